@@ -1,0 +1,164 @@
+"""The ``survey-kit`` command line: a thin shell over the library.
+
+Exit status: 0 on success, 1 for a data problem (one clear paragraph on stderr, no traceback),
+2 for a usage error (typer/click's own).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from survey_kit.errors import DataError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="survey_kit: ingest, validate, compare and report Danish municipal surveys.",
+)
+codebook_app = typer.Typer(no_args_is_help=True, help="Codebooks: list, show, check, infer.")
+app.add_typer(codebook_app, name="codebook")
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"survey-kit: {message}", err=True)
+    raise typer.Exit(1)
+
+
+def _codebook(instrument: str | None, codebook: Path | None):
+    from survey_kit.codebook import instrument as load_instrument
+    from survey_kit.codebook import load_codebook
+
+    if (instrument is None) == (codebook is None):
+        typer.echo("survey-kit: give exactly one of --instrument NAME or --codebook FILE", err=True)
+        raise typer.Exit(2)
+    return load_instrument(instrument) if instrument else load_codebook(codebook)
+
+
+@app.command()
+def demo(
+    out: Annotated[Path | None, typer.Option(help="Project root to write data/ and reports/ under")] = None,
+    n_temperature: Annotated[int | None, typer.Option(help="Respondents per wave in the temperaturmåling demo")] = None,
+    formats: Annotated[str, typer.Option("--format", help="Report formats, comma separated")] = "html,pdf",
+) -> None:
+    """Write the demo exports to data/raw, ingest them into data/processed, render reports/."""
+    from survey_kit.pipeline import run_demo
+
+    run_demo(root=out, formats=tuple(formats.split(",")), n_temperature=n_temperature)
+
+
+@app.command()
+def ingest(
+    export: Annotated[Path, typer.Argument(help="The export file (CSV, xlsx, sav, dta, ...)")],
+    instrument: Annotated[str | None, typer.Option(help="A shipped instrument")] = None,
+    codebook: Annotated[Path | None, typer.Option(help="A codebook YAML file")] = None,
+    out: Annotated[Path, typer.Option(help="Output folder")] = Path("data/processed"),
+    name: Annotated[str | None, typer.Option(help="Base name of the outputs (default: the export's)")] = None,
+    key_file: Annotated[Path | None, typer.Option(help="Secret key for pseudonymous ids (else $SURVEY_KIT_KEY)")] = None,
+    sheet: Annotated[str | None, typer.Option(help="Excel sheet to read")] = None,
+) -> None:
+    """Validate an export against a codebook and write parquet, quarantine CSV and manifest."""
+    from survey_kit.ingest import ingest as run_ingest
+
+    cb = _codebook(instrument, codebook)
+    key = key_file.read_bytes().strip() if key_file else None
+    result = run_ingest(export, cb, out_dir=out, name=name, key=key, sheet=sheet)
+    typer.echo(result.summary())
+
+
+@app.command()
+def validate(
+    export: Annotated[Path, typer.Argument(help="The export file")],
+    instrument: Annotated[str | None, typer.Option(help="A shipped instrument")] = None,
+    codebook: Annotated[Path | None, typer.Option(help="A codebook YAML file")] = None,
+    problems: Annotated[Path | None, typer.Option(help="Write the problems as CSV here")] = None,
+    lang: Annotated[str, typer.Option(help="Language of the messages: da or en")] = "da",
+    sheet: Annotated[str | None, typer.Option(help="Excel sheet to read")] = None,
+) -> None:
+    """Report every problem in an export; exit 1 when there are any."""
+    from survey_kit.validate import validate_export
+
+    cb = _codebook(instrument, codebook)
+    report = validate_export(export, cb, lang=lang, sheet=sheet)
+    typer.echo(report.render())
+    if problems is not None:
+        report.write_csv(problems)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+def report(
+    instrument: Annotated[str, typer.Argument(help="Instrument (temperaturmaaling, lederudvikling_2008, netvaerksevaluering)")],
+    data: Annotated[Path, typer.Option(help="Processed parquet file")],
+    out: Annotated[Path, typer.Option(help="Output folder")] = Path("reports"),
+    wave: Annotated[str | None, typer.Option(help="Wave to report (label or code); default the latest")] = None,
+    by: Annotated[str | None, typer.Option(help="Render one report per value of this group, e.g. omraade")] = None,
+    formats: Annotated[str, typer.Option("--format", help="html, pdf or html,pdf")] = "html,pdf",
+    min_n: Annotated[int | None, typer.Option(help="Minimum respondents per published group")] = None,
+) -> None:
+    """Render the evaluation report(s) of an instrument from processed data."""
+    from survey_kit.report import render_reports
+
+    paths = render_reports(
+        instrument, data, out_dir=out, wave=wave, by=by, formats=tuple(formats.split(",")), min_n=min_n
+    )
+    for p in paths:
+        typer.echo(str(p))
+
+
+@codebook_app.command("list")
+def codebook_list() -> None:
+    """List the shipped instruments."""
+    from survey_kit.codebook import instrument, instruments
+
+    for name in instruments():
+        cb = instrument(name)
+        typer.echo(f"{name}\tv{cb.version}\t{cb.title}")
+
+
+@codebook_app.command("show")
+def codebook_show(name: Annotated[str, typer.Argument(help="A shipped instrument")]) -> None:
+    """Print a shipped instrument's codebook as YAML."""
+    from survey_kit.codebook import instrument
+
+    typer.echo(instrument(name).to_yaml())
+
+
+@codebook_app.command("check")
+def codebook_check(path: Annotated[Path, typer.Argument(help="A codebook YAML file")]) -> None:
+    """Check a codebook file; exit 1 naming the bad field."""
+    from survey_kit.codebook import load_codebook
+
+    cb = load_codebook(path)
+    typer.echo(f"{path}: ok ({cb.instrument} v{cb.version}, {len(cb.items)} items, {len(cb.scales)} scales)")
+
+
+@codebook_app.command("infer")
+def codebook_infer(
+    export: Annotated[Path, typer.Argument(help="An export (SurveyXact workbook/CSV, SPSS, CSV, xlsx)")],
+    instrument_id: Annotated[str | None, typer.Option("--instrument", help="Instrument id to write")] = None,
+    sheet: Annotated[str | None, typer.Option(help="Excel sheet to read")] = None,
+) -> None:
+    """Draft a codebook from an export, to stdout, for the analyst to edit."""
+    from survey_kit.codebook.infer import infer_codebook
+
+    cb = infer_codebook(export, instrument=instrument_id, sheet=sheet)
+    sys.stdout.write(cb.to_yaml())
+
+
+def main() -> None:
+    """Entry point: data problems become one paragraph on stderr and exit status 1."""
+    try:
+        app()
+    except DataError as err:
+        typer.echo(f"survey-kit: {err}", err=True)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
