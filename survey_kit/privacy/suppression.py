@@ -1,18 +1,27 @@
-"""Minimum-n suppression of published tables.
+"""Minimum-n and complementary suppression of published tables.
 
 Contract used by every function that publishes numbers (statistics, charts, reports, exports):
 
     table = suppress_table(table, min_n=5, partition=["item"], value_columns=[...])
 
-* A row resting on 1 to ``min_n - 1`` respondents (``n_column``) is suppressed: ``suppressed`` is
-  True and ``n_column`` and every column in ``value_columns`` become NA. Nothing else is drawn or
-  printed for it; its label is :data:`SUPPRESSED_LABEL`.
-* ``partition`` names the columns whose value combinations form sets of rows that add up to a
-  published total (for ``compare(..., by="sektor")``: each item's groups add up to the item's
-  total row). Complementary suppression works inside each such set so that a hidden row cannot be
-  recovered by subtracting the visible rows from the total.
-* Rows where ``total_column`` is True are the totals of their partition.
-* Every suppression is recorded in ``audit`` (an :class:`AuditLog`) when one is given.
+* **Primary**: a row resting on 1 to ``min_n - 1`` respondents (``n_column``), or already marked
+  ``suppressed``, is suppressed: ``suppressed`` is True and ``n_column`` and every column in
+  ``value_columns`` become NA. Nothing else is drawn or printed for it; its label is
+  :data:`SUPPRESSED_LABEL` (the same label for primary and secondary suppression, so a reader cannot
+  tell which hidden row is the small one).
+* **Complementary**: ``partition`` names the columns whose value combinations form sets of rows that
+  add up to a published total (for ``compare(..., by="sektor")``: each item's groups add up to the
+  item's total row). Inside each set (rules R1-R4 of :mod:`survey_kit.privacy._engine`):
+  when a part is hidden, at least two parts are hidden and the hidden parts together rest on at
+  least ``min_n`` respondents (the next smallest parts are hidden until this holds); with
+  ``share_column`` the hidden parts must also not all answer alike (all positive or all negative);
+  when no part is left to hide (only the total and one group), the total is hidden as well; a hidden
+  total never stands beside only visible parts.
+* The total of a set is the row where ``total_column`` is True; without ``total_column`` it is the
+  row whose ``group_code`` is NA (the "I alt" row of a breakdown). A set without a total row gets
+  primary suppression only (nothing publishes its sum).
+* Every suppression is recorded in ``audit`` (an :class:`AuditLog`) when one is given:
+  where, what, why ("primær: n=3 < 5", "sekundær: beskytter ...").
 """
 
 from __future__ import annotations
@@ -22,6 +31,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+
+from survey_kit.privacy._engine import Relation, complete_suppression
 
 SUPPRESSED_LABEL = "For få besvarelser (n<{min_n})"
 
@@ -42,6 +53,45 @@ class AuditLog:
         return len(self.records)
 
 
+def _numeric(series: pd.Series) -> np.ndarray:
+    return pd.to_numeric(series, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+
+
+def total_mask(table: pd.DataFrame, total_column: str | None = None) -> np.ndarray:
+    """Which rows are totals: ``total_column`` when given, else rows with NA ``group_code``."""
+    if total_column is not None:
+        if total_column not in table:
+            raise ValueError(f"total_column: {total_column!r} is not a column of the table")
+        return table[total_column].fillna(False).to_numpy(dtype=bool)
+    if "group_code" in table:
+        return table["group_code"].isna().to_numpy(dtype=bool)
+    return np.zeros(len(table), dtype=bool)
+
+
+def blank_rows(
+    table: pd.DataFrame, hide: np.ndarray, columns: Sequence[str], *, count_columns: Sequence[str] = ()
+) -> pd.DataFrame:
+    """Set ``suppressed`` and NA in ``columns`` on the rows in ``hide`` (modifies ``table``).
+
+    Plain integer columns become ``Int64`` (``count_columns``) or ``Float64``; bool ``boolean``.
+    """
+    table["suppressed"] = hide
+    for c in columns:
+        if c in table:
+            col = table[c]
+            if pd.api.types.is_bool_dtype(col):
+                table[c] = col.astype("boolean")
+            elif pd.api.types.is_integer_dtype(col) and not pd.api.types.is_extension_array_dtype(col):
+                table[c] = col.astype("Int64" if c in count_columns else "Float64")
+            table.loc[hide, c] = pd.NA
+    return table
+
+
+def _what(row: pd.Series, columns: Sequence[str]) -> str:
+    parts = [f"{c}={row[c]}" for c in columns if c in row.index]
+    return ", ".join(parts) or f"række {row.name}"
+
+
 def suppress_table(
     table: pd.DataFrame,
     *,
@@ -52,24 +102,90 @@ def suppress_table(
     total_column: str | None = None,
     audit: AuditLog | None = None,
     where: str = "",
+    share_column: str | None = None,
 ) -> pd.DataFrame:
-    """Return a copy of ``table`` with rows below ``min_n`` suppressed (see module docstring)."""
+    """Return a copy of ``table`` with primary and complementary suppression applied.
+
+    Method: primary suppression of rows with ``0 < n < min_n``, then complementary suppression
+    inside each ``partition`` set by the rules in the module docstring (a greedy fixed point that
+    hides the smallest remaining rows first).
+
+    Parameters
+    ----------
+    table : DataFrame
+        A result table; not modified.
+    min_n : int
+        The minimum number of respondents behind a published row.
+    partition : sequence of str
+        Columns whose combinations form the additive sets (``["item"]`` for ``compare``).
+    value_columns : sequence of str
+        Columns blanked on suppressed rows (besides ``n_column``).
+    n_column : str
+        The respondent count.
+    total_column : str, optional
+        Boolean column marking total rows; default: rows whose ``group_code`` is NA.
+    audit : AuditLog, optional
+        Receives one record per suppressed row.
+    where : str
+        Name of the table in the audit.
+    share_column : str, optional
+        A column of shares in [0, 1] (unweighted); positives ``round(share * n)`` then enter rule R2.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"item": "q", "group": ["I alt", "A", "B", "C"],
+    ...                   "group_code": [pd.NA, 1, 2, 3], "n": [40, 3, 12, 25]})
+    >>> suppress_table(t, min_n=5, partition=["item"])["suppressed"].tolist()
+    [False, True, True, False]
+    """
     if min_n < 1:
         raise ValueError("min_n: must be at least 1")
+    if n_column not in table:
+        raise ValueError(f"n_column: {n_column!r} is not a column of the table")
+    missing = [c for c in partition if c not in table]
+    if missing:
+        raise ValueError(f"partition: columns {missing} are not in the table")
+    if share_column is not None and share_column not in table:
+        raise ValueError(f"share_column: {share_column!r} is not a column of the table")
     out = table.copy()
-    n = pd.to_numeric(out[n_column], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    n = _numeric(out[n_column])
+    already = (
+        out["suppressed"].fillna(False).to_numpy(dtype=bool) if "suppressed" in out else np.zeros(len(out), bool)
+    )
     small = (n > 0) & (n < min_n)
-    already = out["suppressed"].fillna(False).to_numpy(dtype=bool) if "suppressed" in out else False
-    hide = small | already
-    out["suppressed"] = hide
+    hidden: dict[int, str] = {}
+    for i in np.flatnonzero(small | already):
+        hidden[int(i)] = f"primær: n={n[i]:g} < {min_n}" if small[i] else "primær: markeret som skjult"
+
+    totals = total_mask(out, total_column)
+    relations: list[Relation] = []
+    keys = [out[c] for c in partition] if partition else [pd.Series(0, index=out.index)]
+    for _, idx in out.groupby(keys, dropna=False, sort=False).indices.items():
+        idx = [int(i) for i in idx]
+        tot = [i for i in idx if totals[i]]
+        parts = tuple(i for i in idx if not totals[i])
+        if not parts or not tot:
+            continue
+        if len(tot) > 1:
+            raise ValueError(
+                f"partition: a set of rows has {len(tot)} total rows; add the column that tells "
+                "them apart (e.g. 'code' for frequencies) to partition"
+            )
+        relations.append(Relation(total=tot[0], parts=parts, min_n=min_n))
+
+    counts = {i: n[i] for i in range(len(out))}
+    pos = None
+    if share_column is not None:
+        share = _numeric(out[share_column])
+        pos = {i: np.round(share[i] * n[i]) for i in range(len(out))}
+    label_cols = [*partition, *(c for c in ("by", "group") if c in out and c not in partition)]
+    describe = lambda i: _what(out.iloc[i], label_cols)  # noqa: E731
+    conflicts = complete_suppression(counts, hidden, relations, pos=pos, describe=describe)
+    if conflicts:  # cannot happen: nothing is fixed here, so a total can always be hidden
+        raise RuntimeError("; ".join(conflicts))
     if audit is not None:
-        for idx in np.flatnonzero(small):
-            what = ", ".join(f"{c}={out.iloc[idx][c]}" for c in partition if c in out) or str(idx)
-            audit.add(where=where, what=what, why=f"n={int(n[idx])} < min_n={min_n}", n=n[idx])
-    cols = [n_column, *value_columns]
-    for c in cols:
-        if c in out:
-            if pd.api.types.is_integer_dtype(out[c]) and not pd.api.types.is_extension_array_dtype(out[c]):
-                out[c] = out[c].astype("Float64" if c != n_column else "Int64")
-            out.loc[hide, c] = pd.NA
-    return out
+        for i, why in sorted(hidden.items()):
+            audit.add(where=where, what=describe(i), why=why, n=None if np.isnan(n[i]) else float(n[i]))
+    hide = np.zeros(len(out), dtype=bool)
+    hide[list(hidden)] = True
+    return blank_rows(out, hide, [n_column, *value_columns], count_columns=[n_column])

@@ -1,0 +1,265 @@
+"""The house style: a plotly template registered as ``"survey_kit"`` and the shared chart helpers.
+
+One place to override palette, font and logo::
+
+    from survey_kit.charts import HouseStyle, use_style
+    with use_style(HouseStyle(logo="logo.png")):
+        fig = share_bars(table)
+
+Numbers follow Danish conventions: ``layout.separators = ",."`` (decimal comma, thousands
+point) and percent axes on 0-100 values with ``ticksuffix=" %"`` ("90 %"). The palette is
+colour-blind safe (ColorBrewer PuOr/Blues family) and its diverging colours have distinct CIELAB
+lightness, so charts still read when printed in greyscale.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import math
+import mimetypes
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+
+__all__ = [
+    "CM_PER_INCH",
+    "CSS_DPI",
+    "HouseStyle",
+    "Palette",
+    "SIZES",
+    "SUPPRESSED_TEXT",
+    "TEMPLATE_NAME",
+    "fmt_num",
+    "fmt_pct",
+    "get_style",
+    "lightness",
+    "set_style",
+    "use_style",
+]
+
+TEMPLATE_NAME = "survey_kit"
+CM_PER_INCH = 2.54
+CSS_DPI = 96  # plotly layout pixels are CSS pixels (1/96 inch)
+#: Chart widths for council papers (cm): full A4 text width and half width.
+SIZES: dict[str, float] = {"full": 16.0, "half": 7.8}
+SUPPRESSED_TEXT = "For få besvarelser"
+
+
+@dataclass(frozen=True)
+class Palette:
+    """Colours of the house style.
+
+    ``negative`` runs from the strongest to the mildest negative category, ``positive`` from the
+    mildest to the strongest positive one; a Likert scale with k categories on a side takes the
+    k outermost colours of that side. Their CIELAB lightness differs by at least 10 between the
+    five colours of a 5-point scale (checked in the tests), so the scale reads in greyscale.
+    """
+
+    negative: tuple[str, ...] = ("#B35806", "#F1A340", "#FDD49E")
+    neutral: str = "#DEDEDE"
+    positive: tuple[str, ...] = ("#B7D4EA", "#4292C6", "#08306B")
+    dont_know: str = "#A6A6A6"
+    primary: str = "#2B5C8A"
+    benchmark: str = "#B35806"
+    wave_from: str = "#9ECAE1"
+    wave_to: str = "#08306B"
+    ci: str = "#404040"
+    text: str = "#1A1A1A"
+    muted: str = "#6B6B6B"
+    sequential: tuple[str, ...] = ("#F7FBFF", "#C6DBEF", "#6BAED6", "#2171B5", "#08306B")
+
+    def diverging(self, n_negative: int, neutral: bool, n_positive: int) -> list[str]:
+        """Colours for a scale in code order: negatives, the neutral one, positives."""
+        if n_negative > len(self.negative) or n_positive > len(self.positive):
+            raise ValueError(
+                f"n_negative/n_positive: the palette has {len(self.negative)} negative and "
+                f"{len(self.positive)} positive colours"
+            )
+        neg = list(self.negative[:n_negative])
+        pos = list(self.positive[-n_positive:]) if n_positive else []
+        return neg + ([self.neutral] if neutral else []) + pos
+
+
+@dataclass(frozen=True)
+class HouseStyle:
+    """Palette, font and logo of the charts.
+
+    Parameters
+    ----------
+    palette : Palette
+        The colours.
+    font : str
+        CSS font family list; Liberation Sans ships with Debian's chromium (fonts-liberation),
+        so static exports need no downloaded fonts.
+    font_size : int
+        Base font size in CSS pixels at the export width (11 px = 8.25 pt on paper).
+    logo : str, Path or None
+        An image file (PNG/SVG/JPEG) placed top right on every chart, e.g. the municipality's logo.
+    """
+
+    palette: Palette = field(default_factory=Palette)
+    font: str = "Liberation Sans, Arial, sans-serif"
+    font_size: int = 11
+    logo: str | Path | None = None
+
+    def template(self) -> go.layout.Template:
+        """The plotly template of this style."""
+        p = self.palette
+        axis = dict(
+            showgrid=False,
+            zeroline=False,
+            linecolor="#8C8C8C",
+            ticks="outside",
+            tickcolor="#8C8C8C",
+            ticklen=3,
+            automargin=True,
+            title=dict(font=dict(size=self.font_size)),
+        )
+        layout = go.Layout(
+            font=dict(family=self.font, size=self.font_size, color=p.text),
+            title=dict(x=0, xref="container", xanchor="left", y=0.98, yanchor="top",
+                       pad=dict(l=8), font=dict(size=self.font_size + 3)),
+            separators=",.",
+            paper_bgcolor="white",
+            plot_bgcolor="white",
+            colorway=[p.primary, p.benchmark, p.positive[1], p.negative[1], p.muted],
+            xaxis=dict(axis, showgrid=True, gridcolor="#E6E6E6"),
+            yaxis=axis,
+            legend=dict(orientation="h", x=0, xanchor="left", y=1.0, yanchor="bottom",
+                        traceorder="normal", font=dict(size=self.font_size - 1)),
+            hoverlabel=dict(font=dict(family=self.font)),
+            margin=dict(l=8, r=16, t=60, b=48),
+            bargap=0.3,
+        )
+        return go.layout.Template(layout=layout)
+
+
+_style: HouseStyle = HouseStyle()
+
+
+def get_style() -> HouseStyle:
+    """The current house style."""
+    return _style
+
+
+def set_style(style: HouseStyle) -> None:
+    """Make ``style`` the house style and re-register the ``"survey_kit"`` template."""
+    global _style
+    if not isinstance(style, HouseStyle):
+        raise ValueError("style: expected a HouseStyle")
+    _style = style
+    pio.templates[TEMPLATE_NAME] = style.template()
+
+
+@contextmanager
+def use_style(style: HouseStyle) -> Iterator[HouseStyle]:
+    """Use ``style`` inside a ``with`` block, then restore the previous style."""
+    previous = get_style()
+    set_style(style)
+    try:
+        yield style
+    finally:
+        set_style(previous)
+
+
+pio.templates[TEMPLATE_NAME] = _style.template()
+
+
+# --- Danish number formatting -------------------------------------------------------------
+
+
+def fmt_num(x: float | int | None, decimals: int = 0) -> str:
+    """Format a number the Danish way: ``fmt_num(1234.5, 1) == "1.234,5"``; NA gives ``"–"``."""
+    if x is None or (isinstance(x, float) and math.isnan(x)) or x is pd.NA:
+        return "–"
+    s = f"{float(x):,.{decimals}f}"
+    return s.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def fmt_pct(share: float | None, decimals: int = 0) -> str:
+    """A proportion in [0, 1] as Danish percent: ``fmt_pct(0.456) == "46 %"``."""
+    if share is None or pd.isna(share):
+        return "–"
+    return f"{fmt_num(100 * float(share), decimals)} %"
+
+
+def lightness(color: str) -> float:
+    """CIELAB L* (0 black - 100 white) of a ``#RRGGBB`` colour: its grey value in print."""
+    r, g, b = (int(color[i : i + 2], 16) / 255 for i in (1, 3, 5))
+
+    def lin(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    y = 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b)
+    f = y ** (1 / 3) if y > 216 / 24389 else (24389 / 27 * y + 16) / 116
+    return 116 * f - 16
+
+
+# --- shared helpers for the builders ------------------------------------------------------
+
+
+def _table_meta(table: pd.DataFrame) -> dict:
+    """A JSON-safe copy of a result table for ``fig.layout.meta``."""
+    return json.loads(table.to_json(orient="split", index=False, date_format="iso"))
+
+
+def table_from_meta(meta: dict) -> pd.DataFrame:
+    """Rebuild the result table stored by :func:`finish` (dtypes via ``convert_dtypes``)."""
+    t = meta["table"]
+    return pd.DataFrame(t["data"], columns=t["columns"]).convert_dtypes()
+
+
+def _logo_source(logo: str | Path) -> str:
+    path = Path(logo)
+    if not path.is_file():
+        raise ValueError(f"logo: no such file {path}")
+    mime = mimetypes.guess_type(path.name)[0] or "image/png"
+    return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+
+
+def finish(
+    fig: go.Figure,
+    *,
+    chart: str,
+    table: pd.DataFrame,
+    title: str | None,
+    source: str | None,
+    alt: Sequence[str],
+    height: float,
+    notes: Sequence[str] = (),
+) -> go.Figure:
+    """Apply the house style, title, source line (and notes) under the chart, logo and meta.
+
+    ``alt`` holds the Danish sentences of the alt text (what the chart shows); ``alt_text``
+    puts the current title in front of them. The table the chart was made from is kept in
+    ``fig.layout.meta["table"]`` for the CSV written beside an export.
+    """
+    style = get_style()
+    lines = [*notes, *([source] if source else [])]
+    bottom = 30 + 14 * len(lines)
+    fig.update_layout(
+        template=pio.templates[TEMPLATE_NAME],
+        title=dict(text=title or ""),
+        height=height + bottom,
+        margin=dict(b=bottom, t=70 if title else 40),
+        meta={"survey_kit": chart, "alt": list(alt), "table": _table_meta(table)},
+    )
+    for i, line in enumerate(reversed(lines)):
+        fig.add_annotation(
+            text=line, xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="bottom",
+            yshift=-bottom + 4 + 14 * i, showarrow=False, align="left",
+            font=dict(size=style.font_size - 2, color=style.palette.muted),
+            name="source" if line == source else "note",
+        )
+    if style.logo is not None:
+        fig.add_layout_image(
+            source=_logo_source(style.logo), xref="paper", yref="paper", x=1, y=1,
+            xanchor="right", yanchor="bottom", sizex=0.18, sizey=0.12, layer="above",
+        )
+    return fig

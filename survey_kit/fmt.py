@@ -1,0 +1,40 @@
+"""Danish number formatting for text and tables: decimal comma, thousands point, ``90 %``."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+NA_TEXT = "–"
+
+
+def _missing(x: object) -> bool:
+    return x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x))
+
+
+def fmt_num(x: float | int | None, decimals: int = 1) -> str:
+    """``1234.5 -> "1.234,5"``."""
+    if _missing(x):
+        return NA_TEXT
+    s = f"{float(x):,.{decimals}f}"
+    return s.replace(",", "\u0000").replace(".", ",").replace("\u0000", ".")
+
+
+def fmt_int(x: float | int | None) -> str:
+    """``12345 -> "12.345"``."""
+    return fmt_num(x, 0)
+
+
+def fmt_pct(share: float | None, decimals: int = 0) -> str:
+    """A proportion as a Danish percentage: ``0.9 -> "90 %"``."""
+    if _missing(share):
+        return NA_TEXT
+    return f"{fmt_num(100 * float(share), decimals)} %"
+
+
+def fmt_p(p: float | None) -> str:
+    """A p-value: ``"p < 0,001"`` or ``"p = 0,034"``."""
+    if _missing(p):
+        return NA_TEXT
+    return "p < 0,001" if p < 0.001 else f"p = {fmt_num(p, 3)}"

@@ -1,0 +1,460 @@
+"""Map an export (a :class:`RawExport`) onto a codebook: columns, codes, dates, numbers, ids.
+
+Columns are matched by data column name (``s_11_3``), item code, or question text (normalised
+for case, whitespace and punctuation, for label-header exports). Answers may be codes in any
+spelling (``4``, ``"4"``, ``"4.0"``, ``4.0``) or label text (``"Helt enig"``, ``"Ved ikke"``);
+multiple-choice answers may be 0/1 option columns or one cell ``"a;b;"`` (Microsoft Forms).
+Every column is converted on its *distinct* values (``pd.factorize``), so a million rows cost
+little more than the few distinct answers they hold.
+
+Values that cannot be read are set to NA and recorded as issues (rule ``wrong_type``); values
+that can be read but break a codebook rule are left in the frame for validation to report.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import secrets
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from survey_kit.codebook import Codebook, Item
+from survey_kit.errors import DataError
+from survey_kit.ingest.raw import RawExport
+
+SOURCE_ROW = "_source_row"
+COMPLETE = "_complete"
+KEY_ENV = "SURVEY_KIT_KEY"
+ISSUE_COLUMNS = ["pos", "column", "value", "rule", "detail"]
+NOT_ANSWERED_STATUS = ("not_started", "distributed", "new")
+ID_ALIASES = ("respondentid", "responde", "id", "respondent_id", "respondent")
+_EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+_ISO = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?)?$")
+_DMY = re.compile(r"^(\d{1,2})[-./](\d{1,2})[-./](\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
+_NUMERIC = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
+
+
+def normalise_text(value: object) -> str:
+    """Case-fold, drop punctuation and collapse whitespace: ``" Helt  enig!"`` -> ``"helt enig"``."""
+    text = unicodedata.normalize("NFKC", str(value)).casefold()
+    text = "".join(ch if ch.isalnum() else " " for ch in text)
+    return " ".join(text.split())
+
+
+def code_dtype(codes: list[int]) -> str:
+    """The smallest nullable integer dtype that holds every code (``Int8``, ``Int16``, ``Int32``)."""
+    lo, hi = (min(codes), max(codes)) if codes else (0, 0)
+    for name, info in (("Int8", np.iinfo(np.int8)), ("Int16", np.iinfo(np.int16))):
+        if info.min <= lo and hi <= info.max:
+            return name
+    return "Int32"
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a source column becomes: ``kind`` is id, panel, wave, item, option or cell."""
+
+    kind: str
+    column: str
+    item: Item | None = None
+
+
+@dataclass
+class Mapped:
+    """The result of mapping: the frame, its issues (internal form) and what was matched."""
+
+    frame: pd.DataFrame
+    issues: pd.DataFrame
+    matched: dict[str, str]
+    status: pd.Series
+    ephemeral_key: bool
+
+
+def resolve_key(key: bytes | str | None) -> bytes | None:
+    """The pseudonymisation key: the argument, else ``$SURVEY_KIT_KEY``, else None."""
+    if key is None:
+        key = os.environ.get(KEY_ENV) or None
+    if key is None:
+        return None
+    key = key.encode("utf-8") if isinstance(key, str) else bytes(key)
+    return key.strip() or None
+
+
+def _targets(codebook: Codebook) -> tuple[dict[str, Target], dict[str, Target]]:
+    """Targets by exact data-column name, and by normalised name/text/label."""
+    exact: dict[str, Target] = {}
+    fuzzy: dict[str, Target] = {}
+    exact[codebook.respondent_id.column] = Target("id", codebook.respondent_id.column)
+    if codebook.panel_key is not None:
+        exact[codebook.panel_key.column] = Target("panel", codebook.panel_key.column)
+    if codebook.wave is not None and codebook.wave.column not in codebook:
+        exact[codebook.wave.column] = Target("wave", codebook.wave.column)
+    for item in codebook.items:
+        if item.type in ("multiple", "ranking"):
+            for col in item.columns:
+                exact[col] = Target("option", col, item)
+            cell = Target("cell", item.code, item) if item.type == "multiple" else None
+            if cell is not None:
+                exact.setdefault(item.code, cell)
+                fuzzy.setdefault(normalise_text(item.text), cell)
+                fuzzy.setdefault(normalise_text(item.label), cell)
+        else:
+            target = Target("item", item.code, item)
+            exact[item.code] = target
+            fuzzy.setdefault(normalise_text(item.text), target)
+            fuzzy.setdefault(normalise_text(item.label), target)
+    for name, target in exact.items():
+        fuzzy.setdefault(normalise_text(name), target)
+    return exact, fuzzy
+
+
+def match_columns(raw: RawExport, codebook: Codebook) -> tuple[dict[str, Target], list[str], list[str]]:
+    """Match source columns to targets: ``(matched, unknown, duplicates)``."""
+    exact, fuzzy = _targets(codebook)
+    matched: dict[str, Target] = {}
+    taken: set[str] = set()
+    unknown: list[str] = []
+    duplicates: list[str] = []
+    system = set(raw.system_columns)
+    for col in map(str, raw.frame.columns):
+        target = exact.get(col) or fuzzy.get(normalise_text(col))
+        if target is None and col in raw.variable_labels:
+            target = fuzzy.get(normalise_text(raw.variable_labels[col]))
+        if target is None:
+            if col not in system and not col.startswith("_") and col.strip():
+                unknown.append(col)
+            continue
+        if target.column in taken:
+            duplicates.append(col)
+            continue
+        matched[col] = target
+        taken.add(target.column)
+    id_col = codebook.respondent_id.column
+    if id_col not in taken:  # Forms' "ID", SurveyXact's short "responde"
+        for col in map(str, raw.frame.columns):
+            if col not in matched and normalise_text(col).replace(" ", "") in ID_ALIASES:
+                matched[col] = Target("id", id_col)
+                if col in unknown:
+                    unknown.remove(col)
+                break
+    return matched, unknown, duplicates
+
+
+# -- conversion of distinct values -------------------------------------------------------------
+_BLANK = object()
+
+
+def _as_number(value: object) -> float | None | object:
+    """A float, ``_BLANK`` for an empty cell, or None when the value is not a number."""
+    if isinstance(value, bool | np.bool_):
+        return float(value)
+    if isinstance(value, int | float | np.integer | np.floating):
+        v = float(value)
+        return _BLANK if math.isnan(v) else v
+    if isinstance(value, str):
+        s = value.strip().replace("\u00a0", "").replace(" ", "")
+        if not s:
+            return _BLANK
+        if "," in s:  # Danish decimal comma, thousands point
+            s = s.replace(".", "").replace(",", ".")
+        elif s.count(".") > 1:
+            s = s.replace(".", "")
+        if _NUMERIC.match(s):
+            return float(s)
+    return None
+
+
+def _as_code(value: object, labels: dict[str, int]) -> int | None | object:
+    num = _as_number(value)
+    if num is _BLANK:
+        return _BLANK
+    if isinstance(num, float):
+        return int(num) if math.isfinite(num) and num.is_integer() else None
+    if isinstance(value, str):
+        return labels.get(normalise_text(value))
+    return None
+
+
+def _as_date(value: object) -> pd.Timestamp | None | object:
+    if isinstance(value, pd.Timestamp | datetime | date | np.datetime64):
+        ts = pd.Timestamp(value)
+        return _BLANK if pd.isna(ts) else ts.tz_localize(None) if ts.tzinfo else ts
+    if isinstance(value, str):
+        s = value.strip()
+        if not s:
+            return _BLANK
+        try:
+            if _ISO.match(s):
+                return pd.Timestamp(s)
+            m = _DMY.match(s)
+            if m:
+                d, mo, y, hh, mm, ss = m.groups()
+                return pd.Timestamp(int(y), int(mo), int(d), int(hh or 0), int(mm or 0), int(ss or 0))
+        except ValueError:
+            return None
+    num = _as_number(value)
+    if num is _BLANK:
+        return _BLANK
+    if isinstance(num, float) and 1 <= num < 2958466:  # an Excel serial day number
+        return _EXCEL_EPOCH + pd.Timedelta(days=num)
+    return None
+
+
+def _convert(series: pd.Series, parse) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Apply ``parse`` to the distinct values: ``(values per row, bad mask, blank mask)``."""
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    parsed = [parse(u) for u in uniques]
+    bad_u = np.array([p is None for p in parsed] + [False], dtype=bool)
+    blank_u = np.array([p is _BLANK for p in parsed] + [True], dtype=bool)
+    vals = np.array([None if (p is None or p is _BLANK) else p for p in parsed] + [None], dtype=object)
+    return vals[codes], bad_u[codes], blank_u[codes]
+
+
+def _label_lookup(item: Item | None, raw_labels: dict[int, str] | None,
+                  extra: dict[str, int] | None = None) -> dict[str, int]:
+    """Normalised label -> code: the file's labels, then ``extra`` words, then the codebook's."""
+    lookup: dict[str, int] = {}
+    for code, label in (raw_labels or {}).items():
+        try:
+            lookup[normalise_text(label)] = int(float(code))
+        except (TypeError, ValueError):
+            continue
+    lookup.update(extra or {})
+    if item is not None:
+        for code, label in item.labels.items():
+            lookup[normalise_text(label)] = code
+    return lookup
+
+
+def _to_int_array(vals: np.ndarray, dtype: str) -> tuple[pd.Series, np.ndarray]:
+    """Integer objects to a nullable integer array; values that do not fit are returned as a mask."""
+    info = np.iinfo(dtype.lower())
+    present = pd.notna(vals)
+    ints = np.zeros(len(vals), dtype=np.int64)
+    big = np.zeros(len(vals), dtype=bool)
+    if present.any():
+        pv = vals[present]
+        fits = np.array([info.min <= v <= info.max for v in pv], dtype=bool) if len(pv) < 1000 else None
+        if fits is None:
+            as_float = pv.astype(float)
+            fits = (as_float >= info.min) & (as_float <= info.max)
+        idx = np.flatnonzero(present)
+        big[idx[~fits]] = True
+        ints[idx[fits]] = pv[fits].astype(np.int64)
+    arr = pd.arrays.IntegerArray(ints.astype(dtype.lower()), ~present | big)
+    return pd.Series(arr), big
+
+
+class _Issues:
+    def __init__(self) -> None:
+        self.parts: list[pd.DataFrame] = []
+
+    def add(self, pos, column, values, rule: str, detail: dict | None = None) -> None:
+        pos = np.atleast_1d(np.asarray(pos))
+        if len(pos) == 0:
+            return
+        vals = list(values) if not np.isscalar(values) and values is not None else [values] * len(pos)
+        self.parts.append(
+            pd.DataFrame(
+                {"pos": pos.astype("int64"), "column": column, "value": pd.Series(vals, dtype=object),
+                 "rule": rule, "detail": [detail or {}] * len(pos)}
+            )
+        )
+
+    def frame(self) -> pd.DataFrame:
+        if not self.parts:
+            return pd.DataFrame({c: pd.Series(dtype=object) for c in ISSUE_COLUMNS}).astype({"pos": "int64"})
+        return pd.concat(self.parts, ignore_index=True)
+
+
+def _kind_detail(kind: str) -> dict[str, str]:
+    return {"kind": kind}
+
+
+def _map_codes(series, item, raw_labels, dtype, col, issues, extra_labels=None) -> pd.Series:
+    lookup = _label_lookup(item, raw_labels, extra_labels)
+    vals, bad, _ = _convert(series, lambda u: _as_code(u, lookup))
+    issues.add(np.flatnonzero(bad), col, series.to_numpy(dtype=object)[bad], "wrong_type", _kind_detail("code"))
+    out, big = _to_int_array(vals, dtype)
+    if big.any():
+        allowed = sorted(item.labels) if item is not None else []
+        issues.add(np.flatnonzero(big), col, vals[big], "invalid_code", {"codes": allowed})
+    return out
+
+
+def _map_cell(series: pd.Series, item: Item, issues: _Issues) -> dict[str, pd.Series]:
+    """One ``"a;b;"`` cell per respondent -> one 0/1 column per option."""
+    by_label = {normalise_text(lbl): code for code, lbl in item.values.items()}
+    options = list(item.values)
+
+    def parse(u: object):
+        num = _as_number(u)
+        if num is _BLANK:
+            return _BLANK
+        pieces = [p.strip() for p in re.split(r"[;\n]", str(u)) if p.strip()]
+        chosen = set()
+        for p in pieces:
+            code = by_label.get(normalise_text(p))
+            if code is None:
+                n = _as_number(p)
+                code = int(n) if isinstance(n, float) and n.is_integer() and int(n) in item.values else None
+            if code is None:
+                return None
+            chosen.add(code)
+        return tuple(1 if o in chosen else 0 for o in options)
+
+    vals, bad, _ = _convert(series, parse)
+    issues.add(np.flatnonzero(bad), item.code, series.to_numpy(dtype=object)[bad], "wrong_type", _kind_detail("option"))
+    out = {}
+    present = pd.notna(vals)
+    for j, opt in enumerate(options):
+        col = np.zeros(len(vals), dtype=np.int8)
+        if present.any():
+            col[present] = [t[j] for t in vals[present]]
+        out[f"{item.code}_{opt}"] = pd.Series(pd.arrays.IntegerArray(col, ~present))
+    return out
+
+
+def _map_plain(series, kind, col, issues) -> pd.Series:
+    if kind == "number":
+        vals, bad, _ = _convert(series, _as_number)
+        issues.add(np.flatnonzero(bad), col, series.to_numpy(dtype=object)[bad], "wrong_type", _kind_detail("number"))
+        return pd.Series(pd.array(vals.tolist(), dtype="Float64"))
+    if kind == "date":
+        vals, bad, _ = _convert(series, _as_date)
+        issues.add(np.flatnonzero(bad), col, series.to_numpy(dtype=object)[bad], "wrong_type", _kind_detail("date"))
+        return pd.Series(pd.to_datetime(pd.Series(vals, dtype=object), errors="coerce")).astype("datetime64[ns]")
+    # text
+    def text(u: object):
+        if isinstance(u, float | np.floating) and float(u).is_integer():
+            return str(int(u))
+        s = str(u)
+        return s if s.strip() else _BLANK
+    vals, _, _ = _convert(series, text)
+    return pd.Series(pd.array(vals.tolist(), dtype="string"))
+
+
+def _map_id(series: pd.Series, personal: bool, key: bytes | None) -> pd.Series:
+    from survey_kit.privacy import pseudonymise
+
+    def ident(u: object):
+        num = _as_number(u)
+        if num is _BLANK:
+            return _BLANK
+        if isinstance(num, float) and num.is_integer() and not (isinstance(u, str) and u.strip().startswith("0") and len(u.strip()) > 1):
+            return int(num)
+        return str(u).strip()
+    vals, _, _ = _convert(series, ident)
+    present = pd.notna(vals)
+    if personal:
+        codes, uniques = pd.factorize(pd.Series(vals, dtype=object), use_na_sentinel=True)
+        hashed = pseudonymise(pd.Series(uniques, dtype=object).astype(str), key).to_numpy(dtype=object)
+        out = np.append(hashed, None)[codes]
+        return pd.Series(pd.array(out.tolist(), dtype="string"))
+    if all(isinstance(v, int) for v in vals[present]) and all(abs(v) < 2**62 for v in vals[present]):
+        return pd.Series(pd.array(vals.tolist(), dtype="Int64"))
+    return pd.Series(pd.array([None if v is None else str(v) for v in vals], dtype="string"))
+
+
+def map_export(raw: RawExport, codebook: Codebook, *, key: bytes | str | None = None,
+               require_key: bool = True) -> Mapped:
+    """Map ``raw`` onto ``codebook`` (see the module docstring); issues in internal form."""
+    personal = [r.column for r in (codebook.respondent_id, codebook.panel_key) if r is not None and r.personal]
+    key_bytes = resolve_key(key)
+    ephemeral = False
+    matched, unknown, duplicates = match_columns(raw, codebook)
+    if personal and key_bytes is None:
+        present = [t.column for t in matched.values() if t.column in personal]
+        if present and require_key:
+            raise DataError(
+                f"{raw.path}: kolonnen {present[0]!r} indeholder personhenførbare id'er, som skal "
+                f"pseudonymiseres, men der er ingen nøgle. Angiv en hemmelig nøgle med --key-file "
+                f"FIL eller miljøvariablen {KEY_ENV} (rule: personal_id_needs_key)."
+            )
+        key_bytes, ephemeral = secrets.token_bytes(32), True
+    n = raw.n_rows
+    issues = _Issues()
+    src = raw.frame
+    by_target = {t.column: (col, t) for col, t in matched.items()}
+    if not any(t.kind in ("item", "option", "cell") for t in matched.values()) and len(src.columns):
+        raise DataError(
+            f"{raw.path}: ingen af filens kolonner passer til kodebogen {codebook.instrument!r} "
+            f"(kolonner i filen: {', '.join(map(str, list(src.columns)[:8]))}); "
+            f"er det den rigtige kodebog? (rule: no_matching_columns)"
+        )
+    for col in unknown:
+        issues.add([-1], col, [None], "unknown_column")
+    for col in duplicates:
+        issues.add([-1], col, [None], "duplicate_column")
+    columns: dict[str, pd.Series] = {}
+    positions = {str(c): i for i, c in reversed(list(enumerate(src.columns)))}
+    pos_of = {t.column: positions[c] for c, t in matched.items()}
+    cell_items = {t.column: t for t in matched.values() if t.kind == "cell"}
+    for data_col in codebook.data_columns:
+        if data_col in by_target:
+            source_col, target = by_target[data_col]
+            series = src.iloc[:, pos_of[data_col]].reset_index(drop=True)
+            columns[data_col] = _map_target(series, target, codebook, raw, source_col, issues, personal, key_bytes)
+            continue
+        owner = codebook.item_for_column(data_col)
+        if owner is not None and owner.code in cell_items and owner.type == "multiple":
+            if data_col == owner.columns[0]:
+                series = src.iloc[:, pos_of[owner.code]].reset_index(drop=True)
+                columns.update(_map_cell(series, owner, issues))
+            continue
+        issues.add([-1], data_col, [None], "missing_column")
+        columns[data_col] = _empty_column(data_col, codebook, n)
+    frame = pd.DataFrame(columns, index=pd.RangeIndex(n))
+    frame = frame[[c for c in codebook.data_columns]]
+    status = raw.status.reset_index(drop=True) if raw.status is not None else pd.Series([pd.NA] * n, dtype=object)
+    frame[SOURCE_ROW] = pd.array(np.asarray(raw.source_rows, dtype=np.int64), dtype="Int64")
+    frame[COMPLETE] = (status.astype(object) != "partial").to_numpy(dtype=bool)
+    return Mapped(frame, issues.frame(), {c: t.column for c, t in matched.items()}, status, ephemeral)
+
+
+def _map_target(series, target, codebook, raw, source_col, issues, personal, key_bytes) -> pd.Series:
+    col = target.column
+    if target.kind in ("id", "panel"):
+        return _map_id(series, col in personal, key_bytes)
+    raw_labels = raw.value_labels.get(source_col)
+    if target.kind == "wave":
+        codes = sorted(codebook.wave.labels)
+        words = {normalise_text(v): k for k, v in codebook.wave.labels.items()}
+        return _map_codes(series, None, raw_labels, code_dtype(codes), col, issues, words)
+    item = target.item
+    if target.kind == "option":
+        if item.type == "multiple":
+            opt = int(col.rsplit("_", 1)[1])
+            words = {"ikke valgt": 0, "valgt": 1, "nej": 0, "ja": 1, "x": 1,
+                     normalise_text(item.values[opt]): 1}
+            return _map_codes(series, None, None, "Int8", col, issues, words)
+        return _map_codes(series, None, None, "Int8", col, issues)
+    if item.type in ("likert", "single"):
+        return _map_codes(series, item, raw_labels, code_dtype(item.allowed_codes), col, issues)
+    return _map_plain(series, item.type, col, issues)
+
+
+def _empty_column(data_col: str, codebook: Codebook, n: int) -> pd.Series:
+    item = codebook.item_for_column(data_col)
+    if item is None:
+        if codebook.wave is not None and data_col == codebook.wave.column:
+            return pd.Series(pd.array([pd.NA] * n, dtype=code_dtype(sorted(codebook.wave.labels))))
+        return pd.Series(pd.array([pd.NA] * n, dtype="string"))
+    dtype = {"number": "Float64", "date": "datetime64[ns]", "text": "string"}.get(item.type)
+    if dtype is None:
+        dtype = code_dtype(item.allowed_codes) if item.is_categorical else "Int8"
+    if dtype == "datetime64[ns]":
+        return pd.Series(pd.NaT, index=range(n), dtype=dtype)
+    return pd.Series(pd.array([pd.NA] * n, dtype=dtype))
+
+
+def not_answered_mask(status: pd.Series) -> np.ndarray:
+    """Rows whose SurveyXact status says the respondent never answered."""
+    return status.astype(object).isin(NOT_ANSWERED_STATUS).to_numpy(dtype=bool)

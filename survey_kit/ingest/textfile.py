@@ -1,0 +1,305 @@
+"""Delimited text exports (CSV/TSV): encoding, delimiter, title rows, decimal comma, line numbers.
+
+The cells are parsed by pandas' C parser (all as strings); the :mod:`csv` module is used only on
+a sample (to choose the delimiter and find the header) and, when quoted fields hold line breaks,
+to count the physical line on which each record starts.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from survey_kit.ingest._common import column_names, data_error, find_header
+
+DELIMITERS = (";", ",", "\t")
+_DELIM_NAMES = {";": "semicolon", ",": "comma", "\t": "tab"}
+#: Encodings accepted from charset-normalizer's guess when a file is not UTF-8; anything else is
+#: read as windows-1252 (what Danish Excel writes), then latin-1 (which decodes any byte).
+_WESTERN = {"cp1252", "windows-1252", "latin_1", "iso8859_1", "iso8859_15", "latin-1"}
+_SAMPLE_CHARS = 200_000
+_DK_NUMBER = r"[-+]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?"
+
+
+@dataclass
+class TextTable:
+    frame: pd.DataFrame
+    source_rows: np.ndarray
+    encoding: str
+    delimiter: str
+    header_row: int
+    notes: list[str] = field(default_factory=list)
+
+
+def decode(path: Path, data: bytes, encoding: str | None = None) -> tuple[str, str, list[str]]:
+    """Decode a text export; returns (text, encoding used, notes).
+
+    Order: a byte-order mark (UTF-8, UTF-16) decides; UTF-16 without BOM is recognised by its NUL
+    bytes; then strict UTF-8; then charset-normalizer's guess if it is a Western encoding; then
+    windows-1252; then latin-1.
+    """
+    notes: list[str] = []
+    if encoding is not None:
+        try:
+            return data.decode(encoding), encoding, notes
+        except LookupError:
+            raise ValueError(f"encoding: unknown encoding {encoding!r}") from None
+        except UnicodeDecodeError as err:
+            raise data_error(
+                path, f"cannot be read as {encoding}: byte {err.start} is not valid in that encoding"
+            ) from None
+    if data.startswith(codecs.BOM_UTF8):
+        enc = "utf-8-sig"
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        enc = "utf-16"
+    else:
+        enc = _utf16_without_bom(data) or ""
+    if enc:
+        try:
+            return data.decode(enc), enc, notes
+        except UnicodeDecodeError:
+            raise data_error(path, f"starts like {enc} text but is not valid {enc}") from None
+    try:
+        return data.decode("utf-8"), "utf-8", notes
+    except UnicodeDecodeError:
+        pass
+    candidates = []
+    guess = _charset_guess(data)
+    if guess in _WESTERN:
+        candidates.append(guess)
+    candidates += ["cp1252", "latin-1"]
+    for enc in candidates:
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        notes.append(f"not UTF-8; read as {enc}")
+        return text, enc, notes
+    raise data_error(path, "cannot be decoded as text")  # pragma: no cover - latin-1 decodes all
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    head = data[:4000]
+    if len(head) < 4 or b"\x00" not in head:
+        return None
+    even = head[0::2].count(0)
+    odd = head[1::2].count(0)
+    half = len(head) // 2
+    if odd > 0.4 * half and even < 0.05 * half:
+        return "utf-16-le"
+    if even > 0.4 * half and odd < 0.05 * half:
+        return "utf-16-be"
+    return None
+
+
+def _charset_guess(data: bytes) -> str | None:
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:_SAMPLE_CHARS]).best()
+    return None if best is None else best.encoding
+
+
+def looks_binary(text: str) -> bool:
+    """True when decoded text holds NUL bytes or many control characters (not a text table)."""
+    sample = text[:65536]
+    if not sample:
+        return False
+    if "\x00" in sample:
+        return True
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\r\n\f\x1a")
+    return controls > 0.01 * len(sample)
+
+
+def _sample_records(text: str, delimiter: str, n: int = 60) -> tuple[list[list[str]], list[int]]:
+    """Parse the first records; returns (records, physical start line of each, 1-based)."""
+    reader = csv.reader(io.StringIO(text[:_SAMPLE_CHARS], newline=""), delimiter=delimiter)
+    rows, starts, prev = [], [], 0
+    try:
+        for row in reader:
+            rows.append(row)
+            starts.append(prev + 1)
+            prev = reader.line_num
+            if len(rows) >= n:
+                break
+    except csv.Error:
+        pass
+    return rows, starts
+
+
+def sniff_delimiter(text: str) -> str:
+    """The delimiter among ``;`` ``,`` tab that splits the sample into the most consistent rows.
+
+    Each candidate parses the sample (quotes respected); the score is the share of non-blank rows
+    having the most common field count, then that count. Candidates that never split a row lose.
+    """
+    best, best_score = ";", (-1.0, 0)
+    for d in DELIMITERS:
+        rows, _ = _sample_records(text, d)
+        widths = [len(r) for r in rows if any(c.strip() for c in r)]
+        if len(rows) > 1:  # the last sampled record may be cut by the sample window
+            widths = widths[:-1] or widths
+        if not widths:
+            continue
+        values, counts = np.unique(widths, return_counts=True)
+        mode = int(values[np.argmax(counts)])
+        if mode < 2:
+            continue
+        score = (float(counts.max()) / len(widths), mode)
+        if score > best_score:
+            best, best_score = d, score
+    return best
+
+
+def read_text(
+    path: Path, data: bytes, *, encoding: str | None = None, delimiter: str | None = None
+) -> TextTable:
+    """Read a delimited text export as strings (see the module docstring)."""
+    if delimiter is not None and (len(delimiter) != 1 or delimiter in "\"\r\n"):
+        raise ValueError(f"delimiter: must be one character other than a quote or newline, got {delimiter!r}")
+    text, enc, notes = decode(path, data, encoding)
+    if looks_binary(text):
+        raise data_error(path, "is not a text table (it holds binary data) and not a format survey_kit reads")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if not text.strip():
+        raise data_error(path, "holds no text (only blank lines)")
+    delim = delimiter or sniff_delimiter(text)
+    rows, starts = _sample_records(text, delim)
+    h = find_header(rows)
+    header_line = starts[h]
+    if header_line > 1:
+        notes.append(f"{header_line - 1} title row(s) above the header; header on line {header_line}")
+    names, name_notes = column_names(rows[h])
+    notes += name_notes
+    sio = io.StringIO(text, newline="")
+    for _ in range(header_line - 1):
+        sio.readline()
+    reader = csv.reader(sio, delimiter=delim)
+    next(reader)
+    data_line = header_line + reader.line_num  # first physical line after the header record
+    sio.seek(0)
+    for _ in range(data_line - 1):
+        sio.readline()
+    data_offset = sio.tell()
+    spare = f"Unnamed: {len(names)}"
+    try:
+        frame = pd.read_csv(
+            sio, sep=delim, header=None, names=[*names, spare], dtype=str, keep_default_na=False,
+            na_values=[""], skip_blank_lines=False, quotechar='"', engine="c", index_col=False,
+        )
+    except pd.errors.ParserError as err:
+        raise data_error(path, _parser_problem(str(err), data_line, len(names))) from None
+    except pd.errors.EmptyDataError:
+        frame = pd.DataFrame({n: pd.Series([], dtype=str) for n in [*names, spare]})
+    if frame[spare].isna().all():
+        frame = frame.drop(columns=spare)
+    else:
+        notes.append(f"some rows have one field more than the header; kept as column {spare!r}")
+    frame, more = _tidy(frame)
+    notes += more
+    source_rows = _record_lines(text, data_offset, delim, data_line, len(frame), notes)
+    frame, source_rows, more = _drop_trailing_blank(frame, source_rows)
+    notes += more
+    frame, more = _decimal_comma(frame)
+    notes += more
+    notes.append(f"{_DELIM_NAMES.get(delim, repr(delim))}-delimited, encoding {enc}")
+    return TextTable(frame, source_rows, enc, delim, header_line, notes)
+
+
+def _parser_problem(message: str, data_line: int, n_header: int) -> str:
+    m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", message)
+    if m:
+        line = int(m.group(2)) + data_line - 1
+        return (
+            f"line {line} has {m.group(3)} fields but the header has {n_header}; "
+            "check the delimiter and quoting"
+        )
+    return f"cannot be parsed as delimited text ({message.strip()})"
+
+
+def _tidy(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """Whitespace-only cells -> NA; drop unnamed columns that hold nothing (trailing delimiters)."""
+    notes = []
+    frame = frame.copy()
+    for col in frame.columns:
+        s = frame[col]
+        blank = s.notna() & (s.str.strip() == "")
+        if blank.any():
+            frame[col] = s.mask(blank)
+    empty_unnamed = [c for c in frame.columns if str(c).startswith("Unnamed: ") and frame[c].isna().all()]
+    if empty_unnamed:
+        frame = frame.drop(columns=empty_unnamed)
+        notes.append(f"dropped {len(empty_unnamed)} empty column(s) without a header (trailing delimiters)")
+    return frame, notes
+
+
+def _record_lines(
+    text: str, offset: int, delim: str, first_line: int, n: int, notes: list[str]
+) -> np.ndarray:
+    """Physical line on which each data record starts (1-based, as an editor counts)."""
+    plain = np.arange(first_line, first_line + n, dtype=np.int64)
+    if text.find('"', offset) == -1:
+        return plain
+    reader = csv.reader(io.StringIO(text[offset:], newline=""), delimiter=delim)
+    starts, prev = [], 0
+    try:
+        for _ in reader:
+            starts.append(first_line + prev)
+            prev = reader.line_num
+    except csv.Error:
+        starts = []
+    if len(starts) < n:
+        notes.append("could not count physical lines of every record; source_rows count records")
+        return plain
+    out = np.asarray(starts[:n], dtype=np.int64)
+    if out[-1] != plain[-1] if n else False:
+        notes.append("quoted fields span several lines; source_rows give each record's first line")
+    return out
+
+
+def _drop_trailing_blank(
+    frame: pd.DataFrame, rows: np.ndarray
+) -> tuple[pd.DataFrame, np.ndarray, list[str]]:
+    if frame.empty:
+        return frame, rows, []
+    filled = frame.notna().any(axis=1).to_numpy()
+    last = np.flatnonzero(filled)
+    keep = int(last[-1]) + 1 if last.size else 0
+    if keep == len(frame):
+        return frame, rows, []
+    dropped = len(frame) - keep
+    return (
+        frame.iloc[:keep].reset_index(drop=True),
+        rows[:keep],
+        [f"dropped {dropped} blank line(s) at the end of the file"],
+    )
+
+
+def _decimal_comma(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """Columns whose every value is a Danish number (``1.234,5``) and at least one has a decimal
+    comma are rewritten as plain decimal strings (``1234.5``); other columns are left as read."""
+    changed = []
+    out = frame
+    for col in frame.columns:
+        s = frame[col].dropna()
+        if s.empty or not s.str.contains(",", regex=False).any():
+            continue
+        if not s.str.fullmatch(_DK_NUMBER).all():
+            continue
+        if out is frame:
+            out = frame.copy()
+        full = frame[col]
+        out[col] = full.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+        changed.append(str(col))
+    notes = []
+    if changed:
+        shown = ", ".join(changed[:10]) + (" ..." if len(changed) > 10 else "")
+        notes.append(f"decimal comma read in column(s) {shown} (values rewritten as 1234.5)")
+    return out, notes

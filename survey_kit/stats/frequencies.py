@@ -1,0 +1,148 @@
+"""Frequency tables: counts and shares of every answer code, per group.
+
+``share`` is over the valid base: declared missing codes ("Ved ikke") are outside the base and
+counted in ``n_dont_know``; blanks are counted in ``n_missing``. Intervals are Wilson score
+intervals; with ``weight=`` the shares are weighted and the interval uses Kish's effective sample
+size ``(sum w)^2 / sum w^2`` of the base (``ci_method = "wilson_kish"``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from survey_kit.codebook import Codebook
+from survey_kit.stats._common import (
+    as_list,
+    check_ci,
+    check_codes,
+    check_min_n,
+    code_array,
+    count,
+    encode,
+    group_rows,
+    item_min_n,
+    item_spec,
+    make_groups,
+    resolve,
+    suppress_by_item,
+    weights_of,
+    wilson,
+    with_total,
+)
+
+FREQUENCY_COLUMNS = [
+    "item", "item_label", "by", "group", "group_code", "code", "label", "is_missing_code", "n",
+    "share", "ci_low", "ci_high", "n_valid", "n_dont_know", "n_missing", "suppressed", "ci_method",
+]
+
+
+def frequencies(
+    data: Any,
+    items: str | Sequence[str],
+    *,
+    by: str | None = None,
+    weight: str | None = None,
+    ci: float = 0.95,
+    min_n: int | None = None,
+    codebook: Codebook | None = None,
+    dont_know: Sequence[Any] | None = None,
+) -> pd.DataFrame:
+    """Count every answer code of ``items``, overall or per group of ``by``.
+
+    Parameters
+    ----------
+    data : Survey or DataFrame
+        Processed data (never modified). A DataFrame takes ``codebook=``; without a codebook the
+        observed values are the codes and their own labels.
+    items : str or list of str
+        Item codes (one column each; an option column ``f"{code}_{option}"`` of a multiple item
+        counts as a 0/1 item).
+    by : str, optional
+        A grouping column; every group gets its rows, followed by the total row (``"I alt"``,
+        over every respondent, also those without a group).
+    weight : str, optional
+        A weight column: shares are weighted, ``n`` stays the unweighted count.
+    ci : float
+        Confidence level of the Wilson score interval.
+    min_n : int, optional
+        Minimum base; the applied minimum is ``max(min_n, codebook.min_n_for(item))``. A group
+        whose valid base is below it is suppressed (``suppressed=True``, NA numbers).
+    dont_know : list, optional
+        Codes outside the base in addition to the codebook's ``missing`` codes.
+
+    Returns
+    -------
+    DataFrame
+        One row per item x group x code with the columns of :data:`FREQUENCY_COLUMNS`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frequencies(pd.DataFrame({"q": [1, 1, 2, 9, None]}), "q", dont_know=[9], min_n=1)[
+    ...     ["code", "n", "share"]]  # doctest: +SKIP
+    """
+    df, cb = resolve(data, codebook)
+    cols = as_list(items, "items")
+    ci = check_ci(ci)
+    min_n = check_min_n(min_n)
+    if dont_know is not None and (isinstance(dont_know, str) or not hasattr(dont_know, "__iter__")):
+        raise ValueError("dont_know: expected a list of codes")
+    groups = make_groups(df, by, cb)
+    w = weights_of(df, weight)
+    w2 = None if w is None else w * w
+    labels, gcodes = group_rows(groups)
+    frames, min_ns = [], {}
+    for col in cols:
+        spec = item_spec(df, col, cb, dont_know=dont_know)
+        if spec.numeric:
+            raise ValueError(f"items: column {col!r} holds numbers, not answer codes")
+        codes = spec.codes
+        k, nv = len(codes), len(spec.values)
+        idx = encode(df[col], codes)
+        raw = count(groups, idx, k + 2)
+        check_codes(raw, spec, df[col], idx)
+        cnt = with_total(raw, groups)
+        n_valid = cnt[:, :nv].sum(axis=1)
+        if w is None:
+            wc, wvalid, neff = cnt[:, :nv].astype(float), n_valid.astype(float), n_valid
+        else:
+            wc = with_total(count(groups, idx, k + 2, w), groups)[:, :nv]
+            wvalid = wc.sum(axis=1)
+            sq = with_total(count(groups, idx, k + 2, w2), groups)[:, :nv].sum(axis=1)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                neff = np.where(sq > 0, wvalid**2 / sq, 0.0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            share = np.where(wvalid[:, None] > 0, wc / wvalid[:, None], np.nan)
+        succ = wc if w is None else share * neff[:, None]
+        low, high = wilson(succ, np.repeat(neff[:, None].astype(float), nv, 1), ci)
+        g = cnt.shape[0]
+        nan_tail = np.full((g, k - nv), np.nan)
+        frames.append(pd.DataFrame({
+            "item": col,
+            "item_label": spec.label,
+            "by": by,
+            "group": np.repeat(labels, k),
+            "group_code": code_array(np.repeat(np.array(gcodes, dtype=object), k)),
+            "code": code_array(codes * g),
+            "label": [*spec.values.values(), *spec.missing.values()] * g,
+            "is_missing_code": np.tile([False] * nv + [True] * (k - nv), g),
+            "n": cnt[:, :k].reshape(-1).astype(np.int64),
+            "share": np.hstack([share, nan_tail]).reshape(-1),
+            "ci_low": np.hstack([low, nan_tail]).reshape(-1),
+            "ci_high": np.hstack([high, nan_tail]).reshape(-1),
+            "n_valid": np.repeat(n_valid, k).astype(np.int64),
+            "n_dont_know": np.repeat(cnt[:, nv:k].sum(axis=1), k).astype(np.int64),
+            "n_missing": np.repeat(cnt[:, k], k).astype(np.int64),
+            "ci_method": "wilson" if w is None else "wilson_kish",
+        }))
+        min_ns[col] = item_min_n(cb, col, min_n)
+    table = pd.concat(frames, ignore_index=True)
+    out = suppress_by_item(
+        table, min_ns, partition=["item", "code"], n_column="n_valid",
+        value_columns=["n", "share", "ci_low", "ci_high", "n_dont_know", "n_missing"],
+    )
+    return out[FREQUENCY_COLUMNS]
