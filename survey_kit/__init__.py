@@ -1,1 +1,65 @@
-"""survey_kit."""
+"""survey_kit: ingest, validate, compare and report Danish municipal surveys.
+
+The public API; names load lazily so ``import survey_kit`` stays fast and has no side effects.
+
+>>> import survey_kit as sk                                  # doctest: +SKIP
+>>> survey = sk.load_processed("data/processed/lederudvikling_2008.parquet")
+>>> sk.compare(survey, ["net_godt"], by="net_deltagelse")
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    # codebooks
+    "Codebook": "survey_kit.codebook",
+    "CodebookError": "survey_kit.codebook",
+    "instrument": "survey_kit.codebook",
+    "instruments": "survey_kit.codebook",
+    "load_codebook": "survey_kit.codebook",
+    "infer_codebook": "survey_kit.codebook.infer",
+    # data
+    "DataError": "survey_kit.errors",
+    "Survey": "survey_kit.survey",
+    "load_processed": "survey_kit.survey",
+    "read_export": "survey_kit.ingest",
+    "ingest": "survey_kit.ingest",
+    "validate_export": "survey_kit.validate",
+    # statistics
+    "frequencies": "survey_kit.stats",
+    "compare": "survey_kit.stats",
+    "crosstab": "survey_kit.stats",
+    "compare_waves": "survey_kit.stats",
+    "attrition": "survey_kit.stats",
+    "rank_shares": "survey_kit.stats",
+    "scale_scores": "survey_kit.stats",
+    "reliability": "survey_kit.stats",
+    "rake": "survey_kit.stats",
+    # privacy
+    "suppress_table": "survey_kit.privacy",
+    "pseudonymise": "survey_kit.privacy",
+    "mask_personal": "survey_kit.privacy",
+    # charts and reports
+    "export": "survey_kit.charts",
+    "build_report": "survey_kit.report",
+    "render_reports": "survey_kit.report",
+}
+
+__all__ = sorted([*_EXPORTS, "__version__"])
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'survey_kit' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__

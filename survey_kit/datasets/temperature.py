@@ -73,7 +73,7 @@ def temperature_survey(n_per_wave: int | None = None, seed: int = 2010) -> pd.Da
     -----
     Ordered-probit model: latent = level of the characteristic (:data:`SCALE_LEVEL`, with its
     wave-2 change) + item offset + area effect N(0, 0.15²) + unit effect N(0, 0.35²) (the same in
-    both waves, plus N(0, 0.1²) per wave) + a respondent effect, cut at -1.5, -0.5, 0.5, 1.5. The
+    both waves, plus N(0, 0.1²) per wave) + a respondent effect N(0, 0.7²) + noise N(0, 0.8²), cut at -1.5, -0.5, 0.5, 1.5. The
     reverse-scored ``ml_3`` ("for travlt til at prøve nyt") is answered from the negated latent,
     so agreeing with it goes with a poor learning climate. About 5 % "Ved ikke" per item. Status
     items (``st_*``) have more Ja in wave 2 (:data:`STATUS_JA`), driven partly by the unit.
@@ -121,7 +121,7 @@ def temperature_survey(n_per_wave: int | None = None, seed: int = 2010) -> pd.Da
             vals = sprinkle(rng, vals, mask, dont_know=0.08, dont_know_code=3, blank=0.01)
             cols[code] = int_array(vals, mask)
 
-        person = rng.normal(0.0, 0.5, n)
+        person = rng.normal(0.0, 0.7, n)
         wave_unit = unit_eff[u_idx] + rng.normal(0.0, 0.1, len(units))[u_idx]
         locs = {}
         for scale in cb.scales:
@@ -130,7 +130,7 @@ def temperature_survey(n_per_wave: int | None = None, seed: int = 2010) -> pd.Da
                 loc = level + (change if wave == 2 else 0.0) + ITEM_OFFSET.get(code, 0.0)
                 locs[code] = loc + wave_unit + person
         cols.update(
-            likert_columns(rng, cb, locs, sd=np.sqrt(1 - 0.25), dont_know=0.05, blank=0.012)
+            likert_columns(rng, cb, locs, sd=0.8, dont_know=0.05, blank=0.012)
         )
         cols["kommentar"] = texts(
             rng, n, 0.10, _phrases.TEMPERATURE_OPENERS, _phrases.TEMPERATURE_FOLLOW_UPS

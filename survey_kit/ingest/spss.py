@@ -3,7 +3,6 @@ value labels and user-defined missing values."""
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -101,7 +100,7 @@ def _missing(meta: Any, notes: list[str]) -> dict[str, list]:
                 codes.extend([lo, hi])
                 notes.append(f"column {col}: user-missing range {lo} thru {hi} recorded by its ends")
         if codes:
-            out[col] = sorted(set(codes), key=lambda c: (isinstance(c, str), c if not isinstance(c, float) or not math.isnan(c) else 0))
+            out[col] = sorted(set(codes), key=lambda c: (isinstance(c, str), c))
     for col, values in (getattr(meta, "missing_user_values", None) or {}).items():
         if col not in out and values:
             out[col] = sorted({_code(v) for v in values}, key=str)

@@ -1,0 +1,291 @@
+"""Charts of change and of many units at once: wave dumbbells, pre/post change, heatmaps.
+
+Builders take survey_kit result tables (``compare_waves``, ``compare``) and return a
+``plotly.graph_objects.Figure`` in the house style; suppressed rows are never drawn.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from survey_kit.charts._common import (
+    ROW_PX,
+    TOTAL,
+    check_columns,
+    extreme_sentence,
+    group_label,
+    group_order,
+    is_suppressed,
+    mark_suppressed,
+    n_text,
+    ordered_unique,
+    pct_axis,
+    row_axis,
+    suppressed_sentence,
+    value_range as _vrange,
+)
+from survey_kit.charts.style import SUPPRESSED_TEXT, finish, fmt_num, fmt_pct, get_style
+
+__all__ = ["heatmap", "prepost", "wave_dumbbell"]
+
+WAVE_COLUMNS = ["item", "item_label", "stat", "group", "wave_from", "wave_to", "n_from", "n_to",
+                "value_from", "value_to", "change", "ci_low", "ci_high", "significant",
+                "suppressed"]
+HEAT_COLUMNS = ["item", "item_label", "stat", "group", "n", "value", "suppressed"]
+SIG_NAME = "Signifikant ændring"
+
+
+def _wave_rows(t: pd.DataFrame) -> tuple[list[tuple[object, str]], list[str]]:
+    """Row keys (item, group) and labels: groups when there is one item, else items (x groups)."""
+    items = ordered_unique(t["item"])
+    groups = group_order(t["group"])
+    labels = dict(zip(t["item"], t["item_label"], strict=False))
+    keys, ticks = [], []
+    for item in items:
+        for g in groups:
+            if not ((t["item"] == item) & (t["group"] == g)).any():
+                continue
+            keys.append((item, g))
+            if len(items) == 1:
+                ticks.append(g)
+            elif len(groups) == 1:
+                ticks.append(str(labels[item]))
+            else:
+                ticks.append(f"{labels[item]}: {g}")
+    return keys, ticks
+
+
+def _prepare(table: pd.DataFrame) -> pd.DataFrame:
+    t = table.copy()
+    t["group"] = t["group"].map(group_label)
+    t["_supp"] = is_suppressed(t) | t["value_from"].isna() | t["value_to"].isna()
+    t["_sig"] = t["significant"].fillna(False).astype(bool)
+    return t
+
+
+def wave_dumbbell(
+    waves: pd.DataFrame, *, title: str | None = None, source: str | None = None,
+    value_range: tuple[float, float] | None = None,
+) -> go.Figure:
+    """Dumbbell chart of two waves per unit or item from a ``compare_waves`` table.
+
+    One dot per wave joined by a line: the earlier wave light and round, the later wave dark;
+    a significant change (``significant``) gets a dark diamond instead of a round dot and the
+    legend "Signifikant ændring", so it reads in greyscale. Shares on a fixed 0-100 % axis.
+    """
+    check_columns(waves, WAVE_COLUMNS, "waves")
+    style = get_style()
+    p = style.palette
+    t = _prepare(waves)
+    keys, ticks = _wave_rows(t)
+    pos = {k: i for i, k in enumerate(keys)}
+    t["_pos"] = [pos.get((it, g)) for it, g in zip(t["item"], t["group"], strict=True)]
+    drawn = t[~t["_supp"]].dropna(subset=["_pos"])
+    is_share = set(t["stat"].dropna()) <= {"share"}
+    scale = 100.0 if is_share else 1.0
+    w_from = str(ordered_unique(t["wave_from"])[0])
+    w_to = str(ordered_unique(t["wave_to"])[0])
+    a = drawn["value_from"].astype(float) * scale
+    b = drawn["value_to"].astype(float) * scale
+    y = drawn["_pos"].astype(int).tolist()
+    xs, ys = [], []
+    for x0, x1, yy in zip(a, b, y, strict=True):
+        xs += [x0, x1, None]
+        ys += [yy, yy, None]
+    fig = go.Figure()
+    fig.add_scatter(x=xs, y=ys, mode="lines", line=dict(color="#8C8C8C", width=2),
+                    showlegend=False, hoverinfo="skip")
+    suffix = " %" if is_share else ""
+    dec = ".0f" if is_share else ".2f"
+    fig.add_scatter(
+        x=a.tolist(), y=y, mode="markers", name=w_from,
+        marker=dict(symbol="circle", size=9, color=p.wave_from, line=dict(color="#4D4D4D",
+                                                                          width=1)),
+        customdata=list(zip(drawn["group"], drawn["n_from"].astype(float), strict=True)),
+        hovertemplate=f"%{{customdata[0]}} {w_from}: %{{x:{dec}}}{suffix}"
+                      "<br>n = %{customdata[1]:,d}<extra></extra>")
+    for sig, name, symbol, size in ((False, w_to, "circle", 9), (True, SIG_NAME, "diamond", 11)):
+        d = drawn[drawn["_sig"] == sig]
+        fig.add_scatter(
+            x=(d["value_to"].astype(float) * scale).tolist(), y=d["_pos"].astype(int).tolist(),
+            mode="markers", name=name if not sig else f"{w_to}, {SIG_NAME.lower()}",
+            marker=dict(symbol=symbol, size=size, color=p.wave_to, line=dict(color="white",
+                                                                              width=1)),
+            customdata=list(zip(d["group"], d["n_to"].astype(float), strict=True)),
+            hovertemplate=f"%{{customdata[0]}} {w_to}: %{{x:{dec}}}{suffix}"
+                          "<br>n = %{customdata[1]:,d}<extra></extra>")
+    row_axis(fig, ticks)
+    if is_share:
+        lo, hi = 0.0, 100.0
+        pct_axis(fig)
+    else:
+        both = pd.concat([t["value_from"], t["value_to"]])
+        lo, hi = _vrange(both, both, value_range)
+        fig.update_xaxes(range=[lo, hi], tickformat=",.1f")
+    sup = [int(x) for x in t.loc[t["_supp"], "_pos"].dropna()]
+    mark_suppressed(fig, sup, x=lo + 0.01 * (hi - lo))
+    fmt = (lambda v: fmt_num(v, 0) + " procentpoint") if is_share else (
+        lambda v: fmt_num(v, 2))
+    ch = drawn["change"].astype(float) * scale
+    alt = [f"Prikker viser resultatet i {w_from} (lys prik) og {w_to} (mørk prik) for hver "
+           "række, forbundet af en streg; en mørk rombe markerer en signifikant ændring.",
+           extreme_sentence([ticks[i] for i in y], ch.tolist(), fmt, "ændring"),
+           f"{int(drawn['_sig'].sum())} af {len(drawn)} viste ændringer er signifikante.",
+           suppressed_sentence(len(sup))]
+    return finish(fig, chart="wave_dumbbell", table=waves, title=title, source=source,
+                  alt=[s for s in alt if s], height=40 + ROW_PX * len(keys))
+
+
+def prepost(
+    waves_paired: pd.DataFrame, *, title: str | None = None, source: str | None = None,
+    change_range: tuple[float, float] | None = None,
+) -> go.Figure:
+    """Mean (or share) change with its CI per item or scale, for a paired pre/post table.
+
+    Takes a ``compare_waves(..., paired_on=...)`` table. Each row shows the change from the
+    first to the second wave as a dot with its confidence interval (``ci_low``, ``ci_high``)
+    and a zero line; filled dots are significant changes, hollow ones are not; the two wave
+    values are printed on the right ("3,2 → 3,6"). Shares are shown in percentage points.
+    """
+    check_columns(waves_paired, WAVE_COLUMNS, "waves_paired")
+    style = get_style()
+    p = style.palette
+    t = _prepare(waves_paired)
+    keys, ticks = _wave_rows(t)
+    pos = {k: i for i, k in enumerate(keys)}
+    t["_pos"] = [pos.get((it, g)) for it, g in zip(t["item"], t["group"], strict=True)]
+    drawn = t[~t["_supp"] & t["change"].notna()].dropna(subset=["_pos"])
+    is_share = set(t["stat"].dropna()) <= {"share"}
+    scale = 100.0 if is_share else 1.0
+    unit = " procentpoint" if is_share else ""
+    c = drawn["change"].astype(float) * scale
+    lo_ci = drawn["ci_low"].astype(float) * scale
+    hi_ci = drawn["ci_high"].astype(float) * scale
+    if change_range is None:
+        m = float(pd.concat([lo_ci.abs(), hi_ci.abs(), c.abs()]).max()) if len(c) else 1.0
+        m = m * 1.15 if m > 0 else 1.0
+        lo, hi = -m, m
+    else:
+        lo, hi = _vrange(None, None, change_range)
+    fig = go.Figure()
+    for sig, name in ((True, SIG_NAME), (False, "Ikke signifikant ændring")):
+        d = drawn["_sig"] == sig
+        fig_y = drawn.loc[d, "_pos"].astype(int).tolist()
+        fig.add_scatter(
+            x=c[d].tolist(), y=fig_y, mode="markers", name=name,
+            marker=dict(symbol="circle" if sig else "circle-open", size=10, color=p.wave_to,
+                        line=dict(width=2, color=p.wave_to)),
+            error_x=dict(type="data", symmetric=False, color=p.ci, thickness=1.2, width=3,
+                         array=(hi_ci[d] - c[d]).tolist(), arrayminus=(c[d] - lo_ci[d]).tolist()),
+            customdata=list(zip(drawn.loc[d, "n_to"].astype(float), strict=True)),
+            hovertemplate=f"Ændring: %{{x:+.2f}}{unit}<br>n = %{{customdata[0]:,d}}"
+                          "<extra></extra>")
+    fig.add_vline(x=0, line=dict(color="#404040", width=1))
+    row_axis(fig, ticks)
+    fig.update_xaxes(range=[lo, hi], zeroline=False, tickformat=",.0f" if is_share else ",.1f",
+                     ticksuffix=unit.replace(" procentpoint", ""), title=dict(
+                         text="Ændring i procentpoint" if is_share else "Ændring"))
+    fmt_v = (lambda v: fmt_pct(v)) if is_share else (lambda v: fmt_num(v, 1))
+    for r in drawn.itertuples():
+        fig.add_annotation(x=1, xref="paper", y=int(r._pos), xanchor="left", showarrow=False,
+                           text=f"{fmt_v(r.value_from)} → {fmt_v(r.value_to)}",
+                           font=dict(size=style.font_size - 1, color=p.muted))
+    w_from = str(ordered_unique(t["wave_from"])[0])
+    w_to = str(ordered_unique(t["wave_to"])[0])
+    fig.add_annotation(x=1, xref="paper", y=-0.5, yref="y", yanchor="bottom", xanchor="left",
+                       showarrow=False, text=f"<b>{w_from} → {w_to}</b>",
+                       font=dict(size=style.font_size - 1))
+    sup = [int(x) for x in t.loc[t["_supp"] | t["change"].isna(), "_pos"].dropna()]
+    mark_suppressed(fig, sup, x=lo + 0.01 * (hi - lo))
+    fig.update_layout(margin=dict(r=110))
+    fmt = (lambda v: fmt_num(v, 0) + unit) if is_share else (lambda v: fmt_num(v, 2))
+    alt = [f"Prikker viser ændringen fra {w_from} til {w_to} for hver række med "
+           "95 %-konfidensinterval som vandret streg; fyldte prikker er signifikante ændringer, "
+           "hule prikker er ikke. Den lodrette linje er ingen ændring.",
+           extreme_sentence([ticks[i] for i in drawn["_pos"].astype(int)], c.tolist(), fmt,
+                            "ændring"),
+           f"Parrede besvarelser: {n_text(pd.to_numeric(drawn['n_to']).max())}."
+           if len(drawn) else "",
+           suppressed_sentence(len(sup))]
+    return finish(fig, chart="prepost", table=waves_paired, title=title, source=source,
+                  alt=[s for s in alt if s], height=50 + ROW_PX * 1.2 * len(keys))
+
+
+def heatmap(
+    comp: pd.DataFrame, *, title: str | None = None, source: str | None = None,
+    value_range: tuple[float, float] | None = None, decimals: int = 1,
+) -> go.Figure:
+    """Units x characteristics heatmap of index scores from a ``compare`` table.
+
+    ``comp`` holds ``stat="mean"`` rows with ``item`` = scale (a learning-organisation
+    characteristic) and ``group`` = unit; rows are units (the total "I alt" last), columns
+    characteristics. Values are printed in the cells with a decimal comma; suppressed cells are
+    blank and read "For få". Use the same ``value_range`` (e.g. the scale's 1-5) for charts that
+    should stand side by side; by default the data range.
+    """
+    check_columns(comp, HEAT_COLUMNS, "comp")
+    style = get_style()
+    t = comp.copy()
+    t["group"] = t["group"].map(group_label)
+    t["_supp"] = is_suppressed(t) | t["value"].isna()
+    items = ordered_unique(t["item"])
+    col_labels = [str(t.loc[t["item"] == it, "item_label"].iloc[0]) for it in items]
+    groups = group_order(t["group"])
+    lo, hi = _vrange(t["value"], t["value"], value_range) if value_range else (
+        _data_range(t["value"]))
+    z, text, sup_cells = [], [], []
+    for gi, g in enumerate(groups):
+        zr, tr = [], []
+        for ii, it in enumerate(items):
+            cell = t[(t["group"] == g) & (t["item"] == it)]
+            if cell.empty or bool(cell["_supp"].iloc[0]):
+                zr.append(None)
+                tr.append("")
+                if not cell.empty:
+                    sup_cells.append((ii, gi))
+            else:
+                zr.append(float(cell["value"].iloc[0]))
+                tr.append(fmt_num(float(cell["value"].iloc[0]), decimals))
+        z.append(zr)
+        text.append(tr)
+    colorscale = [[i / (len(style.palette.sequential) - 1), c]
+                  for i, c in enumerate(style.palette.sequential)]
+    ticks = [f"<b>{g}</b>" if g == TOTAL else g for g in groups]
+    fig = go.Figure(go.Heatmap(
+        z=z, x=list(range(len(items))), y=list(range(len(groups))), text=text,
+        texttemplate="%{text}", zmin=lo, zmax=hi, colorscale=colorscale, xgap=2, ygap=2,
+        colorbar=dict(thickness=10, len=0.8, tickformat=",.1f", outlinewidth=0),
+        customdata=[[[g, c] for c in col_labels] for g in groups],
+        hovertemplate="%{customdata[0]}<br>%{customdata[1]}: %{z:,." + str(decimals)
+                      + "f}<extra></extra>", hoverongaps=False,
+        textfont=dict(size=style.font_size - 1)))
+    for ii, gi in sup_cells:
+        fig.add_annotation(x=ii, y=gi, text="<i>For få</i>", showarrow=False,
+                           font=dict(size=style.font_size - 2, color=style.palette.muted),
+                           name="suppressed")
+    row_axis(fig, ticks)
+    fig.update_xaxes(tickmode="array", tickvals=list(range(len(items))), ticktext=col_labels,
+                     side="top", showgrid=False, showline=False, ticks="",
+                     range=[-0.5, len(items) - 0.5], tickangle=0 if len(items) <= 4 else -30)
+    fig.update_yaxes(showline=False)
+    means = t[~t["_supp"]]
+    alt = [f"Et farvekort med {len(groups)} enheder i rækkerne og {len(items)} kendetegn i "
+           "kolonnerne; tallet i hver celle er gennemsnittet, og jo mørkere farven er, jo "
+           f"højere er det (skala fra {fmt_num(lo, 1)} til {fmt_num(hi, 1)}).",
+           extreme_sentence([f"{g} – {c}" for g, c in zip(
+               means["group"], means["item_label"].astype(str), strict=True)],
+               means["value"].astype(float).tolist(), lambda v: fmt_num(v, decimals),
+               "værdi"),
+           f"{len(sup_cells)} celler er tomme, fordi der er for få besvarelser ({SUPPRESSED_TEXT})."
+           if sup_cells else ""]
+    return finish(fig, chart="heatmap", table=comp, title=title, source=source,
+                  alt=[s for s in alt if s], height=60 + 26 * len(groups))
+
+
+def _data_range(values: pd.Series) -> tuple[float, float]:
+    v = pd.to_numeric(values, errors="coerce").dropna()
+    if v.empty:
+        return 0.0, 1.0
+    lo, hi = float(v.min()), float(v.max())
+    return (lo, hi) if hi > lo else (lo - 0.5, hi + 0.5)
