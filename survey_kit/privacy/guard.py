@@ -94,6 +94,13 @@ class DisclosureGuard:
         self._links: list[tuple[Hashable, Hashable]] = []
 
     # -- helpers ------------------------------------------------------------------------
+    def _snapshot(self) -> tuple:
+        rel = {k: set(v) for k, v in self._relations.items()}
+        return (dict(self._n), dict(self._pos), rel, dict(self._hidden), set(self._shown), list(self._links))
+
+    def _restore(self, state: tuple) -> None:
+        self._n, self._pos, self._relations, self._hidden, self._shown, self._links = state
+
     def min_n_for(self, item: object) -> int:
         """The minimum for an item: the guard's, or the codebook's stricter per-item value."""
         if self.codebook is not None and isinstance(item, str) and item in self.codebook:
@@ -212,6 +219,7 @@ class DisclosureGuard:
         if share_column is None and "stat" in table and len(table) and (table["stat"] == "share").all():
             share_column = "value"
         out = table.copy()
+        state = self._snapshot()
         totals = total_mask(out)
         levels = [None if t or by is None else by for t in totals]
         codes = [None if lv is None else _code(c) for lv, c in zip(levels, out.get("group_code", [None] * len(out)))]
@@ -263,7 +271,6 @@ class DisclosureGuard:
             Relation(total=t, parts=tuple(sorted(p, key=repr)), min_n=self.min_n_for(t[0][0] if t[0] else None))
             for (t, _), p in self._relations.items()
         ]
-        this_table = {k for keys in row_cells for k in keys}
         fixed = self._shown - set(self._hidden)
         conflicts: list[str] = []
         while True:
@@ -281,6 +288,7 @@ class DisclosureGuard:
             if len(self._hidden) == n_before:
                 break
         if conflicts:
+            self._restore(state)
             raise ValueError(
                 "table: cannot protect it consistently with the tables published before ("
                 + "; ".join(dict.fromkeys(conflicts))
@@ -297,9 +305,6 @@ class DisclosureGuard:
                                        n=None if n is None or np.isnan(n) else n)
             else:
                 self._shown.update(keys)
-        for k in this_table:
-            if hide[[k in keys for keys in row_cells]].all() and k not in self._hidden:
-                pass  # hidden only because the other wave of its row is: not protected, not shown
         blank = list(value_columns)
         if change:
             blank = [c for c in dict.fromkeys([*blank, *_CHANGE_VALUES, "n_from", "n_to"])]

@@ -103,6 +103,7 @@ def suppress_table(
     audit: AuditLog | None = None,
     where: str = "",
     share_column: str | None = None,
+    complementary: bool = True,
 ) -> pd.DataFrame:
     """Return a copy of ``table`` with primary and complementary suppression applied.
 
@@ -130,6 +131,8 @@ def suppress_table(
         Name of the table in the audit.
     share_column : str, optional
         A column of shares in [0, 1] (unweighted); positives ``round(share * n)`` then enter rule R2.
+    complementary : bool
+        False gives primary suppression only (unsafe beside a total; for comparison and tests).
 
     Examples
     --------
@@ -160,7 +163,8 @@ def suppress_table(
     totals = total_mask(out, total_column)
     relations: list[Relation] = []
     keys = [out[c] for c in partition] if partition else [pd.Series(0, index=out.index)]
-    for _, idx in out.groupby(keys, dropna=False, sort=False).indices.items():
+    groups = out.groupby(keys, dropna=False, sort=False).indices.items() if complementary else []
+    for _, idx in groups:
         idx = [int(i) for i in idx]
         tot = [i for i in idx if totals[i]]
         parts = tuple(i for i in idx if not totals[i])

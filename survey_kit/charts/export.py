@@ -1,0 +1,213 @@
+"""Static export of charts (PNG, SVG, PDF) with kaleido >= 1 and Debian's chromium.
+
+One browser process serves every figure: ``with exporting(): ...`` starts kaleido's sync server
+for a block; ``export()`` outside such a block starts it once, lazily, and stops it at exit.
+Kaleido finds ``/usr/bin/chromium`` itself and honours ``BROWSER_PATH``; it runs chromium without
+sandbox (needed as root) and downloads nothing. MathJax is off (no CDN request).
+
+Sizes: ``"full"`` is the A4 text width (16 cm), ``"half"`` 7.8 cm, or ``(width_cm, height_cm)``.
+A PNG at ``dpi`` has ``round(cm / 2.54 * dpi)`` pixels; a PDF page is ``cm / 2.54 * 72`` points
+(chromium rounds the page to well under 1 pt); an SVG is in CSS pixels (``cm / 2.54 * 96``).
+Beside each chart go its data as CSV (``;`` separator, decimal comma, UTF-8 with BOM for Excel)
+and a Danish alt text (``.alt.txt``).
+"""
+
+from __future__ import annotations
+
+import atexit
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import kaleido
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+
+from survey_kit.charts.style import CM_PER_INCH, CSS_DPI, SIZES, fmt_num, table_from_meta
+
+__all__ = ["FORMATS", "alt_text", "chart_table", "export", "exporting", "figure_size",
+           "write_table_csv"]
+
+FORMATS = ("png", "svg", "pdf")
+_state = {"lazy": False, "atexit": False}
+
+
+def _mathjax_off() -> None:
+    pio.defaults.mathjax = None
+
+
+def _server_running() -> bool:
+    server = getattr(kaleido, "_global_server", None)
+    return bool(server is not None and server.is_running())
+
+
+def _start() -> None:
+    _mathjax_off()
+    kaleido.start_sync_server(mathjax=False, silence_warnings=True)
+
+
+def _stop() -> None:
+    if _server_running():
+        kaleido.stop_sync_server(silence_warnings=True)
+    _state["lazy"] = False
+
+
+@contextmanager
+def exporting() -> Iterator[None]:
+    """Keep one chromium process for every export inside the block.
+
+    Nested blocks and a server that is already running are reused; the server is stopped at
+    the end of the block only if this block started it.
+    """
+    started = not _server_running()
+    if started:
+        _start()
+    try:
+        yield
+    finally:
+        if started:
+            _stop()
+
+
+def _ensure_server() -> None:
+    if _server_running():
+        return
+    _start()
+    _state["lazy"] = True
+    if not _state["atexit"]:
+        atexit.register(_stop)
+        _state["atexit"] = True
+
+
+def figure_size(fig: go.Figure, size: str | tuple[float, float]) -> tuple[float, float]:
+    """Width and height in cm for ``size``; the height of a named size follows the figure.
+
+    The builders set ``layout.height`` in CSS pixels for the full width; a named size keeps that
+    height (so fonts keep their size on paper), otherwise 62 % of the width.
+    """
+    if isinstance(size, str):
+        if size not in SIZES:
+            raise ValueError(f"size: expected 'full', 'half' or (width_cm, height_cm), got {size!r}")
+        w = SIZES[size]
+        h_px = fig.layout.height
+        h = h_px / CSS_DPI * CM_PER_INCH if h_px else 0.62 * w
+        return w, h
+    try:
+        w, h = (float(v) for v in size)
+    except (TypeError, ValueError):
+        raise ValueError("size: expected 'full', 'half' or (width_cm, height_cm)") from None
+    if w <= 0 or h <= 0:
+        raise ValueError("size: width and height must be positive")
+    return w, h
+
+
+def _render(fig: go.Figure, fmt: str, w_cm: float, h_cm: float, dpi: int) -> bytes:
+    if fmt == "png":
+        scale = dpi / CSS_DPI
+        # chromium floors width * scale; aim a quarter pixel above the target size
+        w_px = (round(w_cm / CM_PER_INCH * dpi) + 0.25) / scale
+        h_px = (round(h_cm / CM_PER_INCH * dpi) + 0.25) / scale
+    else:
+        scale = 1
+        w_px = w_cm / CM_PER_INCH * CSS_DPI
+        h_px = h_cm / CM_PER_INCH * CSS_DPI
+    _ensure_server()
+    return kaleido.calc_fig_sync(
+        fig.to_plotly_json(), opts=dict(format=fmt, width=w_px, height=h_px, scale=scale))
+
+
+def chart_table(fig: go.Figure) -> pd.DataFrame | None:
+    """The result table a survey_kit chart was made from (kept in ``fig.layout.meta``)."""
+    meta = fig.layout.meta
+    if isinstance(meta, dict) and "table" in meta:
+        return table_from_meta(meta)
+    return None
+
+
+def write_table_csv(table: pd.DataFrame, path: str | Path) -> Path:
+    """Write a table as Danish CSV: ``;`` separator, decimal comma, UTF-8 with BOM."""
+    path = Path(path)
+    table.to_csv(path, sep=";", decimal=",", index=False, encoding="utf-8-sig")
+    return path
+
+
+def alt_text(fig: go.Figure) -> str:
+    """A Danish alt text for a chart: its title, what the marks mean, extremes and n.
+
+    The builders store the description in ``fig.layout.meta["alt"]``; the current title is put
+    in front. Other figures get a short generic description of their traces.
+    """
+    title = fig.layout.title.text if fig.layout.title and fig.layout.title.text else ""
+    meta = fig.layout.meta
+    parts = [f"Diagram: {title}." if title else "Diagram."]
+    if isinstance(meta, dict) and meta.get("alt"):
+        parts.extend(meta["alt"])
+    else:
+        kinds = sorted({tr.type for tr in fig.data})
+        parts.append(f"Figuren har {fmt_num(len(fig.data))} dataserier ({', '.join(kinds)}).")
+    for ann in fig.layout.annotations:
+        if ann.name == "source" and ann.text:
+            parts.append(f"{ann.text}.".replace("..", "."))
+    return " ".join(parts)
+
+
+def export(
+    fig: go.Figure,
+    path: str | Path,
+    formats: Sequence[str] = FORMATS,
+    size: str | tuple[float, float] = "full",
+    dpi: int = 300,
+    *,
+    table: pd.DataFrame | None = None,
+) -> list[Path]:
+    """Write a chart as PNG/SVG/PDF plus its data (CSV) and a Danish alt text.
+
+    Parameters
+    ----------
+    fig : Figure
+        A chart (from a survey_kit builder or any plotly figure).
+    path : str or Path
+        The output path without suffix (a suffix among ``formats`` is dropped):
+        ``reports/fig1`` gives ``fig1.png``, ``fig1.svg``, ``fig1.pdf``, ``fig1.csv`` and
+        ``fig1.alt.txt``.
+    formats : sequence of {"png", "svg", "pdf"}
+    size : "full", "half" or (width_cm, height_cm)
+        16 cm (A4 text width), 7.8 cm (half width) or an explicit size.
+    dpi : int
+        Resolution of the PNG (pixels = cm / 2.54 * dpi).
+    table : DataFrame, optional
+        The data for the CSV; by default the result table the builder stored in the figure.
+        No CSV is written when neither is available.
+
+    Returns
+    -------
+    list of Path
+        The files written: the images in ``formats`` order, then the CSV and the alt text.
+    """
+    if not isinstance(fig, go.Figure):
+        raise ValueError("fig: expected a plotly.graph_objects.Figure")
+    if isinstance(formats, str):
+        formats = (formats,)
+    bad = [f for f in formats if f not in FORMATS]
+    if bad or not formats:
+        raise ValueError(f"formats: expected some of {', '.join(FORMATS)}, got {list(formats)}")
+    if not isinstance(dpi, int) or dpi <= 0:
+        raise ValueError("dpi: expected a positive integer")
+    w_cm, h_cm = figure_size(fig, size)
+    path = Path(path)
+    if path.suffix.lstrip(".").lower() in FORMATS:
+        path = path.with_suffix("")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    written = []
+    for fmt in formats:
+        out = path.with_name(f"{path.name}.{fmt}")
+        out.write_bytes(_render(fig, fmt, w_cm, h_cm, dpi))
+        written.append(out)
+    data = table if table is not None else chart_table(fig)
+    if data is not None:
+        written.append(write_table_csv(data, path.with_name(f"{path.name}.csv")))
+    alt = path.with_name(f"{path.name}.alt.txt")
+    alt.write_text(alt_text(fig) + "\n", encoding="utf-8")
+    written.append(alt)
+    return written

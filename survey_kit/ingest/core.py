@@ -1,0 +1,299 @@
+"""Ingest: read an export, map it onto a codebook, validate, and write the outcome.
+
+Outputs in ``out_dir`` (each written atomically; the raw export is only ever read):
+
+* ``<name>.parquet``: the valid rows, codebook columns plus ``_source_row`` and ``_complete``;
+* ``<name>.quarantine.csv``: the rows held back, with all their original values, ``_source_row``
+  and ``reasons`` (Danish sentences);
+* ``<name>.manifest.json``: provenance and counts. Always ``rows_read == rows_valid +
+  rows_quarantined``.
+
+What happens to a row that breaks a rule (``survey_kit.validate.RULE_ACTIONS``):
+
+* quarantine the row: an impossible code, a value outside ``range``, text where a code/number/date
+  is expected, a date outside the period, a missing respondent id, a repeated rank, too many ranks,
+  a rank outside ``1..k``, a fully empty row, and a duplicate respondent id (per wave) — the first
+  answer is kept, the later copies are quarantined;
+* keep the row and blank the answer: skip logic (an answer to a question the respondent was not
+  asked is set to NA in the processed data; the problem is recorded in ``problems`` and counted
+  in the manifest);
+* warn only: unknown, duplicate or missing columns (a missing column is all NA);
+* SurveyXact rows never answered (status new / distributed / not started) go to the quarantine
+  with reason "ikke besvaret" and are counted as ``rows_not_answered``; rejected rows likewise with
+  "afvist". Partial completes are kept with ``_complete=False``.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from survey_kit.codebook import Codebook
+from survey_kit.errors import DataError
+from survey_kit.ingest.manifest import (
+    atomic_write_bytes,
+    missing_code_counts,
+    parquet_bytes,
+    survey_kit_version,
+    utc_now,
+    write_json_atomic,
+)
+from survey_kit.ingest.mapping import COMPLETE, SOURCE_ROW, resolve_key
+from survey_kit.ingest.raw import RawExport
+
+NOT_ANSWERED_REASON = "ikke besvaret"
+REJECTED_REASON = "afvist (status rejected)"
+
+
+def _read_csv_minimal(path: Path) -> RawExport:
+    """A plain CSV reader used only until ``readers.read_export`` is installed."""
+    import hashlib
+
+    data = path.read_bytes()
+    for enc in ("utf-8-sig", "cp1252"):
+        try:
+            text = data.decode(enc)
+            break
+        except UnicodeDecodeError:
+            continue
+    first = text.splitlines()[0] if text else ""
+    delim = max(";,\t", key=first.count)
+    import io
+
+    frame = pd.read_csv(io.StringIO(text), sep=delim, dtype=str, keep_default_na=False)
+    frame = frame.replace({"": pd.NA})
+    return RawExport(frame=frame, source_rows=np.arange(2, len(frame) + 2), path=path,
+                     sha256=hashlib.sha256(data).hexdigest(), n_bytes=len(data), format="csv",
+                     encoding=enc, delimiter=delim)
+
+
+def read_raw(path: str | Path, *, sheet: str | None = None) -> RawExport:
+    """Read an export with ``readers.read_export`` (a minimal CSV reader until it exists)."""
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(f"{path}: filen findes ikke (file not found)")
+    try:
+        from survey_kit.ingest.readers import read_export
+    except ImportError:  # the readers module is written in parallel
+        if path.suffix.lower() not in (".csv", ".txt", ".tsv"):
+            raise DataError(f"{path}: kan ikke læse formatet {path.suffix!r} endnu") from None
+        try:
+            return _read_csv_minimal(path)
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as err:
+            raise DataError(f"{path}: filen kan ikke læses som CSV ({err})") from None
+    return read_export(path, sheet=sheet)
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """The outcome of :func:`ingest`: valid data, quarantine, problems, manifest and paths."""
+
+    data: pd.DataFrame
+    quarantine: pd.DataFrame
+    problems: pd.DataFrame
+    manifest: dict[str, Any]
+    paths: dict[str, Path] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        """One Danish paragraph: rows read, valid, quarantined (by reason), where the files are."""
+        m = self.manifest
+        parts = [
+            f"Læste {m['rows_read']} rækker fra {Path(m['source_path']).name} ({m['format']}"
+            + (f", {m['platform']}" if m.get("platform") else "") + ")."
+        ]
+        parts.append(f"{m['rows_valid']} gyldige besvarelser er gemt i {self.paths['data']}.")
+        if m["rows_quarantined"]:
+            reasons = ", ".join(f"{n} {r}" for r, n in m["quarantine_reasons"].items())
+            parts.append(f"{m['rows_quarantined']} rækker er sat i karantæne ({reasons}) i "
+                         f"{self.paths['quarantine']}.")
+        else:
+            parts.append("Ingen rækker er sat i karantæne.")
+        if m["rows_partial"]:
+            parts.append(f"{m['rows_partial']} delvist besvarede er beholdt og markeret (_complete=False).")
+        if m["answers_blanked"]:
+            parts.append(f"{m['answers_blanked']} svar på spørgsmål, respondenten ikke skulle have "
+                         f"fået (spørgelogik), er sat til tomme.")
+        if m["columns_unknown"]:
+            parts.append(f"Ukendte kolonner sprunget over: {', '.join(m['columns_unknown'])}.")
+        if m["columns_missing"]:
+            parts.append(f"Kolonner, der mangler i filen: {', '.join(m['columns_missing'])}.")
+        parts.append(f"Manifest: {self.paths['manifest']}.")
+        return " ".join(parts)
+
+
+def _output_paths(out_dir: Path, name: str) -> dict[str, Path]:
+    return {
+        "data": out_dir / f"{name}.parquet",
+        "quarantine": out_dir / f"{name}.quarantine.csv",
+        "manifest": out_dir / f"{name}.manifest.json",
+    }
+
+
+def _quarantine_frame(raw: RawExport, positions: np.ndarray, reasons: list[str],
+                      personal_sources: list[str], key: bytes | None) -> pd.DataFrame:
+    from survey_kit.privacy import pseudonymise
+
+    q = raw.frame.iloc[positions].copy()
+    q.columns = [str(c) for c in q.columns]
+    for col in personal_sources:  # never copy a personal id into data/processed
+        if col in q and key is not None:
+            q[col] = pseudonymise(q[col].astype(object).map(lambda v: v if pd.notna(v) else None), key)
+    q = q.reset_index(drop=True)
+    q[SOURCE_ROW] = np.asarray(raw.source_rows, dtype=np.int64)[positions]
+    q["reasons"] = reasons
+    return q
+
+
+def _csv_bytes(frame: pd.DataFrame) -> bytes:
+    from survey_kit.validate.report import safe_cell
+    from survey_kit.validate.messages import format_value
+
+    text = frame.astype(object).map(lambda v: safe_cell(format_value(v, "en")) if v is not None else "")
+    import io
+
+    buf = io.StringIO()
+    text.to_csv(buf, index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
+    return buf.getvalue().encode("utf-8")
+
+
+def ingest(export: str | Path, codebook: Codebook, *, out_dir: str | Path = "data/processed",
+           name: str | None = None, key: bytes | str | None = None,
+           sheet: str | None = None) -> IngestResult:
+    """Read ``export``, map and validate it against ``codebook``, write parquet, quarantine, manifest.
+
+    Parameters
+    ----------
+    export
+        The export file (CSV, xlsx, sav, ...). It is only read, never written or moved.
+    codebook
+        The instrument.
+    out_dir, name
+        Output folder and base name (default: the export's file name without suffix).
+    key
+        Secret for pseudonymising personal ids (default ``$SURVEY_KIT_KEY``). Required when the
+        codebook marks the respondent id or panel key as personal.
+    sheet
+        Excel sheet to read.
+
+    Returns
+    -------
+    IngestResult
+        See the module docstring for which rule quarantines a row.
+    """
+    from survey_kit.validate.report import RULE_ACTIONS, check_raw, render_problems
+
+    if not isinstance(codebook, Codebook):
+        raise ValueError(f"codebook: expected a Codebook, got {type(codebook).__name__}")
+    export = Path(export)
+    name = name or export.stem
+    if not name or "/" in name or "\\" in name or name in (".", ".."):
+        raise ValueError(f"name: {name!r} is not a plain file name")
+    paths = _output_paths(Path(out_dir), name)
+    if any(p.resolve() == export.resolve() for p in paths.values()):
+        raise DataError(f"{export}: output would overwrite the export itself; choose another --name")
+    raw = read_raw(export, sheet=sheet)
+    checked = check_raw(raw, codebook, key=key, require_key=True)
+    problems = render_problems(checked, codebook, lang="da", with_pos=True)
+    frame = checked.frame
+    n = len(frame)
+    action = problems["rule"].map(RULE_ACTIONS).fillna("warn")
+    row_problems = problems[problems["_pos"] >= 0]
+    quar = row_problems[action.loc[row_problems.index] == "quarantine"]
+    reasons: dict[int, list[str]] = {}
+    for pos, msg in zip(quar["_pos"], quar["message"], strict=True):
+        reasons.setdefault(int(pos), []).append(str(msg))
+    for pos in np.flatnonzero(checked.not_answered):
+        reasons.setdefault(int(pos), []).append(NOT_ANSWERED_REASON)
+    for pos in np.flatnonzero(checked.rejected):
+        reasons.setdefault(int(pos), []).append(REJECTED_REASON)
+    q_pos = np.array(sorted(reasons), dtype=np.int64)
+    valid = np.ones(n, dtype=bool)
+    valid[q_pos] = False
+
+    data = frame.copy()
+    blank = problems[(problems["rule"] == "skip_logic") & (problems["_pos"] >= 0)]
+    blanked = 0
+    for pos, column in zip(blank["_pos"], blank["column"], strict=True):
+        if valid[int(pos)]:
+            item = codebook.item_for_column(str(column))
+            data.loc[int(pos), item.columns if item is not None else [column]] = pd.NA
+            blanked += 1
+    data = data.loc[valid].reset_index(drop=True)
+    data[COMPLETE] = data[COMPLETE].astype(bool)
+
+    personal = [r.column for r in (codebook.respondent_id, codebook.panel_key) if r is not None and r.personal]
+    personal_sources = [src for src, tgt in checked.mapped.matched.items() if tgt in personal]
+    quarantine = _quarantine_frame(raw, q_pos, [" | ".join(reasons[int(p)]) for p in q_pos],
+                                   personal_sources, resolve_key(key))
+    if len(data) + len(quarantine) != raw.n_rows:
+        raise RuntimeError(
+            f"ingest invariant broken: rows read {raw.n_rows} != valid {len(data)} + "
+            f"quarantined {len(quarantine)}"
+        )
+    public = problems.drop(columns="_pos")
+    manifest = _manifest(raw, codebook, checked, data, quarantine, public, reasons, blanked, paths)
+
+    atomic_write_bytes(paths["data"], parquet_bytes(data))
+    atomic_write_bytes(paths["quarantine"], _csv_bytes(quarantine))
+    write_json_atomic(paths["manifest"], manifest)
+    return IngestResult(data=data, quarantine=quarantine, problems=public, manifest=manifest, paths=paths)
+
+
+def _manifest(raw, codebook, checked, data, quarantine, problems, reasons, blanked, paths) -> dict[str, Any]:
+    from survey_kit.validate.messages import RULE_NAMES_DA
+
+    rule_counts = problems["rule"].value_counts().to_dict()
+    q_reasons: dict[str, int] = {}
+    q_problems = problems[problems["rule"].map(lambda r: r not in ("skip_logic",))]
+    rows_by_rule = {}
+    for rule, group in q_problems.groupby("rule"):
+        rows_by_rule[rule] = group["row"].nunique()
+    n_na = int(checked.not_answered.sum())
+    n_rej = int(checked.rejected.sum())
+    for rule, count in sorted(rows_by_rule.items(), key=lambda kv: -kv[1]):
+        from survey_kit.validate.report import RULE_ACTIONS
+
+        if RULE_ACTIONS.get(rule) == "quarantine":
+            q_reasons[RULE_NAMES_DA.get(rule, rule)] = int(count)
+    if n_na:
+        q_reasons[NOT_ANSWERED_REASON] = n_na
+    if n_rej:
+        q_reasons["afvist"] = n_rej
+    columns_unknown = problems.loc[problems["rule"] == "unknown_column", "column"].tolist()
+    columns_missing = problems.loc[problems["rule"] == "missing_column", "column"].tolist()
+    return {
+        "instrument": codebook.instrument,
+        "instrument_version": codebook.version,
+        "codebook_title": codebook.title,
+        "source_path": str(raw.path),
+        "sha256": raw.sha256,
+        "bytes": raw.n_bytes,
+        "format": raw.format,
+        "platform": raw.platform,
+        "encoding": raw.encoding,
+        "delimiter": raw.delimiter,
+        "sheet": raw.sheet,
+        "header_row": raw.header_row,
+        "reader_notes": list(raw.notes),
+        "rows_read": raw.n_rows,
+        "rows_valid": len(data),
+        "rows_quarantined": len(quarantine),
+        "rows_not_answered": n_na,
+        "rows_rejected": n_rej,
+        "rows_partial": int((~data[COMPLETE]).sum()),
+        "answers_blanked": blanked,
+        "quarantine_reasons": q_reasons,
+        "problems_by_rule": {str(k): int(v) for k, v in sorted(rule_counts.items())},
+        "columns_matched": dict(checked.mapped.matched),
+        "columns_unknown": columns_unknown,
+        "columns_missing": columns_missing,
+        "missing_codes": missing_code_counts(data, codebook),
+        "outputs": {k: p.name for k, p in paths.items()},
+        "survey_kit_version": survey_kit_version(),
+        "created_utc": utc_now(),
+    }

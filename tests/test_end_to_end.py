@@ -1,0 +1,158 @@
+"""The spine end to end, as `make demo` runs it: demo exports -> ingest -> reports, then every
+report opened in a real browser (Debian's chromium through Playwright), its PDF rendered to PNG,
+and its Excel workbook opened with openpyxl."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from survey_kit.pipeline import run_demo
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.xdist_group("e2e")]
+
+INSTRUMENTS = ["lederudvikling_2008", "temperaturmaaling", "netvaerksevaluering"]
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    root = tmp_path_factory.mktemp("demo")
+    out = run_demo(root=root, formats=("html", "pdf"))
+    return root, out
+
+
+def _html_reports(root: Path) -> list[Path]:
+    return sorted((root / "reports").rglob("rapport.html"))
+
+
+def test_demo_leaves_reports_for_every_survey(demo):
+    root, out = demo
+    for name in INSTRUMENTS:
+        folder = root / "reports" / name / "samlet"
+        for f in ("rapport.html", "rapport.pdf", "tabeller.xlsx"):
+            assert (folder / f).stat().st_size > 1000, f"{name}: {f}"
+        figures = list((folder / "figurer").glob("*.png"))
+        assert figures, f"{name}: no exported figures"
+        for png in figures:
+            stem = png.with_suffix("")
+            for ext in (".svg", ".pdf", ".csv", ".alt.txt"):
+                assert Path(str(stem) + ext).exists(), f"{png.name}: missing {ext}"
+    # one temperaturmåling report per area as well as the whole municipality
+    areas = [p for p in (root / "reports" / "temperaturmaaling").iterdir() if p.is_dir()]
+    assert len(areas) == 1 + 8
+
+
+def test_processed_data_and_manifest(demo):
+    root, _ = demo
+    for name in INSTRUMENTS:
+        manifest = json.loads((root / "data" / "processed" / f"{name}.manifest.json").read_text("utf-8"))
+        assert manifest["rows_read"] == manifest["rows_valid"] + manifest["rows_quarantined"]
+        assert manifest["instrument"] == name
+        data = pd.read_parquet(root / "data" / "processed" / f"{name}.parquet")
+        assert len(data) == manifest["rows_valid"]
+    net = pd.read_parquet(root / "data" / "processed" / "netvaerksevaluering.parquet")
+    assert not net["leder_id"].astype(str).str.contains("@").any(), "panel key must be pseudonymised"
+
+
+def test_raw_exports_untouched_by_ingest(demo):
+    root, _ = demo
+    manifests = (root / "data" / "processed").glob("*.manifest.json")
+    import hashlib
+
+    for m in manifests:
+        info = json.loads(m.read_text("utf-8"))
+        src = Path(info["source_path"])
+        if src.is_file():
+            assert hashlib.sha256(src.read_bytes()).hexdigest() == info["sha256"]
+
+
+def test_leader_report_states_the_published_headlines(demo):
+    root, _ = demo
+    html = (root / "reports" / "lederudvikling_2008" / "samlet" / "rapport.html").read_text("utf-8")
+    text = re.sub(r"<[^>]+>", " ", html)
+    assert "Ni ud af ti ledere" in text
+    assert re.search(r"(8[89]|9[0-2]) % af dem, der har prøvet et ledernetværk", text)
+    assert "Ledernetværk topper listen" in text
+    assert "Næsten halvdelen af lederne" in text
+
+
+def test_reports_render_in_chromium(demo, browser, artifacts):
+    root, _ = demo
+    reports = _html_reports(root)
+    assert len(reports) >= 3
+    for path in reports:
+        page = browser.new_page(viewport={"width": 1100, "height": 1400})
+        errors: list[str] = []
+        outside: list[str] = []
+        dialogs: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(("file:", "data:", "blob:", "about:")) else None)
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.goto(path.as_uri())
+        page.wait_for_timeout(500)
+        n_plots = page.locator(".js-plotly-plot").count()
+        assert n_plots >= 1, f"{path}: no chart"
+        # every chart's plot area is drawn: an SVG with a plot layer holding shapes
+        drawn = page.evaluate(
+            """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(p => {
+                 const svg = p.querySelector('svg.main-svg');
+                 if (!svg) return 0;
+                 const r = svg.getBoundingClientRect();
+                 const marks = p.querySelectorAll('.plot path, .plot rect, .heatmaplayer image, .point, .bars path').length;
+                 return (r.width > 100 && r.height > 100) ? marks : 0; })"""
+        )
+        assert all(m > 0 for m in drawn), f"{path}: undrawn chart(s) {drawn}"
+        assert not errors, f"{path}: JavaScript errors {errors[:3]}"
+        assert not outside, f"{path}: requests left the machine: {outside[:3]}"
+        assert not dialogs
+        rel = path.relative_to(root / "reports").parent
+        page.screenshot(path=str(artifacts / f"{str(rel).replace('/', '__')}.png"))
+        page.close()
+
+
+def test_pdf_pages_show_the_charts(demo, tmp_path):
+    root, _ = demo
+    from PIL import Image
+    from pypdf import PdfReader
+
+    for name in INSTRUMENTS:
+        pdf = root / "reports" / name / "samlet" / "rapport.pdf"
+        reader = PdfReader(pdf)
+        box = reader.pages[0].mediabox
+        assert abs(float(box.width) - 595.3) < 2 and abs(float(box.height) - 841.9) < 2, "A4"
+        subprocess.run(["pdftoppm", "-r", "40", "-png", str(pdf), str(tmp_path / name)], check=True)
+        pages = sorted(tmp_path.glob(f"{name}*.png"))
+        assert len(pages) == len(reader.pages)
+        coloured = 0
+        for png in pages:
+            rgb = np.asarray(Image.open(png).convert("RGB")).astype(int)
+            spread = rgb.max(axis=2) - rgb.min(axis=2)  # chroma: charts are coloured, text is grey
+            coloured += int((spread > 60).sum())
+        assert coloured > 2000, f"{name}: no chart colour found in the PDF pages"
+
+
+def test_excel_workbook_numbers_and_suppression(demo):
+    root, _ = demo
+    import openpyxl
+
+    numeric = suppressed = 0
+    for wb_path in (root / "reports").rglob("tabeller.xlsx"):
+        wb = openpyxl.load_workbook(wb_path)
+        for ws in wb.worksheets[1:]:
+            for row in ws.iter_rows(min_row=4):
+                for cell in row[1:]:
+                    if isinstance(cell.value, int | float):
+                        numeric += 1
+                        assert cell.number_format != "General"
+                    if cell.value == "For få svar":
+                        suppressed += 1
+                    assert not (isinstance(cell.value, str) and cell.value.startswith("="))
+    assert numeric > 100
+    assert suppressed > 0, "the temperaturmåling has units below min_n: some cells must be marked"
