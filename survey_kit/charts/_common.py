@@ -7,7 +7,8 @@ from collections.abc import Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from survey_kit.charts.style import SUPPRESSED_TEXT, fmt_num, get_style
+from survey_kit.charts.style import SUPPRESSED_TEXT, get_style
+from survey_kit.fmt import fmt_num
 
 TOTAL = "I alt"
 ROW_PX = 24  # height of one bar row in CSS pixels
@@ -55,8 +56,9 @@ def row_axis(fig: go.Figure, labels: Sequence[str], *, row: int | None = None,
     order fixed, so two charts of the same rows line up.
     """
     n = len(labels)
+    text = [f"<b>{lab}</b>" if lab == TOTAL else lab for lab in labels]
     fig.update_yaxes(
-        tickmode="array", tickvals=list(range(n)), ticktext=list(labels),
+        tickmode="array", tickvals=list(range(n)), ticktext=text, ticklabelstandoff=4,
         range=[n - 0.5, -0.5], autorange=False, showgrid=False, ticks="", row=row, col=col,
     )
 
@@ -83,7 +85,7 @@ def pct_axis(fig: go.Figure, *, title: str = "", row: int | None = None,
 
 def n_text(n: object) -> str:
     """ "n = 1.234" with a Danish thousands point."""
-    return f"n = {fmt_num(n)}"
+    return f"n = {fmt_num(n, 0)}"
 
 
 def extreme_sentence(labels: Sequence[str], values: Sequence[float], fmt, what: str) -> str:

@@ -27,7 +27,8 @@ from survey_kit.charts._common import (
     suppressed_sentence,
     value_range,
 )
-from survey_kit.charts.style import fmt_num, fmt_pct, get_style, finish
+from survey_kit.charts.style import finish, get_style
+from survey_kit.fmt import fmt_num, fmt_pct
 
 __all__ = ["likert_bars", "ranking_bars", "share_bars"]
 
@@ -131,11 +132,16 @@ def likert_bars(
             legendgroup=lab, showlegend=not (neutral and sign < 0), legendrank=j,
             customdata=[[ticks[i].split("<br>")[0], v] for i, v in zip(pos, full, strict=True)],
             hovertemplate=f"%{{customdata[0]}}<br>{lab}: %{{customdata[1]:.1f}} %<extra></extra>",
-            text=[] if neutral and sign < 0 else
-            [f"{v:.0f}" if v >= 6 else "" for v in full],
-            textposition="inside", insidetextanchor="start" if neutral else "middle",
+            text=[] if neutral else [f"{v:.0f}" if v >= 6 else "" for v in full],
+            textposition="inside", insidetextanchor="middle", textangle=0,
             textfont=dict(size=style.font_size - 2), row=1, col=1,
         )
+        if neutral and sign > 0:
+            for i, v in zip(pos, full, strict=True):
+                if v >= 6:
+                    fig.add_annotation(x=0, y=i, text=f"{v:.0f}", showarrow=False,
+                                       font=dict(size=style.font_size - 2, color=style.palette.text),
+                                       bgcolor=colors[j], borderpad=0, row=1, col=1)
     fig.update_layout(barmode="relative")
     fig.add_vline(x=0, line=dict(color="#404040", width=1), row=1, col=1)
     fig.update_xaxes(range=[-100, 100], tickvals=list(range(-100, 101, 25)),
@@ -144,24 +150,25 @@ def likert_bars(
     mark_suppressed(fig, suppressed_pos, x=-98)
 
     if has_dk:
-        dk_rows = {bar_pos[(r.item, r.group)]: r for r in dk.itertuples()
-                   if (r.item, r.group) in bar_pos and not r._supp and pd.notna(r.n)}
+        dk_rows = {bar_pos[(it, g)]: n for it, g, sp, n in zip(
+            dk["item"], dk["group"], dk["_supp"], dk["n"], strict=True)
+            if (it, g) in bar_pos and not sp and pd.notna(n)}
         dk_label = str(ordered_unique(dk["label"])[0])
         pos = sorted(p for p in dk_rows if p not in suppressed_pos)
-        counts = [float(dk_rows[p].n) for p in pos]
+        counts = [float(dk_rows[p]) for p in pos]
         fig.add_bar(
             x=counts, y=pos, orientation="h", name=f"{dk_label} (antal)",
             marker=dict(color=style.palette.dont_know, line_width=0),
-            text=[fmt_num(c) for c in counts], textposition="outside", cliponaxis=False,
+            text=[fmt_num(c, 0) for c in counts], textposition="outside", cliponaxis=False,
             textfont=dict(size=style.font_size - 2),
             hovertemplate=f"{dk_label}: %{{x:,d}}<extra></extra>", legendrank=k + 1,
             showlegend=False, row=1, col=2,
         )
         top = max(float(pd.to_numeric(dk["n"], errors="coerce").max() or 1), 1.0)
         fig.update_xaxes(range=[0, top * 1.6], showticklabels=False, showgrid=False,
-                         title=dict(text=f"{dk_label}<br>(antal)",
-                                    font=dict(size=style.font_size - 1)), row=1, col=2)
-        fig.update_yaxes(showline=False, row=1, col=2)
+                         ticks="", title=dict(text=f"{dk_label} (antal)",
+                             font=dict(size=style.font_size - 1)), row=1, col=2)
+        fig.update_yaxes(showline=False, ticks="", row=1, col=2)
     fig.update_xaxes(title=dict(text="Andel af svar med holdning"), row=1, col=1)
 
     n_rows = len(rows)
@@ -177,8 +184,8 @@ def likert_bars(
     if has_dk:
         alt.append(f"\"{dk_label}\" er vist for sig som antal.")
     if n_by_row:
-        alt.append(f"Antal svar pr. række: {fmt_num(min(n_by_row.values()))} til "
-                   f"{fmt_num(max(n_by_row.values()))}.")
+        alt.append(f"Antal svar pr. række: {fmt_num(min(n_by_row.values()), 0)} til "
+                   f"{fmt_num(max(n_by_row.values()), 0)}.")
     alt.append(suppressed_sentence(len(suppressed_pos)))
     fig.update_layout(bargap=0.35, legend=dict(traceorder="normal"))
     return finish(fig, chart="likert_bars", table=freq, title=title, source=source,
@@ -219,7 +226,7 @@ def _share_bars(comp, *, title, source, rng, show_ci):
         lo, hi = value_range(t["ci_low"], t["ci_high"], rng) if show_ci else value_range(
             t["value"], t["value"], rng)
     fmt = (lambda v: fmt_pct(v / 100)) if is_share else (lambda v: fmt_num(v, 1))
-    hover_fmt = ":.1f}} %" if is_share else ":.2f}}"
+    hover_fmt = ":.1f} %" if is_share else ":.2f}"
     alt_sent, n_sup = [], 0
     for r, item in enumerate(items, start=1):
         sub = t[t["item"] == item]
@@ -231,11 +238,11 @@ def _share_bars(comp, *, title, source, rng, show_ci):
         n_sup += len(sup)
         y = [pos[g] for g in drawn["group"]]
         v = drawn["value"].astype(float) * scale
-        err = dict(type="data", symmetric=False, color=style.palette.ci, thickness=1.2, width=3,
+        err = dict(type="data", symmetric=False, color=style.palette.text, thickness=1.2, width=3,
                    array=(drawn["ci_high"].astype(float) * scale - v).tolist(),
                    arrayminus=(v - drawn["ci_low"].astype(float) * scale).tolist())
         fig.add_bar(
-            x=v.tolist(), y=y, orientation="h", marker=dict(color=style.palette.primary),
+            x=v.tolist(), y=y, orientation="h", marker=dict(color=style.palette.bar),
             error_x=err if show_ci else None, name="Andel" if is_share else "Gennemsnit",
             showlegend=False,
             customdata=list(zip(drawn["group"], drawn["n"].astype(float), v, strict=True)),
@@ -251,7 +258,7 @@ def _share_bars(comp, *, title, source, rng, show_ci):
                 continue
             right = (f["ci_high"] if show_ci else f["value"]).astype(float) * scale
             fig.add_scatter(
-                x=(right + 0.025 * (hi - lo)).tolist(), y=[pos[g] for g in f["group"]],
+                x=(right + 0.04 * (hi - lo)).tolist(), y=[pos[g] for g in f["group"]],
                 mode="markers", marker=dict(symbol=symbol, size=8, color=style.palette.text),
                 name=name, legendgroup=name, showlegend=not any(
                     tr.name == name for tr in fig.data), hoverinfo="skip", row=r, col=1)
@@ -275,6 +282,10 @@ def _share_bars(comp, *, title, source, rng, show_ci):
         pct_axis(fig)
     else:
         fig.update_xaxes(range=[lo, hi], tickformat=",.1f")
+    for ann in fig.layout.annotations:
+        if ann.name is None and ann.yref == "paper":  # subplot titles
+            ann.update(x=0, xanchor="left", font=dict(size=style.font_size + 1),
+                       text=f"<b>{ann.text}</b>")
     alt = [("Vandrette søjler viser andelen i procent" if is_share else
             "Vandrette søjler viser gennemsnittet") + " for hver gruppe"
            + (" med 95 %-konfidensinterval som streg" if show_ci else "")
@@ -282,7 +293,8 @@ def _share_bars(comp, *, title, source, rng, show_ci):
            suppressed_sentence(n_sup)]
     height = 40 + ROW_PX * len(groups) * len(items) + 40 * (len(items) - 1)
     return finish(fig, chart="share_bars", table=comp, title=title, source=source,
-                  alt=[a for a in alt if a], height=height)
+                  alt=[a for a in alt if a], height=height, legend_gap=24 if len(items) > 1
+                  else 0)
 
 
 def ranking_bars(
@@ -304,14 +316,14 @@ def ranking_bars(
     labels = [str(x) for x in shown["label"]] + [str(x) for x in hidden["label"]]
     k = int(pd.to_numeric(t["k"], errors="coerce").dropna().iloc[0]) if t["k"].notna().any() else 3
     y = list(range(len(shown)))
-    series = (("share_first", "first_ci_low", "first_ci_high", "Førstevalg",
-               style.palette.positive[1], 0.2),
-              ("share_top_k", "top_k_ci_low", "top_k_ci_high", f"Blandt top {k}",
-               style.palette.positive[2], -0.2))
+    series = (("share_top_k", "top_k_ci_low", "top_k_ci_high", f"Blandt top {k}",
+               style.palette.bar, -0.2),
+              ("share_first", "first_ci_low", "first_ci_high", "Førstevalg",
+               style.palette.positive[1], 0.2))
     fig = go.Figure()
     for col, lo_c, hi_c, name, color, off in series:
         v = shown[col].astype(float) * 100
-        err = dict(type="data", symmetric=False, color=style.palette.ci, thickness=1, width=2,
+        err = dict(type="data", symmetric=False, color=style.palette.text, thickness=1, width=2,
                    array=(shown[hi_c].astype(float) * 100 - v).tolist(),
                    arrayminus=(v - shown[lo_c].astype(float) * 100).tolist())
         fig.add_bar(

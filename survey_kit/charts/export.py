@@ -24,10 +24,19 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from survey_kit.charts.style import CM_PER_INCH, CSS_DPI, SIZES, fmt_num, table_from_meta
+from survey_kit.charts.style import (
+    CM_PER_INCH,
+    CSS_DPI,
+    FULL_WIDTH_PX,
+    SIZES,
+    fit_top,
+    table_from_meta,
+    wrap,
+)
+from survey_kit.fmt import fmt_num
 
 __all__ = ["FORMATS", "alt_text", "chart_table", "export", "exporting", "figure_size",
-           "write_table_csv"]
+           "fit_width", "write_table_csv"]
 
 FORMATS = ("png", "svg", "pdf")
 _state = {"lazy": False, "atexit": False}
@@ -80,19 +89,11 @@ def _ensure_server() -> None:
         _state["atexit"] = True
 
 
-def figure_size(fig: go.Figure, size: str | tuple[float, float]) -> tuple[float, float]:
-    """Width and height in cm for ``size``; the height of a named size follows the figure.
-
-    The builders set ``layout.height`` in CSS pixels for the full width; a named size keeps that
-    height (so fonts keep their size on paper), otherwise 62 % of the width.
-    """
+def _width_cm(size: str | tuple[float, float]) -> tuple[float, float | None]:
     if isinstance(size, str):
         if size not in SIZES:
             raise ValueError(f"size: expected 'full', 'half' or (width_cm, height_cm), got {size!r}")
-        w = SIZES[size]
-        h_px = fig.layout.height
-        h = h_px / CSS_DPI * CM_PER_INCH if h_px else 0.62 * w
-        return w, h
+        return SIZES[size], None
     try:
         w, h = (float(v) for v in size)
     except (TypeError, ValueError):
@@ -100,6 +101,62 @@ def figure_size(fig: go.Figure, size: str | tuple[float, float]) -> tuple[float,
     if w <= 0 or h <= 0:
         raise ValueError("size: width and height must be positive")
     return w, h
+
+
+def _compact(fig: go.Figure) -> None:
+    """Smaller type, fewer x ticks and narrower column labels for a narrow chart."""
+    tpl = fig.layout.template.layout
+    base = fig.layout.font.size or tpl.font.size or 11
+    fig.update_layout(font_size=base - 2, title_font_size=(tpl.title.font.size or base + 3) - 3,
+                      legend_font_size=(tpl.legend.font.size or base - 1) - 2)
+    fig.update_xaxes(tickfont_size=base - 2, title_font_size=base - 2)
+    fig.update_yaxes(tickfont_size=base - 2, title_font_size=base - 2)
+    for ann in fig.layout.annotations:
+        if ann.font.size:
+            ann.font.size = max(ann.font.size - 2, 6)
+    for tr in fig.data:
+        if getattr(tr, "textfont", None) is not None and tr.textfont.size:
+            tr.textfont.size = max(tr.textfont.size - 2, 6)
+    for key in [k for k in fig.layout if k.startswith("xaxis")]:
+        ax = fig.layout[key]
+        if ax.tickvals is not None and len(ax.tickvals) > 5 and ax.ticktext is not None:
+            ax.update(tickvals=ax.tickvals[::2], ticktext=ax.ticktext[::2])
+        elif ax.dtick is not None and ax.ticksuffix == " %":
+            ax.update(dtick=25 if float(ax.dtick) < 25 else 2 * float(ax.dtick))
+        if ax.ticktext is not None and ax.side == "top":  # heatmap column labels
+            ax.update(ticktext=[wrap(t.replace("<br>", " "), 11) for t in ax.ticktext])
+
+
+def fit_width(fig: go.Figure, size: str | tuple[float, float] = "full") -> go.Figure:
+    """A copy of a survey_kit chart laid out for a print size (the figure is not changed).
+
+    Title and legend are re-flowed for the width; below 12 cm the type is 2 px smaller and
+    axes get fewer ticks. The height of a named size follows the chart's content.
+    """
+    w_cm, h_cm = _width_cm(size)
+    out = go.Figure(fig)
+    meta = out.layout.meta
+    if not (isinstance(meta, dict) and "survey_kit" in meta):
+        return out
+    w_px = w_cm / CM_PER_INCH * CSS_DPI
+    if w_px < 0.75 * FULL_WIDTH_PX:
+        _compact(out)
+    h_px = h_cm / CM_PER_INCH * CSS_DPI if h_cm else None
+    return fit_top(out, w_px, h_px)
+
+
+def figure_size(fig: go.Figure, size: str | tuple[float, float]) -> tuple[float, float]:
+    """Width and height in cm of ``fig`` exported at ``size``.
+
+    A named size takes the height the chart needs at that width (builders size the plot by
+    its rows, so type keeps its size on paper); other figures get ``layout.height`` or 62 % of
+    the width.
+    """
+    w, h = _width_cm(size)
+    if h is not None:
+        return w, h
+    h_px = fit_width(fig, size).layout.height
+    return w, (h_px / CSS_DPI * CM_PER_INCH if h_px else 0.62 * w)
 
 
 def _render(fig: go.Figure, fmt: str, w_cm: float, h_cm: float, dpi: int) -> bytes:
@@ -145,7 +202,7 @@ def alt_text(fig: go.Figure) -> str:
         parts.extend(meta["alt"])
     else:
         kinds = sorted({tr.type for tr in fig.data})
-        parts.append(f"Figuren har {fmt_num(len(fig.data))} dataserier ({', '.join(kinds)}).")
+        parts.append(f"Figuren har {fmt_num(len(fig.data), 0)} dataserier ({', '.join(kinds)}).")
     for ann in fig.layout.annotations:
         if ann.name == "source" and ann.text:
             parts.append(f"{ann.text}.".replace("..", "."))
@@ -195,6 +252,7 @@ def export(
     if not isinstance(dpi, int) or dpi <= 0:
         raise ValueError("dpi: expected a positive integer")
     w_cm, h_cm = figure_size(fig, size)
+    fitted = fit_width(fig, size)
     path = Path(path)
     if path.suffix.lstrip(".").lower() in FORMATS:
         path = path.with_suffix("")
@@ -202,7 +260,7 @@ def export(
     written = []
     for fmt in formats:
         out = path.with_name(f"{path.name}.{fmt}")
-        out.write_bytes(_render(fig, fmt, w_cm, h_cm, dpi))
+        out.write_bytes(_render(fitted, fmt, w_cm, h_cm, dpi))
         written.append(out)
     data = table if table is not None else chart_table(fig)
     if data is not None:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import base64
 import json
-import math
 import mimetypes
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -35,12 +34,12 @@ __all__ = [
     "SIZES",
     "SUPPRESSED_TEXT",
     "TEMPLATE_NAME",
-    "fmt_num",
-    "fmt_pct",
     "get_style",
     "lightness",
     "set_style",
+    "fit_top",
     "use_style",
+    "wrap",
 ]
 
 TEMPLATE_NAME = "survey_kit"
@@ -66,6 +65,7 @@ class Palette:
     positive: tuple[str, ...] = ("#B7D4EA", "#4292C6", "#08306B")
     dont_know: str = "#A6A6A6"
     primary: str = "#2B5C8A"
+    bar: str = "#9ECAE1"
     benchmark: str = "#B35806"
     wave_from: str = "#9ECAE1"
     wave_to: str = "#08306B"
@@ -119,12 +119,14 @@ class HouseStyle:
             tickcolor="#8C8C8C",
             ticklen=3,
             automargin=True,
+            separatethousands=True,
+            tickangle=0,
             title=dict(font=dict(size=self.font_size)),
         )
         layout = go.Layout(
             font=dict(family=self.font, size=self.font_size, color=p.text),
             title=dict(x=0, xref="container", xanchor="left", y=0.98, yanchor="top",
-                       pad=dict(l=8), font=dict(size=self.font_size + 3)),
+                       yref="container", pad=dict(l=6), font=dict(size=self.font_size + 3)),
             separators=",.",
             paper_bgcolor="white",
             plot_bgcolor="white",
@@ -134,8 +136,9 @@ class HouseStyle:
             legend=dict(orientation="h", x=0, xanchor="left", y=1.0, yanchor="bottom",
                         traceorder="normal", font=dict(size=self.font_size - 1)),
             hoverlabel=dict(font=dict(family=self.font)),
-            margin=dict(l=8, r=16, t=60, b=48),
+            margin=dict(l=8, r=24, t=60, b=48),
             bargap=0.3,
+            uniformtext=dict(minsize=self.font_size - 4, mode="hide"),
         )
         return go.layout.Template(layout=layout)
 
@@ -171,22 +174,7 @@ def use_style(style: HouseStyle) -> Iterator[HouseStyle]:
 pio.templates[TEMPLATE_NAME] = _style.template()
 
 
-# --- Danish number formatting -------------------------------------------------------------
-
-
-def fmt_num(x: float | int | None, decimals: int = 0) -> str:
-    """Format a number the Danish way: ``fmt_num(1234.5, 1) == "1.234,5"``; NA gives ``"–"``."""
-    if x is None or (isinstance(x, float) and math.isnan(x)) or x is pd.NA:
-        return "–"
-    s = f"{float(x):,.{decimals}f}"
-    return s.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-
-
-def fmt_pct(share: float | None, decimals: int = 0) -> str:
-    """A proportion in [0, 1] as Danish percent: ``fmt_pct(0.456) == "46 %"``."""
-    if share is None or pd.isna(share):
-        return "–"
-    return f"{fmt_num(100 * float(share), decimals)} %"
+# --- greyscale and labels ------------------------------------------------------------------
 
 
 def lightness(color: str) -> float:
@@ -199,6 +187,17 @@ def lightness(color: str) -> float:
     y = 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b)
     f = y ** (1 / 3) if y > 216 / 24389 else (24389 / 27 * y + 16) / 116
     return 116 * f - 16
+
+
+def wrap(text: str, width: int = 18) -> str:
+    """Break a label into lines of about ``width`` characters with ``<br>`` (plotly text)."""
+    lines: list[str] = []
+    for word in str(text).split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
 
 
 # --- shared helpers for the builders ------------------------------------------------------
@@ -233,33 +232,95 @@ def finish(
     alt: Sequence[str],
     height: float,
     notes: Sequence[str] = (),
+    legend_gap: int = 0,
 ) -> go.Figure:
     """Apply the house style, title, source line (and notes) under the chart, logo and meta.
 
-    ``alt`` holds the Danish sentences of the alt text (what the chart shows); ``alt_text``
-    puts the current title in front of them. The table the chart was made from is kept in
-    ``fig.layout.meta["table"]`` for the CSV written beside an export.
+    ``height`` is the height of the plot area in CSS pixels; the top (title, legend) and the
+    bottom (axis, source line) are added. ``alt`` holds the Danish sentences of the alt text
+    (what the chart shows); ``alt_text`` puts the current title in front of them. The table the
+    chart was made from is kept in ``fig.layout.meta["table"]`` for the CSV beside an export.
     """
     style = get_style()
     lines = [*notes, *([source] if source else [])]
-    bottom = 30 + 14 * len(lines)
+    titled = any(ax.title.text for ax in (fig.layout[k] for k in fig.layout
+                                           if k.startswith("xaxis")) if ax.side != "top")
+    bottom = 30 + (20 if titled else 0) + 15 * len(lines) + (6 if lines else 0)
     fig.update_layout(
         template=pio.templates[TEMPLATE_NAME],
         title=dict(text=title or ""),
-        height=height + bottom,
-        margin=dict(b=bottom, t=70 if title else 40),
-        meta={"survey_kit": chart, "alt": list(alt), "table": _table_meta(table)},
+        margin=dict(b=bottom),
+        separators=",.",
+        meta={"survey_kit": chart, "alt": list(alt), "table": _table_meta(table),
+              "body_height": height + bottom, "top_gap": legend_gap,
+              "logo": style.logo is not None},
     )
     for i, line in enumerate(reversed(lines)):
         fig.add_annotation(
             text=line, xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="bottom",
-            yshift=-bottom + 4 + 14 * i, showarrow=False, align="left",
+            yshift=-bottom + 4 + 15 * i, showarrow=False, align="left",
             font=dict(size=style.font_size - 2, color=style.palette.muted),
             name="source" if line == source else "note",
         )
     if style.logo is not None:
         fig.add_layout_image(
             source=_logo_source(style.logo), xref="paper", yref="paper", x=1, y=1,
-            xanchor="right", yanchor="bottom", sizex=0.18, sizey=0.12, layer="above",
+            xanchor="right", yanchor="top", sizex=0.2, sizey=0.1, layer="above",
+            name="logo",
         )
+    return fit_top(fig, FULL_WIDTH_PX)
+
+
+FULL_WIDTH_PX = SIZES["full"] / CM_PER_INCH * CSS_DPI
+
+
+def _legend_rows(fig: go.Figure, width_px: float) -> int:
+    """How many rows a horizontal legend takes at ``width_px`` (plotly wraps its entries)."""
+    size = fig.layout.legend.font.size or fig.layout.template.layout.legend.font.size or 10
+    seen, widths = set(), []
+    for tr in fig.data:
+        if tr.showlegend is False or not tr.name:
+            continue
+        key = tr.legendgroup or tr.name
+        if key in seen:
+            continue
+        seen.add(key)
+        widths.append(46 + 0.56 * size * len(tr.name))
+    if not widths:
+        return 0
+    avail = width_px - 16
+    if sum(widths) <= avail:
+        return 1
+    # plotly.js lays a wrapped horizontal legend out in columns as wide as the widest entry
+    per_row = max(1, int(avail // max(widths)))
+    return -(-len(widths) // per_row)
+
+
+def fit_top(fig: go.Figure, width_px: float, height_px: float | None = None) -> go.Figure:
+    """Lay out the top of a chart for a width: title, then the legend rows, then the plot.
+
+    Title and legend sit in container coordinates, so they never overlap whatever the width;
+    the figure height is the plot body (from the builder) plus this top, unless ``height_px``
+    fixes it. Used by the builders (full width) and by ``export`` for other widths.
+    """
+    meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
+    tpl = fig.layout.template.layout
+    size = fig.layout.font.size or tpl.font.size or 11
+    title_px = (size + 3) * 1.3 + 14 if fig.layout.title.text else 8
+    legend_size = fig.layout.legend.font.size or tpl.legend.font.size or size - 1
+    legend_px = _legend_rows(fig, width_px) * (legend_size + 10)
+    top = title_px + legend_px + 6 + meta.get("top_gap", 0)
+    height = height_px or (meta.get("body_height", 400) + top)
+    fig.update_layout(
+        height=height,
+        margin=dict(t=top),
+        title=dict(yref="container", y=1 - 6 / height, yanchor="top"),
+        legend=dict(xref="container", x=0.01, yref="container", y=1 - title_px / height,
+                    yanchor="top"),
+    )
+    plot_px = max(height - top - (fig.layout.margin.b or 0), 1)
+    for img in fig.layout.images:
+        if img.name == "logo":
+            img.update(y=1 + (top - 4) / plot_px, sizey=min(28, title_px) / plot_px,
+                       sizex=0.25)
     return fig

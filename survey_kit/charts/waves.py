@@ -11,7 +11,6 @@ import plotly.graph_objects as go
 
 from survey_kit.charts._common import (
     ROW_PX,
-    TOTAL,
     check_columns,
     extreme_sentence,
     group_label,
@@ -23,9 +22,12 @@ from survey_kit.charts._common import (
     pct_axis,
     row_axis,
     suppressed_sentence,
+)
+from survey_kit.charts._common import (
     value_range as _vrange,
 )
-from survey_kit.charts.style import SUPPRESSED_TEXT, finish, fmt_num, fmt_pct, get_style
+from survey_kit.charts.style import SUPPRESSED_TEXT, finish, get_style, wrap
+from survey_kit.fmt import fmt_num, fmt_pct
 
 __all__ = ["heatmap", "prepost", "wave_dumbbell"]
 
@@ -187,9 +189,9 @@ def prepost(
                      ticksuffix=unit.replace(" procentpoint", ""), title=dict(
                          text="Ændring i procentpoint" if is_share else "Ændring"))
     fmt_v = (lambda v: fmt_pct(v)) if is_share else (lambda v: fmt_num(v, 1))
-    for r in drawn.itertuples():
-        fig.add_annotation(x=1, xref="paper", y=int(r._pos), xanchor="left", showarrow=False,
-                           text=f"{fmt_v(r.value_from)} → {fmt_v(r.value_to)}",
+    for yy, v0, v1 in zip(drawn["_pos"], drawn["value_from"], drawn["value_to"], strict=True):
+        fig.add_annotation(x=1, xref="paper", y=int(yy), xanchor="left", showarrow=False,
+                           text=f"{fmt_v(v0)} → {fmt_v(v1)}",
                            font=dict(size=style.font_size - 1, color=p.muted))
     w_from = str(ordered_unique(t["wave_from"])[0])
     w_to = str(ordered_unique(t["wave_to"])[0])
@@ -251,7 +253,7 @@ def heatmap(
         text.append(tr)
     colorscale = [[i / (len(style.palette.sequential) - 1), c]
                   for i, c in enumerate(style.palette.sequential)]
-    ticks = [f"<b>{g}</b>" if g == TOTAL else g for g in groups]
+    ticks = groups
     fig = go.Figure(go.Heatmap(
         z=z, x=list(range(len(items))), y=list(range(len(groups))), text=text,
         texttemplate="%{text}", zmin=lo, zmax=hi, colorscale=colorscale, xgap=2, ygap=2,
@@ -265,9 +267,10 @@ def heatmap(
                            font=dict(size=style.font_size - 2, color=style.palette.muted),
                            name="suppressed")
     row_axis(fig, ticks)
-    fig.update_xaxes(tickmode="array", tickvals=list(range(len(items))), ticktext=col_labels,
+    fig.update_xaxes(tickmode="array", tickvals=list(range(len(items))),
+                     ticktext=[wrap(c, 16) for c in col_labels],
                      side="top", showgrid=False, showline=False, ticks="",
-                     range=[-0.5, len(items) - 0.5], tickangle=0 if len(items) <= 4 else -30)
+                     range=[-0.5, len(items) - 0.5], tickangle=0)
     fig.update_yaxes(showline=False)
     means = t[~t["_supp"]]
     alt = [f"Et farvekort med {len(groups)} enheder i rækkerne og {len(items)} kendetegn i "

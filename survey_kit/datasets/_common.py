@@ -64,10 +64,6 @@ def quota(rng: np.random.Generator, n: int, probs: Mapping[int, float]) -> np.nd
     return rng.permutation(np.repeat(codes, counts))
 
 
-def bernoulli(rng: np.random.Generator, p: np.ndarray | float, n: int) -> np.ndarray:
-    return rng.random(n) < p
-
-
 def sprinkle(
     rng: np.random.Generator,
     codes: np.ndarray,
@@ -77,7 +73,10 @@ def sprinkle(
     dont_know_code: int | None = None,
     blank: float = 0.0,
 ) -> np.ndarray:
-    """Replace a share of answers by the "Ved ikke" code and blank (NA) a share (into ``mask``)."""
+    """Replace a share of answers by the "Ved ikke" code and blank (NA) a share.
+
+    Returns the new codes; the blanks are added to ``mask`` in place (True = NA).
+    """
     codes = codes.copy()
     u = rng.random(len(codes))
     if dont_know and dont_know_code is not None:
@@ -86,7 +85,9 @@ def sprinkle(
     return codes
 
 
-def int_array(values: np.ndarray, mask: np.ndarray | None, dtype: str = "Int8") -> pd.api.extensions.ExtensionArray:
+def int_array(
+    values: np.ndarray, mask: np.ndarray | None, dtype: str = "Int8"
+) -> pd.api.extensions.ExtensionArray:
     """A nullable integer array (``Int8``/``Int16``/``Int64``) from values and an NA mask."""
     np_dtype = {"Int8": np.int8, "Int16": np.int16, "Int32": np.int32, "Int64": np.int64}[dtype]
     vals = np.asarray(values).astype(np_dtype)
@@ -152,7 +153,9 @@ def assemble(columns: Mapping[str, object], codebook: Codebook) -> pd.DataFrame:
     missing = [c for c in codebook.data_columns if c not in columns]
     extra = [c for c in columns if c not in codebook.data_columns]
     if missing or extra:  # a programming error in a generator, not a user error
-        raise RuntimeError(f"{codebook.instrument}: generator columns differ: missing {missing}, extra {extra}")
+        raise RuntimeError(
+            f"{codebook.instrument}: generator columns differ: missing {missing}, extra {extra}"
+        )
     return pd.DataFrame({c: columns[c] for c in codebook.data_columns})
 
 

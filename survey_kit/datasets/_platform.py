@@ -34,7 +34,11 @@ def answer_columns(df: pd.DataFrame, codebook: Codebook) -> list[str]:
 def status(df: pd.DataFrame, codebook: Codebook) -> np.ndarray:
     """SurveyXact status code per row: 2 distributed (no answer), 3 partial, 4 complete."""
     answered = df[answer_columns(df, codebook)].notna().any(axis=1).to_numpy()
-    complete = df["_complete"].to_numpy(dtype=bool) if "_complete" in df.columns else np.ones(len(df), bool)
+    complete = (
+        df["_complete"].to_numpy(dtype=bool)
+        if "_complete" in df.columns
+        else np.ones(len(df), bool)
+    )
     return np.where(~answered, 2, np.where(complete, 4, 3))
 
 

@@ -84,24 +84,50 @@ def add_flaws(
             bad = max(item.allowed_codes) + 1
             for r in rows:
                 out.iloc[r, out.columns.get_loc(item.code)] = bad
-                flaws.append({"kind": "impossible_code", "id": ids[r], "column": item.code, "value": str(bad)})
+                flaws.append(
+                    {
+                        "kind": "impossible_code",
+                        "id": ids[r],
+                        "column": item.code,
+                        "value": str(bad),
+                    }
+                )
     # skip-logic violations
-    conditional = [it for it in codebook.items if it.ask_if is not None and it.type in ("likert", "single")]
+    conditional = [
+        it for it in codebook.items if it.ask_if is not None and it.type in ("likert", "single")
+    ]
     if conditional:
         item = next((it for it in conditional if it.type == "likert"), conditional[0])
         cond = out[item.ask_if.item]
         outside = cond.notna() & ~cond.isin(list(item.ask_if.codes))
-        value = sorted(item.values)[len(item.values) // 2 + 1] if len(item.values) > 2 else min(item.values)
+        value = (
+            sorted(item.values)[len(item.values) // 2 + 1]
+            if len(item.values) > 2
+            else min(item.values)
+        )
         for r in pick(positions[outside.to_numpy()], 2):
             out.iloc[r, out.columns.get_loc(item.code)] = value
-            flaws.append({"kind": "skip_violation", "id": ids[r], "column": item.code, "value": str(value)})
+            flaws.append(
+                {"kind": "skip_violation", "id": ids[r], "column": item.code, "value": str(value)}
+            )
     # a date outside the item's range
-    dated = [it for it in codebook.items if it.type == "date" and it.date_range and it.code in out.columns]
+    dated = [
+        it
+        for it in codebook.items
+        if it.type == "date" and it.date_range and it.code in out.columns
+    ]
     for item in dated[:1]:
         late = pd.Timestamp(item.date_range[1]) + pd.Timedelta(days=14, hours=10, minutes=12)
         for r in pick(positions[out[item.code].notna().to_numpy()], 1):
             out.iloc[r, out.columns.get_loc(item.code)] = late
-            flaws.append({"kind": "date_outside_period", "id": ids[r], "column": item.code, "value": str(late)})
+            flaws.append(
+                {
+                    "kind": "date_outside_period",
+                    "id": ids[r],
+                    "column": item.code,
+                    "value": str(late),
+                }
+            )
     # partial completes: the second half of the answers blank
     half = answers[len(answers) // 2 :]
     for r in pick(positions, 2):
@@ -122,7 +148,9 @@ def add_flaws(
     # one duplicated respondent, the copy right after the original
     dup = int(pick(positions, 1)[0])
     flaws.append({"kind": "duplicate_row", "id": ids[dup], "column": pd.NA, "value": pd.NA})
-    out = pd.concat([out.iloc[: dup + 1], out.iloc[[dup]], out.iloc[dup + 1 :], blank], ignore_index=True)
+    out = pd.concat(
+        [out.iloc[: dup + 1], out.iloc[[dup]], out.iloc[dup + 1 :], blank], ignore_index=True
+    )
     out = out.astype({c: df[c].dtype for c in df.columns})
 
     table = pd.DataFrame(flaws)

@@ -78,7 +78,7 @@ def leader_survey(n: int = 764, seed: int = 2008) -> pd.DataFrame:
     Examples
     --------
     >>> df = leader_survey(n=100, seed=1)
-    >>> df["net_deltaget"].isin([1, 2]).mean() > 0.8
+    >>> bool(df["net_deltaget"].isin([1, 2]).mean() > 0.8)
     True
     """
     n = check_n(n, "n")
@@ -100,7 +100,9 @@ def leader_survey(n: int = 764, seed: int = 2008) -> pd.DataFrame:
     cols["net_deltaget"] = int_array(deltaget, deltaget_blank, "Int8")
     shown = np.isin(deltaget, (1, 2)) & ~deltaget_blank  # skip logic: asked only of Ja
 
-    def single(probs: dict[int, float], blank: float) -> tuple[np.ndarray, pd.api.extensions.ExtensionArray]:
+    def single(
+        probs: dict[int, float], blank: float
+    ) -> tuple[np.ndarray, pd.api.extensions.ExtensionArray]:
         vals = categorical(rng, n, probs)
         mask = ~shown | (rng.random(n) < blank)
         return vals, int_array(vals, mask, "Int8")
@@ -168,9 +170,13 @@ def leader_survey(n: int = 764, seed: int = 2008) -> pd.DataFrame:
     net_top[rng.permutation(rankers)[: round(NETWORK_TOP3_SHARE * len(rankers))]] = True
     net_place = categorical(rng, n, NETWORK_PLACE)
     others = np.fromiter(RANKING_WEIGHTS.keys(), dtype=np.int64)
-    keys = np.log(np.fromiter(RANKING_WEIGHTS.values(), dtype=float)) + rng.gumbel(size=(n, len(others)))
+    keys = np.log(np.fromiter(RANKING_WEIGHTS.values(), dtype=float)) + rng.gumbel(
+        size=(n, len(others))
+    )
     ranks = np.empty((n, len(others)), dtype=np.int64)
-    np.put_along_axis(ranks, np.argsort(-keys, axis=1), np.arange(1, len(others) + 1)[None, :], axis=1)
+    np.put_along_axis(
+        ranks, np.argsort(-keys, axis=1), np.arange(1, len(others) + 1)[None, :], axis=1
+    )
     ranks = np.where(net_top[:, None] & (ranks >= net_place[:, None]), ranks + 1, ranks)
     ranked = np.zeros(n, dtype=bool)
     ranked[rankers] = True

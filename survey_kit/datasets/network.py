@@ -87,9 +87,9 @@ def network_evaluation(n_leaders: int = 96, seed: int = 2005) -> pd.DataFrame:
     n_new = int(round(NEW_JOINERS * n_leaders))
     n_all = n_leaders + n_new
     emails = _emails(rng, n_all)
-    network = np.concatenate(
-        [np.arange(n_leaders) % 8 + 1, rng.integers(1, 9, n_new)]
-    ).astype(np.int64)
+    network = np.concatenate([np.arange(n_leaders) % 8 + 1, rng.integers(1, 9, n_new)]).astype(
+        np.int64
+    )
     sector = np.array([0] + [NETWORK_SECTOR[k] for k in range(1, 9)])[network]
     cross = sector == 0
     sector[cross] = rng.integers(1, 4, int(cross.sum()))
@@ -130,6 +130,8 @@ def network_evaluation(n_leaders: int = 96, seed: int = 2005) -> pd.DataFrame:
         vals = sprinkle(rng, vals, mask, blank=0.01)
         cols["sparring_kollega"] = int_array(vals, mask)
         share = 0.05 if wave == 1 else 0.35
-        cols["kommentar"] = texts(rng, n, share, _phrases.NETWORK_OPENERS, _phrases.NETWORK_FOLLOW_UPS)
+        cols["kommentar"] = texts(
+            rng, n, share, _phrases.NETWORK_OPENERS, _phrases.NETWORK_FOLLOW_UPS
+        )
         frames.append(assemble(cols, cb))
     return pd.concat(frames, ignore_index=True)

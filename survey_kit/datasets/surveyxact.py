@@ -43,7 +43,15 @@ from survey_kit.datasets._platform import (
     timestamps,
 )
 
-SYSTEM_COLUMNS = ("respondentid", "closetime", "starttime", "created", "modified", "difftime", "email")
+SYSTEM_COLUMNS = (
+    "respondentid",
+    "closetime",
+    "starttime",
+    "created",
+    "modified",
+    "difftime",
+    "email",
+)
 SYSTEM_DESCRIPTIONS = {
     "respondentid": "Respondent-id",
     "closetime": "Afsluttet",
@@ -54,7 +62,13 @@ SYSTEM_DESCRIPTIONS = {
     "email": "E-mail",
 }
 STRUCTURE_HEADER = (
-    "questionName", "variableName", "questionType", "subType", "questionText", "choiceValue", "choiceText",
+    "questionName",
+    "variableName",
+    "questionType",
+    "subType",
+    "questionText",
+    "choiceValue",
+    "choiceText",
 )
 DIALECTS = {
     "semicolon-cp1252": (";", "cp1252"),
@@ -67,10 +81,16 @@ DATE_FORMAT = "%d-%m-%Y %H:%M:%S"
 def _dataset(df: pd.DataFrame, codebook: Codebook, seed: int) -> pd.DataFrame:
     """The Dataset sheet as a frame: system columns, variables, status dummies."""
     times = timestamps(df, codebook, seed)
-    out = pd.DataFrame({"respondentid": df[codebook.respondent_id.column].to_numpy()}, index=df.index)
+    out = pd.DataFrame(
+        {"respondentid": df[codebook.respondent_id.column].to_numpy()}, index=df.index
+    )
     out = out.join(times)
     email = pd.Series("", index=df.index, dtype="str")
-    if codebook.panel_key is not None and codebook.panel_key.personal and codebook.panel_key.column in df:
+    if (
+        codebook.panel_key is not None
+        and codebook.panel_key.personal
+        and codebook.panel_key.column in df
+    ):
         email = df[codebook.panel_key.column].astype("str").fillna("")
     out["email"] = email
     out = out.join(as_code_frame(df, codebook))
@@ -113,7 +133,9 @@ def _structure(columns: list[str], codebook: Codebook) -> list[tuple[str, ...]]:
             continue
         if c.startswith("statoverall_"):
             k = int(c.rsplit("_", 1)[1])
-            rows.append(("statoverall", c, "Closed", "Multiple", "Samlet status", str(k), STATUS_LABELS[k]))
+            rows.append(
+                ("statoverall", c, "Closed", "Multiple", "Samlet status", str(k), STATUS_LABELS[k])
+            )
             continue
         item = codebook.item_for_column(c)
         if item is None:
@@ -129,7 +151,9 @@ def _structure(columns: list[str], codebook: Codebook) -> list[tuple[str, ...]]:
     return rows
 
 
-def write_surveyxact_xlsx(df: pd.DataFrame, codebook: Codebook, path: str | Path, *, seed: int = 0) -> Path:
+def write_surveyxact_xlsx(
+    df: pd.DataFrame, codebook: Codebook, path: str | Path, *, seed: int = 0
+) -> Path:
     """Write ``df`` as a SurveyXact Excel export (sheets Dataset, Labels, Variables, Complete, Structure).
 
     Parameters
@@ -164,8 +188,6 @@ def write_surveyxact_xlsx(df: pd.DataFrame, codebook: Codebook, path: str | Path
         ws = wb.add_worksheet(sheet_name)
         ws.write_row(0, 0, header)
         arrays = [_cells(data[c], c in text_cols, c in date_cols) for c in columns]
-        for j, values in enumerate(arrays):
-            pass
         for i in range(len(data)):
             for j, values in enumerate(arrays):
                 v = values[i]
@@ -281,7 +303,8 @@ def write_surveyxact_csv(
     paths["structure"].write_bytes(_encode("\r\n".join(lines) + "\r\n", encoding))
 
     lines = [
-        delim.join((var, str(value), _field(label, delim))) for var, value, label in _labels(columns, codebook)
+        delim.join((var, str(value), _field(label, delim)))
+        for var, value, label in _labels(columns, codebook)
     ]
     paths["labels"].write_bytes(_encode("\r\n".join(lines) + "\r\n", encoding))
     return paths

@@ -129,9 +129,7 @@ def temperature_survey(n_per_wave: int | None = None, seed: int = 2010) -> pd.Da
             for code in scale.items:
                 loc = level + (change if wave == 2 else 0.0) + ITEM_OFFSET.get(code, 0.0)
                 locs[code] = loc + wave_unit + person
-        cols.update(
-            likert_columns(rng, cb, locs, sd=0.8, dont_know=0.05, blank=0.012)
-        )
+        cols.update(likert_columns(rng, cb, locs, sd=0.8, dont_know=0.05, blank=0.012))
         cols["kommentar"] = texts(
             rng, n, 0.10, _phrases.TEMPERATURE_OPENERS, _phrases.TEMPERATURE_FOLLOW_UPS
         )

@@ -106,17 +106,21 @@ class IngestResult:
             f"Læste {m['rows_read']} rækker fra {Path(m['source_path']).name} ({m['format']}"
             + (f", {m['platform']}" if m.get("platform") else "") + ")."
         ]
-        parts.append(f"{m['rows_valid']} gyldige besvarelser er gemt i {self.paths['data']}.")
+        noun = "gyldig besvarelse er" if m["rows_valid"] == 1 else "gyldige besvarelser er"
+        parts.append(f"{m['rows_valid']} {noun} gemt i {self.paths['data']}.")
         if m["rows_quarantined"]:
             reasons = ", ".join(f"{n} {r}" for r, n in m["quarantine_reasons"].items())
-            parts.append(f"{m['rows_quarantined']} rækker er sat i karantæne ({reasons}) i "
+            noun = "række er" if m["rows_quarantined"] == 1 else "rækker er"
+            parts.append(f"{m['rows_quarantined']} {noun} sat i karantæne ({reasons}) i "
                          f"{self.paths['quarantine']}.")
         else:
             parts.append("Ingen rækker er sat i karantæne.")
+        if m["rows_not_answered"]:
+            parts.append(f"{m['rows_not_answered']} inviterede har ikke besvaret (tæller med i svarprocenten).")
         if m["rows_partial"]:
-            parts.append(f"{m['rows_partial']} delvist besvarede er beholdt og markeret (_complete=False).")
+            parts.append(f"{m['rows_partial']} delvist besvarede er beholdt og markeret (_complete=False).".replace("1 delvist besvarede er", "1 delvist besvaret er"))
         if m["answers_blanked"]:
-            parts.append(f"{m['answers_blanked']} svar på spørgsmål, respondenten ikke skulle have "
+            parts.append(f"{m['answers_blanked']} svar på spørgsmål, som respondenten ikke skulle have "
                          f"fået (spørgelogik), er sat til tomme.")
         if m["columns_unknown"]:
             parts.append(f"Ukendte kolonner sprunget over: {', '.join(m['columns_unknown'])}.")
@@ -145,7 +149,7 @@ def _quarantine_frame(raw: RawExport, positions: np.ndarray, reasons: list[str],
             q[col] = pseudonymise(q[col].astype(object).map(lambda v: v if pd.notna(v) else None), key)
     q = q.reset_index(drop=True)
     q[SOURCE_ROW] = np.asarray(raw.source_rows, dtype=np.int64)[positions]
-    q["reasons"] = reasons
+    q["reasons"] = pd.Series(reasons, dtype="string")
     return q
 
 
@@ -236,7 +240,7 @@ def ingest(export: str | Path, codebook: Codebook, *, out_dir: str | Path = "dat
             f"quarantined {len(quarantine)}"
         )
     public = problems.drop(columns="_pos")
-    manifest = _manifest(raw, codebook, checked, data, quarantine, public, reasons, blanked, paths)
+    manifest = _manifest(raw, codebook, checked, data, quarantine, problems, blanked, paths)
 
     atomic_write_bytes(paths["data"], parquet_bytes(data))
     atomic_write_bytes(paths["quarantine"], _csv_bytes(quarantine))
@@ -244,22 +248,17 @@ def ingest(export: str | Path, codebook: Codebook, *, out_dir: str | Path = "dat
     return IngestResult(data=data, quarantine=quarantine, problems=public, manifest=manifest, paths=paths)
 
 
-def _manifest(raw, codebook, checked, data, quarantine, problems, reasons, blanked, paths) -> dict[str, Any]:
+def _manifest(raw, codebook, checked, data, quarantine, problems, blanked, paths) -> dict[str, Any]:
     from survey_kit.validate.messages import RULE_NAMES_DA
+    from survey_kit.validate.report import RULE_ACTIONS
 
     rule_counts = problems["rule"].value_counts().to_dict()
-    q_reasons: dict[str, int] = {}
-    q_problems = problems[problems["rule"].map(lambda r: r not in ("skip_logic",))]
-    rows_by_rule = {}
-    for rule, group in q_problems.groupby("rule"):
-        rows_by_rule[rule] = group["row"].nunique()
+    quarantining = [r for r, a in RULE_ACTIONS.items() if a == "quarantine"]
+    rows = problems[(problems["_pos"] >= 0).to_numpy(dtype=bool) & problems["rule"].isin(quarantining).to_numpy(dtype=bool)]
+    per_rule = rows.groupby("rule")["_pos"].nunique().to_dict()
     n_na = int(checked.not_answered.sum())
     n_rej = int(checked.rejected.sum())
-    for rule, count in sorted(rows_by_rule.items(), key=lambda kv: -kv[1]):
-        from survey_kit.validate.report import RULE_ACTIONS
-
-        if RULE_ACTIONS.get(rule) == "quarantine":
-            q_reasons[RULE_NAMES_DA.get(rule, rule)] = int(count)
+    q_reasons = {RULE_NAMES_DA.get(r, r): int(c) for r, c in sorted(per_rule.items(), key=lambda kv: (-kv[1], kv[0]))}
     if n_na:
         q_reasons[NOT_ANSWERED_REASON] = n_na
     if n_rej:

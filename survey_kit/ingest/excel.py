@@ -1,14 +1,13 @@
-"""Excel workbooks (.xlsx) read with openpyxl in read-only mode: a sheet, its header row below any
-title rows, Excel row numbers, cell types as Excel stores them."""
+"""Excel workbooks (.xlsx) read with python-calamine (about ten times faster than openpyxl's
+read-only mode here): a sheet, its header row below any title rows, Excel row numbers, cell types
+as Excel stores them (numbers, text, dates for date-formatted cells)."""
 
 from __future__ import annotations
 
 import re
-import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -31,28 +30,38 @@ class ExcelTable:
     notes: list[str] = field(default_factory=list)
 
 
+class Book:
+    """An open workbook: ``sheetnames`` and the calamine workbook behind it."""
+
+    def __init__(self, wb: Any) -> None:
+        self.wb = wb
+        self.sheetnames = list(wb.sheet_names)
+
+
 @contextmanager
-def open_workbook(path: Path) -> Iterator[Any]:
-    """Open an xlsx read-only (cached formula values); a damaged file raises DataError."""
-    import openpyxl
+def open_workbook(path: Path) -> Iterator[Book]:
+    """Open an xlsx; a damaged file raises DataError naming it."""
+    from python_calamine import CalamineError, CalamineWorkbook
 
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as err:
+        wb = CalamineWorkbook.from_path(str(path))
+    except (CalamineError, OSError, ValueError) as err:
         raise data_error(
             path, f"is a damaged or truncated Excel workbook and cannot be opened ({type(err).__name__})"
         ) from None
     try:
-        yield wb
+        yield Book(wb)
     finally:
         wb.close()
 
 
-def sheet_rows(wb: Any, name: str, path: Path) -> list[tuple]:
-    """All rows of a sheet as value tuples; row i of the list is Excel row i + 1."""
+def sheet_rows(book: Book, name: str, path: Path) -> list[list]:
+    """All rows of a sheet from cell A1 on; row i of the list is Excel row i + 1."""
+    from python_calamine import CalamineError
+
     try:
-        return [tuple(r) for r in wb[name].iter_rows(min_row=1, values_only=True)]
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError) as err:
+        return book.wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    except (CalamineError, OSError, ValueError) as err:
         raise data_error(
             path, f"sheet {name!r} is damaged and cannot be read ({type(err).__name__})"
         ) from None
@@ -68,7 +77,7 @@ def pick_sheet(wb: Any, sheet: str | None, path: Path) -> str:
 
 
 def table_from_rows(
-    rows: list[tuple], sheet: str, *, title_rows: bool = True
+    rows: list, sheet: str, *, title_rows: bool = True
 ) -> ExcelTable:
     """A frame from sheet rows: header row (after title rows), Excel row numbers, typed columns."""
     notes: list[str] = []
@@ -94,34 +103,36 @@ def table_from_rows(
     if end < len(body):
         notes.append(f"ignored {len(body) - end} blank row(s) at the end of sheet {sheet!r}")
     body = body[:end]
-    columns: dict[str, pd.Series] = {}
-    for j, name in enumerate(names):
-        values = [r[j] if j < len(r) else None for r in body]
-        columns[name] = _column(values)
+    grid = pd.DataFrame([list(r[:width]) + [None] * (width - len(r)) for r in body], dtype=object)
+    columns = {name: _column(grid[j] if j in grid else pd.Series([], dtype=object)) for j, name in enumerate(names)}
     frame = pd.DataFrame(columns, index=pd.RangeIndex(len(body)))
     source_rows = np.arange(h + 2, h + 2 + len(body), dtype=np.int64)
     notes += _serial_date_notes(frame, sheet)
     return ExcelTable(frame, source_rows, sheet, h + 1, notes)
 
 
-def _column(values: list[Any]) -> pd.Series:
-    """Typed column: numbers -> float64, text -> str, date/times -> datetime64; blanks -> NA;
-    mixed cells stay as read (object)."""
-    vals = [None if is_blank(v) else v for v in values]
-    present = [v for v in vals if v is not None]
-    if not present:
-        return pd.Series(vals, dtype="float64") if not vals else pd.Series([np.nan] * len(vals))
-    if all(isinstance(v, int | float) and not isinstance(v, bool) for v in present):
-        return pd.Series([np.nan if v is None else float(v) for v in vals], dtype="float64")
-    if all(isinstance(v, str) for v in present):
-        return pd.Series(vals, dtype="str")
-    if all(isinstance(v, datetime | date) for v in present):
-        return pd.to_datetime(pd.Series(vals, dtype=object))
-    if all(isinstance(v, bool) for v in present):
-        return pd.Series(vals, dtype="boolean")
-    if all(isinstance(v, time) for v in present):
-        return pd.Series(vals, dtype=object)
-    return pd.Series(vals, dtype=object)
+def _column(values: pd.Series) -> pd.Series:
+    """Typed column: numbers -> float64, text -> str, dates -> datetime64, booleans -> boolean;
+    empty and whitespace-only cells -> NA; mixed cells stay as read (object)."""
+    s = values.reset_index(drop=True)
+    s = s.mask(s.isna() | s.isin([""]), None)
+    kind = pd.api.types.infer_dtype(s, skipna=True)
+    if kind in ("string", "mixed"):
+        blank = s.map(lambda v: isinstance(v, str) and not v.strip(), na_action="ignore").fillna(False).astype(bool)
+        if blank.any():
+            s = s.mask(blank, None)
+            kind = pd.api.types.infer_dtype(s, skipna=True)
+    if kind == "empty":
+        return pd.Series(np.full(len(s), np.nan), dtype="float64")
+    if kind in ("floating", "integer", "mixed-integer-float", "decimal"):
+        return pd.to_numeric(s).astype("float64")
+    if kind == "string":
+        return s.astype("str")
+    if kind in ("datetime", "datetime64", "date"):
+        return pd.to_datetime(s)
+    if kind == "boolean":
+        return s.astype("boolean")
+    return s.astype(object)
 
 
 def _serial_date_notes(frame: pd.DataFrame, sheet: str) -> list[str]:

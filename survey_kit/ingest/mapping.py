@@ -207,14 +207,44 @@ def _as_date(value: object) -> pd.Timestamp | None | object:
     return None
 
 
-def _convert(series: pd.Series, parse) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Apply ``parse`` to the distinct values: ``(values per row, bad mask, blank mask)``."""
-    codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    parsed = [parse(u) for u in uniques]
-    bad_u = np.array([p is None for p in parsed] + [False], dtype=bool)
-    blank_u = np.array([p is _BLANK for p in parsed] + [True], dtype=bool)
-    vals = np.array([None if (p is None or p is _BLANK) else p for p in parsed] + [None], dtype=object)
-    return vals[codes], bad_u[codes], blank_u[codes]
+class _Distinct:
+    """A column as its distinct values: ``codes`` per row (-1 = NA) and ``parsed`` per value."""
+
+    def __init__(self, series: pd.Series, parse) -> None:
+        self.series = series
+        self.codes, uniques = pd.factorize(series, use_na_sentinel=True)
+        self.uniques = list(uniques)
+        self.parsed = [parse(u) for u in self.uniques]
+
+    def per_row(self, per_unique: np.ndarray, na_value) -> np.ndarray:
+        """Spread one value per distinct value to the rows (``na_value`` where the cell is NA)."""
+        ext = np.append(per_unique, np.array([na_value], dtype=per_unique.dtype))
+        return ext[self.codes]
+
+    def mask(self, flags: list[bool]) -> np.ndarray:
+        return self.per_row(np.array(flags, dtype=bool), False)
+
+    def bad(self) -> np.ndarray:
+        return self.mask([p is None for p in self.parsed])
+
+    def present(self) -> np.ndarray:
+        return self.mask([p is not None and p is not _BLANK for p in self.parsed])
+
+    def originals(self, rows: np.ndarray) -> list[object]:
+        idx = self.codes[rows]
+        return [self.uniques[i] for i in idx]
+
+
+def _int_series(d: _Distinct, dtype: str) -> tuple[pd.Series, np.ndarray]:
+    """Parsed integers -> a nullable integer Series; also the rows whose value does not fit."""
+    info = np.iinfo(dtype.lower())
+    ints = [p if isinstance(p, int) else 0 for p in d.parsed]
+    fits = [isinstance(p, int) and info.min <= p <= info.max for p in d.parsed]
+    big = [isinstance(p, int) and not f for p, f in zip(d.parsed, fits, strict=True)]
+    u_vals = np.array([v if f else 0 for v, f in zip(ints, fits, strict=True)], dtype=dtype.lower())
+    values = d.per_row(u_vals, 0)
+    ok = d.mask(fits)
+    return pd.Series(pd.arrays.IntegerArray(values, ~ok)), d.mask(big)
 
 
 def _label_lookup(item: Item | None, raw_labels: dict[int, str] | None,
@@ -233,25 +263,6 @@ def _label_lookup(item: Item | None, raw_labels: dict[int, str] | None,
     return lookup
 
 
-def _to_int_array(vals: np.ndarray, dtype: str) -> tuple[pd.Series, np.ndarray]:
-    """Integer objects to a nullable integer array; values that do not fit are returned as a mask."""
-    info = np.iinfo(dtype.lower())
-    present = pd.notna(vals)
-    ints = np.zeros(len(vals), dtype=np.int64)
-    big = np.zeros(len(vals), dtype=bool)
-    if present.any():
-        pv = vals[present]
-        fits = np.array([info.min <= v <= info.max for v in pv], dtype=bool) if len(pv) < 1000 else None
-        if fits is None:
-            as_float = pv.astype(float)
-            fits = (as_float >= info.min) & (as_float <= info.max)
-        idx = np.flatnonzero(present)
-        big[idx[~fits]] = True
-        ints[idx[fits]] = pv[fits].astype(np.int64)
-    arr = pd.arrays.IntegerArray(ints.astype(dtype.lower()), ~present | big)
-    return pd.Series(arr), big
-
-
 class _Issues:
     def __init__(self) -> None:
         self.parts: list[pd.DataFrame] = []
@@ -260,7 +271,7 @@ class _Issues:
         pos = np.atleast_1d(np.asarray(pos))
         if len(pos) == 0:
             return
-        vals = list(values) if not np.isscalar(values) and values is not None else [values] * len(pos)
+        vals = list(values) if isinstance(values, list | tuple | np.ndarray) else [values] * len(pos)
         self.parts.append(
             pd.DataFrame(
                 {"pos": pos.astype("int64"), "column": column, "value": pd.Series(vals, dtype=object),
@@ -268,24 +279,24 @@ class _Issues:
             )
         )
 
+    def add_bad(self, d: _Distinct, column: str, kind: str) -> None:
+        rows = np.flatnonzero(d.bad())
+        self.add(rows, column, d.originals(rows), "wrong_type", {"kind": kind})
+
     def frame(self) -> pd.DataFrame:
         if not self.parts:
             return pd.DataFrame({c: pd.Series(dtype=object) for c in ISSUE_COLUMNS}).astype({"pos": "int64"})
         return pd.concat(self.parts, ignore_index=True)
 
 
-def _kind_detail(kind: str) -> dict[str, str]:
-    return {"kind": kind}
-
-
 def _map_codes(series, item, raw_labels, dtype, col, issues, extra_labels=None) -> pd.Series:
     lookup = _label_lookup(item, raw_labels, extra_labels)
-    vals, bad, _ = _convert(series, lambda u: _as_code(u, lookup))
-    issues.add(np.flatnonzero(bad), col, series.to_numpy(dtype=object)[bad], "wrong_type", _kind_detail("code"))
-    out, big = _to_int_array(vals, dtype)
+    d = _Distinct(series, lambda u: _as_code(u, lookup))
+    issues.add_bad(d, col, "code")
+    out, big = _int_series(d, dtype)
     if big.any():
-        allowed = sorted(item.labels) if item is not None else []
-        issues.add(np.flatnonzero(big), col, vals[big], "invalid_code", {"codes": allowed})
+        rows = np.flatnonzero(big)
+        issues.add(rows, col, [d.parsed[i] for i in d.codes[rows]], "invalid_code")
     return out
 
 
@@ -295,50 +306,54 @@ def _map_cell(series: pd.Series, item: Item, issues: _Issues) -> dict[str, pd.Se
     options = list(item.values)
 
     def parse(u: object):
-        num = _as_number(u)
-        if num is _BLANK:
+        if _as_number(u) is _BLANK:
             return _BLANK
-        pieces = [p.strip() for p in re.split(r"[;\n]", str(u)) if p.strip()]
         chosen = set()
-        for p in pieces:
-            code = by_label.get(normalise_text(p))
+        for piece in (p.strip() for p in re.split(r"[;\n]", str(u))):
+            if not piece:
+                continue
+            code = by_label.get(normalise_text(piece))
             if code is None:
-                n = _as_number(p)
+                n = _as_number(piece)
                 code = int(n) if isinstance(n, float) and n.is_integer() and int(n) in item.values else None
             if code is None:
                 return None
             chosen.add(code)
         return tuple(1 if o in chosen else 0 for o in options)
 
-    vals, bad, _ = _convert(series, parse)
-    issues.add(np.flatnonzero(bad), item.code, series.to_numpy(dtype=object)[bad], "wrong_type", _kind_detail("option"))
+    d = _Distinct(series, parse)
+    issues.add_bad(d, item.code, "option")
+    ok = d.present()
     out = {}
-    present = pd.notna(vals)
     for j, opt in enumerate(options):
-        col = np.zeros(len(vals), dtype=np.int8)
-        if present.any():
-            col[present] = [t[j] for t in vals[present]]
-        out[f"{item.code}_{opt}"] = pd.Series(pd.arrays.IntegerArray(col, ~present))
+        u_vals = np.array([p[j] if isinstance(p, tuple) else 0 for p in d.parsed], dtype=np.int8)
+        out[f"{item.code}_{opt}"] = pd.Series(pd.arrays.IntegerArray(d.per_row(u_vals, 0), ~ok))
     return out
 
 
 def _map_plain(series, kind, col, issues) -> pd.Series:
     if kind == "number":
-        vals, bad, _ = _convert(series, _as_number)
-        issues.add(np.flatnonzero(bad), col, series.to_numpy(dtype=object)[bad], "wrong_type", _kind_detail("number"))
-        return pd.Series(pd.array(vals.tolist(), dtype="Float64"))
+        d = _Distinct(series, _as_number)
+        issues.add_bad(d, col, "number")
+        u_vals = np.array([p if isinstance(p, float) else np.nan for p in d.parsed], dtype=np.float64)
+        values = d.per_row(u_vals, np.nan)
+        return pd.Series(pd.arrays.FloatingArray(values, ~d.present()))
     if kind == "date":
-        vals, bad, _ = _convert(series, _as_date)
-        issues.add(np.flatnonzero(bad), col, series.to_numpy(dtype=object)[bad], "wrong_type", _kind_detail("date"))
-        return pd.Series(pd.to_datetime(pd.Series(vals, dtype=object), errors="coerce")).astype("datetime64[ns]")
-    # text
+        d = _Distinct(series, _as_date)
+        issues.add_bad(d, col, "date")
+        u_vals = np.array([p.as_unit("ns").to_datetime64() if isinstance(p, pd.Timestamp) else np.datetime64("NaT", "ns")
+                           for p in d.parsed], dtype="datetime64[ns]")
+        return pd.Series(d.per_row(u_vals, np.datetime64("NaT", "ns")), dtype="datetime64[ns]")
+
     def text(u: object):
         if isinstance(u, float | np.floating) and float(u).is_integer():
             return str(int(u))
         s = str(u)
         return s if s.strip() else _BLANK
-    vals, _, _ = _convert(series, text)
-    return pd.Series(pd.array(vals.tolist(), dtype="string"))
+
+    d = _Distinct(series, text)
+    u_vals = np.array([p if isinstance(p, str) else None for p in d.parsed] or [None], dtype=object)[: len(d.parsed)]
+    return pd.Series(pd.array(d.per_row(u_vals, None), dtype="string"))
 
 
 def _map_id(series: pd.Series, personal: bool, key: bytes | None) -> pd.Series:
@@ -348,19 +363,24 @@ def _map_id(series: pd.Series, personal: bool, key: bytes | None) -> pd.Series:
         num = _as_number(u)
         if num is _BLANK:
             return _BLANK
-        if isinstance(num, float) and num.is_integer() and not (isinstance(u, str) and u.strip().startswith("0") and len(u.strip()) > 1):
+        text = str(u).strip()
+        if isinstance(num, float) and num.is_integer() and abs(num) < 2**53 and not (
+            isinstance(u, str) and text.startswith("0") and len(text) > 1
+        ):
             return int(num)
-        return str(u).strip()
-    vals, _, _ = _convert(series, ident)
-    present = pd.notna(vals)
+        return text
+
+    d = _Distinct(series, ident)
+    parsed = [None if p is _BLANK else p for p in d.parsed]
     if personal:
-        codes, uniques = pd.factorize(pd.Series(vals, dtype=object), use_na_sentinel=True)
-        hashed = pseudonymise(pd.Series(uniques, dtype=object).astype(str), key).to_numpy(dtype=object)
-        out = np.append(hashed, None)[codes]
-        return pd.Series(pd.array(out.tolist(), dtype="string"))
-    if all(isinstance(v, int) for v in vals[present]) and all(abs(v) < 2**62 for v in vals[present]):
-        return pd.Series(pd.array(vals.tolist(), dtype="Int64"))
-    return pd.Series(pd.array([None if v is None else str(v) for v in vals], dtype="string"))
+        hashed = pseudonymise(pd.Series([None if p is None else str(p) for p in parsed], dtype=object), key)
+        u_vals = np.array(list(hashed.astype(object).where(hashed.notna(), None)) or [None], dtype=object)[: len(parsed)]
+        return pd.Series(pd.array(d.per_row(u_vals, None), dtype="string"))
+    if all(isinstance(p, int) or p is None for p in parsed):
+        out, _ = _int_series(d, "Int64")
+        return out
+    u_vals = np.array([None if p is None else str(p) for p in parsed] or [None], dtype=object)[: len(parsed)]
+    return pd.Series(pd.array(d.per_row(u_vals, None), dtype="string"))
 
 
 def map_export(raw: RawExport, codebook: Codebook, *, key: bytes | str | None = None,
@@ -388,6 +408,17 @@ def map_export(raw: RawExport, codebook: Codebook, *, key: bytes | str | None = 
             f"{raw.path}: ingen af filens kolonner passer til kodebogen {codebook.instrument!r} "
             f"(kolonner i filen: {', '.join(map(str, list(src.columns)[:8]))}); "
             f"er det den rigtige kodebog? (rule: no_matching_columns)"
+        )
+    answer_columns = [c for it in codebook.items for c in it.columns]
+    found = {t.column for t in matched.values()}
+    found |= {c for t in matched.values() if t.kind == "cell" for c in t.item.columns}
+    share_missing = 1 - len(found & set(answer_columns)) / len(answer_columns)
+    if len(src.columns) and len(unknown) > len(matched) and share_missing > 0.5:
+        raise DataError(
+            f"{raw.path}: filen passer ikke til kodebogen {codebook.instrument!r}: "
+            f"{len(unknown)} af filens kolonner er ukendte (fx {', '.join(unknown[:5])}) og "
+            f"{share_missing:.0%} af kodebogens kolonner mangler; er det den rigtige kodebog? "
+            f"(rule: codebook_mismatch)"
         )
     for col in unknown:
         issues.add([-1], col, [None], "unknown_column")
@@ -458,3 +489,32 @@ def _empty_column(data_col: str, codebook: Codebook, n: int) -> pd.Series:
 def not_answered_mask(status: pd.Series) -> np.ndarray:
     """Rows whose SurveyXact status says the respondent never answered."""
     return status.astype(object).isin(NOT_ANSWERED_STATUS).to_numpy(dtype=bool)
+
+
+def map_to_codebook(raw: RawExport, codebook: Codebook, *, key: bytes | str | None = None,
+                    lang: str = "da") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Map an export onto a codebook: ``(frame, problems)``.
+
+    ``frame`` has the codebook's ``data_columns`` (nullable ``Int8``/``Int16`` codes, ``Float64``
+    numbers, ``datetime64[ns]`` dates, ``string`` text) plus ``_source_row`` and ``_complete``;
+    personal ids are replaced by ``survey_kit.privacy.pseudonymise`` with ``key`` (or
+    ``$SURVEY_KIT_KEY``; a :class:`DataError` when neither is set). ``problems`` lists what could
+    not be mapped (unknown/missing columns, values of the wrong type) as
+    ``respondent_id, row, column, value, rule, message``; codebook rules are checked by
+    :func:`survey_kit.validate.validate_frame`, not here.
+
+    Examples
+    --------
+    >>> from survey_kit.codebook import instrument
+    >>> raw = RawExport(pd.DataFrame({"respondentid": ["1"], "sektor": ["Skole"]}),
+    ...                 np.array([2]), path=None, sha256="", n_bytes=0, format="csv")
+    >>> frame, problems = map_to_codebook(raw, instrument("lederudvikling_2008"))
+    >>> int(frame.loc[0, "sektor"])
+    1
+    """
+    from survey_kit.validate.report import Checked, render_problems
+
+    mapped = map_export(raw, codebook, key=key, require_key=True)
+    checked = Checked(raw, mapped, mapped.issues, not_answered_mask(mapped.status),
+                      mapped.status.astype(object).eq("rejected").to_numpy(dtype=bool))
+    return mapped.frame.copy(), render_problems(checked, codebook, lang=lang)

@@ -138,6 +138,16 @@ def sniff_format(path: Path, head: bytes) -> str:
         raise data_error(path, "is a SAS transport (.xpt) file, a format survey_kit does not read; export CSV or SPSS instead")
     if head.startswith(_SAS7BDAT):
         raise data_error(path, "is a SAS data set (.sas7bdat), a format survey_kit does not read; export CSV or SPSS instead")
+    text_head = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if text_head.startswith(b"<?xml") or text_head.startswith(b"<workbook"):
+        if b"urn:schemas-microsoft-com:office:spreadsheet" in head:
+            raise data_error(
+                path, "is an Excel 2003 XML spreadsheet (SurveyXact's 'Excel-XML' export), which "
+                "survey_kit does not read; save it as .xlsx in Excel or export .xlsx or CSV instead",
+            )
+        raise data_error(path, "is an XML document, not a data export survey_kit reads")
+    if text_head.startswith((b"<!doctype html", b"<html")):
+        raise data_error(path, "is a web page (HTML), not a data export")
     if head.startswith(b"%PDF"):
         raise data_error(path, "is a PDF document, not a data export")
     if head.startswith((b"\x1f\x8b", b"BZh", b"\xfd7zXZ", b"7z\xbc\xaf")):
@@ -263,12 +273,10 @@ def _read_stat(path: Path, fmt: str) -> dict[str, Any]:
 def _with_platform(parts: dict[str, Any], facts: dict[str, Any], force: str | None = None) -> dict[str, Any]:
     out = dict(parts)
     notes = list(out.pop("notes", ()))
-    if force and facts["platform"] != force:
-        from survey_kit.ingest import surveyxact as sx
-
+    if force == "surveyxact" and facts["platform"] != force:  # a workbook/triple without status columns
         facts = dict(
-            platform=force, system_columns=sx.system_columns(out["frame"].columns),
-            status=sx.status(out["frame"]), notes=[],
+            platform=force, system_columns=surveyxact.system_columns(out["frame"].columns),
+            status=surveyxact.status(out["frame"]), notes=[],
         )
     out["platform"] = facts["platform"]
     out["system_columns"] = tuple(facts["system_columns"])

@@ -51,7 +51,7 @@ def read_stat(path: Path, fmt: str) -> StatTable:
             notes.append("Stata extended missing values (.a-.z) are read as blank")
         else:  # pragma: no cover - dispatch guarantees the format
             raise ValueError(f"fmt: unknown statistics format {fmt!r}")
-    except pyreadstat.ReadstatError as err:
+    except (pyreadstat.ReadstatError, pyreadstat.PyreadstatError) as err:
         raise data_error(path, f"cannot be read as a {fmt} file ({err})") from None
     except (UnicodeDecodeError, OSError, pd.errors.ParserError) as err:
         raise data_error(path, f"cannot be read as a {fmt} file ({type(err).__name__}: {err})") from None

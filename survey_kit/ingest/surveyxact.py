@@ -122,7 +122,7 @@ def _join(left: pd.DataFrame, right: pd.DataFrame, path: Path, sheet: str) -> pd
     return left.merge(right[[key, *new]], on=key, how="left", validate="one_to_one")
 
 
-def _labels(rows: list[tuple]) -> dict[str, dict[int, str]]:
+def _labels(rows: list) -> dict[str, dict[int, str]]:
     out: dict[str, dict[int, str]] = {}
     for r in rows:
         if len(r) < 3 or is_blank(r[0]) or is_blank(r[1]):
@@ -143,7 +143,7 @@ def _variables(frame: pd.DataFrame) -> dict[str, str]:
     return {
         str(n).strip(): str(d).strip()
         for n, d in zip(frame[name], frame[desc], strict=True)
-        if not is_blank(n) and not is_blank(d)
+        if not is_blank(n) and not is_blank(d) and str(d).strip() != str(n).strip()
     }
 
 

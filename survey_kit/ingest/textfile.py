@@ -182,7 +182,10 @@ def read_text(
     for _ in range(header_line - 1):
         sio.readline()
     reader = csv.reader(sio, delimiter=delim)
-    next(reader)
+    try:
+        next(reader)
+    except csv.Error as err:
+        raise data_error(path, f"the header on line {header_line} cannot be parsed ({err})") from None
     data_line = header_line + reader.line_num  # first physical line after the header record
     sio.seek(0)
     for _ in range(data_line - 1):
@@ -259,7 +262,7 @@ def _record_lines(
         notes.append("could not count physical lines of every record; source_rows count records")
         return plain
     out = np.asarray(starts[:n], dtype=np.int64)
-    if out[-1] != plain[-1] if n else False:
+    if n and out[-1] != plain[-1]:
         notes.append("quoted fields span several lines; source_rows give each record's first line")
     return out
 

@@ -8,8 +8,10 @@ engine hides more cells until every relation satisfies these rules (a fixed poin
 for one relation is seen by every other relation it belongs to):
 
 R1  *Total visible, some parts hidden*: at least two parts are hidden, and the hidden parts together
-    rest on at least ``min_n`` respondents. Otherwise the smallest visible part (fewest respondents,
-    ties in insertion order; parts with n = 0 never count) is hidden, and again, until the rule holds.
+    rest on at least ``min_n`` respondents, and on more respondents than there are hidden parts (else
+    each hidden part is known to hold exactly 1). Otherwise the smallest visible part (fewest
+    respondents, ties in insertion order; parts with n = 0 never count) is hidden, and again, until
+    the rule holds.
 R2  *Shares*: when positive counts are known, the hidden parts must not be homogeneous (all
     positive or none positive), otherwise every hidden share is 100 % or 0 %: hide the next smallest
     part. (Skipped when the total itself is homogeneous: the total already tells everyone's answer.)
@@ -35,6 +37,25 @@ class Relation:
     total: Hashable
     parts: tuple[Hashable, ...]
     min_n: int
+
+
+def _shortfall(
+    hid: list[Hashable],
+    rel: Relation,
+    count: Callable[[Hashable], float],
+    homogeneous: Callable[[list[Hashable], Hashable], bool],
+) -> str:
+    """Why the hidden parts ``hid`` of a relation with a visible total are not yet safe ("" if safe)."""
+    if len(hid) == 1:
+        return "en enkelt skjult gruppe kan findes som total minus de viste"
+    n_h = sum(count(k) for k in hid)
+    if n_h < rel.min_n:
+        return f"de skjulte grupper har tilsammen n={n_h:g} < {rel.min_n}"
+    if n_h <= len(hid):
+        return "alle skjulte grupper har n=1"
+    if homogeneous(hid, rel.total):
+        return "de skjulte grupper svarer alle ens"
+    return ""
 
 
 def _describe(key: Hashable) -> str:
@@ -99,25 +120,16 @@ def complete_suppression(
             if not hid:
                 continue
 
-            def need() -> str:
-                if len(hid) == 1:
-                    return "en enkelt skjult gruppe kan findes som total minus de viste"
-                n_h = sum(count(k) for k in hid)
-                if n_h < rel.min_n:
-                    return f"de skjulte grupper har tilsammen n={n_h:g} < {rel.min_n}"
-                if homogeneous(hid, rel.total):
-                    return "de skjulte grupper svarer alle ens"
-                return ""
-
-            why = need()
+            why = _shortfall(hid, rel, count, homogeneous)
             while why and candidates:
                 cell = candidates.pop(0)
                 protected = ", ".join(describe(k) for k in hid)
                 hidden[cell] = f"sekundær: beskytter {protected} ({why})"
                 hid.append(cell)
                 changed = True
-                why = need()
-            if why and (len(hid) == 1 or sum(count(k) for k in hid) < rel.min_n):
+                why = _shortfall(hid, rel, count, homogeneous)
+            n_h = sum(count(k) for k in hid)
+            if why and (len(hid) == 1 or n_h < rel.min_n or n_h <= len(hid)):
                 if rel.total in fixed:
                     conflicts.append(
                         f"{describe(rel.total)} er allerede vist, så "

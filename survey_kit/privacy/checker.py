@@ -110,6 +110,54 @@ def recoverable(
     """
     if waves is not None and len(waves) != len(tables):
         raise ValueError("waves: needs one entry per table")
+    for t in tables:
+        missing = [c for c in partition if c not in t]
+        if missing:
+            raise ValueError(f"partition: columns {missing} are not in every table")
+    # cells of different items never share a relation: one small problem per item
+    keys = sorted(
+        {
+            k
+            for t in tables
+            for k in (
+                t[list(partition)].drop_duplicates().itertuples(index=False, name=None)
+                if partition
+                else [()]
+            )
+        },
+        key=repr,
+    )
+    frames = []
+    for k in keys:
+        parts = []
+        for t in tables:
+            if partition:
+                mask = np.ones(len(t), dtype=bool)
+                for c, v in zip(partition, k, strict=True):
+                    mask &= (t[c] == v).fillna(False).to_numpy(dtype=bool)
+                parts.append(t[mask])
+            else:
+                parts.append(t)
+        frames.append(
+            _recoverable_one(
+                parts, waves, codebook, partition, n_column, complete, integral, min_width
+            )
+        )
+    cols = ["key", "level", "group_code", "wave", "quantity", "low", "high", "recoverable"]
+    frames = [f for f in frames if len(f)]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=cols)
+
+
+def _recoverable_one(
+    tables: Sequence[pd.DataFrame],
+    waves: Sequence[object] | None,
+    codebook: Codebook | None,
+    partition: Sequence[str],
+    n_column: str,
+    complete: bool,
+    integral: bool,
+    min_width: float,
+) -> pd.DataFrame:
     parents: dict[str, tuple[str, dict[int, int]]] = {}
     if codebook is not None:
         for upper, lower in zip(codebook.hierarchy, codebook.hierarchy[1:], strict=False):
@@ -120,8 +168,15 @@ def recoverable(
     has_pos: set[Hashable] = set()
     members: dict[tuple, set[Hashable]] = {}  # (pk, wave, level) -> cells at that level
 
-    def cell(pk: tuple, level: str | None, code: object, wave: object, n: float, share: float,
-             shares: bool) -> None:
+    def cell(
+        pk: tuple,
+        level: str | None,
+        code: object,
+        wave: object,
+        n: float,
+        share: float,
+        shares: bool,
+    ) -> None:
         key = (pk, level, code, wave)
         iv = prob.var(("n", key))
         if not np.isnan(n):
@@ -145,8 +200,16 @@ def recoverable(
 
     for t, table in enumerate(tables):
         change = "n_from" in table and "n_to" in table
-        pks = list(zip(*(table[c].tolist() for c in partition)))
-        total = table["group_code"].isna().to_numpy() if "group_code" in table else np.ones(len(table), bool)
+        pks = (
+            list(zip(*(table[c].tolist() for c in partition), strict=True))
+            if partition
+            else [()] * len(table)
+        )
+        total = (
+            table["group_code"].isna().to_numpy()
+            if "group_code" in table
+            else np.ones(len(table), bool)
+        )
         by = table["by"].tolist() if "by" in table else [None] * len(table)
         codes = table["group_code"].tolist() if "group_code" in table else [None] * len(table)
         shares = "stat" in table and bool((table["stat"] == "share").all())
@@ -154,8 +217,10 @@ def recoverable(
             vf, vt, ch = _num(table, "value_from"), _num(table, "value_to"), _num(table, "change")
             vf = np.where(np.isnan(vf) & ~np.isnan(ch), vt - ch, vf)
             vt = np.where(np.isnan(vt) & ~np.isnan(ch), vf + ch, vt)
-            specs = [(_num(table, "n_from"), vf, table["wave_from"].tolist()),
-                     (_num(table, "n_to"), vt, table["wave_to"].tolist())]
+            specs = [
+                (_num(table, "n_from"), vf, table["wave_from"].tolist()),
+                (_num(table, "n_to"), vt, table["wave_to"].tolist()),
+            ]
         else:
             w = None if waves is None else waves[t]
             specs = [(_num(table, n_column), _num(table, "value"), [w] * len(table))]
@@ -192,21 +257,27 @@ def recoverable(
     a = np.zeros((len(prob.rows), nv))
     lo = np.empty(len(prob.rows))
     hi = np.empty(len(prob.rows))
-    for r, (coefs, l, h) in enumerate(prob.rows):
+    for r, (coefs, low_r, high_r) in enumerate(prob.rows):
         for j, c in coefs.items():
             a[r, j] = c
-        lo[r], hi[r] = l, h
+        lo[r], hi[r] = low_r, high_r
     lb = np.array([prob.lower.get(j, 0.0) for j in range(nv)])
     ub = np.full(nv, float(_BIG))
 
     def solve(c: np.ndarray) -> float | None:
         if integral:
-            res = milp(c, constraints=LinearConstraint(a, lo, hi), integrality=np.ones(nv),
-                       bounds=Bounds(lb, ub))
+            res = milp(
+                c,
+                constraints=LinearConstraint(a, lo, hi),
+                integrality=np.ones(nv),
+                bounds=Bounds(lb, ub),
+            )
         else:
             a_ub = np.vstack([a[np.isfinite(hi)], -a[np.isfinite(lo)]])
             b_ub = np.concatenate([hi[np.isfinite(hi)], -lo[np.isfinite(lo)]])
-            res = linprog(c, A_ub=a_ub, b_ub=b_ub, bounds=list(zip(lb, ub)), method="highs")
+            res = linprog(
+                c, A_ub=a_ub, b_ub=b_ub, bounds=list(zip(lb, ub, strict=True)), method="highs"
+            )
         return None if res.status != 0 else float(res.fun)
 
     out = []
@@ -217,7 +288,9 @@ def recoverable(
         targets.append((key, "n", {prob.index[("n", key)]: 1.0}))
         if key in has_pos and key not in known_pos:
             targets.append((key, "n_positive", {prob.index[("pos", key)]: 1.0}))
-            targets.append((key, "n_negative", {prob.index[("n", key)]: 1.0, prob.index[("pos", key)]: -1.0}))
+            targets.append(
+                (key, "n_negative", {prob.index[("n", key)]: 1.0, prob.index[("pos", key)]: -1.0})
+            )
     for key, quantity, coefs in targets:
         c = np.zeros(nv)
         for j, v in coefs.items():
@@ -230,10 +303,17 @@ def recoverable(
             )
         high = -neg_high
         pk, level, code, wave = key
-        out.append({
-            "key": ", ".join(map(str, pk)), "level": level, "group_code": code, "wave": wave,
-            "quantity": quantity, "low": round(low, 6), "high": round(high, 6),
-            "recoverable": bool(high - low < min_width - 1e-9) if min_width > 0 else False,
-        })
+        out.append(
+            {
+                "key": ", ".join(map(str, pk)),
+                "level": level,
+                "group_code": code,
+                "wave": wave,
+                "quantity": quantity,
+                "low": round(low, 6),
+                "high": round(high, 6),
+                "recoverable": bool(high - low < min_width - 1e-9) if min_width > 0 else False,
+            }
+        )
     cols = ["key", "level", "group_code", "wave", "quantity", "low", "high", "recoverable"]
     return pd.DataFrame(out, columns=cols)

@@ -40,7 +40,16 @@ from survey_kit.privacy._engine import Relation, complete_suppression
 from survey_kit.privacy.suppression import AuditLog, blank_rows, total_mask
 
 TOTAL = "I alt"
-_CHANGE_VALUES = ("value_from", "value_to", "change", "ci_low", "ci_high", "p_val", "q_val", "significant")
+_CHANGE_VALUES = (
+    "value_from",
+    "value_to",
+    "change",
+    "ci_low",
+    "ci_high",
+    "p_val",
+    "q_val",
+    "significant",
+)
 
 
 def _code(value: object) -> object:
@@ -68,14 +77,19 @@ class DisclosureGuard:
 
     Examples
     --------
-    >>> guard = DisclosureGuard(instrument("temperaturmaaling"))       # doctest: +SKIP
-    >>> units = guard.protect(by_unit, by="enhed", value_columns=["value", "ci_low", "ci_high"])
-    >>> areas = guard.protect(by_area, by="omraade", value_columns=["value", "ci_low", "ci_high"])
-    >>> guard.audit.to_frame()
+    >>> guard = DisclosureGuard(instrument("temperaturmaaling"))  # doctest: +SKIP
+    >>> cols = ["value", "ci_low", "ci_high"]
+    >>> units = guard.protect(by_unit, by="enhed", value_columns=cols)  # doctest: +SKIP
+    >>> areas = guard.protect(by_area, by="omraade", value_columns=cols)  # doctest: +SKIP
+    >>> guard.audit.to_frame()  # doctest: +SKIP
     """
 
     def __init__(
-        self, codebook: Codebook | None = None, *, min_n: int | None = None, audit: AuditLog | None = None
+        self,
+        codebook: Codebook | None = None,
+        *,
+        min_n: int | None = None,
+        audit: AuditLog | None = None,
     ) -> None:
         if min_n is not None and min_n < 1:
             raise ValueError("min_n: must be at least 1")
@@ -96,7 +110,14 @@ class DisclosureGuard:
     # -- helpers ------------------------------------------------------------------------
     def _snapshot(self) -> tuple:
         rel = {k: set(v) for k, v in self._relations.items()}
-        return (dict(self._n), dict(self._pos), rel, dict(self._hidden), set(self._shown), list(self._links))
+        return (
+            dict(self._n),
+            dict(self._pos),
+            rel,
+            dict(self._hidden),
+            set(self._shown),
+            list(self._links),
+        )
 
     def _restore(self, state: tuple) -> None:
         self._n, self._pos, self._relations, self._hidden, self._shown, self._links = state
@@ -123,13 +144,30 @@ class DisclosureGuard:
         if pos is not None and not np.isnan(pos) and key not in self._pos:
             self._pos[key] = pos
 
+    def _ancestors(self, level: str, code: object) -> list[tuple[str, object]]:
+        out = []
+        while level in self._parents:
+            upper, mapping = self._parents[level]
+            if code not in mapping:
+                raise ValueError(
+                    f"by: group code {code!r} of {level!r} has no parent in {upper!r} in the codebook"
+                )
+            level, code = upper, mapping[code]
+            out.append((level, code))
+        return out
+
     def _register(self, cells: list[tuple[Hashable, float, float | None]], by: str | None) -> None:
-        """Learn the cells of one table and the hierarchy relations they take part in."""
+        """Learn the cells of one table and every additive relation they take part in.
+
+        For a table by a level of the hierarchy, the cells of the levels above are derived (sum of
+        their parts), and each cell is a part of the total and of every ancestor (unit -> area,
+        unit -> total, area -> total), so implied relations are checked directly too.
+        """
         for key, n, pos in cells:
             self._learn(key, n, pos)
         if by is None:
             return
-        groups = {}
+        groups: dict[tuple, dict[Hashable, tuple[float, float | None]]] = {}
         for key, n, pos in cells:
             pk, level, code, wave = key  # type: ignore[misc]
             if level is not None:
@@ -137,21 +175,16 @@ class DisclosureGuard:
         for (pk, wave), members in groups.items():
             level = by
             while True:
-                parent = self._parents.get(level)
-                if parent is None:
-                    self._add_relation((pk, None, None, wave), level, set(members))
+                self._add_relation((pk, None, None, wave), level, set(members))
+                for key in members:
+                    for a_level, a_code in self._ancestors(level, key[2]):  # type: ignore[index]
+                        self._add_relation((pk, a_level, a_code, wave), level, {key})
+                if level not in self._parents:
                     break
-                upper, mapping = parent
+                upper, mapping = self._parents[level]
                 sums: dict[Hashable, list] = {}
                 for key, (n, pos) in members.items():
-                    code = key[2]  # type: ignore[index]
-                    if code not in mapping:
-                        raise ValueError(
-                            f"by: group code {code!r} of {level!r} has no parent in {upper!r} "
-                            "in the codebook"
-                        )
-                    pkey = (pk, upper, mapping[code], wave)
-                    self._add_relation(pkey, level, {key})
+                    pkey = (pk, upper, mapping[key[2]], wave)  # type: ignore[index]
                     acc = sums.setdefault(pkey, [0.0, 0.0])
                     acc[0] += 0.0 if np.isnan(n) else n
                     acc[1] = acc[1] + pos if pos is not None and acc[1] is not None else None
@@ -216,14 +249,26 @@ class DisclosureGuard:
             raise ValueError("table: a change table needs 'wave_from' and 'wave_to' columns")
         if not change and n_column not in table:
             raise ValueError(f"n_column: {n_column!r} is not a column of the table")
-        if share_column is None and "stat" in table and len(table) and (table["stat"] == "share").all():
+        if (
+            share_column is None
+            and "stat" in table
+            and len(table)
+            and (table["stat"] == "share").all()
+        ):
             share_column = "value"
         out = table.copy()
         state = self._snapshot()
         totals = total_mask(out)
         levels = [None if t or by is None else by for t in totals]
-        codes = [None if lv is None else _code(c) for lv, c in zip(levels, out.get("group_code", [None] * len(out)))]
-        pks = list(zip(*(out[c].tolist() for c in partition))) if partition else [()] * len(out)
+        codes = [
+            None if lv is None else _code(c)
+            for lv, c in zip(levels, out.get("group_code", [None] * len(out)), strict=True)
+        ]
+        pks = (
+            list(zip(*(out[c].tolist() for c in partition), strict=True))
+            if partition
+            else [()] * len(out)
+        )
 
         def num(col: str | None) -> np.ndarray:
             if col is None or col not in out:
@@ -233,7 +278,11 @@ class DisclosureGuard:
         row_cells: list[list[Hashable]] = []
         cells: list[tuple[Hashable, float, float | None]] = []
         if change:
-            specs = [("n_from", "value_from", "wave_from"), ("n_to", "value_to", "wave_to")]
+            shares = share_column is not None  # "value" when stat == "share": use both waves'
+            specs = [
+                ("n_from", "value_from" if shares else None, "wave_from"),
+                ("n_to", "value_to" if shares else None, "wave_to"),
+            ]
         else:
             specs = [(n_column, share_column, None)]
         arrays = [(num(nc), num(sc) if sc else None, wc) for nc, sc, wc in specs]
@@ -253,7 +302,9 @@ class DisclosureGuard:
 
         before = dict(self._hidden)
         self._register(cells, by)
-        already = out["suppressed"].fillna(False).to_numpy(dtype=bool) if "suppressed" in out else None
+        already = (
+            out["suppressed"].fillna(False).to_numpy(dtype=bool) if "suppressed" in out else None
+        )
         for i, keys in enumerate(row_cells):
             for key in keys:
                 n = self._n.get(key, np.nan)
@@ -268,7 +319,11 @@ class DisclosureGuard:
             if key not in self._hidden and 0 < n < lim:
                 self._hidden[key] = f"primær: n={n:g} < {lim}"
         relations = [
-            Relation(total=t, parts=tuple(sorted(p, key=repr)), min_n=self.min_n_for(t[0][0] if t[0] else None))
+            Relation(
+                total=t,
+                parts=tuple(sorted(p, key=repr)),
+                min_n=self.min_n_for(t[0][0] if t[0] else None),
+            )
             for (t, _), p in self._relations.items()
         ]
         fixed = self._shown - set(self._hidden)
@@ -276,15 +331,24 @@ class DisclosureGuard:
         while True:
             n_before = len(self._hidden)
             conflicts = complete_suppression(
-                self._n, self._hidden, relations, pos=self._pos, fixed=fixed, describe=self._describe
+                self._n,
+                self._hidden,
+                relations,
+                pos=self._pos,
+                fixed=fixed,
+                describe=self._describe,
             )
             for a, b in self._links:
                 for x, y in ((a, b), (b, a)):
                     if x in self._hidden and y not in self._hidden:
                         if y in fixed:
-                            conflicts.append(f"{self._describe(y)} er vist, men samme personer er skjult i {self._describe(x)}")
+                            conflicts.append(
+                                f"{self._describe(y)} er vist, men samme personer er skjult i {self._describe(x)}"
+                            )
                         else:
-                            self._hidden[y] = f"parret måling: samme personer som {self._describe(x)}"
+                            self._hidden[y] = (
+                                f"parret måling: samme personer som {self._describe(x)}"
+                            )
             if len(self._hidden) == n_before:
                 break
         if conflicts:
@@ -299,10 +363,16 @@ class DisclosureGuard:
             if hide[i]:
                 for k in keys:
                     if k in self._hidden:
-                        why = self._hidden[k] + (" (skjult i en tidligere tabel)" if k in before else "")
+                        why = self._hidden[k] + (
+                            " (skjult i en tidligere tabel)" if k in before else ""
+                        )
                         n = self._n.get(k)
-                        self.audit.add(where=where, what=self._describe(k), why=why,
-                                       n=None if n is None or np.isnan(n) else n)
+                        self.audit.add(
+                            where=where,
+                            what=self._describe(k),
+                            why=why,
+                            n=None if n is None or np.isnan(n) else n,
+                        )
             else:
                 self._shown.update(keys)
         blank = list(value_columns)
@@ -312,13 +382,20 @@ class DisclosureGuard:
         else:
             blank = [n_column, *blank]
             counts = [n_column]
+        counts += [c for c in blank if c == "n" or c.startswith("n_")]
         return blank_rows(out, hide, blank, count_columns=counts)
 
     def hidden_cells(self) -> pd.DataFrame:
         """Every cell the guard has hidden: ``key, level, group_code, wave, n, why``."""
         rows = [
-            {"key": ", ".join(map(str, k[0])), "level": k[1], "group_code": k[2], "wave": k[3],
-             "n": self._n.get(k), "why": why}
+            {
+                "key": ", ".join(map(str, k[0])),
+                "level": k[1],
+                "group_code": k[2],
+                "wave": k[3],
+                "n": self._n.get(k),
+                "why": why,
+            }
             for k, why in self._hidden.items()
         ]
         return pd.DataFrame(rows, columns=["key", "level", "group_code", "wave", "n", "why"])

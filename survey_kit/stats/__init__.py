@@ -4,6 +4,24 @@ weights. Every function takes a :class:`~survey_kit.survey.Survey` or a DataFram
 
 from __future__ import annotations
 
+from survey_kit.stats.compare import compare
+from survey_kit.stats.crosstab import CrosstabResult, crosstab
 from survey_kit.stats.frequencies import frequencies
+from survey_kit.stats.ranking import rank_shares
+from survey_kit.stats.scales import reliability, scale_scores
+from survey_kit.stats.waves import attrition, compare_waves
+from survey_kit.stats.weights import RakeResult, rake
 
-__all__ = ["frequencies"]
+__all__ = [
+    "CrosstabResult",
+    "RakeResult",
+    "attrition",
+    "compare",
+    "compare_waves",
+    "crosstab",
+    "frequencies",
+    "rake",
+    "rank_shares",
+    "reliability",
+    "scale_scores",
+]

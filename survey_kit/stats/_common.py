@@ -69,14 +69,11 @@ def require_column(df: pd.DataFrame, column: str, name: str) -> None:
 
 def item_min_n(codebook: Codebook | None, code: str, min_n: int | None) -> int:
     """``max(min_n argument, codebook.min_n_for(item))``; the survey default without a codebook."""
-    own = DEFAULT_MIN_N
-    if codebook is not None:
-        base = codebook.item_for_column(code)
-        try:
-            own = codebook.min_n_for(base.code if base is not None else code)
-        except KeyError:  # pragma: no cover - min_n_for falls back to the survey's
-            own = codebook.min_n
-    return max(min_n or 0, own) if min_n is not None else own
+    if codebook is None:
+        return min_n if min_n is not None else DEFAULT_MIN_N
+    base = codebook.item_for_column(code)
+    own = codebook.min_n_for(base.code if base is not None else code)
+    return max(min_n or 0, own)
 
 
 @dataclass(frozen=True)
@@ -90,6 +87,7 @@ class ItemSpec:
     positive: tuple[Any, ...] = ()
     numeric: bool = False  # a number item / scale score: no category list
     declared: bool = False  # categories come from a codebook: other values are data errors
+    provisional: bool = False  # a code range from the data: unused codes are dropped by tabulate
 
     @property
     def codes(self) -> list[Any]:
@@ -116,8 +114,9 @@ def item_spec(
         missing = dict(it.missing)
         for c in dk:
             missing.setdefault(c, str(c))
-        return ItemSpec(column, it.label, dict(it.values), missing, tuple(it.positive),
-                        declared=True)
+        return ItemSpec(
+            column, it.label, dict(it.values), missing, tuple(it.positive), declared=True
+        )
     if it is not None and it.type == "multiple":
         label = f"{it.label}: {it.option_label(column)}"
         return ItemSpec(column, label, {0: "Ikke valgt", 1: "Valgt"}, {}, (1,), declared=True)
@@ -125,6 +124,17 @@ def item_spec(
         return ItemSpec(column, it.label, {}, dict(it.missing), numeric=True)
     label = it.label if it is not None else column
     s = df[column]
+    iv = _int_values(s) if not pd.api.types.is_bool_dtype(s) else None
+    if iv is not None and not pd.api.types.is_float_dtype(s):
+        # integer codes: every code of the observed range; unused ones are dropped after counting
+        vals, mask = iv
+        present = vals if mask is None else vals[~mask]
+        if present.size == 0:
+            rng: list[Any] = []
+        else:
+            rng = list(range(int(present.min()), int(present.max()) + 1))
+        values = {v: str(v) for v in rng if v not in dk}
+        return ItemSpec(column, label, values, {c: str(c) for c in dk}, provisional=True)
     if pd.api.types.is_bool_dtype(s):
         observed: list[Any] = [v for v in (False, True) if (s == v).any()]
     else:
@@ -142,11 +152,11 @@ def item_spec(
     return ItemSpec(column, label, values, missing)
 
 
-def group_spec(df: pd.DataFrame, by: str, codebook: Codebook | None) -> ItemSpec:
+def group_spec(df: pd.DataFrame, by: str, codebook: Codebook | None, name: str = "by") -> ItemSpec:
     """The groups of ``by``: the item's answer codes (missing codes and NA form no group)."""
-    spec = item_spec(df, by, codebook, name="by")
+    spec = item_spec(df, by, codebook, name=name)
     if spec.numeric and not spec.values:
-        raise ValueError(f"by: column {by!r} is numeric, not a grouping variable")
+        raise ValueError(f"{name}: column {by!r} is numeric, not a grouping variable")
     return spec
 
 
@@ -177,19 +187,22 @@ def encode(s: pd.Series, codes: Sequence[Any]) -> np.ndarray:
     ``pd.Index.get_indexer``.
     """
     k = len(codes)
-    iv = _int_values(s) if all(isinstance(c, int | np.integer) and not isinstance(c, bool)
-                               for c in codes) else None
+    iv = (
+        _int_values(s)
+        if all(isinstance(c, int | np.integer) and not isinstance(c, bool) for c in codes)
+        else None
+    )
     if iv is not None:
         vals, mask = iv
         if vals.size == 0:
             return np.empty(0, dtype=np.intp)
         lo, hi = int(vals.min()), int(vals.max())
         lo = min(lo, 0)
-        lut = np.full(hi - lo + 1, k + 1, dtype=np.intp)
+        lut = np.full(hi - lo + 1, k + 1, dtype=np.int16 if k < 32000 else np.intp)
         for pos, c in enumerate(codes):
             if lo <= c <= hi:
                 lut[c - lo] = pos
-        idx = lut[vals] if lo == 0 else lut[vals.astype(np.int64) - lo]
+        idx = np.take(lut, vals if lo == 0 else vals.astype(np.int64) - lo)
         if mask is not None:
             idx[mask] = k
         return idx
@@ -198,6 +211,38 @@ def encode(s: pd.Series, codes: Sequence[Any]) -> np.ndarray:
     idx = np.where(idx < 0, k + 1, idx).astype(np.intp)
     idx[na] = k
     return idx
+
+
+def tabulate(
+    df: pd.DataFrame,
+    spec: ItemSpec,
+    groups: Groups,
+    weights: Sequence[np.ndarray | None] = (None,),
+) -> tuple[ItemSpec, list[np.ndarray]]:
+    """Count an item per group: one (G + 1, k + 2) table per entry of ``weights``.
+
+    Columns: the answer codes, the missing codes, NA, other values. Raises :class:`DataError` for
+    values outside a codebook item's codes; drops unused codes of a provisional (data) code range.
+    """
+    s = df[spec.column]
+    k = len(spec.codes)
+    idx = encode(s, spec.codes)
+    tables = [count(groups, idx, k + 2, w) for w in weights]
+    check_codes(tables[0], spec, s, idx)
+    if spec.provisional:
+        used = tables[0].sum(axis=0) > 0
+        keep_v = [c for i, c in enumerate(spec.values) if used[i]]
+        nv = len(spec.values)
+        cols = [i for i in range(nv) if used[i]] + list(range(nv, k + 2))
+        spec = ItemSpec(
+            spec.column,
+            spec.label,
+            {c: spec.values[c] for c in keep_v},
+            spec.missing,
+            spec.positive,
+        )
+        tables = [t[:, cols] for t in tables]
+    return spec, tables
 
 
 def check_codes(counts: np.ndarray, spec: ItemSpec, s: pd.Series, idx: np.ndarray) -> None:
@@ -231,16 +276,26 @@ class Groups:
         return self._scaled[k]
 
 
-def make_groups(df: pd.DataFrame, by: str | None, codebook: Codebook | None) -> Groups:
+def make_groups(
+    df: pd.DataFrame, by: str | None, codebook: Codebook | None, name: str = "by"
+) -> Groups:
     if by is None:
         return Groups(np.zeros(len(df), dtype=np.intp), [], [], None)
     if not isinstance(by, str):
-        raise ValueError("by: expected one column name")
-    spec = group_spec(df, by, codebook)
+        raise ValueError(f"{name}: expected one column name")
+    spec = group_spec(df, by, codebook, name)
     codes = list(spec.values)
     idx = encode(df[by], codes)
     idx = np.minimum(idx, len(codes))  # NA, missing codes and unknown values: no group
-    return Groups(idx, codes, list(spec.values.values()), by)
+    labels = list(spec.values.values())
+    if spec.provisional:  # a code range from the data: keep the codes that occur
+        used = np.bincount(idx, minlength=len(codes) + 1)[: len(codes)] > 0
+        remap = np.append(np.cumsum(used) - 1, used.sum())
+        remap[:-1][~used] = used.sum()
+        idx = remap[idx]
+        codes = [c for c, u in zip(codes, used, strict=True) if u]
+        labels = [lab for lab, u in zip(labels, used, strict=True) if u]
+    return Groups(idx.astype(np.intp, copy=False), codes, labels, by)
 
 
 def count(groups: Groups, idx: np.ndarray, k: int, weights: np.ndarray | None = None) -> np.ndarray:
@@ -261,8 +316,10 @@ def weights_of(df: pd.DataFrame, weight: str | None) -> np.ndarray | None:
     bad = np.flatnonzero(~np.isfinite(w) | (w < 0))
     if bad.size:
         row = df.index[bad[0]]
-        raise DataError(f"column {weight!r}, row {row!r}: weight {df[weight].iloc[bad[0]]!r} is "
-                        "not a non-negative number")
+        raise DataError(
+            f"column {weight!r}, row {row!r}: weight {df[weight].iloc[bad[0]]!r} is "
+            "not a non-negative number"
+        )
     return w
 
 
@@ -372,6 +429,11 @@ def suppress_by_item(
         out["suppressed"] = pd.Series(dtype=bool)
         return out
     table = table.copy()
+    for c in table.columns:  # counts stay integers (nullable) when suppressed
+        if pd.api.types.is_integer_dtype(table[c]) and not isinstance(
+            table[c].dtype, pd.api.extensions.ExtensionDtype
+        ):
+            table[c] = table[c].astype("Int64")
     has_group = "group" in table.columns
     table["_total"] = (table["group"] == TOTAL_LABEL) if has_group else False
     parts = []
@@ -380,9 +442,16 @@ def suppress_by_item(
         keys = [k for k, v in min_ns.items() if v == mn]
         part = table[np.isin(items, keys)]
         if not part.empty:
-            parts.append(suppress_table(part, min_n=mn, partition=list(partition),
-                                        value_columns=list(value_columns), n_column=n_column,
-                                        total_column="_total"))
+            parts.append(
+                suppress_table(
+                    part,
+                    min_n=mn,
+                    partition=list(partition),
+                    value_columns=list(value_columns),
+                    n_column=n_column,
+                    total_column="_total",
+                )
+            )
     out = pd.concat(parts).loc[table.index] if len(parts) > 1 else parts[0]
     return out.drop(columns="_total").reset_index(drop=True)
 
@@ -390,8 +459,10 @@ def suppress_by_item(
 def code_array(values: Sequence[Any]) -> pd.api.extensions.ExtensionArray | np.ndarray:
     """Codes as a nullable Int64 array when they are integers (NA for the total row)."""
     vals = list(values)
-    if all(v is None or v is pd.NA or (isinstance(v, int | np.integer) and not isinstance(v, bool))
-           for v in vals):
+    if all(
+        v is None or v is pd.NA or (isinstance(v, int | np.integer) and not isinstance(v, bool))
+        for v in vals
+    ):
         return pd.array([pd.NA if v is None else v for v in vals], dtype="Int64")
     return np.array([pd.NA if v is None else v for v in vals], dtype=object)
 

@@ -41,11 +41,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats as sps
-from scipy.stats import rankdata
 
 from survey_kit.codebook import Codebook
-from survey_kit.errors import DataError
+from survey_kit.stats import _location as L
 from survey_kit.stats import _tests as T
 from survey_kit.stats._common import (
     HIGHER,
@@ -54,29 +52,41 @@ from survey_kit.stats._common import (
     as_list,
     bh,
     check_ci,
-    check_codes,
     check_min_n,
     chi2_table,
     code_array,
-    count,
-    encode,
     fpc_factor,
     group_rows,
     item_min_n,
     item_spec,
     make_groups,
-    numeric_values,
     resolve,
     suppress_by_item,
-    t_interval,
+    tabulate,
     weights_of,
     wilson,
     with_total,
 )
 
 COMPARE_COLUMNS = [
-    "item", "item_label", "stat", "by", "group", "group_code", "n", "value", "ci_low", "ci_high",
-    "p_val", "q_val", "effect", "effect_name", "test", "vs_total", "suppressed", "ci_method",
+    "item",
+    "item_label",
+    "stat",
+    "by",
+    "group",
+    "group_code",
+    "n",
+    "value",
+    "ci_low",
+    "ci_high",
+    "p_val",
+    "q_val",
+    "effect",
+    "effect_name",
+    "test",
+    "vs_total",
+    "suppressed",
+    "ci_method",
 ]
 STATS = ("share", "mean", "median")
 
@@ -104,12 +114,13 @@ def _populations(fpc: Any, groups: Groups, cb: Codebook | None) -> np.ndarray:
     return out
 
 
-def _check_population(n: np.ndarray, pop: np.ndarray, labels: list[str], col: str) -> None:
-    over = np.flatnonzero(~np.isnan(pop) & (n > pop))
-    if over.size:
-        i = over[0]
-        raise DataError(f"column {col!r}, group {labels[i]!r}: {int(n[i])} answers but a population "
-                        f"of only {int(pop[i])} (fpc / codebook population)")
+def _coded(spec) -> bool:
+    """True for an item with integer answer codes: means and medians come from its count table."""
+    return (
+        not spec.numeric
+        and bool(spec.values)
+        and all(isinstance(v, int | np.integer) and not isinstance(v, bool) for v in spec.codes)
+    )
 
 
 def _positive(positive: Any, col: str, spec_positive: tuple) -> tuple:
@@ -127,22 +138,19 @@ def _positive(positive: Any, col: str, spec_positive: tuple) -> tuple:
 
 
 def _share(df, col, spec, groups, w, pos, ci, mn, pop):
-    codes = spec.codes
-    k, nv = len(codes), len(spec.values)
+    spec, tabs = tabulate(df, spec, groups, (None,) if w is None else (None, w, w * w))
+    nv = len(spec.values)
     unknown = [c for c in pos if c not in spec.values]
-    if unknown:
+    if unknown and not spec.provisional:
         raise ValueError(f"positive: codes {unknown} are not answer codes of {col!r}")
-    posmask = np.array([c in pos for c in spec.values])
-    idx = encode(df[col], codes)
-    raw = count(groups, idx, k + 2)
-    check_codes(raw, spec, df[col], idx)
+    posmask = np.array([c in pos for c in spec.values], dtype=bool)
+    raw = tabs[0]
     n_all = raw[:, :nv].sum(axis=1)  # per group incl. the no-group row
     x_all = raw[:, :nv][:, posmask].sum(axis=1)
     if w is None:
         wx_all, wn_all, w2_all = x_all.astype(float), n_all.astype(float), n_all.astype(float)
     else:
-        wr = count(groups, idx, k + 2, w)[:, :nv]
-        w2r = count(groups, idx, k + 2, w * w)[:, :nv]
+        wr, w2r = tabs[1][:, :nv], tabs[2][:, :nv]
         wx_all, wn_all, w2_all = wr[:, posmask].sum(axis=1), wr.sum(axis=1), w2r.sum(axis=1)
     g = groups.n_groups
     n = with_total(n_all[:, None], groups)[:, 0]
@@ -152,7 +160,7 @@ def _share(df, col, spec, groups, w, pos, ci, mn, pop):
     with np.errstate(divide="ignore", invalid="ignore"):
         value = np.where(wn > 0, wx / wn, np.nan)
         neff = np.where(w2 > 0, wn**2 / w2, 0.0)
-    _check_population(n, pop, [*groups.labels, "I alt"], col)
+    L.check_population(n, pop, [*groups.labels, "I alt"], col)
     f = fpc_factor(n, pop)
     with np.errstate(divide="ignore"):
         size = np.where(f == 0, np.inf, neff / f**2)
@@ -160,8 +168,13 @@ def _share(df, col, spec, groups, w, pos, ci, mn, pop):
     low, high = wilson(np.where(np.isinf(size), value, succ), size, ci)
     low = np.where(np.isinf(size), value, low)
     high = np.where(np.isinf(size), value, high)
-    res = {"n": n, "value": value, "ci_low": low, "ci_high": high,
-           "ci_method": "wilson" if w is None else "wilson_kish"}
+    res = {
+        "n": n,
+        "value": value,
+        "ci_low": low,
+        "ci_high": high,
+        "ci_method": "wilson" if w is None else "wilson_kish",
+    }
     p = eff = np.nan
     test = effect_name = ""
     vs_p = np.full(g + 1, np.nan)
@@ -185,148 +198,6 @@ def _share(df, col, spec, groups, w, pos, ci, mn, pop):
         direction = np.sign(e_pos / e_n - r_pos / r_neff)
         vs_p[:g] = np.where(ok, vp * np.where(direction == 0, np.nan, 1), np.nan)
         res["direction"] = np.append(direction, 0)
-    res.update(p_val=p, effect=eff, effect_name=effect_name, test=test)
-    return res, vs_p
-
-
-def _numeric(df, col, spec, groups, w):
-    x = numeric_values(df[col], spec)
-    valid = ~np.isnan(x)
-    xv = np.where(valid, x, 0.0)
-    wv = valid.astype(float) if w is None else np.where(valid, w, 0.0)
-    return x, valid, xv, wv
-
-
-def _mean(df, col, spec, groups, w, ci, mn, pop):
-    x, valid, xv, wv = _numeric(df, col, spec, groups, w)
-    gi, g = groups.index, groups.n_groups
-    m = g + 1
-
-    def sums(weights):
-        return np.bincount(gi, weights=weights, minlength=m)
-
-    n_all = np.bincount(gi[valid], minlength=m)
-    sw, swx, sw2 = sums(wv), sums(wv * xv), sums(wv * wv)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        mean_g = swx / sw
-        ss_g = sums(wv * (xv - np.nan_to_num(mean_g)[gi]) ** 2)
-        mean_t = swx.sum() / sw.sum()
-        ss_t = (wv * (xv - mean_t) ** 2).sum()
-    if g:
-        n = np.append(n_all[:g], n_all.sum())
-        sw_o, sw2_o = np.append(sw[:g], sw.sum()), np.append(sw2[:g], sw2.sum())
-        mean, ss = np.append(mean_g[:g], mean_t), np.append(ss_g[:g], ss_t)
-    else:
-        n, sw_o, sw2_o, mean, ss = n_all, sw, sw2, mean_g, ss_g
-    _check_population(n, pop, [*groups.labels, "I alt"], col)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        neff = sw_o**2 / sw2_o
-        var = ss / sw_o * neff / (neff - 1)  # sample variance on the effective scale
-        se = np.sqrt(var / neff) * fpc_factor(n, pop)
-    low, high = t_interval(mean, se, neff - 1, ci)
-    res = {"n": n, "value": np.where(n > 0, mean, np.nan), "ci_low": low, "ci_high": high,
-           "ci_method": "t" if w is None else "t_kish"}
-    p = eff = np.nan
-    test = effect_name = ""
-    vs_p = np.full(g + 1, np.nan)
-    if g:
-        ok = np.flatnonzero((n[:g] >= mn) & (n[:g] >= 2))
-        if ok.size == 2:
-            a, b = ok
-            _, _, p, _ = T.welch(mean[a], var[a], neff[a], mean[b], var[b], neff[b])
-            eff = float(T.cohens_d(mean[a], var[a], neff[a], mean[b], var[b], neff[b]))
-            test, effect_name = "welch_t", "cohens_d"
-        elif ok.size > 2:
-            _, _, _, p, eff = T.anova(mean[ok], var[ok], neff[ok])
-            test, effect_name = "anova", "eta_squared"
-        # the rest of each group: total minus the group (sums of squares by decomposition)
-        rsw, rsw2 = sw_o[g] - sw_o[:g], sw2_o[g] - sw2_o[:g]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            rmean = (swx.sum() - swx[:g]) / rsw
-            rss = ss_t - ss[:g] - sw_o[:g] * (mean[:g] - mean_t) ** 2 - rsw * (rmean - mean_t) ** 2
-            rneff = rsw**2 / rsw2
-            rvar = np.maximum(rss, 0) / rsw * rneff / (rneff - 1)
-        _, _, vp, _ = T.welch(mean[:g], var[:g], neff[:g], rmean, rvar, rneff)
-        elig = (n[:g] >= mn) & (n[:g] >= 2) & (n[g] - n[:g] >= 2)
-        vs_p[:g] = np.where(elig, vp, np.nan)
-        res["direction"] = np.append(np.sign(mean[:g] - rmean), 0)
-    res.update(p_val=p, effect=eff, effect_name=effect_name, test=test)
-    return res, vs_p
-
-
-def _weighted_quantile(xs: np.ndarray, ws: np.ndarray, q: np.ndarray) -> np.ndarray:
-    """Lower weighted quantile: the smallest value whose cumulative weight share reaches q."""
-    cw = np.cumsum(ws) / ws.sum()
-    pos = np.searchsorted(cw, np.asarray(q) - 1e-12, side="left")
-    return xs[np.minimum(pos, xs.size - 1)]
-
-
-def _median_of(xs: np.ndarray, ws: np.ndarray | None, ci: float, census: bool):
-    """Median and binomial order-statistic interval of sorted values ``xs``."""
-    n = xs.size
-    if n == 0:
-        return np.nan, np.nan, np.nan
-    if ws is None:
-        med = float(np.median(xs))
-        l_ = max(int(sps.binom.ppf((1 - ci) / 2, n, 0.5)), 1)
-        lo, hi = xs[l_ - 1], xs[n - l_]
-    else:
-        neff = ws.sum() ** 2 / (ws**2).sum()
-        m = max(int(round(neff)), 1)
-        l_ = max(int(sps.binom.ppf((1 - ci) / 2, m, 0.5)), 1)
-        med, lo, hi = _weighted_quantile(xs, ws, np.array([0.5, l_ / m, (m - l_ + 1) / m]))
-    if census:
-        lo = hi = med
-    return float(med), float(lo), float(hi)
-
-
-def _median(df, col, spec, groups, w, ci, mn, pop):
-    x, valid, xv, wv = _numeric(df, col, spec, groups, w)
-    gi, g = groups.index[valid], groups.n_groups
-    xs_all = x[valid]
-    ws_all = None if w is None else w[valid]
-    order = np.lexsort((xs_all, gi))
-    xs, gs = xs_all[order], gi[order]
-    ws = None if ws_all is None else ws_all[order]
-    counts = np.bincount(gi, minlength=g + 1)
-    starts = np.concatenate([[0], np.cumsum(counts)])
-    n = np.append(counts[:g], counts.sum()) if g else counts
-    _check_population(n, pop, [*groups.labels, "I alt"], col)
-    census = ~np.isnan(pop) & (n == pop)
-    rows = []
-    for i in range(g):
-        sl = slice(starts[i], starts[i + 1])
-        rows.append(_median_of(xs[sl], None if ws is None else ws[sl], ci, census[i]))
-    tord = np.argsort(xs_all, kind="stable")
-    rows.append(_median_of(xs_all[tord], None if ws_all is None else ws_all[tord], ci, census[-1]))
-    med, low, high = (np.array(v, dtype=float) for v in zip(*rows, strict=True))
-    res = {"n": n, "value": med, "ci_low": low, "ci_high": high,
-           "ci_method": "binomial_order_statistic" if w is None else "weighted_order_statistic"}
-    p = eff = np.nan
-    test = effect_name = ""
-    vs_p = np.full(g + 1, np.nan)
-    if g:
-        ok = np.flatnonzero((n[:g] >= mn) & (n[:g] > 0))
-        if ok.size >= 2:
-            sel = np.isin(gs, ok)
-            xe, ge = xs[sel], gs[sel]
-            ranks = rankdata(xe)
-            rs = np.bincount(ge, weights=ranks, minlength=g + 1)[ok]
-            ties = T.tie_sum(xe)
-            if ok.size == 2:
-                _, p, eff = T.mann_whitney(rs[0], n[ok[0]], n[ok[1]], ties)
-                p, eff = float(p), float(eff)
-                test, effect_name = "mann_whitney_u", "rank_biserial"
-            else:
-                _, _, p, eff = T.kruskal(rs, n[ok], ties)
-                test, effect_name = "kruskal_wallis", "epsilon_squared"
-        ranks = rankdata(xs)
-        rsum = np.bincount(gs, weights=ranks, minlength=g + 1)[:g]
-        ntot = xs.size
-        u1, vp, r = T.mann_whitney(rsum, n[:g], ntot - n[:g], T.tie_sum(xs))
-        elig = (n[:g] >= mn) & (n[:g] > 0) & (ntot - n[:g] > 0)
-        vs_p[:g] = np.where(elig, vp, np.nan)
-        res["direction"] = np.append(np.sign(r), 0)
     res.update(p_val=p, effect=eff, effect_name=effect_name, test=test)
     return res, vs_p
 
@@ -397,10 +268,33 @@ def compare(
                 raise ValueError(f"stat: column {col!r} holds numbers; use stat='mean' or 'median'")
             pos = _positive(positive, col, spec.positive)
             res, vs_p = _share(df, col, spec, groups, w, pos, ci, mn, pop)
+        elif _coded(spec):
+            spec, tabs = tabulate(df, spec, groups, (None,) if w is None else (None, w, w * w))
+            nv = len(spec.values)
+            cv = np.array(list(spec.values), dtype=float)
+            c = tabs[0][:, :nv]
+            wt = c.astype(float) if w is None else tabs[1][:, :nv]
+            w2 = wt if w is None else tabs[2][:, :nv]
+            if stat == "mean":
+                mom = L.moments_from_table(cv, c, wt, w2)
+                res, vs_p = L.mean_stats(mom, groups, w is not None, ci, mn, pop, col)
+            else:
+                res, vs_p = L.median_stats(
+                    cv,
+                    c,
+                    None if w is None else wt,
+                    None if w is None else w2,
+                    groups,
+                    ci,
+                    mn,
+                    pop,
+                    col,
+                )
         elif stat == "mean":
-            res, vs_p = _mean(df, col, spec, groups, w, ci, mn, pop)
+            mom = L.moments_from_values(df, spec, groups, w)
+            res, vs_p = L.mean_stats(mom, groups, w is not None, ci, mn, pop, col)
         else:
-            res, vs_p = _median(df, col, spec, groups, w, ci, mn, pop)
+            res, vs_p = L.median_from_values(df, spec, groups, w, ci, mn, pop)
         parts.append((col, spec.label, res))
         vs_ps.append(vs_p)
         dirs.append(res.pop("direction", np.zeros(len(labels))))
@@ -409,26 +303,29 @@ def compare(
     vs_q = bh(np.concatenate(vs_ps)) if vs_ps else np.array([])
     flags = np.where(vs_q < 1 - ci, np.where(np.concatenate(dirs) > 0, HIGHER, LOWER), "")
     g = len(labels)
-    table = pd.DataFrame({
-        "item": np.repeat([c for c, _, _ in parts], g),
-        "item_label": np.repeat([lab for _, lab, _ in parts], g),
-        "stat": stat,
-        "by": by,
-        "group": np.tile(labels, len(parts)),
-        "group_code": code_array(list(gcodes) * len(parts)),
-        "n": np.concatenate([r["n"] for _, _, r in parts]).astype(np.int64),
-        "value": np.concatenate([r["value"] for _, _, r in parts]),
-        "ci_low": np.concatenate([r["ci_low"] for _, _, r in parts]),
-        "ci_high": np.concatenate([r["ci_high"] for _, _, r in parts]),
-        "p_val": np.repeat(p_item, g),
-        "q_val": np.repeat(q_item, g),
-        "effect": np.repeat([float(r["effect"]) for _, _, r in parts], g),
-        "effect_name": np.repeat([r["effect_name"] for _, _, r in parts], g),
-        "test": np.repeat([r["test"] for _, _, r in parts], g),
-        "vs_total": flags,
-        "ci_method": np.repeat([r["ci_method"] for _, _, r in parts], g),
-    })
-    out = suppress_by_item(table, min_ns, partition=["item"],
-                           value_columns=["value", "ci_low", "ci_high"])
+    table = pd.DataFrame(
+        {
+            "item": np.repeat([c for c, _, _ in parts], g),
+            "item_label": np.repeat([lab for _, lab, _ in parts], g),
+            "stat": stat,
+            "by": by,
+            "group": np.tile(labels, len(parts)),
+            "group_code": code_array(list(gcodes) * len(parts)),
+            "n": np.concatenate([r["n"] for _, _, r in parts]).astype(np.int64),
+            "value": np.concatenate([r["value"] for _, _, r in parts]),
+            "ci_low": np.concatenate([r["ci_low"] for _, _, r in parts]),
+            "ci_high": np.concatenate([r["ci_high"] for _, _, r in parts]),
+            "p_val": np.repeat(p_item, g),
+            "q_val": np.repeat(q_item, g),
+            "effect": np.repeat([float(r["effect"]) for _, _, r in parts], g),
+            "effect_name": np.repeat([r["effect_name"] for _, _, r in parts], g),
+            "test": np.repeat([r["test"] for _, _, r in parts], g),
+            "vs_total": flags,
+            "ci_method": np.repeat([r["ci_method"] for _, _, r in parts], g),
+        }
+    )
+    out = suppress_by_item(
+        table, min_ns, partition=["item"], value_columns=["value", "ci_low", "ci_high"]
+    )
     out.loc[out["suppressed"], "vs_total"] = ""
     return out[COMPARE_COLUMNS]

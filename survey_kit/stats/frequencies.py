@@ -18,25 +18,38 @@ from survey_kit.codebook import Codebook
 from survey_kit.stats._common import (
     as_list,
     check_ci,
-    check_codes,
     check_min_n,
     code_array,
-    count,
-    encode,
     group_rows,
     item_min_n,
     item_spec,
     make_groups,
     resolve,
     suppress_by_item,
+    tabulate,
     weights_of,
     wilson,
     with_total,
 )
 
 FREQUENCY_COLUMNS = [
-    "item", "item_label", "by", "group", "group_code", "code", "label", "is_missing_code", "n",
-    "share", "ci_low", "ci_high", "n_valid", "n_dont_know", "n_missing", "suppressed", "ci_method",
+    "item",
+    "item_label",
+    "by",
+    "group",
+    "group_code",
+    "code",
+    "label",
+    "is_missing_code",
+    "n",
+    "share",
+    "ci_low",
+    "ci_high",
+    "n_valid",
+    "n_dont_know",
+    "n_missing",
+    "suppressed",
+    "ci_method",
 ]
 
 
@@ -100,19 +113,17 @@ def frequencies(
         spec = item_spec(df, col, cb, dont_know=dont_know)
         if spec.numeric:
             raise ValueError(f"items: column {col!r} holds numbers, not answer codes")
+        spec, tabs = tabulate(df, spec, groups, (None,) if w is None else (None, w, w2))
         codes = spec.codes
         k, nv = len(codes), len(spec.values)
-        idx = encode(df[col], codes)
-        raw = count(groups, idx, k + 2)
-        check_codes(raw, spec, df[col], idx)
-        cnt = with_total(raw, groups)
+        cnt = with_total(tabs[0], groups)
         n_valid = cnt[:, :nv].sum(axis=1)
         if w is None:
             wc, wvalid, neff = cnt[:, :nv].astype(float), n_valid.astype(float), n_valid
         else:
-            wc = with_total(count(groups, idx, k + 2, w), groups)[:, :nv]
+            wc = with_total(tabs[1], groups)[:, :nv]
             wvalid = wc.sum(axis=1)
-            sq = with_total(count(groups, idx, k + 2, w2), groups)[:, :nv].sum(axis=1)
+            sq = with_total(tabs[2], groups)[:, :nv].sum(axis=1)
             with np.errstate(divide="ignore", invalid="ignore"):
                 neff = np.where(sq > 0, wvalid**2 / sq, 0.0)
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -121,28 +132,35 @@ def frequencies(
         low, high = wilson(succ, np.repeat(neff[:, None].astype(float), nv, 1), ci)
         g = cnt.shape[0]
         nan_tail = np.full((g, k - nv), np.nan)
-        frames.append(pd.DataFrame({
-            "item": col,
-            "item_label": spec.label,
-            "by": by,
-            "group": np.repeat(labels, k),
-            "group_code": code_array(np.repeat(np.array(gcodes, dtype=object), k)),
-            "code": code_array(codes * g),
-            "label": [*spec.values.values(), *spec.missing.values()] * g,
-            "is_missing_code": np.tile([False] * nv + [True] * (k - nv), g),
-            "n": cnt[:, :k].reshape(-1).astype(np.int64),
-            "share": np.hstack([share, nan_tail]).reshape(-1),
-            "ci_low": np.hstack([low, nan_tail]).reshape(-1),
-            "ci_high": np.hstack([high, nan_tail]).reshape(-1),
-            "n_valid": np.repeat(n_valid, k).astype(np.int64),
-            "n_dont_know": np.repeat(cnt[:, nv:k].sum(axis=1), k).astype(np.int64),
-            "n_missing": np.repeat(cnt[:, k], k).astype(np.int64),
-            "ci_method": "wilson" if w is None else "wilson_kish",
-        }))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "item": col,
+                    "item_label": spec.label,
+                    "by": by,
+                    "group": np.repeat(labels, k),
+                    "group_code": code_array(np.repeat(np.array(gcodes, dtype=object), k)),
+                    "code": code_array(codes * g),
+                    "label": [*spec.values.values(), *spec.missing.values()] * g,
+                    "is_missing_code": np.tile([False] * nv + [True] * (k - nv), g),
+                    "n": cnt[:, :k].reshape(-1).astype(np.int64),
+                    "share": np.hstack([share, nan_tail]).reshape(-1),
+                    "ci_low": np.hstack([low, nan_tail]).reshape(-1),
+                    "ci_high": np.hstack([high, nan_tail]).reshape(-1),
+                    "n_valid": np.repeat(n_valid, k).astype(np.int64),
+                    "n_dont_know": np.repeat(cnt[:, nv:k].sum(axis=1), k).astype(np.int64),
+                    "n_missing": np.repeat(cnt[:, k], k).astype(np.int64),
+                    "ci_method": "wilson" if w is None else "wilson_kish",
+                }
+            )
+        )
         min_ns[col] = item_min_n(cb, col, min_n)
     table = pd.concat(frames, ignore_index=True)
     out = suppress_by_item(
-        table, min_ns, partition=["item", "code"], n_column="n_valid",
+        table,
+        min_ns,
+        partition=["item", "code"],
+        n_column="n_valid",
         value_columns=["n", "share", "ci_low", "ci_high", "n_dont_know", "n_missing"],
     )
     return out[FREQUENCY_COLUMNS]

@@ -160,13 +160,18 @@ def check_raw(raw: RawExport, codebook: Codebook, *, key: bytes | str | None = N
     return Checked(raw, mapped, issues.reset_index(drop=True), not_answered, rejected)
 
 
-def render_problems(checked: Checked, codebook: Codebook, *, lang: str = "da") -> pd.DataFrame:
-    """Internal issues -> the public problems table (``respondent_id, row, column, value, rule, message``)."""
+def render_problems(checked: Checked, codebook: Codebook, *, lang: str = "da",
+                    with_pos: bool = False) -> pd.DataFrame:
+    """Internal issues -> the public problems table (``respondent_id, row, column, value, rule, message``).
+
+    ``with_pos=True`` adds ``_pos``, the row's position in the mapped frame (-1 for a column).
+    """
     check_lang(lang)
     issues = checked.issues
     frame = checked.frame
     if not len(issues):
-        return pd.DataFrame({c: pd.Series(dtype="string") for c in PROBLEM_COLUMNS}).astype({"row": "Int64"})
+        empty = pd.DataFrame({c: pd.Series(dtype="string") for c in PROBLEM_COLUMNS}).astype({"row": "Int64"})
+        return empty.assign(_pos=pd.Series(dtype="int64")) if with_pos else empty
     order = {c: i for i, c in enumerate(frame.columns)}
     issues = issues.assign(
         _col=issues["column"].map(lambda c: order.get(c, -1)),
@@ -202,6 +207,8 @@ def render_problems(checked: Checked, codebook: Codebook, *, lang: str = "da") -
     problems = pd.DataFrame(out)
     for c in PROBLEM_COLUMNS:
         problems[c] = problems[c].astype("Int64" if c == "row" else "string")
+    if with_pos:
+        problems["_pos"] = issues["pos"].to_numpy(dtype=np.int64)
     return problems
 
 

@@ -1,0 +1,280 @@
+"""The benchmark stages and their floors; each runs in its own spawned child process.
+
+A stage is a pair ``setup(ctx) -> state`` (untimed: imports, loading the input) and
+``work(state, ctx)`` (timed with ``time.perf_counter``). :func:`run_stage` runs ``setup`` once and
+``work`` ``repeat`` times in the child and returns the wall-clock times, the resident memory
+after setup and the peak resident memory of the child (``VmHWM``): the peak is per stage
+because every stage gets a fresh process. For the chart stage it is the Python process only;
+chromium's own processes are not counted.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import shutil
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import _data
+import numpy as np
+
+N_CODES = 7  # codes 0 (blank) .. 6 (Ved ikke)
+CHART_FORMATS = ("png", "svg", "pdf")
+
+
+def rss_mb() -> float:
+    """Current resident memory of this process in MB (from /proc/self/statm)."""
+    with open("/proc/self/statm") as fh:
+        pages = int(fh.read().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def peak_mb() -> float:
+    """Peak resident memory of this process in MB: ``VmHWM`` of /proc/self/status.
+
+    Not ``getrusage().ru_maxrss``: Linux keeps that across fork + exec, so a spawned child
+    would report the parent's memory at the time it was started (measured: a 10 MB floor
+    reported the 1.1 GB of the parent that had generated the data).
+    """
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# -- ingest -----------------------------------------------------------------------------------
+def _ingest_setup(ctx: dict) -> dict:
+    from survey_kit.ingest import ingest
+
+    out = Path(ctx["work_dir"]) / "ingest_out"
+    shutil.rmtree(out, ignore_errors=True)
+    return {"ingest": ingest, "codebook": _data.make_codebook(), "out": out, "runs": 0}
+
+
+def _ingest_work(state: dict, ctx: dict) -> None:
+    res = state["ingest"](ctx["csv"], state["codebook"], out_dir=state["out"], name="bench")
+    state["result"] = {"rows_valid": len(res.data), "rows_quarantined": len(res.quarantine),
+                       "problems": len(res.problems)}
+
+
+def _ingest_floor_setup(ctx: dict) -> dict:
+    import pyarrow.csv as pacsv
+
+    return {"read": pacsv.read_csv,
+            "read_opts": pacsv.ReadOptions(encoding="cp1252"),
+            "parse_opts": pacsv.ParseOptions(delimiter=";")}
+
+
+def _ingest_floor_work(state: dict, ctx: dict) -> None:
+    table = state["read"](ctx["csv"], read_options=state["read_opts"],
+                          parse_options=state["parse_opts"])
+    state["result"] = {"rows": table.num_rows}
+
+
+# -- statistics on the processed data ---------------------------------------------------------
+def stat_function(name: str) -> Callable:
+    """``survey_kit.stats.<name>``, or the submodule of ``survey_kit.stats`` that defines it
+    (while the package does not export it yet)."""
+    import importlib
+    import pkgutil
+
+    import survey_kit.stats as stats
+
+    if callable(getattr(stats, name, None)):  # not a submodule of the same name
+        return getattr(stats, name)
+    for mod in pkgutil.iter_modules(stats.__path__):
+        module = importlib.import_module(f"survey_kit.stats.{mod.name}")
+        if callable(getattr(module, name, None)):
+            return getattr(module, name)
+    raise AttributeError(f"survey_kit.stats has no function {name!r}")
+
+
+class _Stats:
+    """Attribute access to the statistics functions through :func:`stat_function`."""
+
+    def __getattr__(self, name: str) -> Callable:
+        return stat_function(name)
+
+
+def _frame_setup(ctx: dict) -> dict:
+    import pandas as pd
+
+    return {"df": pd.read_parquet(ctx["parquet"]), "codebook": _data.make_codebook(),
+            "stats": _Stats()}
+
+
+def _compare_work(by: str) -> Callable[[dict, dict], None]:
+    def work(state: dict, ctx: dict) -> None:
+        t = state["stats"].compare(state["df"], _data.ITEMS, by=by, codebook=state["codebook"])
+        state["result"] = {"rows": len(t)}
+    return work
+
+
+def _waves_work(state: dict, ctx: dict) -> None:
+    t = state["stats"].compare_waves(state["df"], _data.ITEMS, wave="bolge",
+                                     codebook=state["codebook"])
+    state["result"] = {"rows": len(t)}
+
+
+def _scales_work(state: dict, ctx: dict) -> None:
+    t = state["stats"].scale_scores(state["df"], codebook=state["codebook"])
+    state["result"] = {"columns": int(t.shape[1])}
+
+
+def _codes_setup(group: str | None) -> Callable[[dict], dict]:
+    def setup(ctx: dict) -> dict:
+        codes = _data.code_matrix(Path(ctx["parquet"]), _data.ITEMS)
+        g = None if group is None else _data.code_matrix(Path(ctx["parquet"]), [group])[0]
+        return {"codes": codes, "group": g}
+    return setup
+
+
+def _bincount_work(state: dict, ctx: dict) -> None:
+    """One ``np.bincount(group * 7 + code)`` per item over int8 codes."""
+    base = state["group"].astype(np.intp) * N_CODES
+    k = (int(state["group"].max()) + 1) * N_CODES
+    counts = [np.bincount(base + item, minlength=k) for item in state["codes"]]
+    state["result"] = {"cells": int(sum(c.size for c in counts))}
+
+
+def _mean_work(state: dict, ctx: dict) -> None:
+    """Per scale, the mean of the valid codes (1-5) of its 10 items per respondent."""
+    per = _data.N_ITEMS // _data.N_SCALES
+    out = []
+    for j in range(_data.N_SCALES):
+        block = state["codes"][j * per:(j + 1) * per]
+        valid = (block >= 1) & (block <= 5)
+        total = np.where(valid, block, 0).sum(axis=0, dtype=np.int16)
+        n = valid.sum(axis=0, dtype=np.int16)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out.append(np.where(n >= per // 2, total / n, np.nan))
+    state["result"] = {"columns": len(out)}
+
+
+# -- charts -----------------------------------------------------------------------------------
+def _charts_setup(ctx: dict) -> dict:
+    """The result tables the report's charts are built from (computed here, untimed)."""
+    import pandas as pd
+
+    from survey_kit import charts
+
+    stats = _Stats()
+    df = pd.read_parquet(ctx["parquet"])
+    cb = _data.make_codebook()
+    n_charts = int(ctx["n_charts"])
+    items = _data.ITEMS
+    specs: list[tuple[Callable, Any]] = []
+    one = stats.compare(df, items[:10], by="omraade", codebook=cb)
+    sector = stats.compare(df, items[10:15], by="sektor", codebook=cb)
+    freq = stats.frequencies(df, items[20:25], codebook=cb)
+    try:
+        scores = pd.concat([df[["omraade"]], stats.scale_scores(df, codebook=cb)], axis=1)
+    except AttributeError:  # not written yet: share bars instead of the heatmaps
+        scores = None
+    try:
+        waves = stats.compare_waves(df, items[30:40], wave="bolge", codebook=cb)
+    except AttributeError:
+        waves = None
+    for i in range(8):
+        specs.append((charts.share_bars, one[one["item"] == items[i]]))
+    specs += [(charts.share_bars, sector)] * 4
+    specs += [(charts.likert_bars, freq)] * 4
+    if scores is not None:
+        heat = stats.compare(scores, _data.SCALES, by="omraade", stat="mean", codebook=cb)
+        specs += [(charts.heatmap, heat)] * 2
+    else:
+        specs += [(charts.share_bars, one)] * 2
+    specs += [(charts.wave_dumbbell, waves)] * 2 if waves is not None else \
+        [(charts.share_bars, one)] * 2
+    return {"charts": charts, "specs": specs[:n_charts], "out": Path(ctx["work_dir"]) / "charts"}
+
+
+def _charts_work(state: dict, ctx: dict) -> None:
+    charts = state["charts"]
+    with charts.exporting():
+        for i, (build, table) in enumerate(state["specs"]):
+            fig = build(table, title=f"Figur {i + 1}", source="Kilde: benchmark")
+            charts.export(fig, state["out"] / f"fig{i + 1:02d}", formats=CHART_FORMATS,
+                          size="full")
+    state["result"] = {"charts": len(state["specs"])}
+
+
+def _charts_floor_setup(ctx: dict) -> dict:
+    import kaleido
+    import plotly.graph_objects as go
+    import plotly.io as pio
+
+    pio.defaults.mathjax = None
+    figs = [go.Figure(go.Bar(x=[1, 2, 3], y=[i, i + 1, i + 2])) for i in range(int(ctx["n_charts"]))]
+    return {"kaleido": kaleido, "figs": figs, "out": Path(ctx["work_dir"]) / "charts_floor"}
+
+
+def _charts_floor_work(state: dict, ctx: dict) -> None:
+    """kaleido alone: one sync server, trivial figures, the same formats and size as the report."""
+    kaleido = state["kaleido"]
+    state["out"].mkdir(parents=True, exist_ok=True)
+    w, h = 16 / 2.54 * 96, 10 / 2.54 * 96
+    kaleido.start_sync_server(mathjax=False, silence_warnings=True)
+    try:
+        for i, fig in enumerate(state["figs"]):
+            spec = fig.to_plotly_json()
+            for fmt in CHART_FORMATS:
+                scale = 300 / 96 if fmt == "png" else 1
+                data = kaleido.calc_fig_sync(spec, opts=dict(format=fmt, width=w, height=h,
+                                                             scale=scale))
+                (state["out"] / f"fig{i + 1:02d}.{fmt}").write_bytes(data)
+    finally:
+        kaleido.stop_sync_server(silence_warnings=True)
+    state["result"] = {"charts": len(state["figs"])}
+
+
+# -- registry ---------------------------------------------------------------------------------
+# name -> (setup, work, floor name, floor description)
+STAGES: dict[str, tuple[Callable, Callable]] = {
+    "ingest": (_ingest_setup, _ingest_work),
+    "ingest.floor": (_ingest_floor_setup, _ingest_floor_work),
+    "compare_10": (_frame_setup, _compare_work("omraade")),
+    "compare_10.floor": (_codes_setup("omraade"), _bincount_work),
+    "compare_100": (_frame_setup, _compare_work("enhed")),
+    "compare_100.floor": (_codes_setup("enhed"), _bincount_work),
+    "scale_scores": (_frame_setup, _scales_work),
+    "scale_scores.floor": (_codes_setup(None), _mean_work),
+    "compare_waves": (_frame_setup, _waves_work),
+    "compare_waves.floor": (_codes_setup("bolge"), _bincount_work),
+    "charts": (_charts_setup, _charts_work),
+    "charts.floor": (_charts_floor_setup, _charts_floor_work),
+}
+
+FLOORS = {
+    "ingest": "pyarrow.csv.read_csv of the same cp1252 file (encoding='cp1252', delimiter ';')",
+    "compare_10": "np.bincount(group * 7 + code) per item on int8 codes, 10-level group",
+    "compare_100": "np.bincount(group * 7 + code) per item on int8 codes, 100-level group",
+    "scale_scores": "numpy mean of the valid codes (1-5) of each scale's 10 items per respondent",
+    "compare_waves": "np.bincount(wave * 7 + code) per item on int8 codes, 2 waves",
+    "charts": "kaleido alone: one sync server, trivial one-trace figures, PNG+SVG+PDF",
+}
+
+
+def run_stage(name: str, ctx: dict, repeat: int) -> dict:
+    """Run stage ``name`` in this process: setup once, ``work`` ``repeat`` times."""
+    setup, work = STAGES[name]
+    t0 = time.perf_counter()
+    state = setup(ctx)
+    setup_s = time.perf_counter() - t0
+    before = rss_mb()
+    times, cpu = [], []
+    for _ in range(repeat):
+        c0, t0 = time.process_time(), time.perf_counter()
+        work(state, ctx)
+        times.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
+    return {"times": times, "cpu_times": cpu, "setup_s": setup_s, "rss_after_setup_mb": before,
+            "peak_mb": peak_mb(),
+            "result": state.get("result", {})}

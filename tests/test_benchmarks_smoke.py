@@ -1,0 +1,67 @@
+"""Smoke test of the benchmark suite: ``benchmarks/run.py --quick`` end to end (about 30 s).
+
+Runs the real script in a subprocess (N = 10,000, repeat 1, a 2-chart chart stage with the real
+kaleido/chromium) and checks the JSON it writes: every stage present with positive times, floors
+and ratios, a per-stage peak memory, the machine description, and the ingest stage really read
+every generated row.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+STAGES = {"ingest", "compare_10", "compare_100", "scale_scores", "compare_waves", "charts"}
+
+pytestmark = pytest.mark.xdist_group("benchmarks")
+
+
+@pytest.fixture(scope="module")
+def quick(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, str]:
+    tmp = tmp_path_factory.mktemp("bench")
+    out = tmp / "quick.json"
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--quick", "--out", str(out),
+         "--work-dir", str(tmp / "work")],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )
+    assert out.exists(), proc.stdout + proc.stderr
+    return json.loads(out.read_text(encoding="utf-8")), proc.stdout + proc.stderr
+
+
+def test_every_stage_has_positive_times_and_ratios(quick: tuple[dict, str]) -> None:
+    payload, log = quick
+    rows = {r["stage"]: r for r in payload["stages"]}
+    assert set(rows) == STAGES, log
+    for stage, r in rows.items():
+        assert not r.get("error"), f"{stage}: {r.get('error')}\n{r.get('traceback')}"
+        assert r["n"] == 10_000
+        assert len(r["times"]) == 1 and len(r["floor_times"]) == 1
+        assert r["seconds"] > 0 and r["floor_seconds"] > 0, stage
+        assert r["ratio"] == pytest.approx(r["seconds"] / r["floor_seconds"])
+        assert r["peak_mb"] > 0 and r["floor_peak_mb"] > 0, stage
+        assert r["floor"], stage
+
+
+def test_ingest_read_every_generated_row(quick: tuple[dict, str]) -> None:
+    payload, _ = quick
+    ingest = next(r for r in payload["stages"] if r["stage"] == "ingest")
+    assert ingest["floor_result"]["rows"] == 10_000
+    assert ingest["result"]["rows_valid"] + ingest["result"]["rows_quarantined"] == 10_000
+    charts = next(r for r in payload["stages"] if r["stage"] == "charts")
+    assert charts["result"]["charts"] == 2 == charts["floor_result"]["charts"]
+
+
+def test_machine_description_and_targets(quick: tuple[dict, str]) -> None:
+    payload, log = quick
+    m = payload["machine"]
+    assert m["cores"] >= 1 and m["ram_gb"] > 0 and m["python"] and m["cpu"]
+    assert m["libraries"]["pandas"] and m["libraries"]["pyarrow"]
+    # targets are defined at N = 1,000,000: a quick run reports them as not evaluated
+    assert payload["targets"] and {t["status"] for t in payload["targets"]} == {"n/a"}
+    assert "ratio" in log and "ingest" in log

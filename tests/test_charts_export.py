@@ -1,0 +1,175 @@
+"""Static export with kaleido and Debian's chromium: sizes, Danish text, CSV and alt text.
+
+One chromium serves the whole module (``exporting()`` in a module-scoped fixture); the tests are
+marked ``browser`` and grouped on one xdist worker (``--dist loadgroup``).
+"""
+
+from __future__ import annotations
+
+import importlib
+import xml.etree.ElementTree as ET
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+from PIL import Image
+from pypdf import PdfReader
+from test_charts_tables import (
+    compare_table,
+    freq_table,
+    heat_table,
+    rank_table,
+    waves_table,
+)
+
+from survey_kit.charts import (
+    export,
+    exporting,
+    figure_size,
+    heatmap,
+    likert_bars,
+    prepost,
+    ranking_bars,
+    share_bars,
+    wave_dumbbell,
+)
+
+export_mod = importlib.import_module("survey_kit.charts.export")  # the module, not the function
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("chromium")]
+
+SOURCE = "Kilde: Temperaturmåling 2010, n = 1.234"
+CHARTS = {
+    "likert_bars": lambda: likert_bars(freq_table(), title="Helt enig? æøå ÆØÅ", source=SOURCE),
+    "share_bars": lambda: share_bars(compare_table(), title="Andel enige, æøå", source=SOURCE),
+    "wave_dumbbell": lambda: wave_dumbbell(waves_table(), title="Ændring æøå", source=SOURCE),
+    "heatmap": lambda: heatmap(heat_table(), title="Kendetegn æøå", value_range=(1, 5),
+                               source=SOURCE),
+    "ranking_bars": lambda: ranking_bars(rank_table(), title="Prioriteter æøå", source=SOURCE),
+    "prepost": lambda: prepost(waves_table(paired=True), title="Før/efter æøå", source=SOURCE),
+}
+PX_PER_CM = 300 / 2.54
+PT_PER_CM = 72 / 2.54
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with exporting():
+        yield
+
+
+def _svg_texts(path) -> list[str]:
+    root = ET.parse(path).getroot()
+    return ["".join(el.itertext()) for el in root.iter() if el.tag.endswith("text")]
+
+
+@pytest.mark.parametrize("name", CHARTS)
+def test_every_chart_exports_png_svg_pdf_at_full_width(browser, tmp_path, name):
+    fig = CHARTS[name]()
+    files = export(fig, tmp_path / name, size="full")
+    assert [f.name for f in files] == [f"{name}.{x}" for x in ("png", "svg", "pdf", "csv",
+                                                               "alt.txt")]
+    w_cm, h_cm = figure_size(fig, "full")
+    assert w_cm == 16.0
+    with Image.open(files[0]) as img:
+        assert img.size == (round(16 * PX_PER_CM), round(h_cm * PX_PER_CM))
+        assert img.size[0] == 1890
+    texts = _svg_texts(files[1])
+    joined = " ".join(texts)
+    assert "æøå" in joined and "Kilde: Temperaturmåling 2010, n = 1.234" in joined
+    page = PdfReader(files[2]).pages[0]
+    # chromium rounds the page to well under a point (0.35 mm)
+    assert float(page.mediabox.width) == pytest.approx(16 * PT_PER_CM, abs=1.0)
+    assert float(page.mediabox.height) == pytest.approx(h_cm * PT_PER_CM, abs=1.0)
+    assert "æøå" in page.extract_text()
+
+
+def test_svg_holds_danish_labels_and_number_format(browser, tmp_path):
+    (svg,) = export(CHARTS["likert_bars"](), tmp_path / "l", formats=("svg",))[:1]
+    texts = _svg_texts(svg)
+    assert "Helt enig" in texts and "Overvejende uenig" in texts
+    assert "50 %" in texts and "For få besvarelser" in texts
+    (svg,) = export(CHARTS["heatmap"](), tmp_path / "h", formats=("svg",))[:1]
+    texts = _svg_texts(svg)
+    assert {"1,0", "2,0", "5,0"} <= set(texts)  # colourbar ticks with a decimal comma
+    assert not any(t.replace(".", "").isdigit() and "." in t for t in texts)
+    (svg,) = export(CHARTS["prepost"](), tmp_path / "p", formats=("svg",))[:1]
+    assert "0,5" in _svg_texts(svg)
+    fig = go.Figure(go.Bar(x=["a", "b"], y=[1234, 2500]), layout=dict(template="survey_kit"))
+    (svg,) = export(fig, tmp_path / "thousands", formats=("svg",))[:1]
+    assert {"1.000", "2.000"} <= set(_svg_texts(svg))  # thousands point
+
+
+@pytest.mark.parametrize("size, cm", [("half", (7.8, None)), ((12.0, 8.0), (12.0, 8.0))])
+def test_half_and_explicit_sizes(browser, tmp_path, size, cm):
+    fig = CHARTS["share_bars"]()
+    png, svg, pdf = export(fig, tmp_path / "s.png", size=size)[:3]
+    w_cm, h_cm = figure_size(fig, size)
+    assert w_cm == cm[0] and (cm[1] is None or h_cm == cm[1])
+    with Image.open(png) as img:
+        assert img.size == (round(w_cm * PX_PER_CM), round(h_cm * PX_PER_CM))
+    root = ET.parse(svg).getroot()
+    assert float(root.get("width")) == pytest.approx(w_cm / 2.54 * 96, abs=1)
+    box = PdfReader(pdf).pages[0].mediabox
+    assert (float(box.width), float(box.height)) == pytest.approx(
+        (w_cm * PT_PER_CM, h_cm * PT_PER_CM), abs=1.0)
+
+
+def test_dpi_changes_png_pixels(browser, tmp_path):
+    fig = CHARTS["ranking_bars"]()
+    (png,) = export(fig, tmp_path / "r", formats=("png",), size=(10, 6), dpi=150)[:1]
+    with Image.open(png) as img:
+        assert img.size == (round(10 / 2.54 * 150), round(6 / 2.54 * 150))
+
+
+def test_csv_beside_chart_is_danish_and_round_trips(browser, tmp_path):
+    table = compare_table()
+    files = export(share_bars(table), tmp_path / "c", formats=("png",))
+    csv = files[1]
+    raw = csv.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # BOM: Excel opens the Danish letters right
+    text = raw.decode("utf-8-sig")
+    assert text.splitlines()[0].split(";")[:3] == ["item", "item_label", "stat"]
+    assert "Børn og Familie" in text and "0,62" in text
+    back = pd.read_csv(csv, sep=";", decimal=",", encoding="utf-8-sig")
+    assert back["value"].tolist() == pytest.approx(table["value"].astype(float).tolist(),
+                                                   nan_ok=True)
+    assert back["n"].isna().tolist() == table["n"].isna().tolist()
+
+
+def test_explicit_table_and_alt_text_file(browser, tmp_path):
+    other = pd.DataFrame({"enhed": ["Skole Ølstrup"], "andel": [0.5]})
+    fig = CHARTS["wave_dumbbell"]()
+    files = export(fig, tmp_path / "w", formats=("svg",), table=other)
+    assert files[1].read_text(encoding="utf-8-sig").splitlines() == ["enhed;andel",
+                                                                     "Skole Ølstrup;0,5"]
+    alt = files[2].read_text(encoding="utf-8")
+    assert alt.startswith("Diagram: Ændring æøå.")
+    assert "signifikant ændring" in alt and "Kilde: Temperaturmåling" in alt
+    # a plain plotly figure: no CSV, a generic alt text
+    files = export(go.Figure(go.Bar(x=[1], y=[2])), tmp_path / "plain", formats=("png",))
+    assert [f.suffix for f in files] == [".png", ".txt"]
+
+
+def test_export_rejects_bad_arguments(tmp_path):
+    fig = CHARTS["share_bars"]()
+    with pytest.raises(ValueError, match="formats"):
+        export(fig, tmp_path / "x", formats=("jpg",))
+    with pytest.raises(ValueError, match="size"):
+        export(fig, tmp_path / "x", size="a4")
+    with pytest.raises(ValueError, match="size"):
+        export(fig, tmp_path / "x", size=(0, 5))
+    with pytest.raises(ValueError, match="dpi"):
+        export(fig, tmp_path / "x", dpi=0)
+    with pytest.raises(ValueError, match="fig"):
+        export({"data": []}, tmp_path / "x")
+
+
+def test_one_browser_serves_many_exports(browser, tmp_path):
+    assert export_mod._server_running()
+    with exporting():  # nested: reuses the running browser and leaves it running
+        export(CHARTS["heatmap"](), tmp_path / "a", formats=("png",))
+    assert export_mod._server_running()
+    import plotly.io as pio
+
+    assert not pio.defaults.mathjax  # no CDN request for MathJax

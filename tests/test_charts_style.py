@@ -1,0 +1,92 @@
+"""House style of survey_kit.charts: template, Danish number format, palette in greyscale."""
+
+from __future__ import annotations
+
+import base64
+import itertools
+
+import plotly.io as pio
+import pytest
+from test_charts_tables import compare_table
+
+from survey_kit.charts import (
+    TEMPLATE_NAME,
+    HouseStyle,
+    Palette,
+    get_style,
+    set_style,
+    share_bars,
+    use_style,
+)
+from survey_kit.charts.style import lightness
+
+# a 1x1 transparent PNG (the smallest valid file)
+PNG_1PX = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+)
+
+
+def test_template_registered_with_danish_separators_and_offline_font():
+    tpl = pio.templates[TEMPLATE_NAME]
+    assert tpl.layout.separators == ",."
+    assert tpl.layout.font.family.startswith("Liberation Sans")
+    assert "Arial" in tpl.layout.font.family and "sans-serif" in tpl.layout.font.family
+
+
+def test_lightness_matches_cielab_reference_points():
+    # CIELAB L* of pure white, black and mid grey #777777 (L* = 50.03 by the sRGB/CIE formulas)
+    assert lightness("#FFFFFF") == pytest.approx(100.0, abs=1e-6)
+    assert lightness("#000000") == pytest.approx(0.0, abs=1e-6)
+    assert lightness("#777777") == pytest.approx(50.03, abs=0.05)
+
+
+def test_diverging_palette_reads_in_greyscale():
+    p = Palette()
+    five = p.diverging(2, True, 2)
+    assert len(five) == 5 and len(set(five)) == 5
+    grey = [lightness(c) for c in five]
+    # every pair of the five categories differs clearly in grey (>= 10 L*)
+    assert min(abs(a - b) for a, b in itertools.combinations(grey, 2)) >= 10
+    # from the neutral centre outward each side gets monotonically darker
+    neg = [lightness(c) for c in p.negative]  # strong -> mild
+    pos = [lightness(c) for c in p.positive]  # mild -> strong
+    assert neg == sorted(neg) and pos == sorted(pos, reverse=True)
+    assert lightness(p.neutral) > max(lightness(p.negative[0]), lightness(p.positive[-1]))
+    # the strongest negative and strongest positive are not the same grey
+    assert abs(lightness(p.negative[0]) - lightness(p.positive[-1])) >= 10
+
+
+def test_diverging_takes_outermost_colours_for_short_scales():
+    p = Palette()
+    assert p.diverging(1, False, 1) == [p.negative[0], p.positive[-1]]
+    assert p.diverging(3, True, 3) == [*p.negative, p.neutral, *p.positive]
+    with pytest.raises(ValueError, match="n_negative"):
+        p.diverging(4, False, 4)
+
+
+def test_use_style_overrides_font_and_palette_then_restores():
+    before = get_style()
+    custom = HouseStyle(palette=Palette(bar="#123456"), font="DejaVu Sans, sans-serif")
+    with use_style(custom):
+        fig = share_bars(compare_table())
+        assert pio.templates[TEMPLATE_NAME].layout.font.family == "DejaVu Sans, sans-serif"
+        assert fig.layout.template.layout.font.family == "DejaVu Sans, sans-serif"
+        assert fig.data[0].marker.color == "#123456"
+    assert get_style() is before
+    assert pio.templates[TEMPLATE_NAME].layout.font.family == before.font
+    with pytest.raises(ValueError, match="style"):
+        set_style("not a style")
+
+
+def test_logo_is_embedded_as_layout_image(tmp_path):
+    logo = tmp_path / "logo.png"
+    logo.write_bytes(PNG_1PX)
+    with use_style(HouseStyle(logo=logo)):
+        fig = share_bars(compare_table())
+    (img,) = fig.layout.images
+    assert img.source.startswith("data:image/png;base64,")
+    assert base64.b64decode(img.source.split(",", 1)[1]) == PNG_1PX
+    assert share_bars(compare_table()).layout.images == ()
+    with use_style(HouseStyle(logo=tmp_path / "missing.png")), pytest.raises(ValueError,
+                                                                            match="logo"):
+        share_bars(compare_table())

@@ -1,0 +1,144 @@
+"""infer_codebook: drafts that load, from SurveyXact, Forms, SPSS and plain files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pyreadstat
+import pytest
+import yaml
+from fixtures_exports import (
+    SX_MULTIPLE,
+    SX_QUESTIONS,
+    write_forms_xlsx,
+    write_surveyxact_csv,
+    write_surveyxact_workbook,
+    write_text,
+)
+from typer.testing import CliRunner
+
+from survey_kit.cli import app
+from survey_kit.codebook import parse_codebook
+from survey_kit.codebook.infer import infer_codebook
+from survey_kit.errors import DataError
+
+REAL = Path("/work/shared/realdata")
+needs_real = pytest.mark.skipif(not REAL.exists(), reason="shared real data not present")
+
+
+def _round_trip(cb):
+    again = parse_codebook(yaml.safe_load(cb.to_yaml()))
+    assert again == cb
+    return again
+
+
+@pytest.mark.parametrize("kind", ["workbook", "csv_semicolon", "csv_tab"])
+def test_surveyxact_draft(tmp_path, kind):
+    if kind == "workbook":
+        path = write_surveyxact_workbook(tmp_path / "trivsel.xlsx")
+    else:
+        path = write_surveyxact_csv(tmp_path / "trivsel", kind.split("_")[1])
+    cb = _round_trip(infer_codebook(path, instrument="trivsel_2010"))
+    assert cb.instrument == "trivsel_2010"
+    assert cb.respondent_id.column == "respondentid"
+    codes = [it.code for it in cb.items]
+    assert codes == ["s_1", "s_2", "s_3", "s_4", "enhed"]  # no system or status columns
+    s1 = cb["s_1"]
+    assert s1.type == "likert" and s1.text == SX_QUESTIONS["s_1"][0]
+    assert s1.values == {c: lab for c, lab in SX_QUESTIONS["s_1"][1].items() if c != 6}
+    assert s1.missing == {6: "Ved ikke"}
+    s2 = cb["s_2"]
+    assert s2.type == "single" and s2.missing == {3: "Ved ikke"} and not s2.group
+    s3 = cb["s_3"]
+    assert s3.type == "multiple" and s3.text == SX_MULTIPLE[1] and s3.values == SX_MULTIPLE[2]
+    assert s3.columns == ["s_3_1", "s_3_2", "s_3_3"]
+    assert cb["s_4"].type == "text"
+    assert cb["enhed"].group and cb["enhed"].values == SX_QUESTIONS["enhed"][1]
+
+
+def test_forms_draft(tmp_path):
+    cb = _round_trip(infer_codebook(write_forms_xlsx(tmp_path / "netvaerk.xlsx")))
+    assert cb.instrument == "netvaerk" and cb.respondent_id.column == "ID"
+    by_text = {it.text: it for it in cb.items}
+    multi = by_text["Hvilke værktøjer bruger du?"]
+    assert multi.type == "multiple" and set(multi.values.values()) == {"Excel", "Power BI", "Teams"}
+    assert multi.code == "q2"  # a question-text header becomes a short code; the text keeps it
+    assert "Email" not in {it.text for it in cb.items}
+
+
+@needs_real
+def test_pallant_survey_texts_from_variable_labels():
+    path = REAL / "pallant" / "survey.sav"
+    cb = _round_trip(infer_codebook(path))
+    _, meta = pyreadstat.read_sav(path, user_missing=True)
+    assert cb.respondent_id.column == "id"
+    labels = {c: lab for c, lab in meta.column_names_to_labels.items() if lab}
+    for it in cb.items:
+        assert it.text == labels.get(it.code, it.code)
+    assert cb["sex"].type == "single" and cb["sex"].values == {1: "MALES", 2: "FEMALES"}
+    assert cb["sex"].group and cb["educ"].group
+    assert cb["op1"].type == "likert" and cb["op1"].values == {k: str(k) for k in range(1, 6)}
+    assert cb["age"].type == "number"
+
+
+def test_spss_user_missing_and_labels(tmp_path):
+    df = pd.DataFrame({"lbnr": [1.0, 2.0, 3.0, 4.0], "tilfreds": [1.0, 4.0, 9.0, 2.0],
+                       "koen": [1.0, 2.0, 1.0, 2.0]})
+    p = tmp_path / "maaling.sav"
+    pyreadstat.write_sav(
+        df, p,
+        column_labels={"tilfreds": "Hvor tilfreds er du med dit job?", "koen": "Køn"},
+        variable_value_labels={
+            "tilfreds": {1: "Meget utilfreds", 2: "Utilfreds", 3: "Tilfreds", 4: "Meget tilfreds", 9: "Uoplyst"},
+            "koen": {1: "Mand", 2: "Kvinde"},
+        },
+        missing_ranges={"tilfreds": [9]},
+    )
+    cb = _round_trip(infer_codebook(p))
+    assert cb["tilfreds"].type == "likert"
+    assert cb["tilfreds"].missing == {9: "Uoplyst"} and 9 not in cb["tilfreds"].values
+    assert cb["koen"].group and cb["koen"].text == "Køn"
+
+
+def test_plain_csv_names_sanitised(tmp_path):
+    text = "Løbenr;Afdeling;Q1.a;Alder (år);Kommentar\n1;Skole;4;34;hej\n2;Skole;1;51;\n3;Dagtilbud;3;29;x\n4;Skole;2;44;y\n"
+    cb = _round_trip(infer_codebook(write_text(tmp_path / "Måling 2024.csv", text)))
+    assert cb.instrument == "maaling_2024"
+    assert cb.respondent_id.column == "Løbenr"
+    q = next(it for it in cb.items if it.label == "Q1.a")
+    assert q.code == "Q1_a" and q.type == "likert"
+    afd = cb["Afdeling"]
+    assert afd.type == "single" and afd.group and set(afd.values.values()) == {"Skole", "Dagtilbud"}
+    assert cb["Alder_aar"].type == "number"
+
+
+def test_cli_infer_writes_loadable_yaml(tmp_path):
+    path = write_surveyxact_workbook(tmp_path / "sx.xlsx")
+    result = CliRunner().invoke(app, ["codebook", "infer", str(path), "--instrument", "sx_test"])
+    assert result.exit_code == 0, result.output
+    cb = parse_codebook(yaml.safe_load(result.stdout))
+    assert cb.instrument == "sx_test" and "s_1" in cb
+
+
+def test_infer_unreadable_is_dataerror(tmp_path):
+    with pytest.raises(DataError, match="not found"):
+        infer_codebook(tmp_path / "mangler.xlsx")
+
+
+def test_label_text_answers_on_a_known_scale(tmp_path):
+    from fixtures_exports import write_xlsx
+
+    answers = ["Helt enig", "Overvejende enig", "Ved ikke", "Helt enig", "Overvejende uenig", "Helt enig"]
+    units = ["Skole", "Skole", "Dagtilbud", "Skole", "Dagtilbud", "Dagtilbud"]
+    rows = [["ID", "Start time", "Completion time", "Email", "Name", "Last modified time",
+             "Vi deler viden i min enhed på personalemøderne", "Hvilken enhed er du ansat i?"]]
+    rows += [[i + 1, None, None, "anonymous", None, None, a, u] for i, (a, u) in enumerate(zip(answers, units, strict=True))]
+    rows[1][1] = rows[1][2] = __import__("datetime").datetime(2024, 1, 1)
+    cb = _round_trip(infer_codebook(write_xlsx(tmp_path / "f.xlsx", {"Sheet1": rows})))
+    scale = next(it for it in cb.items if it.text.startswith("Vi deler viden"))
+    assert scale.type == "likert" and not scale.group  # mentions 'enhed' but does not ask for it
+    assert scale.values[1] == "Helt uenig" and scale.values[5] == "Helt enig"
+    assert scale.missing == {6: "Ved ikke"}
+    unit = next(it for it in cb.items if it.text == "Hvilken enhed er du ansat i?")
+    assert unit.type == "single" and unit.group
