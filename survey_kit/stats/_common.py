@@ -48,6 +48,22 @@ def as_list(value: str | Sequence[str] | None, name: str) -> list[str]:
     return out
 
 
+def expand_items(cols: list[str], codebook: Codebook | None) -> list[str]:
+    """Replace a multiple item's code by its 0/1 option columns; refuse ranking and text items."""
+    out: list[str] = []
+    for c in cols:
+        it = codebook._by_code.get(c) if codebook is not None else None  # noqa: SLF001
+        if it is not None and it.type == "multiple":
+            out.extend(it.columns)
+        elif it is not None and it.type == "ranking":
+            raise ValueError(f"items: {c!r} is a ranking item; use rank_shares()")
+        elif it is not None and it.type in ("text", "date"):
+            raise ValueError(f"items: {c!r} is a {it.type} item without statistics")
+        else:
+            out.append(c)
+    return out
+
+
 def check_ci(ci: float) -> float:
     if not isinstance(ci, int | float) or not 0 < float(ci) < 1:
         raise ValueError(f"ci: must be a confidence level between 0 and 1, got {ci!r}")

@@ -55,6 +55,7 @@ from survey_kit.stats._common import (
     check_min_n,
     chi2_table,
     code_array,
+    expand_items,
     fpc_factor,
     group_rows,
     item_min_n,
@@ -249,7 +250,7 @@ def compare(
     >>> compare(survey, ["ml_1", "ml_2"], by="omraade")  # doctest: +SKIP
     """
     df, cb = resolve(data, codebook)
-    cols = as_list(items, "items")
+    cols = expand_items(as_list(items, "items"), cb)
     if stat not in STATS:
         raise ValueError(f"stat: expected one of {', '.join(STATS)}, got {stat!r}")
     ci = check_ci(ci)

@@ -20,6 +20,7 @@ from survey_kit.stats._common import (
     check_ci,
     check_min_n,
     code_array,
+    expand_items,
     group_rows,
     item_min_n,
     item_spec,
@@ -99,7 +100,7 @@ def frequencies(
     ...     ["code", "n", "share"]]  # doctest: +SKIP
     """
     df, cb = resolve(data, codebook)
-    cols = as_list(items, "items")
+    cols = expand_items(as_list(items, "items"), cb)
     ci = check_ci(ci)
     min_n = check_min_n(min_n)
     if dont_know is not None and (isinstance(dont_know, str) or not hasattr(dont_know, "__iter__")):

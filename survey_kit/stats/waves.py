@@ -38,6 +38,7 @@ from survey_kit.stats._common import (
     check_ci,
     check_min_n,
     code_array,
+    expand_items,
     group_rows,
     item_min_n,
     item_spec,
@@ -315,7 +316,7 @@ def compare_waves(
         :data:`WAVE_COLUMNS` (``change = value_to - value_from``; shares in [0, 1]).
     """
     df, cb = resolve(data, codebook)
-    cols = as_list(items, "items")
+    cols = expand_items(as_list(items, "items"), cb)
     if stat not in ("share", "mean"):
         raise ValueError(f"stat: expected 'share' or 'mean', got {stat!r}")
     ci, min_n = check_ci(ci), check_min_n(min_n)
