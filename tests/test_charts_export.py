@@ -173,3 +173,41 @@ def test_one_browser_serves_many_exports(browser, tmp_path):
     import plotly.io as pio
 
     assert not pio.defaults.mathjax  # no CDN request for MathJax
+
+
+_LAZY_SCRIPT = """
+import sys
+from survey_kit.charts import export, share_bars
+sys.path.insert(0, {tests!r})
+from test_charts_tables import compare_table
+files = export(share_bars(compare_table()), {out!r}, formats=("svg",))
+print(len(files))
+"""
+
+
+def _run_script(tmp_path, env_extra):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = _LAZY_SCRIPT.format(tests=str(Path(__file__).parent), out=str(tmp_path / "lazy"))
+    env = {**os.environ, **env_extra}
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, env=env)
+
+
+def test_export_starts_browser_lazily_and_stops_it_at_exit(tmp_path):
+    # a fresh interpreter: export() alone starts the server once and atexit stops it, so the
+    # process ends by itself (a leaked browser would keep it alive until the timeout)
+    res = _run_script(tmp_path, {})
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.strip() == "3"
+    assert "æøå" not in res.stderr
+    assert (tmp_path / "lazy.svg").stat().st_size > 1000
+
+
+def test_browser_path_is_honoured(tmp_path):
+    res = _run_script(tmp_path, {"BROWSER_PATH": str(tmp_path / "no-such-chromium")})
+    assert res.returncode != 0
+    assert not (tmp_path / "lazy.svg").exists()

@@ -174,3 +174,13 @@ def test_big_codes_do_not_overflow() -> None:
     out, problems = map_to_codebook(raw_of(frame), LEDERE)
     assert pd.isna(out["net_godt"].iloc[0]) and out["net_godt"].iloc[1] == 4
     assert problems.loc[problems["rule"] == "invalid_code", "value"].tolist() == ["1000"]
+
+
+def test_wide_codes_get_int16_and_wave_item() -> None:
+    frame = pd.DataFrame({"respondentid": ["1", "2"], "bolge": ["2010", "1"], "omraade": ["2", "2"],
+                          "enhed": ["Skole Kloster", "811"]})
+    out, problems = map_to_codebook(raw_of(frame), TEMP)
+    assert str(out["enhed"].dtype) == "Int16"
+    assert out["enhed"].tolist() == [202, 811]
+    assert out["bolge"].tolist() == [2, 1]  # the wave label "2010" is code 2
+    assert "wrong_type" not in set(problems["rule"])

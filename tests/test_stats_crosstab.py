@@ -82,3 +82,13 @@ def test_bad_arguments(mass):
         crosstab(mass, "nope", "Sex")
     with pytest.raises(ValueError, match="min_n"):
         crosstab(mass, "Sex", "Smoke", min_n=-1)
+
+
+def test_weighted_counts_on_ess():
+    ess = pd.read_csv(REAL / "rdatasets" / "stevedata_ESS10NO.csv")
+    res = crosstab(ess, "female", "eu_vote", weight="dweight", min_n=1)
+    ref = pd.crosstab(ess["female"], ess["eu_vote"], values=ess["dweight"], aggfunc="sum")
+    np.testing.assert_allclose(res.counts.to_numpy(dtype=float), ref.to_numpy(), atol=TOL)
+    chi = sps.chi2_contingency(ref.to_numpy(), correction=False)  # scipy on the weighted table
+    assert res.chi2 == pytest.approx(chi.statistic, abs=TOL)
+    assert res.fisher_p is None  # no exact test on weighted sums

@@ -65,7 +65,9 @@ CASES = [
     ("skip_logic", _set(3, net_godt="5"), (5, "net_godt", "5"),
      "værdien 5 er besvaret, men spørgsmålet stilles kun når net_deltaget er 1, 2 (her: 3)",
      "the value 5 is answered, but the question is asked only when net_deltaget is 1, 2 (here: 3)"),
-    ("empty_row", _empty, (6, "", ""), "Række 6: rækken er helt tom", "Row 6: the row is completely empty"),
+    ("empty_row", _empty, (6, "", ""), "Række 6: rækken indeholder ingen svar", "Row 6: the row holds no answers"),
+    ("empty_row", _set(1, **{c: "" for c in LEDERE.data_columns if c != "respondentid"}), (3, "", ""),
+     "Række 3 (respondent 1002): rækken indeholder ingen svar", "Row 3 (respondent 1002): the row holds no answers"),
 ]
 
 

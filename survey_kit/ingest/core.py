@@ -26,6 +26,7 @@ What happens to a row that breaks a rule (``survey_kit.validate.RULE_ACTIONS``):
 from __future__ import annotations
 
 import csv
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -50,42 +51,13 @@ NOT_ANSWERED_REASON = "ikke besvaret"
 REJECTED_REASON = "afvist (status rejected)"
 
 
-def _read_csv_minimal(path: Path) -> RawExport:
-    """A plain CSV reader used only until ``readers.read_export`` is installed."""
-    import hashlib
-
-    data = path.read_bytes()
-    for enc in ("utf-8-sig", "cp1252"):
-        try:
-            text = data.decode(enc)
-            break
-        except UnicodeDecodeError:
-            continue
-    first = text.splitlines()[0] if text else ""
-    delim = max(";,\t", key=first.count)
-    import io
-
-    frame = pd.read_csv(io.StringIO(text), sep=delim, dtype=str, keep_default_na=False)
-    frame = frame.replace({"": pd.NA})
-    return RawExport(frame=frame, source_rows=np.arange(2, len(frame) + 2), path=path,
-                     sha256=hashlib.sha256(data).hexdigest(), n_bytes=len(data), format="csv",
-                     encoding=enc, delimiter=delim)
-
-
 def read_raw(path: str | Path, *, sheet: str | None = None) -> RawExport:
-    """Read an export with ``readers.read_export`` (a minimal CSV reader until it exists)."""
+    """Read an export with :func:`survey_kit.ingest.readers.read_export` (a DataError if missing)."""
+    from survey_kit.ingest.readers import read_export
+
     path = Path(path)
-    if not path.is_file():
+    if not path.exists():
         raise DataError(f"{path}: filen findes ikke (file not found)")
-    try:
-        from survey_kit.ingest.readers import read_export
-    except ImportError:  # the readers module is written in parallel
-        if path.suffix.lower() not in (".csv", ".txt", ".tsv"):
-            raise DataError(f"{path}: kan ikke læse formatet {path.suffix!r} endnu") from None
-        try:
-            return _read_csv_minimal(path)
-        except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as err:
-            raise DataError(f"{path}: filen kan ikke læses som CSV ({err})") from None
     return read_export(path, sheet=sheet)
 
 
@@ -154,12 +126,10 @@ def _quarantine_frame(raw: RawExport, positions: np.ndarray, reasons: list[str],
 
 
 def _csv_bytes(frame: pd.DataFrame) -> bytes:
-    from survey_kit.validate.report import safe_cell
     from survey_kit.validate.messages import format_value
+    from survey_kit.validate.report import safe_cell
 
     text = frame.astype(object).map(lambda v: safe_cell(format_value(v, "en")) if v is not None else "")
-    import io
-
     buf = io.StringIO()
     text.to_csv(buf, index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
     return buf.getvalue().encode("utf-8")
@@ -221,12 +191,12 @@ def ingest(export: str | Path, codebook: Codebook, *, out_dir: str | Path = "dat
 
     data = frame.copy()
     blank = problems[(problems["rule"] == "skip_logic") & (problems["_pos"] >= 0)]
-    blanked = 0
-    for pos, column in zip(blank["_pos"], blank["column"], strict=True):
-        if valid[int(pos)]:
-            item = codebook.item_for_column(str(column))
-            data.loc[int(pos), item.columns if item is not None else [column]] = pd.NA
-            blanked += 1
+    blank = blank[valid[blank["_pos"].to_numpy(dtype=np.int64)]]
+    blanked = len(blank)
+    for column, group in blank.groupby("column", sort=True):
+        item = codebook.item_for_column(str(column))
+        cols = item.columns if item is not None else [str(column)]
+        data.loc[group["_pos"].to_numpy(dtype=np.int64), cols] = pd.NA
     data = data.loc[valid].reset_index(drop=True)
     data[COMPLETE] = data[COMPLETE].astype(bool)
 

@@ -20,7 +20,6 @@ import secrets
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -157,7 +156,7 @@ def _as_number(value: object) -> float | None | object:
         return float(value)
     if isinstance(value, int | float | np.integer | np.floating):
         v = float(value)
-        return _BLANK if math.isnan(v) else v
+        return _BLANK if math.isnan(v) else (v if math.isfinite(v) else None)
     if isinstance(value, str):
         s = value.strip().replace("\u00a0", "").replace(" ", "")
         if not s:
@@ -167,42 +166,55 @@ def _as_number(value: object) -> float | None | object:
         elif s.count(".") > 1:
             s = s.replace(".", "")
         if _NUMERIC.match(s):
-            return float(s)
+            v = float(s)
+            return v if math.isfinite(v) else None
     return None
 
 
-def _as_code(value: object, labels: dict[str, int]) -> int | None | object:
+def _as_code(value: object, labels: dict[str, int], allowed: frozenset[int] = frozenset()) -> int | None | object:
+    """An integer code from a number, a numeric string or a label; a label that looks like a
+    number (the wave label ``"2010"``) wins over a code that is not allowed."""
     num = _as_number(value)
     if num is _BLANK:
         return _BLANK
     if isinstance(num, float):
-        return int(num) if math.isfinite(num) and num.is_integer() else None
+        code = int(num) if num.is_integer() else None
+        if (code is None or (allowed and code not in allowed)) and isinstance(value, str):
+            return labels.get(normalise_text(value), code)
+        return code
     if isinstance(value, str):
         return labels.get(normalise_text(value))
     return None
 
 
+def _in_bounds(ts: pd.Timestamp) -> pd.Timestamp | None:
+    """Dates a nanosecond datetime column can hold (years 1678-2261); others are not dates."""
+    return ts if 1678 <= ts.year <= 2261 else None
+
+
 def _as_date(value: object) -> pd.Timestamp | None | object:
-    if isinstance(value, pd.Timestamp | datetime | date | np.datetime64):
-        ts = pd.Timestamp(value)
-        return _BLANK if pd.isna(ts) else ts.tz_localize(None) if ts.tzinfo else ts
-    if isinstance(value, str):
-        s = value.strip()
-        if not s:
-            return _BLANK
-        try:
+    try:
+        if isinstance(value, pd.Timestamp | datetime | date | np.datetime64):
+            ts = pd.Timestamp(value)
+            if pd.isna(ts):
+                return _BLANK
+            return _in_bounds(ts.tz_localize(None) if ts.tzinfo else ts)
+        if isinstance(value, str):
+            s = value.strip()
+            if not s:
+                return _BLANK
             if _ISO.match(s):
-                return pd.Timestamp(s)
+                return _in_bounds(pd.Timestamp(s))
             m = _DMY.match(s)
             if m:
                 d, mo, y, hh, mm, ss = m.groups()
-                return pd.Timestamp(int(y), int(mo), int(d), int(hh or 0), int(mm or 0), int(ss or 0))
-        except ValueError:
-            return None
+                return _in_bounds(pd.Timestamp(int(y), int(mo), int(d), int(hh or 0), int(mm or 0), int(ss or 0)))
+    except (ValueError, OverflowError, pd.errors.OutOfBoundsDatetime):
+        return None
     num = _as_number(value)
     if num is _BLANK:
         return _BLANK
-    if isinstance(num, float) and 1 <= num < 2958466:  # an Excel serial day number
+    if isinstance(num, float) and 1 <= num < 109_575:  # an Excel serial day number (before 2200)
         return _EXCEL_EPOCH + pd.Timedelta(days=num)
     return None
 
@@ -289,9 +301,10 @@ class _Issues:
         return pd.concat(self.parts, ignore_index=True)
 
 
-def _map_codes(series, item, raw_labels, dtype, col, issues, extra_labels=None) -> pd.Series:
+def _map_codes(series, item, raw_labels, dtype, col, issues, extra_labels=None, allowed=()) -> pd.Series:
     lookup = _label_lookup(item, raw_labels, extra_labels)
-    d = _Distinct(series, lambda u: _as_code(u, lookup))
+    allowed = frozenset(item.allowed_codes if item is not None else allowed)
+    d = _Distinct(series, lambda u: _as_code(u, lookup, allowed))
     issues.add_bad(d, col, "code")
     out, big = _int_series(d, dtype)
     if big.any():
@@ -458,14 +471,14 @@ def _map_target(series, target, codebook, raw, source_col, issues, personal, key
     if target.kind == "wave":
         codes = sorted(codebook.wave.labels)
         words = {normalise_text(v): k for k, v in codebook.wave.labels.items()}
-        return _map_codes(series, None, raw_labels, code_dtype(codes), col, issues, words)
+        return _map_codes(series, None, raw_labels, code_dtype(codes), col, issues, words, codes)
     item = target.item
     if target.kind == "option":
         if item.type == "multiple":
             opt = int(col.rsplit("_", 1)[1])
             words = {"ikke valgt": 0, "valgt": 1, "nej": 0, "ja": 1, "x": 1,
                      normalise_text(item.values[opt]): 1}
-            return _map_codes(series, None, None, "Int8", col, issues, words)
+            return _map_codes(series, None, None, "Int8", col, issues, words, (0, 1))
         return _map_codes(series, None, None, "Int8", col, issues)
     if item.type in ("likert", "single"):
         return _map_codes(series, item, raw_labels, code_dtype(item.allowed_codes), col, issues)

@@ -17,8 +17,9 @@ Methods
 
 Weights (``weight=``) give weighted shares and means with Kish's effective sample size
 ``n_eff = (sum w)^2 / sum w^2`` in the Wilson/t intervals and the tests (an approximation to a
-design-based analysis); the weighted median is the lower weighted 50 % quantile and the rank tests
-stay unweighted. ``n`` is always the unweighted base.
+design-based analysis); the weighted median is the lower weighted 50 % quantile, its interval the
+weighted quantiles at l/m and (m-l+1)/m with m the rounded Kish n_eff, and the rank tests stay
+unweighted. ``n`` is always the unweighted base.
 
 Tests use the unsuppressed data, but a group below the item's minimum n is left out of the test
 across groups and gets no ``vs_total`` flag; its respondents still count in the total and in "the
@@ -27,7 +28,7 @@ rest" of the other groups. ``q_val`` adjusts ``p_val`` over the items of the cal
 call, at the level ``1 - ci``.
 
 Finite population correction: with ``fpc`` (group code -> population size N, taken from
-``codebook.population[by]`` when not given) the standard errors of each group are multiplied by
+``codebook.population[by]`` when not given and the data holds a single wave) the standard errors of each group are multiplied by
 ``sqrt((N - n) / (N - 1))``; for a share this is the Wilson interval with ``n / fpc^2`` as its
 size. A group with ``n == N`` has no sampling error (``ci_low == ci_high == value``). The total row
 is corrected when every group has a population size. The order-statistic median interval is
@@ -92,8 +93,12 @@ COMPARE_COLUMNS = [
 STATS = ("share", "mean", "median")
 
 
-def _populations(fpc: Any, groups: Groups, cb: Codebook | None) -> np.ndarray:
-    """Population size per published row (groups, then the total); NaN where unknown."""
+def _populations(fpc: Any, groups: Groups, cb: Codebook | None, df: pd.DataFrame) -> np.ndarray:
+    """Population size per published row (groups, then the total); NaN where unknown.
+
+    The codebook's population sizes are per wave: they apply by default only when the data holds
+    a single wave (or the codebook has no wave column).
+    """
     g = groups.n_groups
     out = np.full(g + 1, np.nan)
     if fpc is False or groups.by is None and fpc is None:
@@ -101,6 +106,8 @@ def _populations(fpc: Any, groups: Groups, cb: Codebook | None) -> np.ndarray:
     if fpc is None:
         fpc = cb.population.get(groups.by) if cb is not None else None
         if fpc is None:
+            return out
+        if cb.wave is not None and cb.wave.column in df and df[cb.wave.column].nunique() > 1:
             return out
     if not isinstance(fpc, Mapping):
         raise ValueError("fpc: expected a mapping of group code -> population size, or False")
@@ -257,7 +264,7 @@ def compare(
     min_n = check_min_n(min_n)
     groups = make_groups(df, by, cb)
     w = weights_of(df, weight)
-    pop = _populations(fpc, groups, cb)
+    pop = _populations(fpc, groups, cb, df)
     labels, gcodes = group_rows(groups) if by is not None else (["I alt"], [None])
     parts, vs_ps, dirs, min_ns = [], [], [], {}
     for col in cols:

@@ -176,7 +176,8 @@ def crosstab(
     counts = pd.DataFrame(obs if w is not None else raw, index=idx, columns=cols)
     counts = counts.astype("Float64" if w is not None else "Int64").mask(hide, pd.NA)
     if hide.any():
-        warns.append(f"{int(hide.sum())} celler med under {mn} besvarelser er skjult.")
+        k = int(hide.sum())
+        warns.append(f"{k} {'celle' if k == 1 else 'celler'} med under {mn} besvarelser er skjult.")
     return CrosstabResult(
         row=row,
         col=col,

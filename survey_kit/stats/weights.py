@@ -81,6 +81,11 @@ def rake(
             )
         idx = encode(df[col], codes)
         bad = np.flatnonzero(idx >= len(codes))
+        if bad.size and idx[bad[0]] == len(codes):
+            raise DataError(
+                f"column {col!r}, row {df.index[bad[0]]!r}: blank; raking needs a code of every "
+                f"margin column for every respondent (drop or impute the row first)"
+            )
         if bad.size:
             raise DataError(
                 f"column {col!r}, row {df.index[bad[0]]!r}: value "

@@ -70,7 +70,6 @@ COLUMN_TEMPLATES: dict[str, tuple[str, str]] = {
         "Kolonne {column} mangler i filen; kodebogen forventer den.",
         "Column {column} is missing from the file; the codebook expects it.",
     ),
-    "empty_row": ("Række {row}: rækken er helt tom.", "Row {row}: the row is completely empty."),
 }
 KINDS = {
     "code": ("en kode (et heltal eller en svarkategori)", "a code (an integer or an answer label)"),
@@ -163,12 +162,15 @@ def message(rule: str, *, row, respondent: str, column: str, value: object, deta
     elif rule == "date_range":
         fields.setdefault("lo", "")
         fields.setdefault("hi", "")
+    who = f" (respondent {respondent})" if respondent else ""
+    if rule == "empty_row":
+        return (f"Række {row}{who}: rækken indeholder ingen svar." if lang == "da"
+                else f"Row {row}{who}: the row holds no answers.")
     body = TEMPLATES.get(rule, ("regel {rule} er brudt.", "rule {rule} is broken."))[i]
     try:
         text = body.format(rule=rule, **fields)
     except (KeyError, IndexError):
         text = body.split("{")[0] + f"{rule}."
-    who = f" (respondent {respondent})" if respondent else ""
     if lang == "da":
         head = f"Række {row}{who}" if row != "" else "Fil"
         return f"{head}, kolonne {column}: {text}"

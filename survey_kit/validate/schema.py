@@ -98,6 +98,8 @@ def wide_rules(codebook: Codebook) -> list[WideRule]:
             cond = item.ask_if
 
             def skip(frame: pd.DataFrame, item=item, cond=cond) -> pd.DataFrame:
+                if frame[cond.item].isna().all():  # the condition is not in the data: cannot judge
+                    return pd.DataFrame(False, index=frame.index, columns=item.columns)
                 asked = frame[cond.item].isin(np.asarray(cond.codes)).fillna(False).to_numpy(dtype=bool)
                 cols = frame[item.columns]
                 given = cols.eq(1) if item.type == "multiple" else cols.notna()
