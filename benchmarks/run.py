@@ -112,7 +112,7 @@ def measure(stage: str, n: int, ctx: dict, repeat: int) -> dict:
         floor_rss_after_setup_mb=floor["rss_after_setup_mb"],
         cpu_seconds=statistics.median(main["cpu_times"]),
         floor_cpu_seconds=statistics.median(floor["cpu_times"]),
-        setup_s=main["setup_s"], result=main["result"], floor_result=floor["result"],
+        setup_s=main["setup_s"], first_call_s=main["first_call_s"], result=main["result"], floor_result=floor["result"],
     )
     row["ratio"] = row["seconds"] / row["floor_seconds"]
     print(f" {row['seconds']:.3f} s (floor {row['floor_seconds']:.3f} s, {row['ratio']:.2f}x, "

@@ -370,30 +370,32 @@ def _map_plain(series, kind, col, issues) -> pd.Series:
 
 
 def _map_id(series: pd.Series, personal: bool, key: bytes | None) -> pd.Series:
+    """Respondent ids: ``Int64`` when every id is an integer (``"1001"``, ``1001.0``), else
+    ``string``; a personal id becomes its keyed hash. Vectorised: ids are mostly all distinct."""
     from survey_kit.privacy import pseudonymise
 
-    def ident(u: object):
-        num = _as_number(u)
-        if num is _BLANK:
-            return _BLANK
-        text = str(u).strip()
-        if isinstance(num, float) and num.is_integer() and abs(num) < 2**53 and not (
-            isinstance(u, str) and text.startswith("0") and len(text) > 1
-        ):
-            return int(num)
-        return text
-
-    d = _Distinct(series, ident)
-    parsed = [None if p is _BLANK else p for p in d.parsed]
+    if pd.api.types.is_bool_dtype(series.dtype) or isinstance(series.dtype, pd.CategoricalDtype):
+        series = series.astype(object)
+    text = series.astype(object).where(series.notna(), None).map(
+        lambda v: None if v is None else (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v).strip()),
+        na_action="ignore",
+    )
+    text = text.where(text.notna() & (text != ""), None)
+    number = pd.to_numeric(text, errors="coerce")
+    present = text.notna().to_numpy(dtype=bool)
+    with np.errstate(invalid="ignore"):
+        integral = number.notna().to_numpy(dtype=bool) & (number.to_numpy(dtype=float) % 1 == 0)
+        integral &= np.abs(number.to_numpy(dtype=float)) < 2**53
+    leading_zero = text.str.match(r"^0\d", na=False).to_numpy(dtype=bool)
+    canonical = text.copy()
+    canonical[integral] = number[integral].astype("int64").astype(str)
     if personal:
-        hashed = pseudonymise(pd.Series([None if p is None else str(p) for p in parsed], dtype=object), key)
-        u_vals = np.array(list(hashed.astype(object).where(hashed.notna(), None)) or [None], dtype=object)[: len(parsed)]
-        return pd.Series(pd.array(d.per_row(u_vals, None), dtype="string"))
-    if all(isinstance(p, int) or p is None for p in parsed):
-        out, _ = _int_series(d, "Int64")
-        return out
-    u_vals = np.array([None if p is None else str(p) for p in parsed] or [None], dtype=object)[: len(parsed)]
-    return pd.Series(pd.array(d.per_row(u_vals, None), dtype="string"))
+        return pseudonymise(canonical, key).astype("string").reset_index(drop=True)
+    if (integral | ~present).all() and not leading_zero.any():
+        ints = np.zeros(len(text), dtype=np.int64)
+        ints[integral] = number[integral].astype("int64").to_numpy()
+        return pd.Series(pd.arrays.IntegerArray(ints, ~present))
+    return canonical.astype("string").reset_index(drop=True)
 
 
 def map_export(raw: RawExport, codebook: Codebook, *, key: bytes | str | None = None,

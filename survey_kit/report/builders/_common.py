@@ -32,6 +32,13 @@ FREQ_COLUMNS = (
 )
 
 
+def present(table: pd.DataFrame) -> pd.DataFrame:
+    """Drop groups nobody in the data belongs to (n == 0); suppressed rows stay (marked)."""
+    n = pd.to_numeric(table["n"], errors="coerce")
+    keep = table["suppressed"].fillna(False).astype(bool) | (n > 0) | (table["group"] == "I alt")
+    return table[keep.to_numpy()].reset_index(drop=True)
+
+
 def test_note(comp: pd.DataFrame) -> str:
     """One sentence on the test across groups of a compare table (first item)."""
     if comp.empty or comp["test"].isna().all():
@@ -120,5 +127,5 @@ def comments_block(survey: Survey, column: str, *, by: str | None, min_n: int, t
     from survey_kit.privacy import safe_comments
 
     safe = safe_comments(survey.data, column, by=by, min_n=min_n)
-    texts = tuple(safe[column].head(limit).tolist()) if len(safe) else ()
+    texts = tuple(safe["comment"].head(limit).tolist()) if len(safe) else ()
     return Comments(title=title, texts=texts)

@@ -19,7 +19,7 @@ from survey_kit.report.builders._common import (
     response_blocks,
 )
 from survey_kit.report.content import Column, Figure, Findings, Heading, Paragraph, Report, Table
-from survey_kit.report.findings import share_phrase
+from survey_kit.report.findings import share_phrase, share_sentence
 from survey_kit.survey import Survey
 
 BREAKDOWNS = (
@@ -51,10 +51,9 @@ def headline_figures(survey: Survey, *, min_n: int = 5) -> dict[str, float]:
 
 def _findings(survey: Survey, h: dict, means, min_n: int) -> list[str]:
     out = []
-    phrase = share_phrase(h["share_network"])
-    pct = fmt_pct(h["share_network"])
-    start = f"{phrase} ledere ({pct})" if phrase and "af" not in phrase else f"{pct} af lederne"
-    out.append(f"{start} har deltaget i et ledernetværk inden for de seneste tre år.")
+    out.append(
+        share_sentence(h["share_network"], "ledere", "har deltaget i et ledernetværk inden for de seneste tre år")
+    )
     freq = stats.frequencies(survey, ["net_deltaget"], min_n=min_n)
     many = freq.loc[freq["code"] == 1, "n"].iloc[0]
     once = freq.loc[freq["code"] == 2, "n"].iloc[0]

@@ -14,6 +14,7 @@ from survey_kit.fmt import fmt_int, fmt_pct
 from survey_kit.report.builders._common import (
     comments_block,
     method_blocks,
+    present,
     provenance_blocks,
     response_blocks,
 )
@@ -49,15 +50,15 @@ def _relabel(table: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
 
 def _wave_code(survey: Survey, wave: str | int | None) -> tuple[int, int | None]:
     w = survey.codebook.wave
-    present = sorted(int(x) for x in survey.data[w.column].dropna().unique())
+    waves_present = sorted(int(x) for x in survey.data[w.column].dropna().unique())
     if wave is None:
-        current = present[-1]
+        current = waves_present[-1]
     else:
         by_label = {v: k for k, v in w.labels.items()}
         current = int(by_label.get(str(wave), wave))
-        if current not in present:
-            raise ValueError(f"wave: {wave!r} is not in the data (waves present: {present})")
-    earlier = [p for p in present if p < current]
+        if current not in waves_present:
+            raise ValueError(f"wave: {wave!r} is not in the data (waves present: {waves_present})")
+    earlier = [p for p in waves_present if p < current]
     return current, (earlier[-1] if earlier else None)
 
 
@@ -113,7 +114,8 @@ def build(survey: Survey, *, min_n: int | None = None, wave: str | int | None = 
     plan = stats.compare(
         now, ["st_plan"], by="enhed", codebook=cb, min_n=min_n
     )
-    units = plan[(plan["group"] != "I alt") & (~plan["suppressed"])]
+    units = present(plan)
+    units = units[(units["group"] != "I alt") & (~units["suppressed"])]
     no_plan = units[units["value"] < 0.5]
     if len(units):
         findings.append(
@@ -150,7 +152,7 @@ def build(survey: Survey, *, min_n: int | None = None, wave: str | int | None = 
     # units against area and municipality
     by = "omraade" if area is None else "enhed"
     level = "fagområde" if area is None else "enhed"
-    by_group = _relabel(stats.compare(now, scale_codes, by=by, stat="mean", codebook=cb, min_n=min_n), scale_labels)
+    by_group = present(_relabel(stats.compare(now, scale_codes, by=by, stat="mean", codebook=cb, min_n=min_n), scale_labels))
     rep.add(Heading(f"Kendetegn pr. {level}"))
     rep.add(Figure(f"heatmap_{by}", charts.heatmap(by_group, title=f"Indeks pr. {level} og kendetegn, {wl[current]}", source=source), by_group))
     if area is not None:
