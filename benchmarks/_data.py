@@ -149,16 +149,20 @@ def write_export(cols: dict[str, np.ndarray], path: Path) -> float:
 
 
 def processed_frame(cols: dict[str, np.ndarray]) -> pd.DataFrame:
-    """The processed data as ingest should produce it: nullable ``Int8``/``Int16`` codes, NA blanks."""
-    out: dict[str, Any] = {"respondentid": pd.array(cols["respondentid"].astype(str), dtype="str")}
+    """The processed data as ingest writes it: nullable ``Int8`` codes (NA blanks), an ``Int64``
+    respondent id, the comment as ``string``, ``_source_row`` (header = row 1) and ``_complete``."""
+    n = len(cols["respondentid"])
+    out: dict[str, Any] = {"respondentid": pd.array(cols["respondentid"], dtype="Int64")}
     for name in GROUPS:
-        out[name] = pd.array(cols[name], dtype="Int16" if name == "enhed" else "Int8")
+        out[name] = pd.array(cols[name].astype(np.int8), dtype="Int8")
     for code in ITEMS:
         v = cols[code]
         out[code] = pd.arrays.IntegerArray(v, v == 0)
     comments = np.array(_COMMENTS + [None], dtype=object)[
         np.where(cols["kommentar"] < 0, len(_COMMENTS), cols["kommentar"])]
-    out["kommentar"] = pd.array(comments, dtype="str")
+    out["kommentar"] = pd.array(comments, dtype="string")
+    out["_source_row"] = pd.array(np.arange(2, n + 2), dtype="Int64")
+    out["_complete"] = np.ones(n, dtype=bool)
     return pd.DataFrame(out)
 
 

@@ -64,6 +64,19 @@ def _ingest_work(state: dict, ctx: dict) -> None:
                        "problems": len(res.problems)}
 
 
+def _ingest_verify(state: dict, ctx: dict) -> dict:
+    """Does the parquet ingest wrote hold exactly the generated data? (checked after timing)"""
+    import pandas as pd
+
+    got = pd.read_parquet(state["out"] / "bench.parquet")
+    want = pd.read_parquet(ctx["parquet"])
+    try:
+        pd.testing.assert_frame_equal(got[want.columns], want, check_dtype=False)
+    except AssertionError as err:
+        return {"matches_generated": False, "mismatch": str(err)[:500]}
+    return {"matches_generated": True}
+
+
 def _ingest_floor_setup(ctx: dict) -> dict:
     import pyarrow.csv as pacsv
 
@@ -252,6 +265,9 @@ STAGES: dict[str, tuple[Callable, Callable]] = {
     "charts.floor": (_charts_floor_setup, _charts_floor_work),
 }
 
+# checks run after timing: stage name -> verify(state, ctx) -> dict merged into the result
+VERIFY = {"ingest": _ingest_verify}
+
 FLOORS = {
     "ingest": "pyarrow.csv.read_csv of the same cp1252 file (encoding='cp1252', delimiter ';')",
     "compare_10": "np.bincount(group * 7 + code) per item on int8 codes, 10-level group",
@@ -285,6 +301,8 @@ def run_stage(name: str, ctx: dict, repeat: int) -> dict:
         work(state, ctx)
         times.append(time.perf_counter() - t0)
         cpu.append(time.process_time() - c0)
-    return {"times": times, "cpu_times": cpu, "first_call_s": first, "setup_s": setup_s, "rss_after_setup_mb": before,
-            "peak_mb": peak_mb(),
-            "result": state.get("result", {})}
+    peak = peak_mb()  # before the (untimed) verification
+    if name in VERIFY:
+        state.setdefault("result", {}).update(VERIFY[name](state, ctx))
+    return {"times": times, "cpu_times": cpu, "first_call_s": first, "setup_s": setup_s,
+            "rss_after_setup_mb": before, "peak_mb": peak, "result": state.get("result", {})}

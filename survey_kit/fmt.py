@@ -38,3 +38,29 @@ def fmt_p(p: float | None) -> str:
     if _missing(p):
         return NA_TEXT
     return "p < 0,001" if p < 0.001 else f"p = {fmt_num(p, 3)}"
+
+
+#: Danish names of the tests and effect sizes that survey_kit.stats reports.
+METHOD_NAMES = {
+    "chi2": "chi-i-anden-test",
+    "mcnemar_exact": "McNemars eksakte test",
+    "mcnemar_chi2": "McNemars test",
+    "welch_t": "Welch's t-test",
+    "anova": "envejs-variansanalyse (ANOVA)",
+    "kruskal_wallis": "Kruskal-Wallis-test",
+    "mann_whitney_u": "Mann-Whitney U-test",
+    "wilcoxon": "Wilcoxons fortegnsrangtest",
+    "paired_t": "parret t-test",
+    "cramers_v": "Cramérs V",
+    "eta_squared": "eta²",
+    "epsilon_squared": "epsilon²",
+    "rank_biserial": "rank-biserial korrelation",
+    "cohens_d": "Cohens d",
+}
+
+
+def method_name(code: object) -> str:
+    """Danish name of a test or effect size code (``"chi2"`` -> ``"chi-i-anden-test"``)."""
+    if code is None or code is pd.NA or (isinstance(code, float) and math.isnan(code)):
+        return ""
+    return METHOD_NAMES.get(str(code), str(code))

@@ -18,7 +18,7 @@ from survey_kit import paths
 PRIMARY_EXPORT = {
     "lederudvikling_2008": "surveyxact_xlsx",
     "temperaturmaaling": "surveyxact_csv",
-    "netvaerksevaluering": "spss",
+    "netvaerksevaluering": "sav",
 }
 #: How each demo report is broken down (one report per value, besides the whole).
 REPORT_BY = {"temperaturmaaling": "omraade"}

@@ -210,4 +210,5 @@ def test_export_starts_browser_lazily_and_stops_it_at_exit(tmp_path):
 def test_browser_path_is_honoured(tmp_path):
     res = _run_script(tmp_path, {"BROWSER_PATH": str(tmp_path / "no-such-chromium")})
     assert res.returncode != 0
+    assert "BROWSER_PATH=" in res.stderr and "no-such-chromium" in res.stderr
     assert not (tmp_path / "lazy.svg").exists()

@@ -47,6 +47,7 @@ class Case:
     command: str = "ingest"
     extra: tuple[str, ...] = ()
     instrument: str = "lederudvikling_2008"
+    codebook: dict | None = None  # written as YAML and passed with --codebook instead
 
 
 def csv(mutate: Callable[[list[dict]], object] | None = None, *, name: str = "export.csv",
@@ -192,6 +193,43 @@ def many(*mutations):
 
 HEADER = ";".join(LEDERE.data_columns)
 
+# The small SurveyXact and Forms surveys of fixtures_exports, as codebooks an analyst would write.
+SX_CODEBOOK = {
+    "instrument": "sx_demo", "version": "1", "title": "SurveyXact-demo",
+    "respondent_id": {"column": "respondentid"},
+    "items": [
+        {"code": "s_1", "text": "Hvor enig er du i: Vi deler viden på personalemøder", "label": "Videndeling",
+         "type": "likert", "values": {1: "Helt uenig", 2: "Overvejende uenig", 3: "Hverken enig eller uenig",
+                                      4: "Overvejende enig", 5: "Helt enig"}, "missing": {6: "Ved ikke"}},
+        {"code": "s_2", "text": "Har enheden lavet en plan; og hvornår?", "label": "Plan", "type": "single",
+         "values": {1: "Ja", 2: "Nej"}, "missing": {3: "Ved ikke"}},
+        {"code": "s_3", "text": "Hvilke kanaler bruger du?", "label": "Kanaler", "type": "multiple",
+         "values": {1: "Intranet", 2: "Møder; fysisk", 3: "E-mail"}},
+        {"code": "s_4", "text": "Kommentarer", "label": "Kommentar", "type": "text"},
+        {"code": "enhed", "text": "Hvilken enhed er du ansat i?", "label": "Enhed", "type": "single",
+         "group": True, "values": {101: "Børnehus Bork", 102: "Skolen i Hee"}},
+    ],
+}
+FORMS_CODEBOOK = {
+    "instrument": "forms_demo", "version": "1", "title": "Forms-demo", "respondent_id": {"column": "id"},
+    "items": [
+        {"code": "tilfreds", "text": "Hvor tilfreds er du med netværket?", "label": "Tilfredshed",
+         "type": "single", "values": {1: "Meget tilfreds", 2: "Tilfreds", 3: "Utilfreds"}},
+        {"code": "vaerktoej", "text": "Hvilke værktøjer bruger du?", "label": "Værktøjer", "type": "multiple",
+         "values": {1: "Excel", 2: "Power BI", 3: "Teams"}},
+        {"code": "kommentar", "text": "Kommentar", "label": "Kommentar", "type": "text"},
+    ],
+}
+
+
+def fixture_writer(name: str, *args, **kw) -> Callable[[Path], Path]:
+    def build(folder: Path) -> Path:
+        import fixtures_exports
+
+        target = folder / args[0] if args else folder
+        return getattr(fixtures_exports, name)(target, *args[1:], **kw)
+    return build
+
 CASES = [
     # -- valid in many shapes --------------------------------------------------------------------
     Case("valid_semicolon", csv(), valid=N, quarantined=0, phrase="Ingen rækker er sat i karantæne"),
@@ -256,6 +294,18 @@ CASES = [
     Case("personal_key_missing", text("respondentid;leder_id;maaling;sh_1\n1;a@x.dk;1;4\n"), exit=1,
          phrase="--key-file", instrument="netvaerksevaluering"),
     Case("missing_file", lambda folder: folder / "findes_ikke.csv", exit=1),
+    # -- platform exports (fixtures_exports writers) ------------------------------------------------
+    Case("surveyxact_workbook", fixture_writer("write_surveyxact_workbook", "sx.xlsx"), valid=4, quarantined=1,
+         phrase="1 inviterede har ikke besvaret", codebook=SX_CODEBOOK),
+    Case("surveyxact_workbook_split_short", fixture_writer("write_surveyxact_workbook", "sx.xlsx", split=True,
+                                                           short=True),
+         valid=4, quarantined=1, phrase="ikke besvaret", codebook=SX_CODEBOOK),
+    Case("surveyxact_csv_semicolon_cp1252", fixture_writer("write_surveyxact_csv", "sx", "semicolon"),
+         valid=4, quarantined=1, phrase="1 delvist besvaret er beholdt", codebook=SX_CODEBOOK),
+    Case("surveyxact_csv_tab_utf16", fixture_writer("write_surveyxact_csv", "sx", "tab"), valid=4,
+         quarantined=1, codebook=SX_CODEBOOK),
+    Case("forms_xlsx", fixture_writer("write_forms_xlsx", "forms.xlsx"), valid=3, quarantined=0,
+         codebook=FORMS_CODEBOOK),
     # -- validate --------------------------------------------------------------------------------
     Case("validate_ok", csv(), command="validate", phrase="ingen problemer fundet"),
     Case("validate_problem", csv(cell(2, net_godt="7")), exit=1, command="validate",
@@ -278,7 +328,14 @@ def test_corpus_case(case: Case, tmp_path: Path, capsys, monkeypatch) -> None:
     raw_dir.mkdir()
     export = case.build(raw_dir)
     out = tmp_path / "processed"
-    args = [case.command, str(export), "--instrument", case.instrument, *case.extra]
+    if case.codebook is not None:
+        import yaml
+
+        cb_path = tmp_path / "codebook.yaml"
+        cb_path.write_text(yaml.safe_dump(case.codebook, allow_unicode=True), encoding="utf-8")
+        args = [case.command, str(export), "--codebook", str(cb_path), *case.extra]
+    else:
+        args = [case.command, str(export), "--instrument", case.instrument, *case.extra]
     if case.command == "ingest":
         args += ["--out", str(out)]
     code, stdout, stderr = run_cli(args, capsys, monkeypatch)
@@ -288,12 +345,13 @@ def test_corpus_case(case: Case, tmp_path: Path, capsys, monkeypatch) -> None:
     if case.exit == 1:
         assert stderr.startswith("survey-kit: ") or case.command == "validate", stderr
     if case.command == "ingest" and case.exit == 0:
-        manifest = json.loads((out / f"{export.stem}.manifest.json").read_text(encoding="utf-8"))
+        stem = export.stem if export.is_file() or export.suffix else export.name
+        manifest = json.loads((out / f"{stem}.manifest.json").read_text(encoding="utf-8"))
         assert manifest["rows_read"] == manifest["rows_valid"] + manifest["rows_quarantined"]
         if case.valid is not None:
             assert manifest["rows_valid"] == case.valid, stdout
         if case.quarantined is not None:
             assert manifest["rows_quarantined"] == case.quarantined, stdout
-        seen += (out / f"{export.stem}.quarantine.csv").read_text(encoding="utf-8")
+        seen += (out / f"{stem}.quarantine.csv").read_text(encoding="utf-8")
     if case.phrase is not None:
         assert case.phrase in seen, seen

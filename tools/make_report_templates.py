@@ -21,11 +21,14 @@ INTRO = {
 
 for instrument, intro in INTRO.items():
     params = new_code_cell(
+        "# Parameters (papermill): wave = label or code of the wave to report (None = the latest);\n"
+        "# area = code of one area, fagområde (None = the whole survey);\n"
+        "# min_n = minimum respondents per published group (None = the codebook's).\n"
         f'instrument = "{instrument}"\n'
         'data = "data/processed/' + instrument + '.parquet"\n'
-        "wave = None  # label or code of the wave to report; None = the latest\n"
-        "area = None  # code of one area (fagområde); None = the whole survey\n"
-        "min_n = None  # minimum respondents per published group; None = the codebook's\n"
+        "wave = None\n"
+        "area = None\n"
+        "min_n = None"
     )
     params.metadata["tags"] = ["parameters"]
     body = new_code_cell(

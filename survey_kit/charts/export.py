@@ -15,6 +15,7 @@ and a Danish alt text (``.alt.txt``).
 from __future__ import annotations
 
 import atexit
+import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -51,9 +52,37 @@ def _server_running() -> bool:
     return bool(server is not None and server.is_running())
 
 
+def _browser_path() -> str:
+    """The chromium kaleido will use (``BROWSER_PATH`` first); an error names what is missing.
+
+    Checked before the server starts because kaleido's sync server waits forever on a browser
+    that failed to launch.
+    """
+    from choreographer.browsers.chromium import Chromium
+
+    path = Chromium.find_browser(skip_local=False)
+    if not path or not Path(path).is_file():
+        where = os.environ.get("BROWSER_PATH")
+        raise RuntimeError(
+            "Static chart export needs Chrome/Chromium: "
+            + (f"BROWSER_PATH={where!r} is not a file. " if where else "none found on PATH. ")
+            + "Install Debian's chromium (apt-get install chromium) or set BROWSER_PATH."
+        )
+    return str(path)
+
+
 def _start() -> None:
     _mathjax_off()
+    _browser_path()
     kaleido.start_sync_server(mathjax=False, silence_warnings=True)
+
+
+def _check_alive() -> None:
+    """Fail instead of hanging when the server thread died (e.g. chromium crashed)."""
+    thread = getattr(getattr(kaleido, "_global_server", None), "_thread", None)
+    if thread is not None and not thread.is_alive():
+        _stop()
+        raise RuntimeError("The chromium used for chart export stopped; see the log above.")
 
 
 def _stop() -> None:
@@ -170,6 +199,7 @@ def _render(fig: go.Figure, fmt: str, w_cm: float, h_cm: float, dpi: int) -> byt
         w_px = w_cm / CM_PER_INCH * CSS_DPI
         h_px = h_cm / CM_PER_INCH * CSS_DPI
     _ensure_server()
+    _check_alive()
     return kaleido.calc_fig_sync(
         fig.to_plotly_json(), opts=dict(format=fmt, width=w_px, height=h_px, scale=scale))
 

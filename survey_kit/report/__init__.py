@@ -10,6 +10,7 @@ HTML -> PDF), and export (figure files, Excel workbook).
 from __future__ import annotations
 
 import re
+import tempfile
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -138,9 +139,9 @@ def render_reports(
             written.append(_write_excel(report, job))
             if exporter is not None:
                 written.extend(exporter(report, job.folder / "figurer"))
-            with resources.as_file(template) as tpl:
-                nb = execute_notebook(tpl, job.folder / "rapport.ipynb", job.parameters, cwd=job.folder)
-            html = notebook_to_html(nb, job.folder / "rapport.html", title=report.title)
+            with resources.as_file(template) as tpl, tempfile.TemporaryDirectory() as tmp:
+                nb = execute_notebook(tpl, Path(tmp) / "rapport.ipynb", job.parameters, cwd=job.folder)
+                html = notebook_to_html(nb, job.folder / "rapport.html", title=report.title)
             if "html" in formats:
                 written.append(html)
             if "pdf" in formats:

@@ -95,5 +95,6 @@ def write_workbook(tables: Iterable[Table], path: Path, *, title: str = "", sour
             ws.write(last, 0, _safe_text(table.note), note)
         ws.freeze_panes(3, 1)
     wb.close()
+    os.chmod(tmp, 0o644)
     os.replace(tmp, path)
     return path

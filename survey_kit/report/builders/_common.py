@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
 from survey_kit.fmt import fmt_int
@@ -43,13 +45,16 @@ def test_note(comp: pd.DataFrame) -> str:
     """One sentence on the test across groups of a compare table (first item)."""
     if comp.empty or comp["test"].isna().all():
         return ""
-    row = comp.dropna(subset=["test"]).iloc[0]
-    from survey_kit.fmt import fmt_num, fmt_p
+    tested = comp[comp["test"].fillna("").astype(str) != ""]
+    if tested.empty:
+        return ""
+    row = tested.iloc[0]
+    from survey_kit.fmt import fmt_num, fmt_p, method_name
 
     effect = ""
     if pd.notna(row.get("effect")):
-        effect = f", {row['effect_name']} = {fmt_num(row['effect'], 2)}"
-    return f"Test på tværs af grupperne: {row['test']}, {fmt_p(row['p_val'])}{effect}."
+        effect = f", {method_name(row['effect_name'])} = {fmt_num(row['effect'], 2)}"
+    return f"Test på tværs af grupperne: {method_name(row['test'])}, {fmt_p(row['p_val'])}{effect}."
 
 
 def compare_table(name: str, title: str, comp: pd.DataFrame, *, stat: str = "share") -> Table:
@@ -62,7 +67,10 @@ def response_blocks(survey: Survey) -> list:
     m = survey.manifest or {}
     n = survey.n
     partial = int((~survey.data[COMPLETE].astype(bool)).sum()) if COMPLETE in survey.data else 0
-    rows = [("Besvarelser i analysen", n), ("heraf delvist besvarede", partial)]
+    rows: list[tuple[str, object, object]] = [
+        ("Besvarelser i analysen", n, pd.NA),
+        ("heraf delvist besvarede", partial, pd.NA),
+    ]
     if m:
         for key, label in (
             ("rows_read", "Rækker i eksportfilen"),
@@ -70,18 +78,16 @@ def response_blocks(survey: Survey) -> list:
             ("rows_quarantined", "Rækker sat i karantæne (ugyldige eller ikke besvaret)"),
         ):
             if key in m:
-                rows.append((label, m[key]))
+                rows.append((label, int(m[key]), pd.NA))
         invited = m.get("rows_read")
         if invited:
             answered = invited - m.get("rows_not_answered", 0)
-            rows.append(("Svarprocent", answered / invited))
-    frame = pd.DataFrame(rows, columns=["label", "value"])
-    frame["n"] = [v if isinstance(v, int) else pd.NA for v in frame["value"]]
-    frame["share"] = [v if isinstance(v, float) else pd.NA for v in frame["value"]]
+            rows.append(("Svarprocent (besvarede af inviterede)", pd.NA, answered / invited))
+    frame = pd.DataFrame(rows, columns=["label", "n", "share"]).astype({"n": "Int64", "share": "Float64"})
     table = Table(
         name="datagrundlag",
         title="Datagrundlag",
-        data=frame[["label", "n", "share"]],
+        data=frame,
         columns=(Column("label", ""), Column("n", "Antal", "int"), Column("share", "Andel", "pct")),
     )
     return [Heading("Datagrundlag"), table]
@@ -112,14 +118,14 @@ def provenance_blocks(survey: Survey) -> list:
     cb = survey.codebook
     lines = [f"Spørgeskema: {cb.title} ({cb.instrument}, version {cb.version})."]
     if m:
-        src = m.get("source_name") or m.get("source_path") or m.get("source")
+        src = Path(str(m.get("source_path", "?"))).name
         lines.append(f"Kildefil: {src}; SHA-256 {m.get('sha256', '?')}.")
         lines.append(
             f"Rækker læst: {fmt_int(m.get('rows_read'))}; gyldige: {fmt_int(m.get('rows_valid'))}; "
             f"i karantæne: {fmt_int(m.get('rows_quarantined'))}."
         )
-        if m.get("tool_version"):
-            lines.append(f"Behandlet med survey_kit {m['tool_version']}.")
+        if m.get("survey_kit_version"):
+            lines.append(f"Behandlet med survey_kit {m['survey_kit_version']} ({m.get('created_utc', '')}).")
     return [Heading("Datakilde", 3), *(Paragraph(t, "sk-note") for t in lines)]
 
 
