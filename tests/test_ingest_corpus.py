@@ -293,6 +293,7 @@ CASES = [
     Case("wrong_instrument", csv(), exit=1, phrase="er det den rigtige kodebog", instrument="temperaturmaaling"),
     Case("personal_key_missing", text("respondentid;leder_id;maaling;sh_1\n1;a@x.dk;1;4\n"), exit=1,
          phrase="--key-file", instrument="netvaerksevaluering"),
+    Case("id_column_missing", csv(drop_column("respondentid")), exit=1, phrase="respondent-id mangler i filen"),
     Case("missing_file", lambda folder: folder / "findes_ikke.csv", exit=1),
     # -- platform exports (fixtures_exports writers) ------------------------------------------------
     Case("surveyxact_workbook", fixture_writer("write_surveyxact_workbook", "sx.xlsx"), valid=4, quarantined=1,

@@ -282,3 +282,27 @@ def test_pallant_planted_errors_are_reported() -> None:
     assert set(planted) <= found, sorted(set(planted) - found)
     # the duplicated case id 242 is reported too
     assert "duplicate_id" in set(report.problems["rule"])
+
+
+def test_codebook_period_bounds_dates() -> None:
+    cb = parse_codebook({
+        "instrument": "p", "version": "1", "title": "P", "respondent_id": {"column": "rid"},
+        "period": ["2010-10-01", "2010-12-31"],
+        "items": [{"code": "dato", "text": "Dato", "label": "Dato", "type": "date"}]})
+    frame = pd.DataFrame({"rid": [1, 2, 3], "dato": ["2010-12-31", "01-01-2011", "2010-09-30"]})
+    p = validate_frame(frame, cb).problems
+    assert p["rule"].tolist() == ["date_range", "date_range"] and p["row"].tolist() == [3, 4]
+    assert "uden for perioden 2010-10-01 til 2010-12-31" in p["message"].iloc[0]
+
+
+def test_rows_are_file_lines(tmp_path: Path) -> None:
+    """Title rows above the header and a quoted multi-line answer shift the rows a person sees."""
+    rows = ledere_rows(4)
+    rows[0]["kommentar"] = "første linje\nanden linje"
+    rows[2]["net_godt"] = "7"
+    body = write_rows(tmp_path / "body.csv", rows).read_text(encoding="utf-8")
+    path = tmp_path / "x.csv"
+    path.write_text("Lederundersøgelse 2008\nUdtrukket 1. oktober\n" + body, encoding="utf-8")
+    p = validate_export(path, LEDERE).problems
+    # header on line 3; records on lines 4 (two lines), 6, 7, 8
+    assert p[["row", "column", "value"]].values.tolist() == [[7, "net_godt", "7"]]

@@ -31,6 +31,7 @@ from survey_kit.charts.style import (
     FULL_WIDTH_PX,
     SIZES,
     fit_top,
+    label_lines,
     table_from_meta,
     wrap,
 )
@@ -154,6 +155,26 @@ def _compact(fig: go.Figure) -> None:
             ax.update(dtick=25 if float(ax.dtick) < 25 else 2 * float(ax.dtick))
         if ax.ticktext is not None and ax.side == "top":  # heatmap column labels
             ax.update(ticktext=[wrap(t.replace("<br>", " "), 11) for t in ax.ticktext])
+            meta = dict(fig.layout.meta)
+            meta["top_gap"] = label_lines(ax.ticktext) * (base + 2) + 8
+            fig.layout.meta = meta
+    for key in [k for k in fig.layout if k.startswith("yaxis")]:
+        ax = fig.layout[key]
+        if ax.ticktext is not None:  # long row labels: wrap the first line, keep "n = ..."
+            ax.update(ticktext=[_wrap_head(t, 20) for t in ax.ticktext])
+    if fig.layout.margin.r and fig.layout.margin.r > 40:
+        fig.update_layout(margin_r=round(fig.layout.margin.r * 0.75))
+
+
+def _wrap_head(text: str, width: int) -> str:
+    head, sep, rest = str(text).partition("<br>")
+    bold = head.startswith("<b>") and head.endswith("</b>")
+    if bold:
+        head = head[3:-4]
+    head = wrap(head, width)
+    if bold:
+        head = "<br>".join(f"<b>{h}</b>" for h in head.split("<br>"))
+    return head + sep + rest
 
 
 def fit_width(fig: go.Figure, size: str | tuple[float, float] = "full") -> go.Figure:

@@ -38,6 +38,7 @@ __all__ = [
     "lightness",
     "set_style",
     "fit_top",
+    "label_lines",
     "use_style",
     "wrap",
 ]
@@ -190,14 +191,29 @@ def lightness(color: str) -> float:
 
 
 def wrap(text: str, width: int = 18) -> str:
-    """Break a label into lines of about ``width`` characters with ``<br>`` (plotly text)."""
-    lines: list[str] = []
+    """Break a label into lines of about ``width`` characters with ``<br>`` (plotly text).
+
+    A word much longer than ``width`` (Danish compounds: "Selvudviklingsmuligheder") is
+    hyphenated.
+    """
+    words: list[str] = []
     for word in str(text).split():
-        if lines and len(lines[-1]) + 1 + len(word) <= width:
+        while len(word) > width + 3:
+            words.append(word[: width - 1] + "-")
+            word = word[width - 1 :]
+        words.append(word)
+    lines: list[str] = []
+    for word in words:
+        if lines and not lines[-1].endswith("-") and len(lines[-1]) + 1 + len(word) <= width:
             lines[-1] += " " + word
         else:
             lines.append(word)
     return "<br>".join(lines)
+
+
+def label_lines(labels: Sequence[str]) -> int:
+    """The largest number of lines among plotly labels (``<br>`` separated)."""
+    return max((str(t).count("<br>") + 1 for t in labels), default=1)
 
 
 # --- shared helpers for the builders ------------------------------------------------------

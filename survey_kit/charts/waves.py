@@ -26,7 +26,7 @@ from survey_kit.charts._common import (
 from survey_kit.charts._common import (
     value_range as _vrange,
 )
-from survey_kit.charts.style import SUPPRESSED_TEXT, finish, get_style, wrap
+from survey_kit.charts.style import SUPPRESSED_TEXT, finish, get_style, label_lines, wrap
 from survey_kit.fmt import fmt_num, fmt_pct
 
 __all__ = ["heatmap", "prepost", "wave_dumbbell"]
@@ -200,7 +200,7 @@ def prepost(
                        font=dict(size=style.font_size - 1))
     sup = [int(x) for x in t.loc[t["_supp"] | t["change"].isna(), "_pos"].dropna()]
     mark_suppressed(fig, sup, x=lo + 0.01 * (hi - lo))
-    fig.update_layout(margin=dict(r=110))
+    fig.update_layout(margin=dict(r=90))
     fmt = (lambda v: fmt_num(v, 0) + unit) if is_share else (lambda v: fmt_num(v, 2))
     alt = [f"Prikker viser ændringen fra {w_from} til {w_to} for hver række med "
            "95 %-konfidensinterval som vandret streg; fyldte prikker er signifikante ændringer, "
@@ -282,8 +282,9 @@ def heatmap(
                "værdi"),
            f"{len(sup_cells)} celler er tomme, fordi der er for få besvarelser ({SUPPRESSED_TEXT})."
            if sup_cells else ""]
+    col_px = label_lines(fig.layout.xaxis.ticktext) * (style.font_size + 4) + 8
     return finish(fig, chart="heatmap", table=comp, title=title, source=source,
-                  alt=[s for s in alt if s], height=60 + 26 * len(groups))
+                  alt=[s for s in alt if s], height=26 * len(groups), legend_gap=col_px)
 
 
 def _data_range(values: pd.Series) -> tuple[float, float]:

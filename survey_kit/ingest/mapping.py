@@ -435,6 +435,13 @@ def map_export(raw: RawExport, codebook: Codebook, *, key: bytes | str | None = 
             f"{share_missing:.0%} af kodebogens kolonner mangler; er det den rigtige kodebog? "
             f"(rule: codebook_mismatch)"
         )
+    id_col = codebook.respondent_id.column
+    if n and id_col not in by_target:
+        raise DataError(
+            f"{raw.path}: kolonnen {id_col!r} med respondent-id mangler i filen, så besvarelserne "
+            f"kan ikke skelnes (kolonner i filen: {', '.join(map(str, list(src.columns)[:8]))}) "
+            f"(rule: missing_id_column)"
+        )
     for col in unknown:
         issues.add([-1], col, [None], "unknown_column")
     for col in duplicates:

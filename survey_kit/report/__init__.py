@@ -174,7 +174,7 @@ class _figure_exporter:
 
         out: list[Path] = []
         for fig in report.figures():
-            out.extend(export(fig.figure, folder / fig.name, size=fig.size, data=fig.data))
+            out.extend(export(fig.figure, folder / fig.name, size=fig.size, table=fig.data))
         return out
 
     def close(self) -> None:
