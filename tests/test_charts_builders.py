@@ -245,3 +245,19 @@ def test_hovertemplates_are_well_formed_with_d3_number_formats(name):
             spec = field.split("}")[0]
             if spec.startswith(("x", "z")):
                 assert ":" in spec, tpl
+
+
+def test_fit_width_compacts_a_copy_for_half_width():
+    from survey_kit.charts import fit_width
+
+    fig = prepost(waves_table(paired=True), title="Før og efter")
+    before = fig.to_plotly_json()
+    half = fit_width(fig, "half")
+    assert fig.to_plotly_json() == before  # the caller's figure is not changed
+    assert half.layout.font.size == fig.layout.template.layout.font.size - 2
+    assert "Selvudviklingsmulig-<br>heder for alle" in half.layout.yaxis.ticktext
+    full = fit_width(fig, "full")
+    assert full.layout.height == pytest.approx(fig.layout.height)
+    # a 5-entry legend wraps onto more rows at half width, so the top grows
+    lik = likert_bars(freq_table())
+    assert fit_width(lik, "half").layout.margin.t > lik.layout.margin.t

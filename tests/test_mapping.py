@@ -184,3 +184,29 @@ def test_wide_codes_get_int16_and_wave_item() -> None:
     assert out["enhed"].tolist() == [202, 811]
     assert out["bolge"].tolist() == [2, 1]  # the wave label "2010" is code 2
     assert "wrong_type" not in set(problems["rule"])
+
+
+def test_ranking_forms_cell() -> None:
+    """Forms writes a ranking as the options in rank order in one cell."""
+    frame = pd.DataFrame({
+        "respondentid": ["1", "2", "3"],
+        "Hvilke tre tilbud vil i højeste grad gøre dig til en bedre leder? Prioritér 1, 2 og 3.": [
+            "Coaching;Ledernetværk;Mentorordning;", "Ledernetværk;Ledernetværk;", None],
+    })
+    out, problems = map_to_codebook(raw_of(frame), LEDERE)
+    cols = [f"prioritet_{k}" for k in range(1, 9)]
+    assert out.loc[0, cols].tolist() == [2, pd.NA, pd.NA, 1, 3, pd.NA, pd.NA, pd.NA]
+    assert out.loc[1:, cols].isna().all().all()
+    assert problems.loc[problems["rule"] == "wrong_type", "row"].tolist() == [3]  # a repeated option
+
+
+def test_option_columns_by_question_and_option_text() -> None:
+    """SurveyXact's Complete sheet and Excel re-saves head option columns "question - option"."""
+    frame = pd.DataFrame({
+        "respondentid": [1],
+        "Hvad var netværkets formål? (Sæt gerne flere kryds) - Motivere og inspirere": [1],
+        "Hvilke tre tilbud vil i højeste grad gøre dig til en bedre leder? Prioritér 1, 2 og 3. - Coaching": [2],
+    })
+    out, problems = map_to_codebook(raw_of(frame), LEDERE)
+    assert out.loc[0, "net_formaal_4"] == 1 and out.loc[0, "prioritet_4"] == 2
+    assert "unknown_column" not in set(problems["rule"])

@@ -9,7 +9,14 @@ Builders take survey_kit result tables and return a ``plotly.graph_objects.Figur
 from __future__ import annotations
 
 from survey_kit.charts.bars import likert_bars, ranking_bars, share_bars
-from survey_kit.charts.export import alt_text, chart_table, export, exporting, figure_size
+from survey_kit.charts.export import (
+    alt_text,
+    chart_table,
+    export,
+    exporting,
+    figure_size,
+    fit_width,
+)
 from survey_kit.charts.style import (
     SIZES,
     TEMPLATE_NAME,
@@ -31,6 +38,7 @@ __all__ = [
     "export",
     "exporting",
     "figure_size",
+    "fit_width",
     "get_style",
     "heatmap",
     "likert_bars",

@@ -97,13 +97,15 @@ def _targets(codebook: Codebook) -> tuple[dict[str, Target], dict[str, Target]]:
         exact[codebook.wave.column] = Target("wave", codebook.wave.column)
     for item in codebook.items:
         if item.type in ("multiple", "ranking"):
-            for col in item.columns:
+            for col, label in zip(item.columns, item.values.values(), strict=True):
                 exact[col] = Target("option", col, item)
-            cell = Target("cell", item.code, item) if item.type == "multiple" else None
-            if cell is not None:
-                exact.setdefault(item.code, cell)
-                fuzzy.setdefault(normalise_text(item.text), cell)
-                fuzzy.setdefault(normalise_text(item.label), cell)
+                # "Question text - Option label" headers (SurveyXact's Complete sheet, Excel re-saves)
+                for head in (item.text, item.label):
+                    fuzzy.setdefault(normalise_text(f"{head} {label}"), Target("option", col, item))
+            cell = Target("cell", item.code, item)  # Forms: all options in one "a;b;" cell
+            exact.setdefault(item.code, cell)
+            fuzzy.setdefault(normalise_text(item.text), cell)
+            fuzzy.setdefault(normalise_text(item.label), cell)
         else:
             target = Target("item", item.code, item)
             exact[item.code] = target
@@ -314,14 +316,16 @@ def _map_codes(series, item, raw_labels, dtype, col, issues, extra_labels=None, 
 
 
 def _map_cell(series: pd.Series, item: Item, issues: _Issues) -> dict[str, pd.Series]:
-    """One ``"a;b;"`` cell per respondent -> one 0/1 column per option."""
+    """One ``"a;b;"`` cell per respondent (Microsoft Forms) -> one column per option: 0/1 for a
+    multiple item, the option's place in the cell (1 = first) for a ranking item."""
+    ranking = item.type == "ranking"
     by_label = {normalise_text(lbl): code for code, lbl in item.values.items()}
     options = list(item.values)
 
     def parse(u: object):
         if _as_number(u) is _BLANK:
             return _BLANK
-        chosen = set()
+        chosen: dict[int, int] = {}
         for piece in (p.strip() for p in re.split(r"[;\n]", str(u))):
             if not piece:
                 continue
@@ -329,9 +333,11 @@ def _map_cell(series: pd.Series, item: Item, issues: _Issues) -> dict[str, pd.Se
             if code is None:
                 n = _as_number(piece)
                 code = int(n) if isinstance(n, float) and n.is_integer() and int(n) in item.values else None
-            if code is None:
+            if code is None or code in chosen:
                 return None
-            chosen.add(code)
+            chosen[code] = len(chosen) + 1
+        if ranking:
+            return tuple(chosen.get(o, -1) for o in options)
         return tuple(1 if o in chosen else 0 for o in options)
 
     d = _Distinct(series, parse)
@@ -339,8 +345,10 @@ def _map_cell(series: pd.Series, item: Item, issues: _Issues) -> dict[str, pd.Se
     ok = d.present()
     out = {}
     for j, opt in enumerate(options):
-        u_vals = np.array([p[j] if isinstance(p, tuple) else 0 for p in d.parsed], dtype=np.int8)
-        out[f"{item.code}_{opt}"] = pd.Series(pd.arrays.IntegerArray(d.per_row(u_vals, 0), ~ok))
+        u_vals = np.array([min(p[j], 127) if isinstance(p, tuple) else 0 for p in d.parsed], dtype=np.int8)
+        values = d.per_row(u_vals, 0)
+        mask = ~ok | (values < 0) if ranking else ~ok  # an unranked option is NA
+        out[f"{item.code}_{opt}"] = pd.Series(pd.arrays.IntegerArray(values, mask))
     return out
 
 
@@ -457,7 +465,7 @@ def map_export(raw: RawExport, codebook: Codebook, *, key: bytes | str | None = 
             columns[data_col] = _map_target(series, target, codebook, raw, source_col, issues, personal, key_bytes)
             continue
         owner = codebook.item_for_column(data_col)
-        if owner is not None and owner.code in cell_items and owner.type == "multiple":
+        if owner is not None and owner.code in cell_items:
             if data_col == owner.columns[0]:
                 series = src.iloc[:, pos_of[owner.code]].reset_index(drop=True)
                 columns.update(_map_cell(series, owner, issues))
