@@ -239,7 +239,7 @@ def _manifest(raw, codebook, checked, data, quarantine, problems, blanked, paths
         "instrument": codebook.instrument,
         "instrument_version": codebook.version,
         "codebook_title": codebook.title,
-        "source_path": str(raw.path),
+        "source_path": str(Path(raw.path).resolve()),
         "sha256": raw.sha256,
         "bytes": raw.n_bytes,
         "format": raw.format,

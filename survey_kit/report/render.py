@@ -64,6 +64,9 @@ def notebook_to_html(nb_path: Path, html_path: Path, *, title: str) -> Path:
 
     nb = nbformat.read(nb_path, as_version=4)
     nb.metadata.pop("widgets", None)
+    for cell in nb.cells:  # a reader sees results, never warnings or logs from the kernel
+        if cell.cell_type == "code":
+            cell.outputs = [o for o in cell.outputs if not (o.output_type == "stream" and o.name == "stderr")]
     with resources.as_file(TEMPLATES / "nbconvert") as tpl_dir:
         exporter = HTMLExporter(
             template_name="survey_kit",

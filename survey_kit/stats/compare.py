@@ -172,7 +172,8 @@ def _share(df, col, spec, groups, w, pos, ci, mn, pop):
     f = fpc_factor(n, pop)
     with np.errstate(divide="ignore"):
         size = np.where(f == 0, np.inf, neff / f**2)
-    succ = wx if (w is None and np.isnan(pop).all()) else value * size
+    with np.errstate(invalid="ignore"):  # 0 * inf where a census group is complete
+        succ = wx if (w is None and np.isnan(pop).all()) else value * size
     low, high = wilson(np.where(np.isinf(size), value, succ), size, ci)
     low = np.where(np.isinf(size), value, low)
     high = np.where(np.isinf(size), value, high)

@@ -122,7 +122,9 @@ def wide_rules(codebook: Codebook) -> list[WideRule]:
 
             rules.append(WideRule("rank_repeated", f"rank_repeated:{item.code}", tuple(item.columns), repeated))
             rules.append(WideRule("rank_too_many", f"rank_too_many:{item.code}", (item.code,), too_many))
-    answer_cols = [c for it in codebook.items for c in it.columns]
+    # background variables (group items) are often preloaded by the platform: not answers
+    answer_items = [it for it in codebook.items if not it.group] or list(codebook.items)
+    answer_cols = [c for it in answer_items for c in it.columns]
     multiple_cols = {c for it in codebook.items if it.type == "multiple" for c in it.columns}
 
     def empty(frame: pd.DataFrame) -> pd.DataFrame:

@@ -62,9 +62,13 @@ def compare_table(name: str, title: str, comp: pd.DataFrame, *, stat: str = "sha
     return Table(name=name, title=title, data=comp.reset_index(drop=True), columns=cols, note=test_note(comp))
 
 
-def response_blocks(survey: Survey) -> list:
-    """Datagrundlag: answers kept, partial completes, not answered, quarantined."""
-    m = survey.manifest or {}
+def response_blocks(survey: Survey, *, whole_file: bool = True, population: int | None = None) -> list:
+    """Datagrundlag: answers kept, partial completes, not answered, quarantined.
+
+    ``whole_file=False`` (a report on part of the file, e.g. one area) leaves out the file's own
+    counts; ``population`` (the number of employees asked, for a census) gives the response rate.
+    """
+    m = (survey.manifest or {}) if whole_file else {}
     n = survey.n
     partial = int((~survey.data[COMPLETE].astype(bool)).sum()) if COMPLETE in survey.data else 0
     rows: list[tuple[str, object, object]] = [
@@ -83,6 +87,9 @@ def response_blocks(survey: Survey) -> list:
         if invited:
             answered = invited - m.get("rows_not_answered", 0)
             rows.append(("Svarprocent (besvarede af inviterede)", pd.NA, answered / invited))
+    if population:
+        rows.append(("Antal ansatte i enhederne", population, pd.NA))
+        rows.append(("Svarprocent (svar i forhold til antal ansatte)", pd.NA, min(1.0, n / population)))
     frame = pd.DataFrame(rows, columns=["label", "n", "share"]).astype({"n": "Int64", "share": "Float64"})
     table = Table(
         name="datagrundlag",

@@ -123,7 +123,14 @@ def build(survey: Survey, *, min_n: int | None = None, wave: str | int | None = 
             "for det videre arbejde ifølge flertallet af deres ledere og medarbejdere."
         )
     rep.add(Heading("Hovedresultater"), Findings(tuple(findings)))
-    rep.add(*response_blocks(Survey(data=now, codebook=cb, manifest=survey.manifest)))
+    units_asked = list(cb["enhed"].values) if area is None else [
+        u for u, a in cb["enhed"].parent.items() if a == area
+    ]
+    population = sum(cb.population.get("enhed", {}).get(int(u), 0) for u in units_asked) or None
+    rep.add(*response_blocks(
+        Survey(data=now, codebook=cb, manifest=survey.manifest),
+        whole_file=False, population=population,
+    ))
 
     rep.add(Heading("Status på arbejdet med Den Lærende Organisation"))
     status_now = stats.compare(now, list(STATUS), codebook=cb, min_n=min_n)
