@@ -66,16 +66,24 @@ def fmt_mb(x: float | None) -> str:
     return "-" if x is None else f"{x:,.0f}"
 
 
+def cpu_ratio(r: dict) -> float | None:
+    """Stage CPU seconds / floor CPU seconds (all threads): steadier than wall time on a busy
+    machine, but pyarrow's floor reader uses several threads, so read it with care."""
+    a, b = r.get("cpu_seconds"), r.get("floor_cpu_seconds")
+    return a / b if a is not None and b else None
+
+
 def table(rows: list[dict]) -> str:
     """The results as a fixed-width text table (one line per stage x N)."""
-    head = ("stage", "N", "seconds", "floor s", "ratio", "peak MB", "floor MB", "growth")
+    head = ("stage", "N", "seconds", "floor s", "ratio", "cpu ratio", "peak MB", "floor MB",
+            "growth")
     lines = [head]
     for r in rows:
         if r.get("error"):
-            lines.append((r["stage"], f"{r['n']:,}", "ERROR", "", "", "", "", r["error"][:60]))
+            lines.append((r["stage"], f"{r['n']:,}", "ERROR", "", "", "", "", "", r["error"][:60]))
             continue
         lines.append((r["stage"], f"{r['n']:,}", fmt_s(r["seconds"]), fmt_s(r.get("floor_seconds")),
-                      fmt_x(r.get("ratio")), fmt_mb(r.get("peak_mb")),
+                      fmt_x(r.get("ratio")), fmt_x(cpu_ratio(r)), fmt_mb(r.get("peak_mb")),
                       fmt_mb(r.get("floor_peak_mb")), fmt_x(r.get("growth"))))
     widths = [max(len(str(line[i])) for line in lines) for i in range(len(head))]
     out = []
@@ -90,14 +98,15 @@ def table(rows: list[dict]) -> str:
 
 def markdown(rows: list[dict]) -> str:
     """The same table in Markdown (for the README)."""
-    out = ["| stage | N | seconds | floor s | ratio | peak MB | floor peak MB | growth |",
-           "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    out = ["| stage | N | seconds | floor s | ratio | CPU ratio | peak MB | floor peak MB | growth |",
+           "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for r in rows:
         if r.get("error"):
-            out.append(f"| {r['stage']} | {r['n']:,} | error | | | | | |")
+            out.append(f"| {r['stage']} | {r['n']:,} | error | | | | | | |")
             continue
         out.append(f"| {r['stage']} | {r['n']:,} | {fmt_s(r['seconds'])} | "
                    f"{fmt_s(r.get('floor_seconds'))} | {fmt_x(r.get('ratio'))} | "
+                   f"{fmt_x(cpu_ratio(r))} | "
                    f"{fmt_mb(r.get('peak_mb'))} | {fmt_mb(r.get('floor_peak_mb'))} | "
                    f"{fmt_x(r.get('growth'))} |")
     return "\n".join(out)

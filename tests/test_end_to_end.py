@@ -156,3 +156,53 @@ def test_excel_workbook_numbers_and_suppression(demo):
                     assert not (isinstance(cell.value, str) and cell.value.startswith("="))
     assert numeric > 100
     assert suppressed > 0, "the temperaturmåling has units below min_n: some cells must be marked"
+
+
+XSS = [
+    "<script>alert('xss')</script>",
+    "<img src=x onerror=alert(2)>",
+    "Ring til mig på 20 30 40 50 eller skriv til jens.hansen@kommune.dk",
+    "Mit CPR er 010203-1234 og min kollegas er 1102851234",
+    '=HYPERLINK("http://evil.example","klik")',
+]
+
+
+def test_free_text_is_inert_and_masked_in_report_and_exports(demo, browser, tmp_path):
+    """Hostile and personal free text in the data: nothing runs, nothing personal is printed."""
+    root, _ = demo
+    from survey_kit.report import render_reports
+
+    src = root / "data" / "processed" / "lederudvikling_2008.parquet"
+    data = pd.read_parquet(src)
+    big = data["sektor"] == data["sektor"].value_counts().idxmax()
+    rows = data.index[big][: 4 * len(XSS)]
+    data.loc[rows, "kommentar"] = [XSS[i % len(XSS)] for i in range(len(rows))]
+    work = tmp_path / "proc"
+    work.mkdir()
+    data.to_parquet(work / "lederudvikling_2008.parquet")
+    (work / "lederudvikling_2008.manifest.json").write_text(
+        (root / "data" / "processed" / "lederudvikling_2008.manifest.json").read_text("utf-8"), "utf-8"
+    )
+    files = render_reports("lederudvikling_2008", work / "lederudvikling_2008.parquet", out_dir=tmp_path / "rep", formats=("html",), figures=False, progress=False)
+    html_path = next(p for p in files if p.name == "rapport.html")
+    html = html_path.read_text("utf-8")
+    for secret in ("010203-1234", "1102851234", "jens.hansen@kommune.dk", "20 30 40 50"):
+        assert secret not in html
+    assert "&lt;script&gt;" in html or "[" in html  # the comment is shown, escaped
+    assert "<img src=x onerror" not in html
+    page = browser.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(html_path.as_uri())
+    page.wait_for_timeout(500)
+    assert page.locator("img[src='x']").count() == 0
+    assert not dialogs, f"a script ran: {dialogs}"
+    page.close()
+    # the Excel workbook keeps formula-like text as text
+    import openpyxl
+
+    xlsx = next(p for p in files if p.name == "tabeller.xlsx")
+    for ws in openpyxl.load_workbook(xlsx).worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f"
