@@ -27,7 +27,6 @@ _EXPORTS = {
     "Survey": "survey_kit.survey",
     "load_processed": "survey_kit.survey",
     "read_export": "survey_kit.ingest",
-    "ingest": "survey_kit.ingest",
     "validate_export": "survey_kit.validate",
     # statistics
     "frequencies": "survey_kit.stats",
@@ -49,7 +48,11 @@ _EXPORTS = {
     "render_reports": "survey_kit.report",
 }
 
-__all__ = sorted([*_EXPORTS, "__version__"])
+__all__ = sorted([*_EXPORTS, "ingest", "__version__"])
+
+# ``survey_kit.ingest`` is both a subpackage and the public function; bind the function eagerly so
+# that ``sk.ingest(...)`` is the function even after the subpackage has been imported.
+from survey_kit.ingest import ingest  # noqa: E402
 
 
 def __getattr__(name: str) -> Any:

@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from survey_kit.fmt import NA_TEXT, fmt_int, fmt_num, fmt_pct
+from survey_kit.fmt import NA_TEXT, fmt_int, fmt_num, fmt_pct, method_name
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ class Column:
 
     name: str
     header: str
-    kind: str = "text"  # text | int | pct | num | p
+    kind: str = "text"  # text | int | pct | num | p | method
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,7 @@ class Table:
             "num": lambda x: fmt_num(x, 2),
             "p": lambda x: NA_TEXT if pd.isna(x) else ("< 0,001" if x < 0.001 else fmt_num(x, 3)),
             "text": lambda x: "" if pd.isna(x) else str(x),
+            "method": method_name,
         }
         sup = (
             self.data["suppressed"].fillna(False).astype(bool)
@@ -73,7 +74,7 @@ class Table:
         for col in self.columns:
             values = self.data[col.name]
             shown = [
-                "For få svar" if (s and col.kind != "text") else fmt[col.kind](v)
+                "For få svar" if (s and col.kind not in ("text", "method")) else fmt[col.kind](v)
                 for v, s in zip(values, sup, strict=True)
             ]
             out[col.header] = shown

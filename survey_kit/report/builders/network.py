@@ -27,7 +27,7 @@ PAIRED_COLUMNS = (
     Column("ci_low", "95 %-KI, nedre", "num"),
     Column("ci_high", "95 %-KI, øvre", "num"),
     Column("p_val", "p-værdi", "p"),
-    Column("test", "Test"),
+    Column("test", "Test", "method"),
 )
 
 
@@ -63,10 +63,14 @@ def build(survey: Survey, *, min_n: int | None = None, **_: object) -> Report:
     rep.add(Heading("Hovedresultater"), Findings(tuple(findings)))
     rep.add(*response_blocks(survey))
 
-    att = stats.attrition(data, wave=wcol, paired_on=key)
+    att = stats.attrition(data, wave=wcol, paired_on=key, codebook=cb, min_n=min_n)
     rep.add(Heading("Frafald mellem målingerne"))
     rep.add(Paragraph("Sammenligningerne er parrede: kun ledere, der har svaret både før og efter, indgår i ændringerne."))
-    att_cols = tuple(Column(c, c.replace("_", " ").capitalize(), "int" if pd.api.types.is_numeric_dtype(att[c]) else "text") for c in att.columns)
+    att_cols = (
+        Column("pattern", "Målinger besvaret"),
+        Column("n", "Antal ledere", "int"),
+        Column("share", "Andel", "pct"),
+    )
     rep.add(Table("frafald", "Ledere fordelt på, hvilke målinger de har svaret på", att, att_cols))
 
     rep.add(Heading("Før og efter et år i netværk"))
