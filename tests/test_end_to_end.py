@@ -206,3 +206,17 @@ def test_free_text_is_inert_and_masked_in_report_and_exports(demo, browser, tmp_
         for row in ws.iter_rows():
             for cell in row:
                 assert cell.data_type != "f"
+
+
+def test_no_hidden_count_is_recoverable_from_the_demo_reports(demo):
+    """The attacker (linear programming over everything the reports publish, across the municipality
+    report and the eight area reports, up the unit -> area -> municipality hierarchy)."""
+    root, _ = demo
+    from survey_kit.report import disclosure_check
+
+    res = disclosure_check("temperaturmaaling", root / "data" / "processed" / "temperaturmaaling.parquet", by="omraade")
+    assert len(res) > 20, "the demo has units below min_n: there must be hidden cells to attack"
+    assert not res["recoverable"].any(), res[res["recoverable"]].head()
+    for name in ("lederudvikling_2008", "netvaerksevaluering"):
+        res = disclosure_check(name, root / "data" / "processed" / f"{name}.parquet")
+        assert not (len(res) and res["recoverable"].any())

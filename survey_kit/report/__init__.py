@@ -18,7 +18,14 @@ from pathlib import Path
 from survey_kit.report.content import Report
 from survey_kit.survey import Survey, load_processed
 
-__all__ = ["Report", "ReportJob", "build_report", "render_reports", "BUILDERS"]
+__all__ = ["BUILDERS", "Report", "ReportJob", "build_report", "disclosure_check", "render_reports"]
+
+def disclosure_check(*args, **kwargs):
+    """See :func:`survey_kit.report.disclosure.disclosure_check`."""
+    from survey_kit.report.disclosure import disclosure_check as check
+
+    return check(*args, **kwargs)
+
 
 BUILDERS = {
     "lederudvikling_2008": "survey_kit.report.builders.leader",
@@ -48,6 +55,7 @@ def build_report(
 ) -> Report:
     """Build the report of ``instrument`` from processed data (a parquet path or a Survey)."""
     survey = data if isinstance(data, Survey) else load_processed(Path(data), instrument)
+    area = None if area is None else int(area)
     return _builder(instrument).build(survey, wave=wave, area=area, min_n=min_n)
 
 
