@@ -52,7 +52,7 @@ __all__ = sorted([*_EXPORTS, "ingest", "__version__"])
 
 # ``survey_kit.ingest`` is both a subpackage and the public function; bind the function eagerly so
 # that ``sk.ingest(...)`` is the function even after the subpackage has been imported.
-from survey_kit.ingest import ingest  # noqa: E402
+from survey_kit.ingest import ingest as ingest  # noqa: E402
 
 
 def __getattr__(name: str) -> Any:

@@ -10,7 +10,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from survey_kit.codebook import CodebookError, instrument, instruments, load_codebook, parse_codebook
+from survey_kit.codebook import (
+    CodebookError,
+    instrument,
+    instruments,
+    load_codebook,
+    parse_codebook,
+)
 
 SHIPPED = ["lederudvikling_2008", "netvaerksevaluering", "temperaturmaaling"]
 

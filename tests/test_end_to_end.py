@@ -91,10 +91,15 @@ def test_reports_render_in_chromium(demo, browser, artifacts):
         errors: list[str] = []
         outside: list[str] = []
         dialogs: list[str] = []
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(("file:", "data:", "blob:", "about:")) else None)
-        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.on("pageerror", lambda e, errors=errors: errors.append(str(e)))
+        page.on("console", lambda m, errors=errors: errors.append(m.text) if m.type == "error" else None)
+        page.on(
+            "request",
+            lambda r, outside=outside: outside.append(r.url)
+            if not r.url.startswith(("file:", "data:", "blob:", "about:"))
+            else None,
+        )
+        page.on("dialog", lambda d, dialogs=dialogs: (dialogs.append(d.message), d.dismiss()))
         page.goto(path.as_uri())
         page.wait_for_timeout(500)
         n_plots = page.locator(".js-plotly-plot").count()

@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from survey_kit.errors import DataError
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -33,6 +32,8 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+
+from survey_kit.errors import DataError
 
 ItemType = Literal["likert", "single", "multiple", "ranking", "number", "date", "text"]
 CATEGORICAL_TYPES = ("likert", "single")

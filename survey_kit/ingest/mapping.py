@@ -444,7 +444,7 @@ def map_export(raw: RawExport, codebook: Codebook, *, key: bytes | str | None = 
             f"(rule: codebook_mismatch)"
         )
     id_col = codebook.respondent_id.column
-    if n and id_col not in by_target:
+    if n and id_col not in by_target and id_col != SOURCE_ROW:
         raise DataError(
             f"{raw.path}: kolonnen {id_col!r} med respondent-id mangler i filen, så besvarelserne "
             f"kan ikke skelnes (kolonner i filen: {', '.join(map(str, list(src.columns)[:8]))}) "
@@ -459,6 +459,9 @@ def map_export(raw: RawExport, codebook: Codebook, *, key: bytes | str | None = 
     pos_of = {t.column: positions[c] for c, t in matched.items()}
     cell_items = {t.column: t for t in matched.values() if t.kind == "cell"}
     for data_col in codebook.data_columns:
+        if data_col == SOURCE_ROW and data_col not in by_target:  # no id column: the row is the id
+            columns[data_col] = pd.Series(pd.array(np.asarray(raw.source_rows, dtype=np.int64), dtype="Int64"))
+            continue
         if data_col in by_target:
             source_col, target = by_target[data_col]
             series = src.iloc[:, pos_of[data_col]].reset_index(drop=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from survey_kit import charts, stats
-from survey_kit.fmt import fmt_int, fmt_pct
+from survey_kit.fmt import fmt_int
 from survey_kit.report.builders._common import (
     comments_block,
     method_blocks,
