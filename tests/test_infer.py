@@ -142,3 +142,32 @@ def test_label_text_answers_on_a_known_scale(tmp_path):
     assert scale.missing == {6: "Ved ikke"}
     unit = next(it for it in cb.items if it.text == "Hvilken enhed er du ansat i?")
     assert unit.type == "single" and unit.group
+
+
+@needs_real
+def test_pallant_mastery_scale_is_1_to_4_and_stray_5_is_flagged():
+    """Pallant's questionnaire (Survey_codebook.pdf): mast1-mast7 are 1-4 ("1=strongly disagree,
+    4=strongly agree"); survey.sav has no value labels on them and one stray mast2 = 5 (id 256)."""
+    from survey_kit.validate import validate_export
+
+    cb = infer_codebook(REAL / "pallant" / "survey.sav")
+    for i in range(1, 8):
+        assert cb[f"mast{i}"].allowed_codes == [1, 2, 3, 4], i
+    assert cb["lifsat1"].allowed_codes == list(range(1, 8))  # 1-7 stays 1-7
+    errors, _ = pyreadstat.read_sav(REAL / "pallant" / "error_chap5.sav")
+    fives = {(c, int(i)) for c in ("mast2", "mast7") for i in errors.loc[errors[c] == 5, "id"]}
+    report = validate_export(REAL / "pallant" / "error_chap5.sav", cb)
+    p = report.problems
+    flagged = {(c, int(r)) for c, r, rule in zip(p["column"], p["respondent_id"], p["rule"], strict=True)
+               if c.startswith("mast") and rule == "invalid_code"}
+    assert fives and flagged == fives
+
+
+def test_end_labels_of_a_spss_scale_fill_the_range(tmp_path):
+    """Value labels only on 1 and 4: the scale is 1-4 from the labels; an observed 5 is not added."""
+    path = tmp_path / "ends.sav"
+    frame = pd.DataFrame({"id": [1.0, 2, 3, 4, 5], "q1": [1.0, 2, 3, 4, 5]})
+    pyreadstat.write_sav(frame, str(path), variable_value_labels={"q1": {1: "Helt uenig", 4: "Helt enig"}})
+    cb = infer_codebook(path)
+    assert cb["q1"].allowed_codes == [1, 2, 3, 4]
+    assert cb["q1"].values[1] == "Helt uenig" and cb["q1"].values[4] == "Helt enig"

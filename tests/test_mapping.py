@@ -116,7 +116,7 @@ def test_date_spellings(value) -> None:
     frame = pd.DataFrame({"respondentid": [1], "besvaret": pd.Series([value], dtype=object)})
     out, problems = map_to_codebook(raw_of(frame), LEDERE)
     assert out["besvaret"].iloc[0] == pd.Timestamp("2008-09-15")  # Excel serial 39706 = 2008-09-15
-    assert str(out["besvaret"].dtype) == "datetime64[ns]"
+    assert str(out["besvaret"].dtype) == "datetime64[us]"
     assert "wrong_type" not in set(problems["rule"])
 
 

@@ -73,6 +73,7 @@ KNOWN_SCALES = (
 )
 _QUESTION_ABOUT = re.compile(r"^\s*(?:hvilk|hvad er din|hvad er dit|hvor gammel|which|what is your)", re.I)
 _ID_NAMES = ("respondentid", "responde", "id", "respondent_id", "respondent", "løbenr", "lobenr")
+_SIBLING = re.compile(r"^(?P<stem>[A-Za-z][A-Za-z_]*?)_?(?P<n>\d+)$")
 _FAMILY = re.compile(r"^(?P<base>.+)_(?P<opt>\d+)$")
 _CODE_OK = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 _TRANSLIT = str.maketrans({"æ": "ae", "Æ": "Ae", "ø": "oe", "Ø": "Oe", "å": "aa", "Å": "Aa"})
@@ -114,6 +115,7 @@ def infer_codebook(
     columns = [c for c in frame.columns if c not in skip]
     used: set[str] = set()
     items: list[dict[str, Any]] = []
+    sources: list[Any] = []  # source column of each single-column item (None for a family)
     families = _families(raw, columns)
     in_family = {c for cols in families.values() for c in cols}
     for col in columns:
@@ -121,8 +123,11 @@ def infer_codebook(
             base = next(b for b, cols in families.items() if col in cols)
             if col == families[base][0]:
                 items.append(_multiple_family(raw, base, families[base], used))
+                sources.append(None)
             continue
         items.append(_item(raw, col, used))
+        sources.append(col)
+    _harmonise_siblings(raw, items, sources)
     if not items:
         raise CodebookError(f"{raw.path}: no answer columns to draft a codebook from")
     name = instrument or _instrument_id(raw.path)
@@ -153,10 +158,13 @@ def _respondent_id(frame: pd.DataFrame, system: set, labelled: dict) -> str | No
     for col in frame.columns:
         if col in labelled or col in system:
             continue
-        if "id" in str(col).lower() or col == frame.columns[0]:
+        named = "id" in str(col).lower()
+        if named or col == frame.columns[0]:
             v = pd.to_numeric(frame[col], errors="coerce")
             if len(v) and v.notna().all() and (v % 1 == 0).all() and v.is_unique:
-                return col
+                # an unnamed first column must count up (1, 2, 3 ...), else it is data (a Freq column)
+                if named or v.is_monotonic_increasing:
+                    return col
     return None
 
 
@@ -287,6 +295,7 @@ def _kind(raw: Any, col: Any, s: pd.Series) -> dict[str, Any]:
             if isinstance(c, int):
                 missing.setdefault(c, labels.get(c) or "Manglende værdi")
         values = {c: lab or str(c) for c, lab in labels.items() if c not in missing}
+        values = _fill_end_labels(values, codes)
         if not values:
             values = {c: str(c) for c in codes if c not in missing}
         if not values:
@@ -311,6 +320,57 @@ def _kind(raw: Any, col: Any, s: pd.Series) -> dict[str, Any]:
     if len(text) and _looks_like_dates(text):
         return {"type": "date"}
     return _text_answers(text) or {"type": "text"}
+
+
+def _fill_end_labels(values: dict[int, str], codes: set[int]) -> dict[int, str]:
+    """Labels on the two ends only (1 "Helt uenig", 4 "Helt enig") mark a scale: the codes between
+    are valid too. The scale comes from the labels; observed codes outside them stay invalid."""
+    if len(values) != 2:
+        return values
+    lo, hi = min(values), max(values)
+    if not 3 <= hi - lo + 1 <= 11 or not any(lo < c < hi for c in codes):
+        return values
+    return {c: values.get(c, str(c)) for c in range(lo, hi + 1)}
+
+
+def _harmonise_siblings(raw: Any, items: list[dict[str, Any]], sources: list[Any]) -> None:
+    """Numbered items of one scale without value labels (``mast1`` ... ``mast7``) share one scale.
+
+    The scale is every code used by at least half of the siblings, filled to a range (so a code
+    nobody happened to choose is still valid). A sibling whose other codes are rare (at most 1 %
+    of its answers) gets the shared scale, so a stray ``mast2 = 5`` on a 1-4 scale is reported by
+    validation instead of widening the scale; a sibling that uses another code often is left as
+    observed. Items with value labels keep the labels' scale (see :func:`_kind`).
+    """
+    groups: dict[str, list[int]] = {}
+    for i, (item, col) in enumerate(zip(items, sources, strict=True)):
+        if col is None or raw.value_labels.get(col) or item.get("type") not in ("likert", "single"):
+            continue
+        if item.get("missing") or any(str(v) != str(c) for c, v in item["values"].items()):
+            continue
+        m = _SIBLING.match(str(col))
+        if m:
+            groups.setdefault(m.group("stem").lower(), []).append(i)
+    for members in groups.values():
+        if len(members) < 3:
+            continue
+        counts = [pd.to_numeric(raw.frame[sources[i]], errors="coerce").dropna().astype(int).value_counts()
+                  for i in members]
+        used = Counter(c for vc in counts for c in vc.index)
+        common = [c for c, n in used.items() if n >= len(members) / 2]
+        if not common:
+            continue
+        scale = list(range(min(common), max(common) + 1))
+        if len(scale) > _MAX_SINGLE:
+            continue
+        for i, vc in zip(members, counts, strict=True):
+            stray = vc[~vc.index.isin(scale)].sum()
+            if stray > 0.01 * vc.sum():
+                continue
+            item = items[i]
+            item["values"] = {c: str(c) for c in scale}
+            if 4 <= len(scale) <= 7 and scale[0] in (0, 1):
+                item["type"] = "likert"
 
 
 def _int_codes(s: pd.Series) -> set[int] | None:

@@ -189,9 +189,14 @@ def _as_code(value: object, labels: dict[str, int], allowed: frozenset[int] = fr
     return None
 
 
+#: Dates are held at microsecond resolution (``datetime64[us]``), which spans years 1-9999 (a
+#: nanosecond column stops at 1677-2262 and SPSS files hold dates such as 1583-01-01).
+DATE_DTYPE = "datetime64[us]"
+
+
 def _in_bounds(ts: pd.Timestamp) -> pd.Timestamp | None:
-    """Dates a nanosecond datetime column can hold (years 1678-2261); others are not dates."""
-    return ts if 1678 <= ts.year <= 2261 else None
+    """Dates a microsecond datetime column holds (years 1-9999); others are not dates."""
+    return ts if 1 <= ts.year <= 9999 else None
 
 
 def _as_date(value: object) -> pd.Timestamp | None | object:
@@ -362,9 +367,9 @@ def _map_plain(series, kind, col, issues) -> pd.Series:
     if kind == "date":
         d = _Distinct(series, _as_date)
         issues.add_bad(d, col, "date")
-        u_vals = np.array([p.as_unit("ns").to_datetime64() if isinstance(p, pd.Timestamp) else np.datetime64("NaT", "ns")
-                           for p in d.parsed], dtype="datetime64[ns]")
-        return pd.Series(d.per_row(u_vals, np.datetime64("NaT", "ns")), dtype="datetime64[ns]")
+        u_vals = np.array([p.as_unit("us").to_datetime64() if isinstance(p, pd.Timestamp) else np.datetime64("NaT", "us")
+                           for p in d.parsed], dtype=DATE_DTYPE)
+        return pd.Series(d.per_row(u_vals, np.datetime64("NaT", "us")), dtype=DATE_DTYPE)
 
     def text(u: object):
         if isinstance(u, float | np.floating) and float(u).is_integer():
@@ -511,10 +516,10 @@ def _empty_column(data_col: str, codebook: Codebook, n: int) -> pd.Series:
         if codebook.wave is not None and data_col == codebook.wave.column:
             return pd.Series(pd.array([pd.NA] * n, dtype=code_dtype(sorted(codebook.wave.labels))))
         return pd.Series(pd.array([pd.NA] * n, dtype="string"))
-    dtype = {"number": "Float64", "date": "datetime64[ns]", "text": "string"}.get(item.type)
+    dtype = {"number": "Float64", "date": DATE_DTYPE, "text": "string"}.get(item.type)
     if dtype is None:
         dtype = code_dtype(item.allowed_codes) if item.is_categorical else "Int8"
-    if dtype == "datetime64[ns]":
+    if dtype == DATE_DTYPE:
         return pd.Series(pd.NaT, index=range(n), dtype=dtype)
     return pd.Series(pd.array([pd.NA] * n, dtype=dtype))
 
@@ -529,7 +534,7 @@ def map_to_codebook(raw: RawExport, codebook: Codebook, *, key: bytes | str | No
     """Map an export onto a codebook: ``(frame, problems)``.
 
     ``frame`` has the codebook's ``data_columns`` (nullable ``Int8``/``Int16`` codes, ``Float64``
-    numbers, ``datetime64[ns]`` dates, ``string`` text) plus ``_source_row`` and ``_complete``;
+    numbers, ``datetime64[us]`` dates, ``string`` text) plus ``_source_row`` and ``_complete``;
     personal ids are replaced by ``survey_kit.privacy.pseudonymise`` with ``key`` (or
     ``$SURVEY_KIT_KEY``; a :class:`DataError` when neither is set). ``problems`` lists what could
     not be mapped (unknown/missing columns, values of the wrong type) as

@@ -25,6 +25,10 @@ _DELIM_NAMES = {";": "semicolon", ",": "comma", "\t": "tab"}
 #: read as windows-1252 (what Danish Excel writes), then latin-1 (which decodes any byte).
 _WESTERN = {"cp1252", "windows-1252", "latin_1", "iso8859_1", "iso8859_15", "latin-1"}
 _SAMPLE_CHARS = 200_000
+#: Columns added when records and header disagree in field count (see :func:`_read_ragged`).
+EXTRA_FIELDS = "_extra_fields"
+N_FIELDS = "_n_fields"
+N_HEADER_FIELDS = "n_header_fields"  # key in ``frame.attrs``
 _DK_NUMBER = r"[-+]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?"
 
 
@@ -191,6 +195,19 @@ def read_text(
     for _ in range(data_line - 1):
         sio.readline()
     data_offset = sio.tell()
+    widths = _record_widths(text, data_offset, delim)
+    if widths is not None and _irregular(widths, len(names)):
+        frame, source_rows, more = _read_ragged(text, data_offset, delim, names, data_line)
+        notes += more
+        frame, more = _tidy(frame)
+        notes += more
+        frame, source_rows, more = _drop_trailing_blank(frame, source_rows)
+        notes += more
+        frame, more = _decimal_comma(frame)
+        notes += more
+        frame.attrs[N_HEADER_FIELDS] = len(names)
+        notes.append(f"{_DELIM_NAMES.get(delim, repr(delim))}-delimited, encoding {enc}")
+        return TextTable(frame, source_rows, enc, delim, header_line, notes)
     spare = f"Unnamed: {len(names)}"
     try:
         frame = pd.read_csv(
@@ -216,6 +233,75 @@ def read_text(
     return TextTable(frame, source_rows, enc, delim, header_line, notes)
 
 
+def _record_widths(text: str, offset: int, delim: str) -> np.ndarray | None:
+    """Field count of every data record (0 for a blank line), or None if the text cannot be split."""
+    reader = csv.reader(io.StringIO(text[offset:], newline=""), delimiter=delim)
+    try:
+        return np.fromiter((len(r) if any(r) or len(r) > 1 else 0 for r in reader), dtype=np.int64)
+    except csv.Error:
+        return None
+
+
+def _irregular(widths: np.ndarray, n_header: int) -> bool:
+    """True when some record has fewer fields than the header (and is not blank) or more."""
+    return bool(((widths > 0) & (widths < n_header)).any() or (widths > n_header).any())
+
+
+def _read_ragged(
+    text: str, offset: int, delim: str, names: list[str], first_line: int
+) -> tuple[pd.DataFrame, np.ndarray, list[str]]:
+    """Records whose field count differs from the header's; nothing is lost.
+
+    * more fields than the header: the first ``n`` fill the columns; non-empty extra fields are
+      kept, as delimited text, in :data:`EXTRA_FIELDS` and the record's field count in
+      :data:`N_FIELDS`; validation quarantines the row (rule ``extra_fields``). Extra fields that
+      are all empty (trailing delimiters) are dropped silently: they hold nothing.
+    * fewer fields (not a blank line): padded with empty cells, the count in :data:`N_FIELDS`;
+      validation warns (rule ``short_row``) and keeps the row. Excel writes CSV rows this way when
+      their last cells are empty, so such a row is an answer with blank trailing questions.
+    """
+    n = len(names)
+    reader = csv.reader(io.StringIO(text[offset:], newline=""), delimiter=delim)
+    cells: list[list[str | None]] = []
+    extra: list[str | None] = []
+    n_fields: list[int | None] = []
+    starts: list[int] = []
+    prev = 0
+    n_long = n_short = 0
+    for rec in reader:
+        starts.append(first_line + prev)
+        prev = reader.line_num
+        width = len(rec) if any(rec) or len(rec) > 1 else 0
+        row: list[str | None] = [c if c != "" else None for c in rec[:n]]
+        row += [None] * (n - len(row))
+        cells.append(row)
+        rest = rec[n:]
+        if rest and any(c.strip() for c in rest):
+            buf = io.StringIO()
+            csv.writer(buf, delimiter=delim, lineterminator="").writerow(rest)
+            extra.append(buf.getvalue())
+            n_fields.append(width)
+            n_long += 1
+        elif 0 < width < n:
+            extra.append(None)
+            n_fields.append(width)
+            n_short += 1
+        else:
+            extra.append(None)
+            n_fields.append(None)
+    frame = pd.DataFrame({c: pd.Series([r[j] for r in cells], dtype=str) for j, c in enumerate(names)})
+    notes = []
+    if n_long:
+        frame[EXTRA_FIELDS] = pd.Series(extra, dtype=str)
+        notes.append(f"{n_long} row(s) have more fields than the header ({n}); the extra fields are kept "
+                     f"in column {EXTRA_FIELDS!r} and the rows are quarantined")
+    if n_short:
+        notes.append(f"{n_short} row(s) have fewer fields than the header ({n}); the missing trailing "
+                     "fields are read as empty (Excel leaves out trailing empty fields)")
+    frame[N_FIELDS] = pd.array(n_fields, dtype="Int64")
+    return frame, np.asarray(starts, dtype=np.int64), notes
+
+
 def _parser_problem(message: str, data_line: int, n_header: int) -> str:
     m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", message)
     if m:
@@ -232,6 +318,8 @@ def _tidy(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     notes = []
     frame = frame.copy()
     for col in frame.columns:
+        if col in (EXTRA_FIELDS, N_FIELDS):
+            continue
         s = frame[col]
         blank = s.notna() & (s.str.strip() == "")
         if blank.any():
@@ -291,6 +379,8 @@ def _decimal_comma(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     changed = []
     out = frame
     for col in frame.columns:
+        if col in (EXTRA_FIELDS, N_FIELDS):
+            continue
         s = frame[col].dropna()
         if s.empty or not s.str.contains(",", regex=False).any():
             continue

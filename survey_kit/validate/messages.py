@@ -83,7 +83,7 @@ RULE_NAMES_DA = {
     "skip_logic": "spørgelogik", "rank_repeated": "gentaget rang", "rank_too_many": "for mange rang",
     "rank_out_of_range": "rang uden for interval", "empty_row": "tom række",
     "unknown_column": "ukendt kolonne", "missing_column": "manglende kolonne",
-    "duplicate_column": "dobbelt kolonne", "not_answered": "ikke besvaret", "rejected": "afvist",
+    "duplicate_column": "dobbelt kolonne", "extra_fields": "for mange felter", "short_row": "for få felter", "not_answered": "ikke besvaret", "rejected": "afvist",
 }
 
 
@@ -166,6 +166,18 @@ def message(rule: str, *, row, respondent: str, column: str, value: object, deta
     if rule == "empty_row":
         return (f"Række {row}{who}: rækken indeholder ingen svar." if lang == "da"
                 else f"Row {row}{who}: the row holds no answers.")
+    if rule == "extra_fields":
+        n, k = detail.get("n_fields"), detail.get("n_header")
+        return (f"Række {row}{who} har {n} felter, men overskriften har {k}; rækken sættes i karantæne "
+                f"med de ekstra felter ({_quoted(value, lang)}) bevaret." if lang == "da" else
+                f"Row {row}{who} has {n} fields but the header has {k}; the row is quarantined with "
+                f"the extra fields ({_quoted(value, lang)}) kept.")
+    if rule == "short_row":
+        n, k = detail.get("n_fields"), detail.get("n_header")
+        return (f"Række {row}{who} har {n} felter, men overskriften har {k}; de manglende felter til "
+                f"sidst er læst som tomme." if lang == "da" else
+                f"Row {row}{who} has {n} fields but the header has {k}; the missing trailing fields "
+                f"are read as blank.")
     body = TEMPLATES.get(rule, ("regel {rule} er brudt.", "rule {rule} is broken."))[i]
     try:
         text = body.format(rule=rule, **fields)

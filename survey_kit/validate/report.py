@@ -42,6 +42,8 @@ RULE_ACTIONS: dict[str, str] = {
     "rank_too_many": "quarantine",
     "rank_out_of_range": "quarantine",
     "empty_row": "quarantine",
+    "extra_fields": "quarantine",
+    "short_row": "warn",
     "skip_logic": "blank",
     "unknown_column": "warn",
     "duplicate_column": "warn",
@@ -152,12 +154,37 @@ def check_raw(raw: RawExport, codebook: Codebook, *, key: bytes | str | None = N
         keep = (issues["pos"] < 0) | ~skip[issues["pos"].clip(lower=0).to_numpy()]
         issues = issues[keep.to_numpy(dtype=bool)]
     schema_issues = run_schema(frame.loc[~skip], codebook)
-    issues = pd.concat([x for x in (issues, schema_issues) if len(x)] or [issues], ignore_index=True)
+    field_issues = _field_count_issues(raw)
+    issues = pd.concat([x for x in (issues, schema_issues, field_issues) if len(x)] or [issues],
+                       ignore_index=True)
     empty = set(issues.loc[issues["rule"] == "empty_row", "pos"])
     if empty:  # an empty row is one problem, not also a missing id and a wrong value
-        drop = issues["pos"].isin(empty) & (issues["rule"] != "empty_row")
+        drop = issues["pos"].isin(empty) & ~issues["rule"].isin(["empty_row", "extra_fields"])
         issues = issues[~drop.to_numpy(dtype=bool)]
     return Checked(raw, mapped, issues.reset_index(drop=True), not_answered, rejected)
+
+
+def _field_count_issues(raw: RawExport) -> pd.DataFrame:
+    """Rows of a text export with more fields than the header (``extra_fields``: the extra values
+    are kept in ``_extra_fields``) or fewer (``short_row``: padded with blanks); see
+    :func:`survey_kit.ingest.textfile._read_ragged`."""
+    from survey_kit.ingest.textfile import EXTRA_FIELDS, N_FIELDS, N_HEADER_FIELDS
+
+    frame = raw.frame
+    if N_FIELDS not in frame.columns:
+        return _issues_frame([])
+    n_header = frame.attrs.get(N_HEADER_FIELDS) or sum(
+        not str(c).startswith("_") for c in frame.columns)
+    counts = frame[N_FIELDS]
+    extra = frame[EXTRA_FIELDS] if EXTRA_FIELDS in frame.columns else pd.Series(pd.NA, index=frame.index)
+    rows = []
+    for pos in np.flatnonzero(counts.notna().to_numpy(dtype=bool)):
+        n = int(counts.iat[pos])
+        long = n > n_header and pd.notna(extra.iat[pos])
+        rows.append({"pos": int(pos), "column": "", "value": extra.iat[pos] if long else None,
+                     "rule": "extra_fields" if long else "short_row",
+                     "detail": {"n_fields": n, "n_header": int(n_header)}})
+    return _issues_frame(rows)
 
 
 def render_problems(checked: Checked, codebook: Codebook, *, lang: str = "da",

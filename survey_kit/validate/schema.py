@@ -16,7 +16,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from survey_kit.codebook import Codebook, Item
-from survey_kit.ingest.mapping import COMPLETE, SOURCE_ROW, code_dtype
+from survey_kit.ingest.mapping import COMPLETE, DATE_DTYPE, SOURCE_ROW, code_dtype
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ def _item_columns(codebook: Codebook, item: Item) -> dict[str, pa.Column]:
         if bounds is not None:
             lo, hi = bounds
             checks.append(pa.Check(lambda s, lo=lo, hi=hi: (s >= lo) & (s <= hi), name="date_range"))
-        out[item.code] = pa.Column("datetime64[ns]", checks, nullable=True)
+        out[item.code] = pa.Column(DATE_DTYPE, checks, nullable=True)
     else:
         out[item.code] = pa.Column("string", nullable=True)
     return out
