@@ -271,7 +271,10 @@ CASES = [
          valid=N - 1, quarantined=1, phrase="Række 5 (respondent 1004): rækken indeholder ingen svar"),
     Case("condition_column_missing", csv(drop_column("net_deltaget")), valid=N, quarantined=0,
          phrase="mangler i filen: net_deltaget"),
-    Case("date_far_future", csv(cell(1, besvaret="9999-12-31")), valid=N - 1, quarantined=1, phrase="som en dato"),
+    Case("date_far_future", csv(cell(1, besvaret="9999-12-31")), valid=N - 1, quarantined=1, phrase="uden for perioden"),
+    Case("date_year_10000", csv(cell(1, besvaret="10000-01-01")), valid=N - 1, quarantined=1, phrase="som en dato"),
+    Case("date_before_1677", csv(cell(1, besvaret="1583-01-01")), valid=N - 1, quarantined=1,
+         phrase="datoen 1583-01-01 ligger uden for perioden"),
     Case("rank_repeated", csv(cell(0, prioritet_3="1")), valid=N - 1, quarantined=1, phrase="gentaget rang"),
     Case("rank_too_many", csv(cell(0, prioritet_2="4")), valid=N - 1, quarantined=1, phrase="højst 3 er tilladt"),
     Case("rank_out_of_range", csv(cell(0, prioritet_5="9")), valid=N - 1, quarantined=1, phrase="uden for 1 til 3"),
@@ -285,7 +288,10 @@ CASES = [
     Case("unknown_column", csv(add_column("ekstra", "x")), valid=N, quarantined=0, phrase="Ukendte kolonner sprunget over: ekstra"),
     Case("missing_column", csv(drop_column("kommentar")), valid=N, quarantined=0, phrase="mangler i filen: kommentar"),
     Case("ragged_row", transform(lambda t: t.replace("\n", ";ekstra\n", 2).replace(";ekstra\n", "\n", 1)),
-         valid=N, quarantined=0, phrase="Ukendte kolonner"),
+         valid=N - 1, quarantined=1, phrase="1 for mange felter"),
+    Case("short_row", transform(lambda t: "\n".join(line.rsplit(";", 1)[0] if i == 2 else line
+                                                    for i, line in enumerate(t.split("\n")))),
+         valid=N, quarantined=0, phrase="1 række havde færre felter end overskriften"),
     # -- refused: exit 1, one paragraph, no traceback ---------------------------------------------
     Case("empty_file", text(b""), exit=1, phrase="empty"),
     Case("binary_junk", text(bytes(range(256)) * 4, name="export.bin"), exit=1),

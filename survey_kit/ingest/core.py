@@ -12,12 +12,15 @@ What happens to a row that breaks a rule (``survey_kit.validate.RULE_ACTIONS``):
 
 * quarantine the row: an impossible code, a value outside ``range``, text where a code/number/date
   is expected, a date outside the period, a missing respondent id, a repeated rank, too many ranks,
-  a rank outside ``1..k``, a fully empty row, and a duplicate respondent id (per wave) — the first
+  a rank outside ``1..k``, a fully empty row, a CSV row with more fields than the header (rule
+  ``extra_fields``; the extra values are kept in the quarantine's ``_extra_fields``), and a duplicate respondent id (per wave) — the first
   answer is kept, the later copies are quarantined;
 * keep the row and blank the answer: skip logic (an answer to a question the respondent was not
   asked is set to NA in the processed data; the problem is recorded in ``problems`` and counted
   in the manifest);
-* warn only: unknown, duplicate or missing columns (a missing column is all NA);
+* warn only: unknown, duplicate or missing columns (a missing column is all NA); a CSV row with
+  fewer fields than the header (rule ``short_row``: padded with blanks, as Excel leaves out
+  trailing empty fields);
 * SurveyXact rows never answered (status new / distributed / not started) go to the quarantine
   with reason "ikke besvaret" and are counted as ``rows_not_answered``; rejected rows likewise with
   "afvist". Partial completes are kept with ``_complete=False``.
@@ -94,6 +97,11 @@ class IngestResult:
         if m["answers_blanked"]:
             parts.append(f"{m['answers_blanked']} svar på spørgsmål, som respondenten ikke skulle have "
                          f"fået (spørgelogik), er sat til tomme.")
+        n_short = m["problems_by_rule"].get("short_row", 0)
+        if n_short:
+            noun = "række havde" if n_short == 1 else "rækker havde"
+            parts.append(f"{n_short} {noun} færre felter end overskriften; de manglende felter til sidst "
+                         "er læst som tomme.")
         if m["columns_unknown"]:
             parts.append(f"Ukendte kolonner sprunget over: {', '.join(m['columns_unknown'])}.")
         if m["columns_missing"]:

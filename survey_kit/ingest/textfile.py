@@ -3,6 +3,12 @@
 The cells are parsed by pandas' C parser (all as strings); the :mod:`csv` module is used only on
 a sample (to choose the delimiter and find the header) and, when quoted fields hold line breaks,
 to count the physical line on which each record starts.
+
+Nothing is lost when a record's field count differs from the header's (a first :mod:`csv` pass
+counts them): such a file is read record by record. A record with more fields keeps the extra
+values in ``_extra_fields`` (its count in ``_n_fields``) and validation quarantines it (rule
+``extra_fields``). A record with fewer fields is padded with empty cells and kept, with a warning
+(rule ``short_row``), because Excel leaves out trailing empty fields when it saves CSV.
 """
 
 from __future__ import annotations
@@ -196,8 +202,11 @@ def read_text(
         sio.readline()
     data_offset = sio.tell()
     widths = _record_widths(text, data_offset, delim)
-    if widths is not None and _irregular(widths, len(names)):
-        frame, source_rows, more = _read_ragged(text, data_offset, delim, names, data_line)
+    n_min = len(rows[h])  # a row may leave out fields whose header cell is blank (trailing ";")
+    while n_min > 1 and not rows[h][n_min - 1].strip():
+        n_min -= 1
+    if widths is not None and _irregular(widths, n_min, len(names)):
+        frame, source_rows, more = _read_ragged(text, data_offset, delim, names, data_line, n_min)
         notes += more
         frame, more = _tidy(frame)
         notes += more
@@ -205,7 +214,7 @@ def read_text(
         notes += more
         frame, more = _decimal_comma(frame)
         notes += more
-        frame.attrs[N_HEADER_FIELDS] = len(names)
+        frame.attrs[N_HEADER_FIELDS] = n_min
         notes.append(f"{_DELIM_NAMES.get(delim, repr(delim))}-delimited, encoding {enc}")
         return TextTable(frame, source_rows, enc, delim, header_line, notes)
     spare = f"Unnamed: {len(names)}"
@@ -242,13 +251,14 @@ def _record_widths(text: str, offset: int, delim: str) -> np.ndarray | None:
         return None
 
 
-def _irregular(widths: np.ndarray, n_header: int) -> bool:
-    """True when some record has fewer fields than the header (and is not blank) or more."""
-    return bool(((widths > 0) & (widths < n_header)).any() or (widths > n_header).any())
+def _irregular(widths: np.ndarray, n_min: int, n_header: int) -> bool:
+    """True when some record has fewer fields than the header's named ones (and is not blank),
+    or more fields than the header."""
+    return bool(((widths > 0) & (widths < n_min)).any() or (widths > n_header).any())
 
 
 def _read_ragged(
-    text: str, offset: int, delim: str, names: list[str], first_line: int
+    text: str, offset: int, delim: str, names: list[str], first_line: int, n_min: int
 ) -> tuple[pd.DataFrame, np.ndarray, list[str]]:
     """Records whose field count differs from the header's; nothing is lost.
 
@@ -282,7 +292,7 @@ def _read_ragged(
             extra.append(buf.getvalue())
             n_fields.append(width)
             n_long += 1
-        elif 0 < width < n:
+        elif 0 < width < n_min:
             extra.append(None)
             n_fields.append(width)
             n_short += 1
@@ -296,9 +306,10 @@ def _read_ragged(
         notes.append(f"{n_long} row(s) have more fields than the header ({n}); the extra fields are kept "
                      f"in column {EXTRA_FIELDS!r} and the rows are quarantined")
     if n_short:
-        notes.append(f"{n_short} row(s) have fewer fields than the header ({n}); the missing trailing "
+        notes.append(f"{n_short} row(s) have fewer fields than the header ({n_min}); the missing trailing "
                      "fields are read as empty (Excel leaves out trailing empty fields)")
-    frame[N_FIELDS] = pd.array(n_fields, dtype="Int64")
+    if n_long or n_short:
+        frame[N_FIELDS] = pd.array(n_fields, dtype="Int64")
     return frame, np.asarray(starts, dtype=np.int64), notes
 
 

@@ -1,18 +1,22 @@
 """Shared helpers of the statistics family: resolving data and items, integer encoding, counting,
 interval formulas, multiple-testing adjustment and suppression.
 
-Everything here is vectorised over groups: an item is encoded once into integer category positions
-and counted with one ``np.bincount(group_index * n_categories + category)``.
+Everything here is vectorised over groups: an item is counted with one
+``np.bincount(group_index * width + code)``. Integer codes are counted raw (the column's own
+codes, offset to be non-negative, with NA in an extra bin) and the small count table is reordered
+to codebook order afterwards; other values are first encoded into category positions.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy import special as spc
 from scipy import stats as sps
 
 from survey_kit.codebook import DEFAULT_MIN_N, Codebook
@@ -242,8 +246,11 @@ def tabulate(
     """
     s = df[spec.column]
     k = len(spec.codes)
-    idx = encode(s, spec.codes)
-    tables = [count(groups, idx, k + 2, w) for w in weights]
+    idx = None
+    tables = _count_raw(s, spec.codes, groups, weights)
+    if tables is None:
+        idx = encode(s, spec.codes)
+        tables = [count(groups, idx, k + 2, w) for w in weights]
     check_codes(tables[0], spec, s, idx)
     if spec.provisional:
         used = tables[0].sum(axis=0) > 0
@@ -261,9 +268,70 @@ def tabulate(
     return spec, tables
 
 
-def check_codes(counts: np.ndarray, spec: ItemSpec, s: pd.Series, idx: np.ndarray) -> None:
-    """Raise :class:`DataError` when a declared item holds a value outside its codebook codes."""
+def _count_raw(
+    s: pd.Series,
+    codes: Sequence[Any],
+    groups: Groups,
+    weights: Sequence[np.ndarray | None],
+) -> list[np.ndarray] | None:
+    """The tables of :func:`tabulate` counted from the raw integer codes, or None when the column
+    or the codes are not integers (or span too wide a range).
+
+    One ``np.bincount(group * width + code - lo + 1)`` per weight over the column's own values
+    (bin 0 of each group: NA), then the (G + 1, width) table is reordered to ``codes``, NA and
+    "other" (values that are no code). No per-row look-up table and no per-row mask arithmetic.
+    """
+    if not all(isinstance(c, int | np.integer) and not isinstance(c, bool) for c in codes):
+        return None
+    if pd.api.types.is_bool_dtype(s) or pd.api.types.is_float_dtype(s):
+        return None
+    iv = _int_values(s)
+    if iv is None:
+        return None
+    vals, mask = iv
+    if vals.dtype.kind not in "iu" or vals.dtype.itemsize > 8 or vals.dtype == np.uint64:
+        return None
+    g1 = groups.n_groups + 1
+    if vals.dtype.itemsize == 1:  # the whole int8/uint8 range: no min/max pass
+        lo = -128 if vals.dtype.kind == "i" else 0
+        hi = lo + 255
+    elif vals.size:
+        lo, hi = int(vals.min()), int(vals.max())
+    else:
+        lo = hi = 0
+    width = hi - lo + 2  # bin 0: NA, bins 1..: the values lo..hi
+    if width > max(4096, 4 * vals.size // g1 + 2):
+        return None  # sparse codes over a wide range (e.g. ids): encode them instead
+    flat = np.add(groups.scaled(width, 1 - lo), vals, out=groups.work())
+    if mask is not None:
+        np.copyto(flat, groups.scaled(width, 0), where=mask)  # NA into each group's bin 0
+    pos = np.array([c - lo + 1 for c in codes], dtype=np.intp)
+    inside = (pos >= 1) & (pos < width)
+    known = np.zeros(width, dtype=bool)
+    known[pos[inside]] = True
+    known[0] = True
+    other = np.flatnonzero(~known)
+    out = []
+    for w in weights:
+        raw = np.bincount(flat, weights=w, minlength=g1 * width).reshape(g1, width)
+        table = np.zeros((g1, len(codes) + 2), dtype=raw.dtype)
+        table[:, : len(codes)][:, inside] = raw[:, pos[inside]]
+        table[:, -2] = raw[:, 0]
+        table[:, -1] = raw[:, other].sum(axis=1)
+        out.append(table)
+    return out
+
+
+def check_codes(
+    counts: np.ndarray, spec: ItemSpec, s: pd.Series, idx: np.ndarray | None = None
+) -> None:
+    """Raise :class:`DataError` when a declared item holds a value outside its codebook codes.
+
+    ``idx`` (the category positions of :func:`encode`) is computed here when not given.
+    """
     if counts[..., -1].sum() > 0 and spec.declared:
+        if idx is None:
+            idx = encode(s, spec.codes)
         bad = s[idx == len(spec.codes) + 1]
         raise DataError(
             f"column {spec.column!r}, row {bad.index[0]!r}: value {bad.iloc[0]!r} is not a code of "
@@ -279,17 +347,28 @@ class Groups:
     codes: list[Any]
     labels: list[str]
     by: str | None
-    _scaled: dict[int, np.ndarray] = field(default_factory=dict)
+    _scaled: dict[tuple[int, int], np.ndarray] = field(default_factory=dict)
+    _work: np.ndarray | None = None  # a reused per-row buffer of the bincount keys
 
     @property
     def n_groups(self) -> int:
         return len(self.codes)
 
-    def scaled(self, k: int) -> np.ndarray:
-        """``index * k`` (cached per k: one multiplication per category count, not per item)."""
-        if k not in self._scaled:
-            self._scaled[k] = self.index * k
-        return self._scaled[k]
+    def scaled(self, k: int, offset: int = 0) -> np.ndarray:
+        """``index * k + offset`` (cached: one multiplication per category count, not per item)."""
+        key = (k, offset)
+        if key not in self._scaled:
+            out = self.index.astype(np.intp, copy=False) * k
+            if offset:
+                out += offset
+            self._scaled[key] = out
+        return self._scaled[key]
+
+    def work(self) -> np.ndarray:
+        """A per-row intp buffer, reused by every item of a call (no new pages per item)."""
+        if self._work is None or self._work.shape != self.index.shape:
+            self._work = np.empty(self.index.shape, dtype=np.intp)
+        return self._work
 
 
 def make_groups(
@@ -354,7 +433,9 @@ def numeric_values(s: pd.Series, spec: ItemSpec) -> np.ndarray:
 
 
 # -- intervals and tests -------------------------------------------------------------------------
+@lru_cache(maxsize=32)
 def z_value(ci: float) -> float:
+    """The two-sided normal quantile of the confidence level ``ci`` (cached per level)."""
     return float(sps.norm.isf((1 - ci) / 2))
 
 
@@ -415,7 +496,7 @@ def chi2_table(table: np.ndarray) -> tuple[float, int, float]:
     expected = np.outer(t.sum(axis=1), t.sum(axis=0)) / t.sum()
     chi2 = float(((t - expected) ** 2 / expected).sum())
     dof = (t.shape[0] - 1) * (t.shape[1] - 1)
-    return chi2, dof, float(sps.chi2.sf(chi2, dof))
+    return chi2, dof, float(spc.chdtrc(dof, chi2))  # = scipy.stats.chi2.sf(chi2, dof)
 
 
 def t_interval(mean: np.ndarray, se: np.ndarray, df: np.ndarray, ci: float):

@@ -10,6 +10,7 @@ Kruskal-Wallis (``scipy.stats.kruskal``), the 2x2 Pearson chi-square
 from __future__ import annotations
 
 import numpy as np
+from scipy import special as spc
 from scipy import stats as sps
 
 
@@ -74,7 +75,7 @@ def kruskal(rank_sums, ns, tie_sum):
     with np.errstate(divide="ignore", invalid="ignore"):
         h = h / (1 - tie_sum / (n**3 - n))
     df = len(ns) - 1
-    return h, df, float(sps.chi2.sf(h, df)), h / (n - 1)
+    return h, df, float(spc.chdtrc(df, h)), h / (n - 1)  # = scipy.stats.chi2.sf(h, df)
 
 
 def two_proportion(x1, n1, x2, n2):
@@ -85,7 +86,7 @@ def two_proportion(x1, n1, x2, n2):
     neg = n - pos
     with np.errstate(divide="ignore", invalid="ignore"):
         chi2 = n * (x1 * (n2 - x2) - x2 * (n1 - x1)) ** 2 / (n1 * n2 * pos * neg)
-        return sps.chi2.sf(chi2, 1)
+        return spc.chdtrc(1, chi2)  # = scipy.stats.chi2.sf(chi2, 1), without its overhead
 
 
 def tie_sum(values: np.ndarray) -> float:
