@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pyreadstat
 import pytest
 import yaml
+from conftest import REALDATA
 from fixtures_exports import (
     SX_MULTIPLE,
     SX_QUESTIONS,
@@ -23,7 +22,7 @@ from survey_kit.codebook import parse_codebook
 from survey_kit.codebook.infer import infer_codebook
 from survey_kit.errors import DataError
 
-REAL = Path("/work/shared/realdata")
+REAL = REALDATA
 needs_real = pytest.mark.skipif(not REAL.exists(), reason="shared real data not present")
 
 

@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import REALDATA
 from typer.testing import CliRunner
 
 from survey_kit.cli import app
 from survey_kit.errors import DataError
 
-REALDATA = Path("/work/shared/realdata")
 FILES = sorted(
     [p for p in (REALDATA / "pyreadstat_test_data").iterdir() if p.is_file()]
     + sorted((REALDATA / "pallant").glob("*.sav"))

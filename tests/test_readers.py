@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pyreadstat
 import pytest
+from conftest import REALDATA
 from fixtures_exports import write_text, write_xlsx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -18,7 +19,7 @@ from survey_kit.errors import DataError
 from survey_kit.ingest import readers
 from survey_kit.ingest.readers import read_export
 
-REAL = Path("/work/shared/realdata")
+REAL = REALDATA
 needs_real = pytest.mark.skipif(not REAL.exists(), reason="shared real data not present")
 
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pyreadstat
 import pytest
+from conftest import REALDATA
 from scipy import stats as sps
 from scipy.stats.contingency import association
 from statsmodels.stats.multitest import multipletests
@@ -19,7 +18,7 @@ from survey_kit.stats import compare
 from survey_kit.survey import Survey
 
 TOL = 1e-9
-REAL = Path("/work/shared/realdata")
+REAL = REALDATA
 
 
 @pytest.fixture(scope="module")

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import REALDATA
 from scipy import stats as sps
 from statsmodels.stats.contingency_tables import Table
 
 from survey_kit.stats import CrosstabResult, crosstab
 
 TOL = 1e-9
-REAL = Path("/work/shared/realdata")
+REAL = REALDATA
 
 
 @pytest.fixture(scope="module")

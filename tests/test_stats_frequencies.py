@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import REALDATA
 from statsmodels.stats.proportion import proportion_confint
 
 from survey_kit.codebook import instrument
@@ -14,7 +13,7 @@ from survey_kit.stats import frequencies
 from survey_kit.survey import Survey
 
 TOL = 1e-9
-REAL = Path("/work/shared/realdata")
+REAL = REALDATA
 
 
 @pytest.fixture(scope="module")

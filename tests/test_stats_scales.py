@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pingouin as pg
 import pytest
+from conftest import REALDATA
 from scipy import stats as sps
 from statsmodels.stats.proportion import proportion_confint
 
@@ -16,7 +15,7 @@ from survey_kit.stats import rank_shares, reliability, scale_scores
 from survey_kit.survey import Survey
 
 TOL = 1e-9
-REAL = Path("/work/shared/realdata")
+REAL = REALDATA
 # psych::bfi doc page: bfi.keys, reverse-keyed items marked "-"
 KEYS = {
     "agree": ["-A1", "A2", "A3", "A4", "A5"],

@@ -9,13 +9,12 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 import pytest
+from conftest import REALDATA
 from test_ingest import LEDERE, ledere_rows, write_rows
 
 from survey_kit.codebook import parse_codebook
 from survey_kit.ingest import ingest
 from survey_kit.validate import PROBLEM_COLUMNS, build_schema, validate_export, validate_frame
-
-REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"
 
 
 def _set(i: int, **cells):

@@ -2,7 +2,9 @@
 
 A scale score is the respondent's mean over the scale's items after reverse scoring
 (``min + max - code`` over the item's answer codes), with declared missing codes ("Ved ikke") and
-blanks as NA; NaN when fewer than ``min_items`` items are answered. Reliability is Cronbach's
+blanks as NA; NaN when fewer than ``min_items`` items are answered. Integer-coded items are summed
+item by item as integers (a sum and a count of answered items per respondent, one division at the
+end: the same values as the mean of the floats, without an n x k float matrix). Reliability is Cronbach's
 alpha on complete cases (after reverse scoring) with Feldt's (1965) F-based interval, as
 ``pingouin.cronbach_alpha``.
 """
@@ -18,6 +20,7 @@ from scipy import stats as sps
 
 from survey_kit.codebook import Codebook
 from survey_kit.stats._common import (
+    _int_values,
     check_ci,
     check_min_n,
     item_spec,
@@ -39,6 +42,59 @@ def _scored(df: pd.DataFrame, cb: Codebook, code: str) -> np.ndarray:
         lo, hi = min(it.values), max(it.values)
         x = lo + hi - x
     return x
+
+
+def _int_item(df: pd.DataFrame, cb: Codebook, code: str) -> tuple | None:
+    """``(values, NA mask or None, missing codes, reverse constant or None)`` of an item held as
+    integers of at most 4 bytes, or None (then :func:`_scored` gives its floats)."""
+    require_column(df, code, "scale")
+    spec = item_spec(df, code, cb)
+    s = df[code]
+    if not pd.api.types.is_integer_dtype(s) or pd.api.types.is_bool_dtype(s):
+        return None
+    iv = _int_values(s)
+    if iv is None or iv[0].dtype.kind not in "iu" or iv[0].dtype.itemsize > 4:
+        return None
+    if not all(isinstance(c, int | np.integer) and not isinstance(c, bool) for c in spec.missing):
+        return None
+    info = np.iinfo(iv[0].dtype)
+    missing = [int(c) for c in spec.missing if info.min <= c <= info.max]
+    it = cb[code] if code in cb else None
+    const = min(it.values) + max(it.values) if it is not None and it.reverse else None
+    if const is not None and not isinstance(const, int | np.integer):
+        return None
+    return iv[0], iv[1], missing, const
+
+
+def _int_scale(parts: list[tuple], n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Integer sum of the scored answers and number of answered items per respondent.
+
+    Per item: ``invalid = NA | code in missing``; the answer (or ``const - code`` when reversed)
+    is added where valid. The accumulator is the smallest integer type that cannot overflow.
+    """
+    bound = 0
+    for vals, _, _, const in parts:
+        big = max(abs(int(np.iinfo(vals.dtype).min)), int(np.iinfo(vals.dtype).max))
+        bound += big + (abs(int(const)) if const is not None else 0)
+    acc = np.int16 if bound < 2**15 else np.int32 if bound < 2**31 else np.int64
+    total = np.zeros(n, dtype=acc)
+    n_invalid = np.zeros(n, dtype=np.int16 if len(parts) < 2**15 else np.int64)
+    invalid = np.empty(n, dtype=bool)
+    for vals, mask, missing, const in parts:
+        if mask is not None:
+            invalid[...] = mask
+        else:
+            invalid[...] = False
+        for c in missing:
+            invalid |= vals == c
+        if const is None:
+            np.add(total, np.where(invalid, vals.dtype.type(0), vals), out=total)
+        else:
+            scored = np.subtract(const, vals, dtype=acc)
+            np.copyto(scored, 0, where=invalid)
+            np.add(total, scored, out=total)
+        np.add(n_invalid, invalid, out=n_invalid)
+    return total, len(parts) - n_invalid
 
 
 def _need_codebook(cb: Codebook | None, fn: str) -> Codebook:
@@ -71,11 +127,17 @@ def scale_scores(
     min_items = check_min_n(min_items, "min_items")
     out = {}
     for scale in cb.scales:
-        x = np.column_stack([_scored(df, cb, c) for c in scale.items])
-        answered = (~np.isnan(x)).sum(axis=1)
         need = min_items or scale.min_items or -(-len(scale.items) // 2)
-        with np.errstate(invalid="ignore"):
-            mean = np.nanmean(np.where(answered[:, None] > 0, x, 0), axis=1)
+        parts = [_int_item(df, cb, c) for c in scale.items]
+        if all(p is not None for p in parts):
+            total, answered = _int_scale(parts, len(df))
+            with np.errstate(invalid="ignore", divide="ignore"):
+                mean = total / answered
+        else:
+            x = np.column_stack([_scored(df, cb, c) for c in scale.items])
+            answered = (~np.isnan(x)).sum(axis=1)
+            with np.errstate(invalid="ignore"):
+                mean = np.nanmean(np.where(answered[:, None] > 0, x, 0), axis=1)
         out[scale.code] = np.where(answered >= min(need, len(scale.items)), mean, np.nan)
     return pd.DataFrame(out, index=df.index)
 
