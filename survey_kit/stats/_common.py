@@ -300,8 +300,8 @@ def _count_raw(
     else:
         lo = hi = 0
     width = hi - lo + 2  # bin 0: NA, bins 1..: the values lo..hi
-    if width > max(4096, 4 * vals.size // g1 + 2):
-        return None  # sparse codes over a wide range (e.g. ids): encode them instead
+    if width > 4096 or g1 * width > 4 * vals.size + 65536:
+        return None  # a wide code range (e.g. ids) or very many groups: encode the codes instead
     flat = np.add(groups.scaled(width, 1 - lo), vals, out=groups.work())
     if mask is not None:
         np.copyto(flat, groups.scaled(width, 0), where=mask)  # NA into each group's bin 0

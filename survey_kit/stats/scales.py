@@ -125,21 +125,23 @@ def scale_scores(
     df, cb = resolve(data, codebook)
     cb = _need_codebook(cb, "scale_scores")
     min_items = check_min_n(min_items, "min_items")
-    out = {}
-    for scale in cb.scales:
+    # one row per scale: the frame takes the transposed block as it is (no copy on construction)
+    out = np.empty((len(cb.scales), len(df)), dtype=float)
+    for row, scale in zip(out, cb.scales, strict=True):
         need = min_items or scale.min_items or -(-len(scale.items) // 2)
         parts = [_int_item(df, cb, c) for c in scale.items]
         if all(p is not None for p in parts):
             total, answered = _int_scale(parts, len(df))
             with np.errstate(invalid="ignore", divide="ignore"):
-                mean = total / answered
+                np.divide(total, answered, out=row)
         else:
             x = np.column_stack([_scored(df, cb, c) for c in scale.items])
             answered = (~np.isnan(x)).sum(axis=1)
             with np.errstate(invalid="ignore"):
-                mean = np.nanmean(np.where(answered[:, None] > 0, x, 0), axis=1)
-        out[scale.code] = np.where(answered >= min(need, len(scale.items)), mean, np.nan)
-    return pd.DataFrame(out, index=df.index)
+                row[:] = np.nanmean(np.where(answered[:, None] > 0, x, 0), axis=1)
+        np.copyto(row, np.nan, where=answered < min(need, len(scale.items)))
+    columns = pd.Index([s.code for s in cb.scales])
+    return pd.DataFrame(out.T, index=df.index, columns=columns, copy=False)
 
 
 def cronbach_alpha(x: np.ndarray, ci: float = 0.95) -> tuple[float, float, float]:
