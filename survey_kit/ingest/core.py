@@ -120,12 +120,12 @@ def _output_paths(out_dir: Path, name: str) -> dict[str, Path]:
 
 def _quarantine_frame(raw: RawExport, positions: np.ndarray, reasons: list[str],
                       personal_sources: list[str], key: bytes | None) -> pd.DataFrame:
-    from survey_kit.privacy import pseudonymise
-
     q = raw.frame.iloc[positions].copy()
     q.columns = [str(c) for c in q.columns]
     for col in personal_sources:  # never copy a personal id into data/processed
         if col in q and key is not None:
+            from survey_kit.privacy import pseudonymise
+
             q[col] = pseudonymise(q[col].astype(object).map(lambda v: v if pd.notna(v) else None), key)
     q = q.reset_index(drop=True)
     q[SOURCE_ROW] = np.asarray(raw.source_rows, dtype=np.int64)[positions]
@@ -197,7 +197,7 @@ def ingest(export: str | Path, codebook: Codebook, *, out_dir: str | Path = "dat
     valid = np.ones(n, dtype=bool)
     valid[q_pos] = False
 
-    data = frame.copy()
+    data = frame.copy(deep=False)  # copy-on-write: blanking below copies only what it changes
     blank = problems[(problems["rule"] == "skip_logic") & (problems["_pos"] >= 0)]
     blank = blank[valid[blank["_pos"].to_numpy(dtype=np.int64)]]
     blanked = len(blank)
@@ -205,7 +205,7 @@ def ingest(export: str | Path, codebook: Codebook, *, out_dir: str | Path = "dat
         item = codebook.item_for_column(str(column))
         cols = item.columns if item is not None else [str(column)]
         data.loc[group["_pos"].to_numpy(dtype=np.int64), cols] = pd.NA
-    data = data.loc[valid].reset_index(drop=True)
+    data = (data if valid.all() else data.loc[valid]).reset_index(drop=True)
     data[COMPLETE] = data[COMPLETE].astype(bool)
 
     personal = [r.column for r in (codebook.respondent_id, codebook.panel_key) if r is not None and r.personal]

@@ -308,10 +308,91 @@ class _Issues:
         return pd.concat(self.parts, ignore_index=True)
 
 
-def _map_codes(series, item, raw_labels, dtype, col, issues, extra_labels=None, allowed=()) -> pd.Series:
+_UNPARSED = object()  # _integer_strings not run yet
+
+
+def _integer_strings(series: pd.Series) -> tuple[np.ndarray, np.ndarray] | None:
+    """A column of plain decimal integer strings (``"4"``, ``"-1"``, ``"04"``; NA allowed) parsed
+    by pyarrow: ``(int64 values, present)``; None when any cell is something else."""
+    if not (isinstance(series.dtype, pd.StringDtype) and series.dtype.storage == "pyarrow"):
+        return None
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = pa.array(series.array)  # the column's own arrow data (no copy)
+    for width in (pa.int8(), pa.int64()):
+        try:
+            ints = pc.cast(arr, width)
+            break
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            continue
+    else:
+        return None
+    if (pc.max(pc.binary_length(arr)).as_py() or 0) > 2 and (  # "0x1" is the shortest hex
+            pc.any(pc.match_substring(arr, "x")).as_py() or pc.any(pc.match_substring(arr, "X")).as_py()):
+        return None  # pyarrow reads hexadecimal 0x1F, _as_code does not
+    present = ints.is_valid().to_numpy(zero_copy_only=False)
+    values = pc.fill_null(ints, 0).to_numpy(zero_copy_only=False)
+    if values.dtype != np.int8 and len(values) and np.abs(values).max() >= 2**53:
+        return None  # beyond float precision, where _as_code's float() rounds
+    return values, present
+
+
+def _map_integer_codes(series: pd.Series, parsed: tuple[np.ndarray, np.ndarray], dtype: str, col: str,
+                       issues: _Issues, parse) -> pd.Series:
+    """:func:`_map_codes` for a column of integer strings: arithmetic on the whole column, and
+    ``parse`` (``_as_code``) only on the distinct cells whose code is not allowed."""
+    codes, present = parsed
+    slow = present & ~parse.allowed_mask(codes)
+    if slow.any():  # codes outside the codebook: a label may read them (wave label "2010")
+        d = _Distinct(series[slow], parse)
+        labelled = np.array([p if isinstance(p, int) else 0 for p in d.parsed] or [0], dtype=np.int64)
+        codes = codes.astype(np.int64)
+        codes[slow] = labelled[d.codes]
+    info = np.iinfo(dtype.lower())
+    fits = ~present | ((codes >= info.min) & (codes <= info.max))
+    out = pd.Series(pd.arrays.IntegerArray(np.where(fits, codes, 0).astype(dtype.lower()), ~(present & fits)))
+    big = np.flatnonzero(~fits)
+    if len(big):
+        issues.add(big, col, [int(v) for v in codes[big]], "invalid_code")
+    return out
+
+
+class _CodeParser:
+    """``_as_code`` with a fixed label lookup and allowed codes (and a vectorised allowed test)."""
+
+    def __init__(self, lookup: dict[str, int], allowed: frozenset[int]) -> None:
+        self.lookup = lookup
+        self.allowed = allowed
+
+    def __call__(self, value: object):
+        return _as_code(value, self.lookup, self.allowed)
+
+    def allowed_mask(self, codes: np.ndarray) -> np.ndarray:
+        if not self.allowed:
+            return np.ones(len(codes), dtype=bool)
+        if codes.dtype == np.int8:  # a table of all 256 values, indexed by the byte
+            table = np.zeros(256, dtype=bool)
+            table[[c % 256 for c in self.allowed if -128 <= c <= 127]] = True
+            return table[codes.view(np.uint8)]
+        lo, hi = min(self.allowed), max(self.allowed)
+        if hi - lo > 1 << 16:
+            return np.isin(codes, np.fromiter(self.allowed, dtype=np.int64))
+        table = np.zeros(hi - lo + 1, dtype=bool)
+        table[np.fromiter(self.allowed, dtype=np.int64) - lo] = True
+        inside = (codes >= lo) & (codes <= hi)
+        return inside & table[np.where(inside, codes - lo, 0)]
+
+
+def _map_codes(series, item, raw_labels, dtype, col, issues, extra_labels=None, allowed=(),
+               ints=_UNPARSED) -> pd.Series:
     lookup = _label_lookup(item, raw_labels, extra_labels)
     allowed = frozenset(item.allowed_codes if item is not None else allowed)
-    d = _Distinct(series, lambda u: _as_code(u, lookup, allowed))
+    parse = _CodeParser(lookup, allowed)
+    values = _integer_strings(series) if ints is _UNPARSED else ints
+    if values is not None:
+        return _map_integer_codes(series, values, dtype, col, issues, parse)
+    d = _Distinct(series, parse)
     issues.add_bad(d, col, "code")
     out, big = _int_series(d, dtype)
     if big.any():
@@ -382,9 +463,14 @@ def _map_plain(series, kind, col, issues) -> pd.Series:
     return pd.Series(pd.array(d.per_row(u_vals, None), dtype="string"))
 
 
-def _map_id(series: pd.Series, personal: bool, key: bytes | None) -> pd.Series:
+def _map_id(series: pd.Series, personal: bool, key: bytes | None, ints=_UNPARSED) -> pd.Series:
     """Respondent ids: ``Int64`` when every id is an integer (``"1001"``, ``1001.0``), else
     ``string``; a personal id becomes its keyed hash. Vectorised: ids are mostly all distinct."""
+    if not personal:  # a text export's integer ids: parsed by pyarrow, no call per id
+        parsed = _integer_strings(series) if ints is _UNPARSED else ints
+        if parsed is not None and not (series.str.startswith("0") & (series.str.len() > 1)).any():
+            values, present = parsed
+            return pd.Series(pd.arrays.IntegerArray(values.astype(np.int64), ~present))
     from survey_kit.privacy import pseudonymise
 
     if pd.api.types.is_bool_dtype(series.dtype) or isinstance(series.dtype, pd.CategoricalDtype):
@@ -463,6 +549,8 @@ def map_export(raw: RawExport, codebook: Codebook, *, key: bytes | str | None = 
     positions = {str(c): i for i, c in reversed(list(enumerate(src.columns)))}
     pos_of = {t.column: positions[c] for c, t in matched.items()}
     cell_items = {t.column: t for t in matched.values() if t.kind == "cell"}
+    ints = _parse_integer_columns(
+        {c: src.iloc[:, pos_of[c]] for c, (_, t) in by_target.items() if _integer_target(t, personal)})
     for data_col in codebook.data_columns:
         if data_col == SOURCE_ROW and data_col not in by_target:  # no id column: the row is the id
             columns[data_col] = pd.Series(pd.array(np.asarray(raw.source_rows, dtype=np.int64), dtype="Int64"))
@@ -470,7 +558,8 @@ def map_export(raw: RawExport, codebook: Codebook, *, key: bytes | str | None = 
         if data_col in by_target:
             source_col, target = by_target[data_col]
             series = src.iloc[:, pos_of[data_col]].reset_index(drop=True)
-            columns[data_col] = _map_target(series, target, codebook, raw, source_col, issues, personal, key_bytes)
+            columns[data_col] = _map_target(series, target, codebook, raw, source_col, issues, personal, key_bytes,
+                                            ints.get(data_col, _UNPARSED))
             continue
         owner = codebook.item_for_column(data_col)
         if owner is not None and owner.code in cell_items:
@@ -488,25 +577,45 @@ def map_export(raw: RawExport, codebook: Codebook, *, key: bytes | str | None = 
     return Mapped(frame, issues.frame(), {c: t.column for c, t in matched.items()}, status, ephemeral)
 
 
-def _map_target(series, target, codebook, raw, source_col, issues, personal, key_bytes) -> pd.Series:
+def _integer_target(target: Target, personal: list[str]) -> bool:
+    """True when the target's cells are codes or (non-personal) ids: worth parsing as integers."""
+    if target.kind in ("id", "panel"):
+        return target.column not in personal
+    if target.kind in ("wave", "option"):
+        return True
+    return target.kind == "item" and target.item.type in ("likert", "single")
+
+
+def _parse_integer_columns(series: dict[str, pd.Series]) -> dict[str, object]:
+    """:func:`_integer_strings` of each column, in threads (pyarrow releases the GIL)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    if len(series) < 2:
+        return {}
+    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+        return dict(zip(series, pool.map(_integer_strings, series.values()), strict=True))
+
+
+def _map_target(series, target, codebook, raw, source_col, issues, personal, key_bytes,
+                ints=_UNPARSED) -> pd.Series:
     col = target.column
     if target.kind in ("id", "panel"):
-        return _map_id(series, col in personal, key_bytes)
+        return _map_id(series, col in personal, key_bytes, ints)
     raw_labels = raw.value_labels.get(source_col)
     if target.kind == "wave":
         codes = sorted(codebook.wave.labels)
         words = {normalise_text(v): k for k, v in codebook.wave.labels.items()}
-        return _map_codes(series, None, raw_labels, code_dtype(codes), col, issues, words, codes)
+        return _map_codes(series, None, raw_labels, code_dtype(codes), col, issues, words, codes, ints)
     item = target.item
     if target.kind == "option":
         if item.type == "multiple":
             opt = int(col.rsplit("_", 1)[1])
             words = {"ikke valgt": 0, "valgt": 1, "nej": 0, "ja": 1, "x": 1,
                      normalise_text(item.values[opt]): 1}
-            return _map_codes(series, None, None, "Int8", col, issues, words, (0, 1))
-        return _map_codes(series, None, None, "Int8", col, issues)
+            return _map_codes(series, None, None, "Int8", col, issues, words, (0, 1), ints)
+        return _map_codes(series, None, None, "Int8", col, issues, ints=ints)
     if item.type in ("likert", "single"):
-        return _map_codes(series, item, raw_labels, code_dtype(item.allowed_codes), col, issues)
+        return _map_codes(series, item, raw_labels, code_dtype(item.allowed_codes), col, issues, ints=ints)
     return _map_plain(series, item.type, col, issues)
 
 
@@ -526,6 +635,8 @@ def _empty_column(data_col: str, codebook: Codebook, n: int) -> pd.Series:
 
 def not_answered_mask(status: pd.Series) -> np.ndarray:
     """Rows whose SurveyXact status says the respondent never answered."""
+    if status.isna().all():  # no status column (a plain export)
+        return np.zeros(len(status), dtype=bool)
     return status.astype(object).isin(NOT_ANSWERED_STATUS).to_numpy(dtype=bool)
 
 

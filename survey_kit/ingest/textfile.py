@@ -16,6 +16,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from survey_kit.errors import DataError
 from survey_kit.ingest._common import column_names, data_error, find_header
 
 DELIMITERS = (";", ",", "\t")
@@ -49,7 +51,14 @@ class TextTable:
 
 
 def decode(path: Path, data: bytes, encoding: str | None = None) -> tuple[str, str, list[str]]:
-    """Decode a text export; returns (text, encoding used, notes).
+    """Decode a text export; returns (text, encoding used, notes). See :func:`sniff_encoding`."""
+    enc, notes = sniff_encoding(path, data, encoding)
+    return data.decode(enc), enc, notes
+
+
+def sniff_encoding(path: Path, data: bytes, encoding: str | None = None) -> tuple[str, list[str]]:
+    """The encoding of a text export; returns (encoding, notes). The file is checked in chunks,
+    so no decoded copy of it is held.
 
     Order: a byte-order mark (UTF-8, UTF-16) decides; UTF-16 without BOM is recognised by its NUL
     bytes; then strict UTF-8; then charset-normalizer's guess if it is a Western encoding; then
@@ -58,13 +67,17 @@ def decode(path: Path, data: bytes, encoding: str | None = None) -> tuple[str, s
     notes: list[str] = []
     if encoding is not None:
         try:
-            return data.decode(encoding), encoding, notes
+            b"".decode(encoding)
         except LookupError:
             raise ValueError(f"encoding: unknown encoding {encoding!r}") from None
-        except UnicodeDecodeError as err:
-            raise data_error(
-                path, f"cannot be read as {encoding}: byte {err.start} is not valid in that encoding"
-            ) from None
+        if not _decodes(data, encoding):
+            try:
+                data.decode(encoding)
+            except UnicodeDecodeError as err:
+                raise data_error(
+                    path, f"cannot be read as {encoding}: byte {err.start} is not valid in that encoding"
+                ) from None
+        return encoding, notes
     if data.startswith(codecs.BOM_UTF8):
         enc = "utf-8-sig"
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -72,27 +85,61 @@ def decode(path: Path, data: bytes, encoding: str | None = None) -> tuple[str, s
     else:
         enc = _utf16_without_bom(data) or ""
     if enc:
-        try:
-            return data.decode(enc), enc, notes
-        except UnicodeDecodeError:
-            raise data_error(path, f"starts like {enc} text but is not valid {enc}") from None
-    try:
-        return data.decode("utf-8"), "utf-8", notes
-    except UnicodeDecodeError:
-        pass
+        if not _decodes(data, enc):
+            raise data_error(path, f"starts like {enc} text but is not valid {enc}")
+        return enc, notes
+    if _decodes(data, "utf-8"):
+        return "utf-8", notes
     candidates = []
     guess = _charset_guess(data)
     if guess in _WESTERN:
         candidates.append(guess)
     candidates += ["cp1252", "latin-1"]
     for enc in candidates:
-        try:
-            text = data.decode(enc)
-        except UnicodeDecodeError:
-            continue
-        notes.append(f"not UTF-8; read as {enc}")
-        return text, enc, notes
+        if _decodes(data, enc):
+            notes.append(f"not UTF-8; read as {enc}")
+            return enc, notes
     raise data_error(path, "cannot be decoded as text")  # pragma: no cover - latin-1 decodes all
+
+
+_CHUNK = 1 << 24
+
+
+#: The five bytes windows-1252 leaves undefined (Python's codec refuses them).
+_CP1252_UNDEFINED = (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d")
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    """True when ``data`` is valid text in ``encoding`` (checked in chunks, the text is dropped)."""
+    name = codecs.lookup(encoding).name
+    if name == "iso8859-1":
+        return True
+    if name == "cp1252":
+        return not any(b in data for b in _CP1252_UNDEFINED)
+    decoder = codecs.getincrementaldecoder(encoding)()
+    view = memoryview(data)
+    try:
+        for i in range(0, len(data), _CHUNK):
+            decoder.decode(view[i:i + _CHUNK])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _decode_head(data: bytes, encoding: str) -> tuple[str, bool]:
+    """The first characters of the text (at least ``_SAMPLE_CHARS`` and 64 KB unless the file is
+    shorter) and whether that is the whole text."""
+    n_bytes = 4 * _SAMPLE_CHARS + 8
+    if len(data) <= n_bytes:
+        return data.decode(encoding), True
+    return codecs.getincrementaldecoder(encoding)().decode(data[:n_bytes]), False
+
+
+def _decode_all(data: bytes, encoding: str) -> str:
+    """The whole text, without a leading byte-order mark."""
+    text = data.decode(encoding)
+    return text[1:] if text.startswith("\ufeff") else text
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
@@ -170,24 +217,61 @@ def sniff_delimiter(text: str) -> str:
 def read_text(
     path: Path, data: bytes, *, encoding: str | None = None, delimiter: str | None = None
 ) -> TextTable:
-    """Read a delimited text export as strings (see the module docstring)."""
+    """Read a delimited text export as strings (see the module docstring).
+
+    The records are parsed by :func:`pyarrow.csv.read_csv` straight from ``data`` (no decoded copy
+    of the file is held); a file that pyarrow cannot read as a regular table (records whose field
+    count differs from the header's, an encoding it cannot transcode) is read by the record-by-record
+    path, which gives the same result.
+    """
     if delimiter is not None and (len(delimiter) != 1 or delimiter in "\"\r\n"):
         raise ValueError(f"delimiter: must be one character other than a quote or newline, got {delimiter!r}")
-    text, enc, notes = decode(path, data, encoding)
-    if looks_binary(text):
+    enc, notes = sniff_encoding(path, data, encoding)
+    head, complete = _decode_head(data, enc)
+    if looks_binary(head):
         raise data_error(path, "is not a text table (it holds binary data) and not a format survey_kit reads")
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    if not text.strip():
+    bom = head.startswith("\ufeff")
+    if bom:
+        head = head[1:]
+    if not head.strip() and (complete or not _decode_all(data, enc).strip()):
         raise data_error(path, "holds no text (only blank lines)")
-    delim = delimiter or sniff_delimiter(text)
-    rows, starts = _sample_records(text, delim)
+    delim = delimiter or sniff_delimiter(head)
+    rows, starts = _sample_records(head, delim)
     h = find_header(rows)
     header_line = starts[h]
     if header_line > 1:
         notes.append(f"{header_line - 1} title row(s) above the header; header on line {header_line}")
     names, name_notes = column_names(rows[h])
     notes += name_notes
+    n_min = len(rows[h])  # a row may leave out fields whose header cell is blank (trailing ";")
+    while n_min > 1 and not rows[h][n_min - 1].strip():
+        n_min -= 1
+    table = None
+    try:
+        data_line, data_offset = _data_start(path, head, header_line, delim)
+    except DataError:
+        if complete:
+            raise
+        data_offset = len(head)  # the header record may run past the decoded start
+    if complete or data_offset < len(head) - 1:
+        table = _read_arrow(data, enc, head, bom, data_offset, delim, names, data_line, notes)
+    if table is None:  # ragged records or an unusual encoding: read the decoded text
+        text = _decode_all(data, enc)
+        data_line, data_offset = _data_start(path, text, header_line, delim)
+        table = _read_decoded(path, text, data_offset, delim, names, data_line, n_min, notes)
+    frame, source_rows, ragged, with_comma = table
+    frame, source_rows, more = _drop_trailing_blank(frame, source_rows)
+    notes += more
+    frame, more = _decimal_comma(frame, with_comma)
+    notes += more
+    if ragged:
+        frame.attrs[N_HEADER_FIELDS] = n_min
+    notes.append(f"{_DELIM_NAMES.get(delim, repr(delim))}-delimited, encoding {enc}")
+    return TextTable(frame, source_rows, enc, delim, header_line, notes)
+
+
+def _data_start(path: Path, text: str, header_line: int, delim: str) -> tuple[int, int]:
+    """(physical line, character offset) where the records after the header start."""
     sio = io.StringIO(text, newline="")
     for _ in range(header_line - 1):
         sio.readline()
@@ -196,27 +280,30 @@ def read_text(
         next(reader)
     except csv.Error as err:
         raise data_error(path, f"the header on line {header_line} cannot be parsed ({err})") from None
+    except StopIteration:
+        pass
     data_line = header_line + reader.line_num  # first physical line after the header record
     sio.seek(0)
     for _ in range(data_line - 1):
         sio.readline()
-    data_offset = sio.tell()
+    return data_line, sio.tell()
+
+
+def _read_decoded(
+    path: Path, text: str, data_offset: int, delim: str, names: list[str], data_line: int,
+    n_min: int, notes: list[str],
+) -> tuple[pd.DataFrame, np.ndarray, bool, None]:
+    """The records of the decoded text: pandas' C parser, or record by record when ragged
+    (then the third value is True)."""
     widths = _record_widths(text, data_offset, delim)
-    n_min = len(rows[h])  # a row may leave out fields whose header cell is blank (trailing ";")
-    while n_min > 1 and not rows[h][n_min - 1].strip():
-        n_min -= 1
     if widths is not None and _irregular(widths, n_min, len(names)):
         frame, source_rows, more = _read_ragged(text, data_offset, delim, names, data_line, n_min)
         notes += more
         frame, more = _tidy(frame)
         notes += more
-        frame, source_rows, more = _drop_trailing_blank(frame, source_rows)
-        notes += more
-        frame, more = _decimal_comma(frame)
-        notes += more
-        frame.attrs[N_HEADER_FIELDS] = n_min
-        notes.append(f"{_DELIM_NAMES.get(delim, repr(delim))}-delimited, encoding {enc}")
-        return TextTable(frame, source_rows, enc, delim, header_line, notes)
+        return frame, source_rows, True, None
+    sio = io.StringIO(text, newline="")
+    sio.seek(data_offset)
     spare = f"Unnamed: {len(names)}"
     try:
         frame = pd.read_csv(
@@ -233,13 +320,136 @@ def read_text(
         notes.append(f"some rows have one field more than the header; kept as column {spare!r}")
     frame, more = _tidy(frame)
     notes += more
-    source_rows = _record_lines(text, data_offset, delim, data_line, len(frame), notes)
-    frame, source_rows, more = _drop_trailing_blank(frame, source_rows)
+    return frame, _record_lines(text, data_offset, delim, data_line, len(frame), notes), False, None
+
+
+#: Encodings whose bytes pyarrow can be pointed into at a character offset (see _byte_offset).
+_ARROW_ENCODINGS = {"utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "cp1252",
+                    "iso8859-1", "iso8859-15"}
+
+
+def _byte_offset(data: bytes, enc: str, prefix: str) -> tuple[int, str] | None:
+    """(byte offset of the end of ``prefix``, encoding to read the bytes after it), or None."""
+    name = codecs.lookup(enc).name
+    if name not in _ARROW_ENCODINGS:
+        return None
+    start = 0
+    if name == "utf-8-sig":
+        name, start = "utf-8", len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+    elif name == "utf-16":
+        big = data.startswith(codecs.BOM_UTF16_BE)
+        start = 2 if big or data.startswith(codecs.BOM_UTF16_LE) else 0
+        name = "utf-16-be" if big else "utf-16-le"
+    offset = start + len(prefix.encode(name))
+    if data[start:offset].decode(name, errors="replace") != prefix:
+        return None
+    return offset, name
+
+
+def _read_arrow(
+    data: bytes, enc: str, head: str, bom: bool, data_offset: int, delim: str, names: list[str],
+    data_line: int, notes: list[str],
+) -> tuple[pd.DataFrame, np.ndarray, bool, set[str]] | None:
+    """The records from character ``data_offset`` of the text (``head`` is its start, without a
+    byte-order mark) parsed by pyarrow as strings, or None when they do not form a regular table
+    (then the caller reads the decoded text). The last value names the columns holding a comma."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    where = _byte_offset(data, enc, ("\ufeff" if bom else "") + head[:data_offset]) if names else None
+    if where is None:
+        return None
+    offset, arrow_enc = where
+    quotes = data.count(b'"', offset)
+    if quotes % 2:  # an unclosed quote: pandas' parser refuses it, pyarrow not
+        return None
+    keys = [f"f{i}" for i in range(len(names))]  # header names may be anything; position is key
+    try:
+        table = pacsv.read_csv(
+            pa.BufferReader(pa.py_buffer(data)[offset:]),
+            read_options=pacsv.ReadOptions(
+                column_names=keys, encoding="utf8" if arrow_enc == "utf-8" else arrow_enc),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delim, quote_char='"', double_quote=True, escape_char=False,
+                newlines_in_values=True, ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types={k: pa.large_string() for k in keys}, null_values=[""],
+                strings_can_be_null=True, quoted_strings_can_be_null=True),
+        )
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError, LookupError):
+        return None
+    columns = _tidy_columns(table)
+    if quotes and any(quote for _, quote, _ in columns):
+        return None  # a value holds a quote (stray or doubled): the parsers may split differently
+    frame, more = _arrow_frame([arr for arr, _, _ in columns], names, table.num_rows)
     notes += more
-    frame, more = _decimal_comma(frame)
-    notes += more
-    notes.append(f"{_DELIM_NAMES.get(delim, repr(delim))}-delimited, encoding {enc}")
-    return TextTable(frame, source_rows, enc, delim, header_line, notes)
+    with_comma = {n for n, (_, _, comma) in zip(names, columns, strict=True) if comma}
+    n_lines = _count_lines(data, offset, arrow_enc)
+    if n_lines == len(frame):  # one record per line: no line break inside quotes
+        source_rows = np.arange(data_line, data_line + len(frame), dtype=np.int64)
+    else:  # quoted fields span lines: count them on the text
+        source_rows = _record_lines(_decode_all(data, enc), data_offset, delim, data_line,
+                                    len(frame), notes)
+    return frame, source_rows, False, with_comma
+
+
+def _tidy_columns(table) -> list[tuple[object, bool, bool]]:
+    """Per column of ``table`` (in threads: pyarrow releases the GIL): the column with
+    whitespace-only cells set to NA, whether a value holds a quote, whether one holds a comma."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+        return list(pool.map(_tidy_column, table.columns))
+
+
+def _tidy_column(arr) -> tuple[object, bool, bool]:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        pc.cast(arr, pa.int8())  # small integers (answer codes): no blank, quote or comma
+        return arr, False, False
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        pass
+    blank = pc.utf8_is_space(arr)
+    if pc.any(blank).as_py():
+        arr = pc.if_else(blank, pa.scalar(None, arr.type), arr)
+    quote = bool(pc.any(pc.match_substring(arr, '"')).as_py())
+    comma = bool(pc.any(pc.match_substring(arr, ",")).as_py())
+    return arr, quote, comma
+
+
+def _arrow_frame(arrays: list, names: list[str], n_rows: int) -> tuple[pd.DataFrame, list[str]]:
+    """Arrow string columns -> a frame of ``str`` columns (no copy), dropping empty columns
+    without a header, as :func:`_tidy` does."""
+    dtype = pd.StringDtype("pyarrow", na_value=np.nan)
+    columns: dict[str, pd.Series] = {}
+    empty_unnamed = 0
+    for name, arr in zip(names, arrays, strict=True):
+        if name.startswith("Unnamed: ") and arr.null_count == len(arr):
+            empty_unnamed += 1
+            continue
+        columns[name] = pd.Series(pd.array(arr, dtype=dtype), copy=False)
+    frame = pd.DataFrame(columns, index=pd.RangeIndex(n_rows), copy=False)
+    if not columns:
+        frame = pd.DataFrame(index=pd.RangeIndex(n_rows))
+    notes = []
+    if empty_unnamed:
+        notes.append(f"dropped {empty_unnamed} empty column(s) without a header (trailing delimiters)")
+    return frame, notes
+
+
+def _count_lines(data: bytes, offset: int, enc: str) -> int:
+    """Physical lines in ``data[offset:]`` (``\\n``, ``\\r\\n`` and ``\\r`` end a line)."""
+    if enc.startswith("utf-16"):
+        text = data[offset:].decode(enc)
+        n = text.count("\n") + text.count("\r") - text.count("\r\n")
+        return n + (1 if text and text[-1] not in "\r\n" else 0)
+    n = data.count(b"\n", offset)
+    cr = data.count(b"\r", offset)
+    if cr:
+        n += cr - data.count(b"\r\n", offset)
+    return n + (1 if len(data) > offset and data[-1:] not in (b"\r", b"\n") else 0)
 
 
 def _record_widths(text: str, offset: int, delim: str) -> np.ndarray | None:
@@ -327,7 +537,7 @@ def _parser_problem(message: str, data_line: int, n_header: int) -> str:
 def _tidy(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     """Whitespace-only cells -> NA; drop unnamed columns that hold nothing (trailing delimiters)."""
     notes = []
-    frame = frame.copy()
+    frame = frame.copy(deep=False)  # a frame this module built: cells are replaced, not changed
     for col in frame.columns:
         if col in (EXTRA_FIELDS, N_FIELDS):
             continue
@@ -371,6 +581,8 @@ def _drop_trailing_blank(
 ) -> tuple[pd.DataFrame, np.ndarray, list[str]]:
     if frame.empty:
         return frame, rows, []
+    if frame.iloc[-1].notna().any():  # the usual case: the last record holds something
+        return frame, rows, []
     filled = frame.notna().any(axis=1).to_numpy()
     last = np.flatnonzero(filled)
     keep = int(last[-1]) + 1 if last.size else 0
@@ -384,7 +596,16 @@ def _drop_trailing_blank(
     )
 
 
-def _decimal_comma(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+def _has_comma(column: pd.Series) -> bool:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(column.dtype, pd.StringDtype) and column.dtype.storage == "pyarrow":
+        return bool(pc.any(pc.match_substring(pa.array(column.array), ",")).as_py())
+    return bool(column.str.contains(",", regex=False).any())  # NA -> False
+
+
+def _decimal_comma(frame: pd.DataFrame, with_comma: set[str] | None = None) -> tuple[pd.DataFrame, list[str]]:
     """Columns whose every value is a Danish number (``1.234,5``) and at least one has a decimal
     comma are rewritten as plain decimal strings (``1234.5``); other columns are left as read."""
     changed = []
@@ -392,13 +613,13 @@ def _decimal_comma(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     for col in frame.columns:
         if col in (EXTRA_FIELDS, N_FIELDS):
             continue
-        s = frame[col].dropna()
-        if s.empty or not s.str.contains(",", regex=False).any():
+        if col not in with_comma if with_comma is not None else not _has_comma(frame[col]):
             continue
+        s = frame[col].dropna()
         if not s.str.fullmatch(_DK_NUMBER).all():
             continue
         if out is frame:
-            out = frame.copy()
+            out = frame.copy(deep=False)  # a frame this module built: columns are replaced
         full = frame[col]
         out[col] = full.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
         changed.append(str(col))

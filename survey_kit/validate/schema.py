@@ -39,18 +39,32 @@ def date_bounds(item: Item, codebook: Codebook) -> tuple[pd.Timestamp, pd.Timest
 
 
 def _isin(allowed: list[int]) -> Callable[[pd.Series], pd.Series]:
+    """A code check; NA passes (so pandera need not copy the column without its NA). An ``Int8``
+    column is looked up in a table of its 256 possible values."""
     values = np.asarray(allowed)
-    return lambda s: s.isin(values)
+    table = np.zeros(256, dtype=bool)
+    table[[int(v) % 256 for v in allowed if -128 <= v <= 127]] = True
+
+    def check(s: pd.Series) -> pd.Series:
+        if isinstance(s.dtype, pd.Int8Dtype):
+            codes = s.array.to_numpy(dtype=np.int8, na_value=0).view(np.uint8)
+            return pd.Series(table[codes] | s.isna().to_numpy(dtype=bool), index=s.index)
+        return s.isin(values) | s.isna()
+
+    return check
+
+
+def _code_check(allowed: list[int]) -> pa.Check:
+    return pa.Check(_isin(allowed), name="invalid_code", ignore_na=False)
 
 
 def _item_columns(codebook: Codebook, item: Item) -> dict[str, pa.Column]:
     out: dict[str, pa.Column] = {}
     if item.type in ("likert", "single"):
-        check = pa.Check(_isin(item.allowed_codes), name="invalid_code")
-        out[item.code] = pa.Column(code_dtype(item.allowed_codes), check, nullable=True)
+        out[item.code] = pa.Column(code_dtype(item.allowed_codes), _code_check(item.allowed_codes), nullable=True)
     elif item.type == "multiple":
         for col in item.columns:
-            out[col] = pa.Column("Int8", pa.Check(_isin([0, 1]), name="invalid_code"), nullable=True)
+            out[col] = pa.Column("Int8", _code_check([0, 1]), nullable=True)
     elif item.type == "ranking":
         k = item.k
         for col in item.columns:
@@ -160,7 +174,7 @@ def build_schema(codebook: Codebook, *, strict: bool = True) -> pa.DataFrameSche
     if codebook.wave is not None and codebook.wave.column not in codebook:
         codes = sorted(codebook.wave.labels)
         columns[codebook.wave.column] = pa.Column(
-            code_dtype(codes), pa.Check(_isin(codes), name="invalid_code"), nullable=True
+            code_dtype(codes), _code_check(codes), nullable=True
         )
     if codebook.panel_key is not None:
         columns.setdefault(codebook.panel_key.column, pa.Column(None, nullable=True))
