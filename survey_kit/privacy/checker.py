@@ -30,18 +30,9 @@ import pandas as pd
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
 from survey_kit.codebook.model import Codebook
+from survey_kit.privacy.guard import _code
 
 _BIG = 10**7
-
-
-def _code(value: object) -> object:
-    if pd.isna(value):
-        return None
-    try:
-        f = float(value)  # type: ignore[arg-type]
-        return int(f) if f.is_integer() else value
-    except (TypeError, ValueError):
-        return value
 
 
 def _num(table: pd.DataFrame, col: str) -> np.ndarray:
