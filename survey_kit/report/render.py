@@ -53,6 +53,8 @@ def execute_notebook(template: Path, out_path: Path, parameters: dict[str, Any],
         log_output=False,
         cwd=str(cwd) if cwd else None,
         report_mode=True,
+        # quiet kernel: its start-up warnings (e.g. about TCP transport) are not the analyst's concern
+        extra_arguments=["--IPKernelApp.log_level=ERROR"],
     )
     return out_path
 
