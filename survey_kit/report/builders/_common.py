@@ -93,7 +93,7 @@ def response_blocks(survey: Survey, *, whole_file: bool = True, population: int 
     frame = pd.DataFrame(rows, columns=["label", "n", "share"]).astype({"n": "Int64", "share": "Float64"})
     table = Table(
         name="datagrundlag",
-        title="Datagrundlag",
+        title="Besvarelser og svarprocent",
         data=frame,
         columns=(Column("label", ""), Column("n", "Antal", "int"), Column("share", "Andel", "pct")),
     )
