@@ -104,9 +104,15 @@ def report(
     """Render the evaluation report(s) of an instrument from processed data."""
     from survey_kit.report import render_reports
 
-    paths = render_reports(
-        instrument, data, out_dir=out, wave=wave, by=by, formats=tuple(formats.split(",")), min_n=min_n
-    )
+    try:
+        paths = render_reports(
+            instrument, data, out_dir=out, wave=wave, by=by, formats=tuple(formats.split(",")), min_n=min_n
+        )
+    except DataError:
+        raise
+    except ValueError as err:  # a bad option value (wave, by, format): a usage error
+        typer.echo(f"survey-kit report: {err}", err=True)
+        raise typer.Exit(2) from None
     for p in paths:
         typer.echo(str(p))
 

@@ -9,7 +9,8 @@ from typing import Any
 
 import pandas as pd
 
-from survey_kit.codebook import Codebook, instrument, load_codebook
+from survey_kit.codebook import Codebook, instrument, instruments, load_codebook
+from survey_kit.errors import DataError
 
 #: Columns added by ingest; statistics ignore every column whose name starts with "_".
 SOURCE_ROW = "_source_row"  # row number in the source file (the header is row 1)
@@ -47,7 +48,12 @@ def load_processed(path: str | Path, codebook: Codebook | str | Path | None = No
     YAML path), else from the instrument named in the manifest.
     """
     path = Path(path)
-    data = pd.read_parquet(path)
+    if not path.is_file():
+        raise DataError(f"{path}: processed data not found (run `survey-kit ingest` first)")
+    try:
+        data = pd.read_parquet(path)
+    except Exception as err:  # pyarrow raises several types for a file that is not parquet
+        raise DataError(f"{path}: not a readable parquet file ({type(err).__name__})") from None
     manifest_path = path.with_name(path.name.removesuffix(".parquet") + ".manifest.json")
     manifest: dict[str, Any] = {}
     if manifest_path.exists():
@@ -57,6 +63,11 @@ def load_processed(path: str | Path, codebook: Codebook | str | Path | None = No
         if cb_ref is None:
             raise ValueError(f"{path}: no manifest names the instrument; pass codebook=")
         codebook = cb_ref
+    ingested_as = manifest.get("instrument")
+    if isinstance(codebook, str) and ingested_as and codebook in instruments() and codebook != ingested_as:
+        raise DataError(
+            f"{path}: the data were ingested with instrument {ingested_as!r}, not {codebook!r}"
+        )
     if isinstance(codebook, Codebook):
         cb = codebook
     elif isinstance(codebook, Path) or str(codebook).endswith((".yaml", ".yml")):
