@@ -36,6 +36,7 @@ _EXPORTS = {
     "attrition": "survey_kit.stats",
     "rank_shares": "survey_kit.stats",
     "scale_scores": "survey_kit.stats",
+    "with_scale_scores": "survey_kit.stats",
     "reliability": "survey_kit.stats",
     "rake": "survey_kit.stats",
     # privacy

@@ -46,3 +46,14 @@ def test_scale_scores_integer_path_equals_float_path_with_reverse_items():
     expected = df.mean(axis=1).where(df.notna().sum(axis=1) >= 2)
     got = scale_scores(fast, cb)["miljoe_for_laering"]
     np.testing.assert_allclose(got.to_numpy(dtype=float), expected.to_numpy(dtype=float), rtol=1e-12)
+
+
+def test_with_scale_scores_adds_labelled_index_columns():
+    from survey_kit import with_scale_scores
+
+    cb, fast, _, _ = _frames(seed=3)
+    data = with_scale_scores(fast, cb)
+    assert list(data.columns[: fast.shape[1]]) == list(fast.columns)
+    pdt.assert_frame_equal(data[[s.code for s in cb.scales]], scale_scores(fast, cb))
+    table = compare(data, ["intern_udveksling"], stat="mean", codebook=cb)
+    assert set(table["item_label"]) == {"Intern udveksling"}

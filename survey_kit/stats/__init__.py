@@ -8,7 +8,7 @@ from survey_kit.stats.compare import compare
 from survey_kit.stats.crosstab import CrosstabResult, crosstab
 from survey_kit.stats.frequencies import frequencies
 from survey_kit.stats.ranking import rank_shares
-from survey_kit.stats.scales import reliability, scale_scores
+from survey_kit.stats.scales import reliability, scale_scores, with_scale_scores
 from survey_kit.stats.waves import attrition, compare_waves
 from survey_kit.stats.weights import RakeResult, rake
 
@@ -24,4 +24,5 @@ __all__ = [
     "rank_shares",
     "reliability",
     "scale_scores",
+    "with_scale_scores",
 ]

@@ -114,6 +114,15 @@ class ItemSpec:
         return [*self.values, *self.missing]
 
 
+def _scale_label(codebook: Codebook | None, column: str) -> str:
+    """A scale-score column (from ``scale_scores``) is labelled with its scale's label."""
+    if codebook is not None:
+        for scale in codebook.scales:
+            if scale.code == column:
+                return scale.label
+    return column
+
+
 def item_spec(
     df: pd.DataFrame,
     column: str,
@@ -142,7 +151,7 @@ def item_spec(
         return ItemSpec(column, label, {0: "Ikke valgt", 1: "Valgt"}, {}, (1,), declared=True)
     if it is not None and it.type == "number":
         return ItemSpec(column, it.label, {}, dict(it.missing), numeric=True)
-    label = it.label if it is not None else column
+    label = it.label if it is not None else _scale_label(codebook, column)
     s = df[column]
     iv = _int_values(s) if not pd.api.types.is_bool_dtype(s) else None
     if iv is not None and not pd.api.types.is_float_dtype(s):

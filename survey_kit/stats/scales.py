@@ -144,6 +144,22 @@ def scale_scores(
     return pd.DataFrame(out.T, index=df.index, columns=columns, copy=False)
 
 
+def with_scale_scores(
+    data: Any, codebook: Codebook | None = None, *, min_items: int | None = None
+) -> pd.DataFrame:
+    """A copy of the data with one score column per scale added (see :func:`scale_scores`).
+
+    The result can go straight into ``compare``/``compare_waves`` with ``stat="mean"``; the score
+    columns are labelled with the scales' labels there.
+    """
+    df, cb = resolve(data, codebook)
+    scores = scale_scores(df, _need_codebook(cb, "with_scale_scores"), min_items=min_items)
+    clash = [c for c in scores.columns if c in df.columns]
+    if clash:
+        raise ValueError(f"data: already has columns named like scales: {clash}")
+    return pd.concat([df, scores], axis=1)
+
+
 def cronbach_alpha(x: np.ndarray, ci: float = 0.95) -> tuple[float, float, float]:
     """Cronbach's alpha of complete cases ``x`` (n x k) with Feldt's interval."""
     n, k = x.shape

@@ -37,17 +37,16 @@ def build(survey: Survey, *, min_n: int | None = None, **_: object) -> Report:
     min_n = max(min_n or cb.min_n, cb.min_n)
     wcol, key = cb.wave.column, cb.panel_key.column
     wl = cb.wave.labels
-    scores = stats.scale_scores(survey)
-    data = pd.concat([survey.data, scores], axis=1)
-    labels = {s.code: s.label for s in cb.scales}
+    data = stats.with_scale_scores(survey)
+    scales = [s.code for s in cb.scales]
     n_leaders = data[key].nunique()
     source = f"Kilde: {cb.title}, {fmt_int(n_leaders)} ledere"
     rep = Report(title=cb.title, subtitle=f"{cb.source}. {fmt_int(n_leaders)} ledere i {cb['netvaerk'].values.__len__()} netværk.")
 
-    scale_w = stats.compare_waves(data, list(labels), wave=wcol, paired_on=key, stat="mean", codebook=cb, min_n=min_n)
-    scale_w = scale_w.assign(item_label=scale_w["item"].map(labels).fillna(scale_w["item_label"]))
-    home_w = stats.compare_waves(data, list(labels), wave=wcol, paired_on=key, by="hjemmenetvaerk", stat="mean", codebook=cb, min_n=min_n)
-    home_w = home_w.assign(item_label=home_w["item"].map(labels).fillna(home_w["item_label"]))
+    scale_w = stats.compare_waves(data, scales, wave=wcol, paired_on=key, stat="mean", codebook=cb, min_n=min_n)
+    home_w = stats.compare_waves(
+        data, scales, wave=wcol, paired_on=key, by="hjemmenetvaerk", stat="mean", codebook=cb, min_n=min_n
+    )
     spar = stats.compare_waves(data, ["sparring_kollega"], wave=wcol, paired_on=key, codebook=cb, min_n=min_n)
 
     findings = []

@@ -35,19 +35,6 @@ WAVE_COLUMNS = (
 )
 
 
-def _with_scores(survey: Survey) -> tuple[pd.DataFrame, dict[str, str]]:
-    scores = stats.scale_scores(survey)
-    data = pd.concat([survey.data, scores], axis=1)
-    labels = {s.code: s.label for s in survey.codebook.scales}
-    return data, labels
-
-
-def _relabel(table: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
-    out = table.copy()
-    out["item_label"] = out["item"].map(labels).fillna(out["item_label"])
-    return out
-
-
 def _wave_code(survey: Survey, wave: str | int | None) -> tuple[int, int | None]:
     w = survey.codebook.wave
     waves_present = sorted(int(x) for x in survey.data[w.column].dropna().unique())
@@ -70,8 +57,8 @@ def build(survey: Survey, *, min_n: int | None = None, wave: str | int | None = 
     wcol = cb.wave.column
     current, previous = _wave_code(survey, wave)
     wl = cb.wave.labels
-    data, scale_labels = _with_scores(survey)
-    scale_codes = list(scale_labels)
+    data = stats.with_scale_scores(survey)
+    scale_codes = [s.code for s in cb.scales]
     area_label = cb["omraade"].values.get(area) if area is not None else None
     scope = area_label or "Hele kommunen"
     scoped = data if area is None else data[data["omraade"] == area]
@@ -90,10 +77,7 @@ def build(survey: Survey, *, min_n: int | None = None, wave: str | int | None = 
     if previous is not None:
         pair = scoped[scoped[wcol].isin([previous, current])]
         st_w = stats.compare_waves(pair, list(STATUS), wave=wcol, codebook=cb, min_n=min_n)
-        idx_w = _relabel(
-            stats.compare_waves(pair, scale_codes, wave=wcol, stat="mean", codebook=cb, min_n=min_n),
-            scale_labels,
-        )
+        idx_w = stats.compare_waves(pair, scale_codes, wave=wcol, stat="mean", codebook=cb, min_n=min_n)
         for _, r in pd.concat([st_w, idx_w]).iterrows():
             if r["suppressed"] or pd.isna(r["value_to"]):
                 continue
@@ -159,12 +143,12 @@ def build(survey: Survey, *, min_n: int | None = None, wave: str | int | None = 
     # units against area and municipality
     by = "omraade" if area is None else "enhed"
     level = "fagområde" if area is None else "enhed"
-    by_group = present(_relabel(stats.compare(now, scale_codes, by=by, stat="mean", codebook=cb, min_n=min_n), scale_labels))
+    by_group = present(stats.compare(now, scale_codes, by=by, stat="mean", codebook=cb, min_n=min_n))
     rep.add(Heading(f"Kendetegn pr. {level}"))
     rep.add(Figure(f"heatmap_{by}", charts.heatmap(by_group, title=f"Indeks pr. {level} og kendetegn, {wl[current]}", source=source), by_group))
     if area is not None:
         muni = data[data[wcol] == current]
-        total = _relabel(stats.compare(muni, scale_codes, stat="mean", codebook=cb, min_n=min_n), scale_labels)
+        total = stats.compare(muni, scale_codes, stat="mean", codebook=cb, min_n=min_n)
         total = total.assign(group="Hele kommunen")
         area_row = by_group[by_group["group"] == "I alt"].assign(group=scope)
         bench = pd.concat([by_group[by_group["group"] != "I alt"], area_row, total], ignore_index=True)
