@@ -64,3 +64,4 @@ def browser():
         b = p.chromium.launch(executable_path=chromium_executable(), args=CHROMIUM_ARGS)
         yield b
         b.close()
+

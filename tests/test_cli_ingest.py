@@ -5,19 +5,19 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
-import pytest
 from test_ingest import ledere_rows, sha256, write_rows
 from test_ingest_corpus import run_cli
 
-SURVEY_KIT = Path(__file__).resolve().parents[1] / ".venv" / "bin" / "survey-kit"
+# the console script installed beside the interpreter running the tests (make test's venv)
+SURVEY_KIT = Path(sys.executable).parent / "survey-kit"
 
 
 def survey_kit(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    if not SURVEY_KIT.exists():
-        pytest.skip(f"{SURVEY_KIT} is not installed (pip install -e .)")
+    assert SURVEY_KIT.exists(), f"{SURVEY_KIT} is not installed: run make test (pip install -e .)"
     full_env = {k: v for k, v in os.environ.items() if k != "SURVEY_KIT_KEY"} | (env or {})
     return subprocess.run([str(SURVEY_KIT), *args], capture_output=True, text=True, env=full_env, timeout=120)
 

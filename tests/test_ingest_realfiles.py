@@ -29,7 +29,7 @@ FILES = sorted(
 #: Files survey_kit refuses on purpose (exit 1 with a sentence); every other file must ingest (exit 0).
 REFUSED = {"basic_sample.xpt": "SAS transport"}
 
-pytestmark = pytest.mark.skipif(not FILES, reason=f"{REALDATA} is not available")
+pytestmark = pytest.mark.realdata
 
 
 def independent_row_count(path: Path) -> int:
@@ -58,6 +58,12 @@ def run(args: list[str]) -> tuple[int, str]:
         tb = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
         return 99, result.output + "Traceback (most recent call last):\n" + tb
     return result.exit_code, result.output
+
+
+def test_the_shared_real_files_are_there():
+    """Without them every real-data test would quietly shrink to nothing: fail instead."""
+    assert REALDATA.is_dir(), f"{REALDATA} is missing (CI lays out ../shared beside the checkout)"
+    assert len(FILES) >= 30, FILES
 
 
 @pytest.mark.parametrize("path", FILES, ids=[f"{p.parent.name}/{p.name}" for p in FILES])
