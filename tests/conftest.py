@@ -1,12 +1,14 @@
-"""Shared fixtures: a demo project rendered once per test session (in one xdist worker group)."""
+"""Shared test set-up: where the real files are, the artifacts folder, one browser per session,
+and a derandomised hypothesis profile for CI."""
 
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
+
+from survey_kit.report.render import CHROMIUM_FLAGS, chromium_path
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -31,22 +33,15 @@ settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+# the same closed-network flags the report renderer uses (minus --headless: Playwright adds it)
+CHROMIUM_ARGS = [f for f in CHROMIUM_FLAGS if f != "--headless"]
 
 
 def chromium_executable() -> str:
-    exe = os.environ.get("BROWSER_PATH") or shutil.which("chromium")
-    if not exe:
-        pytest.fail("Debian's chromium is required (make test installs it)")
-    return exe
+    try:
+        return chromium_path()
+    except RuntimeError as err:
+        pytest.fail(str(err))
 
 
 @pytest.fixture(scope="session")
