@@ -22,6 +22,8 @@ app = typer.Typer(
 )
 codebook_app = typer.Typer(no_args_is_help=True, help="Codebooks: list, show, check, infer.")
 app.add_typer(codebook_app, name="codebook")
+spec_app = typer.Typer(no_args_is_help=True, help="Report specs: draft, check.")
+app.add_typer(spec_app, name="spec")
 
 
 def _fail(message: str) -> None:
@@ -93,21 +95,36 @@ def validate(
 
 @app.command()
 def report(
-    instrument: Annotated[str, typer.Argument(help="Instrument (temperaturmaaling, lederudvikling_2008, netvaerksevaluering)")],
-    data: Annotated[Path, typer.Option(help="Processed parquet file")],
+    instrument: Annotated[str | None, typer.Argument(help="A shipped instrument (optional with --codebook)")] = None,
+    data: Annotated[Path | None, typer.Option(help="Processed parquet file (from survey-kit ingest)")] = None,
+    codebook: Annotated[Path | None, typer.Option(help="The codebook YAML the data were ingested with")] = None,
+    spec: Annotated[Path | None, typer.Option(help="A report spec YAML (survey-kit spec draft); default: the codebook's default report")] = None,
     out: Annotated[Path, typer.Option(help="Output folder")] = Path("reports"),
     wave: Annotated[str | None, typer.Option(help="Wave to report (label or code); default the latest")] = None,
-    by: Annotated[str | None, typer.Option(help="Render one report per value of this group, e.g. omraade")] = None,
-    formats: Annotated[str, typer.Option("--format", help="html, pdf or html,pdf")] = "html,pdf",
-    min_n: Annotated[int | None, typer.Option(help="Minimum respondents per published group")] = None,
+    by: Annotated[str | None, typer.Option(help="Also one report per group of this variable, e.g. omraade or enhed")] = None,
+    formats: Annotated[str, typer.Option("--format", help="html, pdf, docx, xlsx (comma separated)")] = "html,pdf,docx",
+    min_n: Annotated[int | None, typer.Option(help="Minimum respondents per published group (never below the codebook's)")] = None,
 ) -> None:
-    """Render the evaluation report(s) of an instrument from processed data."""
+    """Render the report of a survey (and one per group with --by) from processed data."""
     from survey_kit.report import render_reports
 
+    if data is None:
+        typer.echo("survey-kit report: --data DATA.parquet mangler (data fra survey-kit ingest)", err=True)
+        raise typer.Exit(2)
+    if instrument is not None and codebook is not None:
+        typer.echo("survey-kit report: giv enten et instrument eller --codebook, ikke begge", err=True)
+        raise typer.Exit(2)
+    if instrument is not None:
+        from survey_kit.codebook import instruments
+
+        if instrument not in instruments():
+            typer.echo(f"survey-kit report: ukendt instrument {instrument!r} (kendte: {', '.join(instruments())}); "
+                       "brug --codebook for din egen undersøgelse", err=True)
+            raise typer.Exit(2)
+    fmts = tuple(f.strip() for f in formats.split(",") if f.strip())
     try:
-        paths = render_reports(
-            instrument, data, out_dir=out, wave=wave, by=by, formats=tuple(formats.split(",")), min_n=min_n
-        )
+        paths = render_reports(data, codebook if codebook is not None else instrument, spec=spec, out_dir=out,
+                               wave=wave, by=by, formats=fmts, min_n=min_n)
     except DataError:
         raise
     except ValueError as err:  # a bad option value (wave, by, format): a usage error
@@ -115,6 +132,48 @@ def report(
         raise typer.Exit(2) from None
     for p in paths:
         typer.echo(str(p))
+    for label, reason in paths.skipped:
+        typer.echo(f"Ingen rapport for {label}: {reason}", err=True)
+    if paths.summary_path is not None:
+        typer.echo(f"Oversigt: {paths.summary_path}", err=True)
+
+
+@spec_app.command("draft")
+def spec_draft(
+    codebook: Annotated[Path, typer.Option(help="A codebook YAML (or a shipped instrument name)")],
+    out: Annotated[Path | None, typer.Option(help="Write here instead of to stdout")] = None,
+) -> None:
+    """Write the default report spec of a codebook, for the analyst to edit."""
+    from survey_kit.report.spec import default_spec, shipped_spec_path
+
+    cb = _load_any_codebook(codebook)
+    shipped = shipped_spec_path(cb)
+    text = shipped.read_text(encoding="utf-8") if shipped else default_spec(cb).to_yaml()
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        out.write_text(text, encoding="utf-8")
+        typer.echo(f"{out}: rapportspecifikation skrevet", err=True)
+
+
+@spec_app.command("check")
+def spec_check(
+    path: Annotated[Path, typer.Argument(help="A report spec YAML")],
+    codebook: Annotated[Path, typer.Option(help="The codebook YAML (or a shipped instrument name)")],
+) -> None:
+    """Check a report spec against its codebook; exit 1 naming the bad field."""
+    from survey_kit.report.spec import load_spec
+
+    spec = load_spec(path, _load_any_codebook(codebook))
+    typer.echo(f"{path}: ok ({len(spec.sections)} afsnit)")
+
+
+def _load_any_codebook(ref: Path):
+    from survey_kit.codebook import instrument, instruments, load_codebook
+
+    if str(ref) in instruments():
+        return instrument(str(ref))
+    return load_codebook(ref)
 
 
 @codebook_app.command("list")

@@ -19,9 +19,10 @@ PRIMARY_EXPORT = {
     "lederudvikling_2008": "surveyxact_xlsx",
     "temperaturmaaling": "surveyxact_csv",
     "netvaerksevaluering": "sav",
+    "kompetencekortlaegning": "forms_xlsx",
 }
 #: How each demo report is broken down (one report per value, besides the whole).
-REPORT_BY = {"temperaturmaaling": "omraade"}
+REPORT_BY = {"temperaturmaaling": "omraade", "kompetencekortlaegning": "omraade"}
 #: The demo's pseudonymisation key. A real survey's key comes from the analyst
 #: (``--key-file`` or ``SURVEY_KIT_KEY``) and is never stored beside the data.
 DEMO_KEY = b"survey_kit demo key: not a secret"

@@ -11,6 +11,7 @@ from __future__ import annotations
 from survey_kit.datasets.demo import write_demo_exports
 from survey_kit.datasets.exports import write_excel_resaved_csv, write_forms_xlsx, write_spss
 from survey_kit.datasets.flaws import add_flaws
+from survey_kit.datasets.generic import demo_hints, simulate
 from survey_kit.datasets.leader import leader_survey
 from survey_kit.datasets.network import network_evaluation
 from survey_kit.datasets.surveyxact import write_surveyxact_csv, write_surveyxact_xlsx
@@ -18,8 +19,10 @@ from survey_kit.datasets.temperature import temperature_survey
 
 __all__ = [
     "add_flaws",
+    "demo_hints",
     "leader_survey",
     "network_evaluation",
+    "simulate",
     "temperature_survey",
     "write_demo_exports",
     "write_excel_resaved_csv",

@@ -1,4 +1,4 @@
-"""Write the demo exports of all three surveys, with flaws, into ``raw_dir/demo/``."""
+"""Write the demo exports of all shipped surveys, with flaws, into ``raw_dir/demo/``."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import pandas as pd
 from survey_kit.codebook import instrument
 from survey_kit.datasets.exports import write_excel_resaved_csv, write_forms_xlsx, write_spss
 from survey_kit.datasets.flaws import add_flaws
+from survey_kit.datasets.generic import demo_hints, simulate
 from survey_kit.datasets.leader import leader_survey
 from survey_kit.datasets.network import network_evaluation
 from survey_kit.datasets.surveyxact import write_surveyxact_csv, write_surveyxact_xlsx
@@ -40,6 +41,10 @@ def _generators(
         "lederudvikling_2008": lambda: leader_survey(seed=s(2008, 0)),
         "temperaturmaaling": lambda: temperature_survey(n_temperature, seed=s(2010, 1)),
         "netvaerksevaluering": lambda: network_evaluation(seed=s(2005, 2)),
+        # an instrument added as YAML only: demo data from the codebook and its x-demo hints
+        "kompetencekortlaegning": lambda: simulate(
+            instrument("kompetencekortlaegning"), seed=s(2009, 3), hints=demo_hints("kompetencekortlaegning")
+        ),
     }
 
 

@@ -1,24 +1,44 @@
-"""Recurring evaluation reports: build (numbers, sentences, tables, charts), render (papermill ->
-HTML -> PDF), and export (figure files, Excel workbook).
+"""Recurring evaluation reports for any survey: a report spec (data) + one engine + writers.
 
->>> from survey_kit.report import build_report          # doctest: +SKIP
->>> rep = build_report("lederudvikling_2008", "data/processed/lederudvikling_2008.parquet")
->>> rep.findings()[0]
-'Ni ud af ti ledere (90 %) har deltaget i et ledernetværk inden for de seneste tre år, ...'
+>>> import survey_kit as sk                                          # doctest: +SKIP
+>>> survey = sk.load_processed("data/processed/min_undersoegelse.parquet", "min_codebook.yaml")
+>>> rep = sk.build_report(survey)                 # the default spec of the codebook
+>>> paths = sk.render_reports(survey, by="afdeling", out_dir="reports")
+
+The spec comes from ``spec=`` (a :class:`ReportSpec` or a YAML path), else the spec shipped beside
+a shipped instrument's codebook, else :func:`default_spec` of the codebook.
 """
 
 from __future__ import annotations
 
-import re
-import tempfile
-from dataclasses import dataclass
-from importlib import resources
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from survey_kit.errors import DataError
 from survey_kit.report.content import Report
+from survey_kit.report.engine import Run, Scope, build_run
+from survey_kit.report.spec import ReportSpec, SpecError, default_spec, load_spec, spec_for
 from survey_kit.survey import Survey, load_processed
 
-__all__ = ["BUILDERS", "Report", "ReportJob", "build_report", "disclosure_check", "render_reports"]
+__all__ = [
+    "Report",
+    "ReportSpec",
+    "Run",
+    "RunResult",
+    "Scope",
+    "SpecError",
+    "build_report",
+    "build_run",
+    "default_spec",
+    "disclosure_check",
+    "load_spec",
+    "render_reports",
+    "spec_for",
+]
+
+FORMATS = ("html", "pdf", "docx", "xlsx")
+
 
 def disclosure_check(*args, **kwargs):
     """See :func:`survey_kit.report.disclosure.disclosure_check`."""
@@ -27,163 +47,134 @@ def disclosure_check(*args, **kwargs):
     return check(*args, **kwargs)
 
 
-BUILDERS = {
-    "lederudvikling_2008": "survey_kit.report.builders.leader",
-    "temperaturmaaling": "survey_kit.report.builders.temperature",
-    "netvaerksevaluering": "survey_kit.report.builders.network",
-}
+def _codebook(codebook: Any):
+    from survey_kit.codebook import Codebook, instrument, load_codebook
+
+    if isinstance(codebook, Codebook):
+        return codebook
+    if isinstance(codebook, Path) or str(codebook).endswith((".yaml", ".yml")):
+        return load_codebook(codebook)
+    return instrument(str(codebook))
 
 
-def _builder(instrument: str):
-    import importlib
+def _survey(data: Any, codebook: Any = None) -> Survey:
+    """A Survey from a Survey or a processed parquet path (codebook from ``codebook`` or the manifest)."""
+    if isinstance(data, Survey):
+        if codebook is None:
+            return data
+        return Survey(data=data.data, codebook=_codebook(codebook), manifest=data.manifest)
+    return load_processed(Path(data), codebook)
 
-    try:
-        return importlib.import_module(BUILDERS[instrument])
-    except KeyError:
-        raise ValueError(
-            f"instrument: no report template for {instrument!r}; templates exist for {', '.join(BUILDERS)}"
-        ) from None
+
+def _swap_old_order(data: Any, codebook: Any) -> tuple[Any, Any]:
+    """``render_reports("temperaturmaaling", path)`` (instrument first, the old order) still works."""
+    from survey_kit.codebook import instruments
+
+    if isinstance(data, str) and data in instruments() and codebook is not None:
+        return codebook, data
+    return data, codebook
 
 
 def build_report(
-    instrument: str,
-    data: str | Path | Survey,
+    data: Any,
+    codebook: Any = None,
     *,
+    spec: ReportSpec | str | Path | None = None,
     wave: str | int | None = None,
-    area: int | None = None,
+    group: tuple[str, int] | None = None,
     min_n: int | None = None,
 ) -> Report:
-    """Build the report of ``instrument`` from processed data (a parquet path or a Survey)."""
-    survey = data if isinstance(data, Survey) else load_processed(Path(data), instrument)
-    area = None if area is None else int(area)
-    return _builder(instrument).build(survey, wave=wave, area=area, min_n=min_n)
+    """Build one report: the whole survey, or one group (``group=("omraade", 3)``).
+
+    The group's report is built as part of a run with that group, so it is protected exactly as in
+    ``render_reports(..., by=group[0])``.
+    """
+    data, codebook = _swap_old_order(data, codebook)
+    survey = _survey(data, codebook)
+    by = group[0] if group else None
+    run = build_run(survey, spec, by=by, wave=wave, min_n=min_n)
+    if group is None:
+        return run.reports[0].report
+    for b in run.reports[1:]:
+        if b.scope.code == int(group[1]):
+            return b.report
+    label = survey.codebook[by].values.get(int(group[1]), group[1]) if by in survey.codebook else group[1]
+    reason = dict(run.skipped).get(label, "ingen svar")
+    raise ValueError(f"group: {label} får ingen rapport ({reason})")
 
 
-@dataclass(frozen=True)
-class ReportJob:
-    """One report to render: where it goes and with which parameters."""
+@dataclass
+class RunResult(list):
+    """The files a run wrote (a list of paths) plus its summary: groups without a report."""
 
-    instrument: str
-    data: Path
-    folder: Path
-    title: str
-    wave: str | None = None
-    area: int | None = None
-    min_n: int | None = None
-
-    @property
-    def parameters(self) -> dict:
-        return {
-            "instrument": self.instrument,
-            "data": str(self.data.resolve()),
-            "wave": self.wave,
-            "area": self.area,
-            "min_n": self.min_n,
-        }
-
-
-def _slug(text: str) -> str:
-    table = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "Ae", "Ø": "Oe", "Å": "Aa"})
-    return re.sub(r"[^a-z0-9]+", "-", text.translate(table).lower()).strip("-")
-
-
-def plan_jobs(
-    instrument: str,
-    data: Path,
-    *,
-    out_dir: Path,
-    wave: str | None = None,
-    by: str | None = None,
-    min_n: int | None = None,
-) -> list[ReportJob]:
-    """The reports to render: one for the whole survey, plus one per value of ``by``."""
-    survey = load_processed(data, instrument)
-    base = Path(out_dir) / instrument
-    jobs = [ReportJob(instrument, data, base / "samlet", survey.codebook.title, wave, None, min_n)]
-    if by:
-        if by not in survey.codebook or by not in survey.data:
-            raise ValueError(f"by: {by!r} is not a grouping variable of {instrument}")
-        item = survey.codebook[by]
-        for code in sorted(int(c) for c in survey.data[by].dropna().unique()):
-            label = item.values.get(code, str(code))
-            jobs.append(ReportJob(instrument, data, base / _slug(label), label, wave, code, min_n))
-    return jobs
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    summary_path: Path | None = None
 
 
 def render_reports(
-    instrument: str,
-    data: str | Path,
+    data: Any,
+    codebook: Any = None,
     *,
+    spec: ReportSpec | str | Path | None = None,
     out_dir: str | Path = "reports",
-    wave: str | None = None,
+    wave: str | int | None = None,
     by: str | None = None,
     formats: tuple[str, ...] = ("html", "pdf"),
     min_n: int | None = None,
     figures: bool = True,
     progress: bool = True,
-) -> list[Path]:
-    """Render the report(s) of ``instrument``; returns the files written.
+) -> RunResult:
+    """Render the whole survey plus one report per group of ``by``; returns the files written.
 
-    Each report folder holds ``rapport.html`` (self-contained, offline), ``rapport.pdf`` (A4),
-    ``tabeller.xlsx`` and ``figurer/`` (every chart as PNG/SVG/PDF with its data as CSV and an alt
-    text). ``by="omraade"`` renders one report per area as well as the whole.
+    Each report folder (``<out_dir>/<instrument>/samlet``, ``.../<group>``) holds ``rapport.html``
+    (offline), ``rapport.pdf`` (A4), ``rapport.docx``, ``tabeller.xlsx`` and ``figurer/``. Every
+    report of the run is built and protected together before anything is written; groups too small
+    to report get none and a line in ``koerselsoversigt.txt`` beside the reports, where the
+    suppression audit (``anonymitet_log.csv``) is written for the analyst too.
     """
     from tqdm.auto import tqdm
 
-    from survey_kit.report.render import execute_notebook, html_to_pdf, notebook_to_html
-
-    bad = set(formats) - {"html", "pdf"}
+    data, codebook = _swap_old_order(data, codebook)
+    bad = set(formats) - set(FORMATS)
     if bad:
-        raise ValueError(f"formats: unknown format(s) {sorted(bad)}; use html and/or pdf")
-    data = Path(data)
-    jobs = plan_jobs(instrument, data, out_dir=Path(out_dir), wave=wave, by=by, min_n=min_n)
-    template = resources.files("survey_kit.report") / "templates" / f"{instrument}.ipynb"
-    written: list[Path] = []
-    exporter = _figure_exporter() if figures else None
-    try:
-        for job in tqdm(jobs, desc=f"Rapporter ({instrument})", disable=not progress or len(jobs) < 2):
-            job.folder.mkdir(parents=True, exist_ok=True)
-            report = build_report(instrument, data, wave=wave, area=job.area, min_n=min_n)
-            written.append(_write_excel(report, job))
-            if exporter is not None:
-                written.extend(exporter(report, job.folder / "figurer"))
-            with resources.as_file(template) as tpl, tempfile.TemporaryDirectory() as tmp:
-                nb = execute_notebook(tpl, Path(tmp) / "rapport.ipynb", job.parameters, cwd=job.folder)
-                html = notebook_to_html(nb, job.folder / "rapport.html", title=report.title)
-            if "html" in formats:
-                written.append(html)
-            if "pdf" in formats:
-                written.append(html_to_pdf(html, job.folder / "rapport.pdf"))
-            if "html" not in formats:
-                html.unlink()
-    finally:
-        if exporter is not None:
-            exporter.close()
+        raise ValueError(f"formats: unknown format(s) {sorted(bad)}; use {', '.join(FORMATS)}")
+    survey = _survey(data, codebook)
+    run = build_run(survey, spec, by=by, wave=wave, min_n=min_n)
+    base = Path(out_dir) / survey.codebook.instrument
+    written = RunResult(skipped=run.skipped)
+    writer = _writer(formats, figures)
+    with writer:
+        for built in tqdm(run.reports, desc=f"Rapporter ({survey.codebook.instrument})",
+                          disable=not progress or len(run.reports) < 2):
+            written.extend(writer.write(built.report, base / built.scope.slug))
+    written.summary_path = _write_summary(run, base, by=by)
     return written
 
 
-def _write_excel(report: Report, job: ReportJob) -> Path:
-    from survey_kit.report.excel import write_workbook
+def _writer(formats: tuple[str, ...], figures: bool):
+    try:
+        from survey_kit.report.output import ReportWriter
+    except ImportError:
+        from survey_kit.report._simple import SimpleWriter as ReportWriter
+    return ReportWriter(formats=tuple(formats), figures=figures)
 
-    return write_workbook(report.tables(), job.folder / "tabeller.xlsx", title=report.title, source=report.subtitle)
+
+def _write_summary(run: Run, base: Path, *, by: str | None) -> Path:
+    """The run's summary for the analyst: reports written, groups without one, the audit log."""
+    base.mkdir(parents=True, exist_ok=True)
+    lines = [f"Rapporter i denne kørsel: {len(run.reports)}"]
+    for b in run.reports:
+        lines.append(f"  {b.scope.slug}: {b.report.title}")
+    if run.skipped:
+        lines.append(f"Grupper uden rapport ({by}): {len(run.skipped)}")
+        lines.extend(f"  {label}: {reason}" for label, reason in run.skipped)
+    path = base / "koerselsoversigt.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    if run.audit is not None and len(run.audit):
+        run.audit.to_csv(base / "anonymitet_log.csv", index=False, sep=";", decimal=",")
+    return path
 
 
-class _figure_exporter:
-    """Exports every figure of a report with one reused browser (kaleido's sync server)."""
-
-    def __init__(self) -> None:
-        from survey_kit.charts import exporting
-
-        self._ctx = exporting()
-        self._ctx.__enter__()
-
-    def __call__(self, report: Report, folder: Path) -> list[Path]:
-        from survey_kit.charts import export
-
-        out: list[Path] = []
-        for fig in report.figures():
-            out.extend(export(fig.figure, folder / fig.name, size=fig.size, table=fig.data))
-        return out
-
-    def close(self) -> None:
-        self._ctx.__exit__(None, None, None)
+def check_data(path: Path) -> None:
+    if not Path(path).is_file():
+        raise DataError(f"{path}: filen findes ikke")

@@ -1,0 +1,188 @@
+"""What a report publishes of a statistics table: registered, protected, re-tested, rounded.
+
+* :func:`compare` runs :func:`survey_kit.stats.compare` for a section and registers the table with
+  the run's protector, remembering how it was made;
+* :func:`retested` gives the protected table back with the test across groups computed again over
+  the *published* groups only when any group is hidden (so p-values and effect sizes say nothing
+  about hidden groups), and rounded for publication (:func:`rounded`);
+* :func:`method_paragraphs` writes the method section from what the report actually used.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from survey_kit import stats
+from survey_kit.fmt import fmt_int, fmt_num, fmt_p, method_name
+from survey_kit.report.content import Block, Heading, Paragraph
+
+TOTAL = "I alt"
+TEST_COLUMNS = ("p_val", "q_val", "effect", "effect_name", "test", "vs_total")
+
+
+@dataclass(frozen=True)
+class _Made:
+    data: pd.DataFrame
+    items: list[str]
+    kwargs: dict[str, Any]
+
+
+_MADE: dict[tuple[int, str], _Made] = {}
+
+
+def compare(ctx, data: pd.DataFrame, items: list[str], **kwargs: Any) -> str:
+    """Compute and register a compare table; returns its id for :func:`retested`."""
+    kw = {k: v for k, v in kwargs.items() if v is not None}
+    table = stats.compare(data, items, **kw, **ctx.stats_kw())
+    tid = ctx.protector.add(table, scope=ctx.table_scope(), kind="compare",
+                            value_columns=("value", "ci_low", "ci_high"))
+    _MADE[(id(ctx.protector), tid)] = _Made(data, items, kw)
+    return tid
+
+
+def retested(ctx, tid: str) -> pd.DataFrame:
+    """The protected table; tests over published groups only where a group is hidden."""
+    table = ctx.get(tid).copy()
+    made = _MADE.get((id(ctx.protector), tid))
+    by = made.kwargs.get("by") if made else None
+    if made is not None and by is not None:
+        groups = table[table["group_code"].notna()]
+        hidden = groups["suppressed"].fillna(False).astype(bool)
+        if hidden.any():
+            shown = set(groups.loc[~hidden, "group_code"].astype(int))
+            data = made.data
+            sub = data[data[by].isin(shown).to_numpy()]
+            kw = {k: v for k, v in made.kwargs.items()}
+            again = stats.compare(sub, made.items, **kw, codebook=ctx.cb, min_n=ctx.min_n)
+            key = ["item", "group_code"]
+            again = again[again["group_code"].notna()].set_index(key)
+            for col in TEST_COLUMNS:
+                if col not in table:
+                    continue
+                per_item = again.groupby(level="item")[col].first() if col != "vs_total" else None
+                if per_item is not None:
+                    table[col] = table["item"].map(per_item)
+                else:
+                    idx = pd.MultiIndex.from_arrays([table["item"], table["group_code"]])
+                    vals = again[col].reindex(idx).to_numpy()
+                    table[col] = np.where(table["suppressed"].astype(bool) | table["group_code"].isna(), "", vals)
+            table["test_scope"] = "published"
+    return rounded(table, ctx)
+
+
+def rounded(table: pd.DataFrame, ctx=None) -> pd.DataFrame:
+    """Round what is published: p to 3 decimals (small ones to 0.001), effect sizes to 2,
+    shares/CIs to 3 decimals (0.1 percentage point), means to 2; records the methods used."""
+    t = table.copy()
+    for col in ("p_val", "q_val"):
+        if col in t:
+            p = pd.to_numeric(t[col], errors="coerce")
+            t[col] = np.where(p < 0.001, 0.0005, p.round(3))
+            t.loc[p.isna(), col] = np.nan
+    if "effect" in t:
+        t["effect"] = pd.to_numeric(t["effect"], errors="coerce").round(2)
+    stat = t["stat"] if "stat" in t else pd.Series("share", index=t.index)
+    is_share = (stat == "share").to_numpy()
+    for col in ("value", "ci_low", "ci_high", "value_from", "value_to", "change", "share",
+                "share_first", "share_top_k", "first_ci_low", "first_ci_high", "top_k_ci_low", "top_k_ci_high"):
+        if col in t:
+            v = pd.to_numeric(t[col], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+            dec = np.where(is_share | col.startswith("share") | ("_k_" in col) | col.startswith("first"), 3, 2)
+            t[col] = np.round(v * 10.0**dec) / 10.0**dec
+    if ctx is not None:
+        for col in ("test", "ci_method", "effect_name"):
+            if col in t:
+                ctx.methods.update(str(x) for x in t[col].dropna().unique() if str(x))
+        if "test_scope" in t:
+            ctx.methods.add("_published_groups_only")
+    return t
+
+
+def test_note(comp: pd.DataFrame) -> str:
+    """One sentence on the test across groups of a compare table (first item with a test)."""
+    if comp.empty or "test" not in comp or comp["test"].isna().all():
+        return ""
+    tested = comp[comp["test"].fillna("").astype(str) != ""]
+    if tested.empty:
+        return ""
+    row = tested.iloc[0]
+    effect = ""
+    if pd.notna(row.get("effect")):
+        effect = f", {method_name(row['effect_name'])} = {fmt_num(row['effect'], 2)}"
+    scope = " (kun de viste grupper)" if "test_scope" in comp else ""
+    return f"Test på tværs af grupperne{scope}: {method_name(row['test'])}, {fmt_p(row['p_val'])}{effect}."
+
+
+# -- the method section ------------------------------------------------------------------------
+_TEST_WORDS = {
+    "chi2": "chi-i-anden-test (andele)",
+    "anova": "variansanalyse (ANOVA) for gennemsnit",
+    "welch": "Welch's t-test for gennemsnit",
+    "kruskal": "Kruskal-Wallis-test",
+    "mannwhitney": "Mann-Whitney-test",
+    "mcnemar": "McNemars test for parrede andele",
+    "paired_t": "parret t-test for gennemsnit",
+    "wilcoxon": "Wilcoxons test for parrede observationer",
+    "newcombe": "Newcombes interval for forskellen mellem to andele",
+}
+
+
+def method_paragraphs(ctx) -> list[Block]:
+    used = sorted(m for m in ctx.methods if not m.startswith("_"))
+    tests = []
+    for m in used:
+        low = m.lower()
+        for key, words in _TEST_WORDS.items():
+            if key in low and words not in tests:
+                tests.append(words)
+        if not any(k in low for k in _TEST_WORDS) and low not in ("eta2", "cramers_v", "cohens_d", "wilson", "t") and method_name(m) != m:
+            tests.append(method_name(m))
+    paras = [
+        "Andele er beregnet blandt dem, der har svaret på spørgsmålet; 'Ved ikke' og tilsvarende svar "
+        "indgår ikke i grundlaget for andelene, men tælles for sig. Spørgsmål, der kun er stillet til "
+        "nogle, har dem, der fik spørgsmålet, som grundlag. Usikkerheden er vist som 95 %-"
+        "konfidensintervaller (Wilson score-interval for andele, t-interval for gennemsnit). Ændringer "
+        "i andele er angivet i procentpoint.",
+    ]
+    if tests:
+        paras.append(
+            "Forskelle er testet med " + ", ".join(tests) + ". p-værdier for flere spørgsmål på én gang er "
+            "justeret med Benjamini-Hochbergs metode, og en forskel kaldes kun en forskel, når testen er "
+            "statistisk signifikant på 5 %-niveau."
+        )
+    cb = ctx.cb
+    if cb.population and ctx.wave is not None:
+        paras.append(
+            "Svarprocenten er beregnet i forhold til antallet af ansatte i enhederne. Når en stor del af "
+            "de ansatte har svaret, er usikkerheden mindre, end hvis man havde spurgt en stikprøve; der er "
+            "korrigeret for det (korrektion for endelig population), hvor antallet af ansatte er kendt."
+        )
+    anon = (f"Anonymitet: resultater for grupper med færre end {ctx.min_n} svar vises ikke, og der "
+            "skjules om nødvendigt yderligere grupper i alle rapporter fra samme kørsel, så et skjult tal "
+            "hverken kan regnes ud fra totalen, fra andre rapporter eller fra en tidligere måling. ")
+    if "_published_groups_only" in ctx.methods:
+        anon += ("Test på tværs af grupper er beregnet alene på de viste grupper, når en gruppe er skjult, "
+                 "og p-værdier og effektstørrelser er afrundede. ")
+    anon += ("Grupper med færre end det mindste antal svar indgår ikke i testene. Fritekstsvar er renset "
+             "for navne, e-mail-adresser, telefonnumre og CPR-numre og vises ikke for små grupper.")
+    paras.append(anon)
+    return [Paragraph(p) for p in paras]
+
+
+def provenance(ctx) -> list[Block]:
+    m = ctx.survey.manifest or {}
+    cb = ctx.cb
+    lines = [f"Spørgeskema: {cb.title} ({cb.instrument}, version {cb.version})."]
+    if m and not ctx.scope.conditions:
+        src = Path(str(m.get("source_path", "?"))).name
+        lines.append(f"Kildefil: {src}; SHA-256 {m.get('sha256', '?')}.")
+        lines.append(f"Rækker læst: {fmt_int(m.get('rows_read'))}; gyldige: {fmt_int(m.get('rows_valid'))}; "
+                     f"i karantæne: {fmt_int(m.get('rows_quarantined'))}.")
+    if m.get("survey_kit_version"):
+        lines.append(f"Behandlet med survey_kit {m['survey_kit_version']} ({m.get('created_utc', '')}).")
+    return [Heading("Datakilde", 3), *(Paragraph(t, "sk-note") for t in lines)]
