@@ -81,6 +81,10 @@ def wrap_rows(canvas: Canvas, labels: Sequence[str], max_px: float | None = None
     """Row labels wrapped to ``max_px`` (default the canvas' label column), the widest line in
     px and the most lines; ``suffix`` adds a line (e.g. "n = 1.234") under each label."""
     room = max_px or canvas.label_width()
+    # a long word (a Danish compound) widens the column rather than being cut, up to 55 %
+    words = [w for lab in labels for w in str(lab).replace("<b>", "").replace("</b>", "").split()]
+    widest_word = max((canvas.measure(w, bold=True) for w in words), default=0.0)
+    room = max(room, min(widest_word + 1, 0.55 * canvas.width))
     out = []
     for i, lab in enumerate(labels):
         bold = lab == TOTAL or str(lab).startswith("<b>")
