@@ -188,10 +188,11 @@ def test_heatmap_cells_values_and_suppressed_blank():
     groups = _ticktext(fig)
     assert groups[-1] == "<b>I alt</b>"
     row = groups.index("Dagpleje Hee")
-    assert hm.z[row][3] is None and hm.text[row][3] == ""
+    cells = {(a.x, a.y): a.text for a in fig.layout.annotations if a.name == "value"}
+    assert hm.z[row][3] is None and (3, row) not in cells
     v = t[(t["group"] == "Skole Ølstrup") & (t["item"] == "intern_udveksling")]["value"].iloc[0]
     assert hm.z[0][1] == pytest.approx(v)
-    assert hm.text[0][1] == f"{v:.1f}".replace(".", ",")  # decimal comma in the cell
+    assert cells[(1, 0)] == f"{v:.1f}".replace(".", ",")  # decimal comma in the cell
     (mark,) = [a for a in fig.layout.annotations if a.name == "suppressed"]
     assert (mark.x, mark.y) == (3, row) and "For få" in mark.text
     assert hm.colorbar.tickformat == ",.1f"
@@ -247,17 +248,22 @@ def test_hovertemplates_are_well_formed_with_d3_number_formats(name):
                 assert ":" in spec, tpl
 
 
-def test_fit_width_compacts_a_copy_for_half_width():
+def test_fit_width_lays_a_copy_out_again_for_half_width():
     from survey_kit.charts import fit_width
 
     fig = prepost(waves_table(paired=True), title="Før og efter")
     before = fig.to_plotly_json()
+    assert fig.layout.width == pytest.approx(170 / 25.4 * 96, abs=0.01)
     half = fit_width(fig, "half")
     assert fig.to_plotly_json() == before  # the caller's figure is not changed
-    assert half.layout.font.size == fig.layout.template.layout.font.size - 2
-    assert "Selvudviklingsmulig-<br>heder for alle" in half.layout.yaxis.ticktext
-    full = fit_width(fig, "full")
-    assert full.layout.height == pytest.approx(fig.layout.height)
+    assert half.layout.width == pytest.approx(82 / 25.4 * 96, abs=0.01)
+    assert half.layout.meta["print_mm"][0] == 82.0
+    # the long label wraps at a word boundary at half width, not at full width
+    assert "Selvudviklingsmuligheder for alle" in fig.layout.yaxis.ticktext
+    assert "Selvudviklingsmuligheder<br>for alle" in half.layout.yaxis.ticktext
+    assert fit_width(fig, "full").to_plotly_json() == before  # its own size: a copy
     # a 5-entry legend wraps onto more rows at half width, so the top grows
     lik = likert_bars(freq_table())
     assert fit_width(lik, "half").layout.margin.t > lik.layout.margin.t
+    assert likert_bars(freq_table(), size="half").layout.margin.t == pytest.approx(
+        fit_width(lik, "half").layout.margin.t)

@@ -70,16 +70,18 @@ def test_every_chart_exports_png_svg_pdf_at_full_width(browser, tmp_path, name):
     assert [f.name for f in files] == [f"{name}.{x}" for x in ("png", "svg", "pdf", "csv",
                                                                "alt.txt")]
     w_cm, h_cm = figure_size(fig, "full")
-    assert w_cm == 16.0
+    assert w_cm == 17.0
+    assert h_cm == pytest.approx(fig.layout.height / 96 * 2.54, abs=0.01)
     with Image.open(files[0]) as img:
-        assert img.size == (round(16 * PX_PER_CM), round(h_cm * PX_PER_CM))
-        assert img.size[0] == 1890
+        assert img.size == (round(17 * PX_PER_CM), round(h_cm * PX_PER_CM))
+        assert img.size[0] == 2008
+        assert img.info["dpi"] == pytest.approx((300, 300), abs=0.01)
     texts = _svg_texts(files[1])
     joined = " ".join(texts)
     assert "æøå" in joined and "Kilde: Temperaturmåling 2010, n = 1.234" in joined
     page = PdfReader(files[2]).pages[0]
     # chromium rounds the page to well under a point (0.35 mm)
-    assert float(page.mediabox.width) == pytest.approx(16 * PT_PER_CM, abs=1.0)
+    assert float(page.mediabox.width) == pytest.approx(17 * PT_PER_CM, abs=1.0)
     assert float(page.mediabox.height) == pytest.approx(h_cm * PT_PER_CM, abs=1.0)
     assert "æøå" in page.extract_text()
 
@@ -94,13 +96,13 @@ def test_svg_holds_danish_labels_and_number_format(browser, tmp_path):
     assert {"1,0", "2,0", "5,0"} <= set(texts)  # colourbar ticks with a decimal comma
     assert not any(t.replace(".", "").isdigit() and "." in t for t in texts)
     (svg,) = export(CHARTS["prepost"](), tmp_path / "p", formats=("svg",))[:1]
-    assert "0,5" in _svg_texts(svg)
+    assert {"−0,4", "0,0", "0,4"} <= set(_svg_texts(svg))
     fig = go.Figure(go.Bar(x=["a", "b"], y=[1234, 2500]), layout=dict(template="survey_kit"))
     (svg,) = export(fig, tmp_path / "thousands", formats=("svg",))[:1]
     assert {"1.000", "2.000"} <= set(_svg_texts(svg))  # thousands point
 
 
-@pytest.mark.parametrize("size, cm", [("half", (7.8, None)), ((12.0, 8.0), (12.0, 8.0))])
+@pytest.mark.parametrize("size, cm", [("half", (8.2, None)), ((12.0, 8.0), (12.0, 8.0))])
 def test_half_and_explicit_sizes(browser, tmp_path, size, cm):
     fig = CHARTS["share_bars"]()
     png, svg, pdf = export(fig, tmp_path / "s.png", size=size)[:3]
@@ -108,6 +110,7 @@ def test_half_and_explicit_sizes(browser, tmp_path, size, cm):
     assert w_cm == cm[0] and (cm[1] is None or h_cm == cm[1])
     with Image.open(png) as img:
         assert img.size == (round(w_cm * PX_PER_CM), round(h_cm * PX_PER_CM))
+        assert img.info["dpi"] == pytest.approx((300, 300), abs=0.01)  # half width too
     root = ET.parse(svg).getroot()
     assert float(root.get("width")) == pytest.approx(w_cm / 2.54 * 96, abs=1)
     box = PdfReader(pdf).pages[0].mediabox

@@ -90,3 +90,49 @@ def test_logo_is_embedded_as_layout_image(tmp_path):
     with use_style(HouseStyle(logo=tmp_path / "missing.png")), pytest.raises(ValueError,
                                                                             match="logo"):
         share_bars(compare_table())
+
+
+def test_likert_palettes_read_in_greyscale_by_lightness():
+    """Issue 13: "Helt uenig" and "Overvejende enig" were almost the same grey (10 L* apart)."""
+    p = Palette()
+    for n_side, neutral in ((1, False), (1, True), (2, False), (2, True), (3, False),
+                            (3, True)):
+        grey = [lightness(c) for c in p.diverging(n_side, neutral, n_side)]
+        # neighbours differ by at least 15 L* on every scale
+        assert min(abs(a - b) for a, b in itertools.pairwise(grey)) >= 15, grey
+        if len(grey) <= 5:  # up to 5 points every two categories do
+            assert min(abs(a - b) for a, b in itertools.combinations(grey, 2)) >= 15, grey
+    five = p.diverging(2, True, 2)  # Helt uenig .. Helt enig
+    assert abs(lightness(five[0]) - lightness(five[3])) >= 15
+
+
+def test_text_on_every_fill_has_wcag_contrast():
+    from survey_kit.charts.layout import contrast_ratio, text_color_on
+
+    # WCAG reference values: black on white 21:1, #777777 on white 4.48:1
+    assert contrast_ratio("#000000", "#FFFFFF") == pytest.approx(21.0)
+    assert contrast_ratio("#777777", "#FFFFFF") == pytest.approx(4.48, abs=0.01)
+    p = Palette()
+    fills = [*p.negative, p.neutral, *p.positive, p.bar, p.dont_know, *p.sequential]
+    for c in fills:
+        assert contrast_ratio(text_color_on(c), c) >= 4.5, c
+
+
+def test_heatmap_colour_range_is_fixed_not_the_data_range():
+    from test_charts_tables import heat_table
+
+    from survey_kit.charts import heatmap
+    from survey_kit.charts.waves import scale_range
+
+    t = heat_table()  # means between 2.2 and 4.6 on a 1-5 scale
+    fig = heatmap(t)
+    assert (fig.data[0].zmin, fig.data[0].zmax) == (1, 5)
+    assert scale_range(t.assign(value=t["value"] / 5, stat="share")) == (0, 1)
+    assert scale_range(t.assign(value=t["value"] * 1.5)) == (1, 7)
+    fig = heatmap(t, color_range=(0, 10))
+    assert (fig.data[0].zmin, fig.data[0].zmax) == (0, 10)
+    with pytest.raises(ValueError, match="color_range"):
+        heatmap(t, color_range=(1, 5), value_range=(0, 10))
+    # two area reports with different data still share one colour scale
+    a, b = heatmap(t.iloc[:10]), heatmap(t.iloc[10:])
+    assert (a.data[0].zmin, a.data[0].zmax) == (b.data[0].zmin, b.data[0].zmax)

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
+from survey_kit.charts.layout import MIN_FONT_PX, Canvas
 from survey_kit.charts.style import SUPPRESSED_TEXT, get_style
 from survey_kit.fmt import fmt_num
 
@@ -49,7 +50,7 @@ def group_order(groups: pd.Series) -> list[str]:
 
 
 def row_axis(fig: go.Figure, labels: Sequence[str], *, row: int | None = None,
-             col: int | None = None) -> None:
+             col: int | None = None, standoff: int = 6) -> None:
     """A category axis drawn on numeric positions 0..n-1 from the top.
 
     Numeric positions keep every row (also a suppressed one, which has no trace point) and its
@@ -58,29 +59,58 @@ def row_axis(fig: go.Figure, labels: Sequence[str], *, row: int | None = None,
     n = len(labels)
     text = [f"<b>{lab}</b>" if lab == TOTAL else lab for lab in labels]
     fig.update_yaxes(
-        tickmode="array", tickvals=list(range(n)), ticktext=text, ticklabelstandoff=4,
+        tickmode="array", tickvals=list(range(n)), ticktext=text, ticklabelstandoff=standoff,
         range=[n - 0.5, -0.5], autorange=False, showgrid=False, ticks="", row=row, col=col,
     )
 
 
 def mark_suppressed(fig: go.Figure, positions: Sequence[int], *, x: float, xref: str = "x",
-                    yref: str = "y") -> None:
+                    yref: str = "y", size: int = MIN_FONT_PX) -> None:
     """Write "For få besvarelser" on the rows at ``positions`` (nothing else is drawn there)."""
     style = get_style()
     for pos in positions:
         fig.add_annotation(
             x=x, y=pos, xref=xref, yref=yref, text=f"<i>{SUPPRESSED_TEXT}</i>",
-            showarrow=False, xanchor="left", font=dict(size=style.font_size - 1,
-                                                       color=style.palette.muted),
+            showarrow=False, xanchor="left", font=dict(size=size, color=style.palette.text),
             name="suppressed",
         )
 
 
+def wrap_rows(canvas: Canvas, labels: Sequence[str], max_px: float | None = None,
+              suffix: Sequence[str] | None = None) -> tuple[list[str], float, int]:
+    """Row labels wrapped to ``max_px`` (default the canvas' label column), the widest line in
+    px and the most lines; ``suffix`` adds a line (e.g. "n = 1.234") under each label."""
+    room = max_px or canvas.label_width()
+    # a long word (a Danish compound) widens the column rather than being cut, up to 55 %
+    words = [w for lab in labels for w in str(lab).replace("<b>", "").replace("</b>", "").split()]
+    widest_word = max((canvas.measure(w, bold=True) for w in words), default=0.0)
+    room = max(room, min(widest_word + 1, 0.55 * canvas.width))
+    out = []
+    for i, lab in enumerate(labels):
+        bold = lab == TOTAL or str(lab).startswith("<b>")
+        plain = str(lab).replace("<b>", "").replace("</b>", "")
+        text = canvas.wrap(plain, room, bold=bold)
+        if bold:
+            text = "<br>".join(f"<b>{t}</b>" for t in text.split("<br>"))
+        if suffix is not None and suffix[i]:
+            text += "<br>" + suffix[i]
+        out.append(text)
+    widest = max((canvas.measure(t) for t in out), default=0.0)
+    lines = max((t.count("<br>") + 1 for t in out), default=1)
+    return out, widest, lines
+
+
+def row_pitch(canvas: Canvas, lines: int, minimum: float = ROW_PX) -> float:
+    """Height of one row in px: room for its label lines, at least ``minimum``."""
+    return max(minimum, lines * canvas.line_px() + 8)
+
+
 def pct_axis(fig: go.Figure, *, title: str = "", row: int | None = None,
-             col: int | None = None, rng: tuple[float, float] = (0, 100)) -> None:
+             col: int | None = None, rng: tuple[float, float] = (0, 100),
+             dtick: float | None = 20) -> None:
     """A 0-100 percent x axis with Danish tick labels ("90 %")."""
-    fig.update_xaxes(range=list(rng), ticksuffix=" %", tickformat=",d", dtick=20 if
-                     rng == (0, 100) else None, title=dict(text=title), row=row, col=col)
+    fig.update_xaxes(range=list(rng), ticksuffix=" %", tickformat=",d", dtick=dtick,
+                     title=dict(text=title), row=row, col=col)
 
 
 def n_text(n: object) -> str:

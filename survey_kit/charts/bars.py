@@ -24,10 +24,14 @@ from survey_kit.charts._common import (
     ordered_unique,
     pct_axis,
     row_axis,
+    row_pitch,
     suppressed_sentence,
     value_range,
+    wrap_rows,
 )
-from survey_kit.charts.style import finish, get_style
+from survey_kit.charts._frame import canvas_for, finish, x_ticks
+from survey_kit.charts.layout import PAD, text_color_on
+from survey_kit.charts.style import get_style
 from survey_kit.fmt import fmt_num, fmt_pct
 
 __all__ = ["likert_bars", "ranking_bars", "share_bars"]
@@ -58,7 +62,7 @@ def _likert_rows(freq: pd.DataFrame) -> list[tuple[str, object, str, bool]]:
 
 def likert_bars(
     freq: pd.DataFrame, *, title: str | None = None, source: str | None = None,
-    negative_low: bool = True,
+    negative_low: bool = True, size: str | tuple[float, float] = "full",
 ) -> go.Figure:
     """Diverging stacked bars of Likert items from a ``frequencies`` table.
 
@@ -75,9 +79,12 @@ def likert_bars(
         Chart title and the source line under the chart ("Kilde: ..., n = 1.234").
     negative_low : bool
         True when low codes are the negative end (1 = "Helt uenig"), as in the codebooks.
+    size : "full", "half" or (width_cm, height_cm)
+        The print size the chart is laid out for (170 mm or 82 mm wide).
     """
     check_columns(freq, FREQ_COLUMNS, "freq")
     style = get_style()
+    cv = canvas_for(size)
     t = freq.copy()
     t["group"] = t["group"].map(group_label)
     t["_supp"] = is_suppressed(t)
@@ -93,14 +100,11 @@ def likert_bars(
     rows = _likert_rows(t)
     has_dk = not dk.empty
 
-    fig = make_subplots(rows=1, cols=2 if has_dk else 1, shared_yaxes=True,
-                        column_widths=[0.84, 0.16] if has_dk else None, horizontal_spacing=0.03)
-    bar_pos = {key: i for i, (kind, key, _) in enumerate(rows) if kind == "bar"}
-    shares = {}
-    ticks, suppressed_pos, n_by_row = [], [], {}
+    plain, suffix, suppressed_pos, n_by_row, shares = [], [], [], {}, {}
     for i, (kind, key, label) in enumerate(rows):
+        plain.append(label)
         if kind != "bar":
-            ticks.append(label)
+            suffix.append("")
             continue
         item, group = key
         sub = valid[(valid["item"] == item) & (valid["group"] == group)]
@@ -108,18 +112,45 @@ def likert_bars(
         n_valid = sub["n_valid"].dropna()
         if drawn.empty or n_valid.empty:
             suppressed_pos.append(i)
-            ticks.append(label)
+            suffix.append("")
             continue
         n_by_row[i] = n_valid.iloc[0]
         shares[i] = dict(zip(drawn["code"], drawn["share"].astype(float), strict=False))
-        ticks.append(f"{label}<br><span style='font-size:{style.font_size - 2}px'>"
-                     f"{n_text(n_valid.iloc[0])}</span>")
+        suffix.append(n_text(n_valid.iloc[0]))
+    ticks, label_px, lines = wrap_rows(cv, plain, suffix=suffix)
+    left = label_px + 8
 
+    # horizontal room: label column | main panel | gap | "Ved ikke" panel
+    tick_px = cv.measure("100 %")
+    dk_label = str(ordered_unique(dk["label"])[0]) if has_dk else ""
+    if has_dk:
+        dk_counts = pd.to_numeric(dk["n"], errors="coerce")
+        top_count = max(float(dk_counts.max()) if dk_counts.notna().any() else 1.0, 1.0)
+        count_px = cv.measure(fmt_num(top_count, 0), cv.small)
+        dk_title = f"{dk_label} (antal)"
+        word_px = max(cv.measure(w) for w in dk_title.split())
+        dk_w = max(word_px, count_px + 24, 44) + 4
+        dk_title = cv.wrap(dk_title, dk_w)
+        gap = tick_px / 2 + 10
+        right = 4.0
+    else:
+        dk_w = gap = 0.0
+        right = tick_px / 2 + 2
+    plot_w = cv.width - PAD - left - right - PAD
+    main_w = plot_w - gap - dk_w
+    fig = make_subplots(rows=1, cols=2 if has_dk else 1, shared_yaxes=True,
+                        column_widths=[main_w, dk_w] if has_dk else None,
+                        horizontal_spacing=gap / plot_w if has_dk else 0.02)
+    small = cv.small
     mid = k // 2
     # trace order = stacking order outward from zero: the neutral halves first
     order = ([(mid, -1), (mid, 1)] if k % 2 else []) + [
         (j, s) for d in range(1, n_side + 1) for j, s in
         ((mid - d if k % 2 else mid - d, -1), (mid + d if k % 2 else mid + d - 1, 1))]
+
+    def fits(v: float, share_of_axis: float) -> bool:
+        return cv.measure(f"{v:.0f}", small) + 4 <= share_of_axis * main_w / 200
+
     for j, sign in order:
         code = codes[j]
         neutral = k % 2 == 1 and j == mid
@@ -127,49 +158,56 @@ def likert_bars(
         full = [100 * shares[i][code] for i in pos]
         x = [sign * v / 2 if neutral else sign * v for v in full]
         lab = str(code_labels[code])
+        ink = text_color_on(colors[j])
         fig.add_bar(
             x=x, y=pos, orientation="h", name=lab, marker=dict(color=colors[j], line_width=0),
             legendgroup=lab, showlegend=not (neutral and sign < 0), legendrank=j,
-            customdata=[[ticks[i].split("<br>")[0], v] for i, v in zip(pos, full, strict=True)],
+            customdata=[[plain[i], v] for i, v in zip(pos, full, strict=True)],
             hovertemplate=f"%{{customdata[0]}}<br>{lab}: %{{customdata[1]:.1f}} %<extra></extra>",
-            text=[] if neutral else [f"{v:.0f}" if v >= 6 else "" for v in full],
+            text=[] if neutral else [f"{v:.0f}" if fits(v, v) else "" for v in full],
             textposition="inside", insidetextanchor="middle", textangle=0,
-            textfont=dict(size=style.font_size - 2), row=1, col=1,
+            textfont=dict(size=small, color=ink), insidetextfont=dict(size=small, color=ink),
+            row=1, col=1,
         )
         if neutral and sign > 0:
             for i, v in zip(pos, full, strict=True):
-                if v >= 6:
+                if fits(v, v):
                     fig.add_annotation(x=0, y=i, text=f"{v:.0f}", showarrow=False,
-                                       font=dict(size=style.font_size - 2, color=style.palette.text),
+                                       font=dict(size=small, color=ink),
                                        bgcolor=colors[j], borderpad=0, row=1, col=1)
     fig.update_layout(barmode="relative")
     fig.add_vline(x=0, line=dict(color="#404040", width=1), row=1, col=1)
-    fig.update_xaxes(range=[-100, 100], tickvals=list(range(-100, 101, 25)),
-                     ticktext=[f"{abs(v)} %" for v in range(-100, 101, 25)], row=1, col=1)
+    step = x_ticks(-100, 100, main_w, tick_px, (25, 50, 100))
+    vals = [v for v in range(-100, 101, int(step))]
+    fig.update_xaxes(range=[-100, 100], tickvals=vals, ticktext=[f"{abs(v)} %" for v in vals],
+                     row=1, col=1)
     row_axis(fig, ticks, row=1, col=1)
-    mark_suppressed(fig, suppressed_pos, x=-98)
+    mark_suppressed(fig, suppressed_pos, x=-98, size=small)
 
+    axis_title = cv.wrap("Andel af svar med holdning", main_w)
+    title_lines = axis_title.count("<br>") + 1
     if has_dk:
-        dk_rows = {bar_pos[(it, g)]: n for it, g, sp, n in zip(
+        dk_rows = {bar_pos: n for it, g, sp, n in zip(
             dk["item"], dk["group"], dk["_supp"], dk["n"], strict=True)
-            if (it, g) in bar_pos and not sp and pd.notna(n)}
-        dk_label = str(ordered_unique(dk["label"])[0])
+            if (bar_pos := _row_of(rows, it, g)) is not None and not sp and pd.notna(n)}
         pos = sorted(p for p in dk_rows if p not in suppressed_pos)
         counts = [float(dk_rows[p]) for p in pos]
         fig.add_bar(
             x=counts, y=pos, orientation="h", name=f"{dk_label} (antal)",
             marker=dict(color=style.palette.dont_know, line_width=0),
             text=[fmt_num(c, 0) for c in counts], textposition="outside", cliponaxis=False,
-            textfont=dict(size=style.font_size - 2),
+            textfont=dict(size=small, color=style.palette.text),
             hovertemplate=f"{dk_label}: %{{x:,d}}<extra></extra>", legendrank=k + 1,
             showlegend=False, row=1, col=2,
         )
-        top = max(float(pd.to_numeric(dk["n"], errors="coerce").max() or 1), 1.0)
-        fig.update_xaxes(range=[0, top * 1.6], showticklabels=False, showgrid=False,
-                         ticks="", title=dict(text=f"{dk_label} (antal)",
-                             font=dict(size=style.font_size - 1)), row=1, col=2)
+        # the bars end where the longest count label still fits inside the panel
+        reach = top_count * dk_w / max(dk_w - count_px - 8, 1)
+        fig.update_xaxes(range=[0, reach], showticklabels=False, showgrid=False, ticks="",
+                         title=dict(text=dk_title, font=dict(size=cv.base), standoff=8),
+                         row=1, col=2)
         fig.update_yaxes(showline=False, ticks="", row=1, col=2)
-    fig.update_xaxes(title=dict(text="Andel af svar med holdning"), row=1, col=1)
+        title_lines = max(title_lines, dk_title.count("<br>") + 1)
+    fig.update_xaxes(title=dict(text=axis_title, standoff=8), row=1, col=1)
 
     n_rows = len(rows)
     alt = [
@@ -179,7 +217,7 @@ def likert_bars(
     ]
     pos_codes = codes[mid + (k % 2):]
     positive = {i: sum(s.get(c, 0) for c in pos_codes) for i, s in shares.items()}
-    alt.append(extreme_sentence([ticks[i].split("<br>")[0] for i in positive],
+    alt.append(extreme_sentence([plain[i] for i in positive],
                                 list(positive.values()), fmt_pct, "andel positive svar"))
     if has_dk:
         alt.append(f"\"{dk_label}\" er vist for sig som antal.")
@@ -188,27 +226,42 @@ def likert_bars(
                    f"{fmt_num(max(n_by_row.values()), 0)}.")
     alt.append(suppressed_sentence(len(suppressed_pos)))
     fig.update_layout(bargap=0.35, legend=dict(traceorder="normal"))
-    return finish(fig, chart="likert_bars", table=freq, title=title, source=source,
-                  alt=[a for a in alt if a], height=60 + ROW_PX * 1.4 * n_rows)
+    pitch = row_pitch(cv, lines, minimum=ROW_PX * 1.4)
+    axis_px = 10 + cv.line_px() + 8 + title_lines * cv.line_px()
+    return finish(fig, chart="likert_bars", table=freq, canvas=cv, title=title, source=source,
+                  alt=[a for a in alt if a], plot_px=pitch * n_rows, left_px=left,
+                  right_px=right, axis_px=axis_px,
+                  build=dict(title=title, source=source, negative_low=negative_low))
+
+
+def _row_of(rows: list, item: object, group: object) -> int | None:
+    for i, (kind, key, _) in enumerate(rows):
+        if kind == "bar" and key == (item, group):
+            return i
+    return None
 
 
 def share_bars(
     comp: pd.DataFrame, *, title: str | None = None, source: str | None = None,
     value_range: tuple[float, float] | None = None, show_ci: bool = True,
+    size: str | tuple[float, float] = "full",
 ) -> go.Figure:
     """Shares (or means) by group with confidence intervals from a ``compare`` table.
 
     One horizontal bar per group with its CI as an error bar; the total row ("I alt") is a
     dashed benchmark line, not a bar. Groups whose ``vs_total`` is "højere"/"lavere" get a ▲/▼
     marker. Shares are drawn on a fixed 0-100 % axis; means on ``value_range`` (default: the
-    data range). Several items give one panel per item on a shared axis.
+    data range). Several items give one panel per item on a shared axis. ``size`` is the print
+    size the chart is laid out for ("full", "half" or (width_cm, height_cm)).
     """
     check_columns(comp, COMPARE_COLUMNS, "comp")
-    return _share_bars(comp, title=title, source=source, rng=value_range, show_ci=show_ci)
+    return _share_bars(comp, title=title, source=source, rng=value_range, show_ci=show_ci,
+                       size=size)
 
 
-def _share_bars(comp, *, title, source, rng, show_ci):
+def _share_bars(comp, *, title, source, rng, show_ci, size):
     style = get_style()
+    cv = canvas_for(size)
     t = comp.copy()
     t["group"] = t["group"].map(group_label)
     t["_supp"] = is_suppressed(t)
@@ -216,17 +269,30 @@ def _share_bars(comp, *, title, source, rng, show_ci):
     is_share = set(t["stat"].dropna()) <= {"share"}
     scale = 100.0 if is_share else 1.0
     groups = [g for g in group_order(t["group"]) if g != TOTAL] or [TOTAL]
-    fig = make_subplots(rows=len(items), cols=1, shared_xaxes=True, vertical_spacing=0.08 if
-                        len(items) > 1 else 0.0, subplot_titles=[
-                            str(t.loc[t["item"] == it, "item_label"].iloc[0]) for it in items]
-                        if len(items) > 1 else None)
+    ticks, label_px, lines = wrap_rows(cv, groups)
+    left = label_px + 8
+    has_flags = t["vs_total"].fillna("").isin(["højere", "lavere"]).any()
     if is_share:
         lo, hi = 0.0, 100.0
     else:
         lo, hi = value_range(t["ci_low"], t["ci_high"], rng) if show_ci else value_range(
             t["value"], t["value"], rng)
     fmt = (lambda v: fmt_pct(v / 100)) if is_share else (lambda v: fmt_num(v, 1))
+    tick_px = cv.measure("100 %" if is_share else fmt_num(hi, 1))
+    right = max(tick_px / 2 + 2, 18.0 if has_flags else 0.0)
+    plot_w = cv.width - 2 * PAD - left - right
+    item_labels = [str(t.loc[t["item"] == it, "item_label"].iloc[0]) for it in items]
+    heads = [cv.wrap(lab, cv.width - 2 * PAD, bold=True) for lab in item_labels]
+    head_px = max((h.count("<br>") + 1 for h in heads), default=1) * cv.line_px() + 6
+    pitch = row_pitch(cv, lines)
+    panel_px = pitch * len(groups)
+    gap_px = head_px + 10 if len(items) > 1 else 0.0
+    plot_px = panel_px * len(items) + gap_px * (len(items) - 1)
+    fig = make_subplots(rows=len(items), cols=1, shared_xaxes=True,
+                        vertical_spacing=gap_px / plot_px if len(items) > 1 else 0.0)
     hover_fmt = ":.1f} %" if is_share else ":.2f}"
+    ink = text_color_on(style.palette.bar)
+    px_per_unit = plot_w / (hi - lo)
     alt_sent, n_sup = [], 0
     for r, item in enumerate(items, start=1):
         sub = t[t["item"] == item]
@@ -241,6 +307,10 @@ def _share_bars(comp, *, title, source, rng, show_ci):
         err = dict(type="data", symmetric=False, color=style.palette.text, thickness=1.2, width=3,
                    array=(drawn["ci_high"].astype(float) * scale - v).tolist(),
                    arrayminus=(v - drawn["ci_low"].astype(float) * scale).tolist())
+        # a value label only where it fits inside the bar (left of its CI)
+        room = ((drawn["ci_low"].astype(float) * scale if show_ci else v) - lo) * px_per_unit
+        text = [fmt(x) if cv.measure(fmt(x), cv.small) + 8 <= w else ""
+                for x, w in zip(v, room, strict=True)]
         fig.add_bar(
             x=v.tolist(), y=y, orientation="h", marker=dict(color=style.palette.bar),
             error_x=err if show_ci else None, name="Andel" if is_share else "Gennemsnit",
@@ -248,19 +318,20 @@ def _share_bars(comp, *, title, source, rng, show_ci):
             customdata=list(zip(drawn["group"], drawn["n"].astype(float), v, strict=True)),
             hovertemplate="%{customdata[0]}: %{x" + hover_fmt + "<br>n = %{customdata[1]:,d}"
                           "<extra></extra>",
-            text=[fmt(x) for x in v], textposition="inside", insidetextanchor="start",
-            textfont=dict(size=style.font_size - 2), row=r, col=1,
+            text=text, textposition="inside", insidetextanchor="start", textangle=0,
+            textfont=dict(size=cv.small, color=ink), insidetextfont=dict(size=cv.small, color=ink),
+            row=r, col=1,
         )
         for flag, symbol, name in (("højere", "triangle-up", "Signifikant højere end resten"),
                                    ("lavere", "triangle-down", "Signifikant lavere end resten")):
             f = drawn[drawn["vs_total"].fillna("") == flag]
             if f.empty:
                 continue
-            right = (f["ci_high"] if show_ci else f["value"]).astype(float) * scale
+            end = (f["ci_high"] if show_ci else f["value"]).astype(float) * scale
             fig.add_scatter(
-                x=(right + 0.04 * (hi - lo)).tolist(), y=[pos[g] for g in f["group"]],
+                x=(end + 9 / px_per_unit).tolist(), y=[pos[g] for g in f["group"]],
                 mode="markers", marker=dict(symbol=symbol, size=8, color=style.palette.text),
-                name=name, legendgroup=name, showlegend=not any(
+                cliponaxis=False, name=name, legendgroup=name, showlegend=not any(
                     tr.name == name for tr in fig.data), hoverinfo="skip", row=r, col=1)
         if not total.empty and not bool(total["_supp"].iloc[0]) and pd.notna(
                 total["value"].iloc[0]) and body is not sub:
@@ -270,50 +341,56 @@ def _share_bars(comp, *, title, source, rng, show_ci):
                 line=dict(color=style.palette.benchmark, dash="dash", width=1.5),
                 name=f"I alt ({fmt(tv)}, {n_text(total['n'].iloc[0])})", legendgroup="total",
                 showlegend=r == 1, hoverinfo="skip", row=r, col=1)
-        ticks = [f"{g}" for g in groups]
         row_axis(fig, ticks, row=r, col=1)
         xref = "x" if r == 1 else f"x{r}"
         yref = "y" if r == 1 else f"y{r}"
-        mark_suppressed(fig, sup, x=lo + 0.01 * (hi - lo), xref=xref, yref=yref)
-        label = str(sub["item_label"].iloc[0])
-        alt_sent.append(f"{label}: " + extreme_sentence(
+        mark_suppressed(fig, sup, x=lo + 0.01 * (hi - lo), xref=xref, yref=yref, size=cv.small)
+        if len(items) > 1:
+            fig.add_annotation(
+                text=heads[r - 1], xref="paper", yref=f"{yref} domain", x=-left / plot_w, y=1,
+                xanchor="left", yanchor="bottom", yshift=4, showarrow=False, align="left",
+                font=dict(size=cv.base), name="panel_title")
+        alt_sent.append(f"{item_labels[r - 1]}: " + extreme_sentence(
             drawn["group"].tolist(), v.tolist(), fmt, "andel" if is_share else "gennemsnit"))
     if is_share:
-        pct_axis(fig)
+        pct_axis(fig, dtick=x_ticks(0, 100, plot_w, tick_px, (20, 25, 50, 100)))
     else:
-        fig.update_xaxes(range=[lo, hi], tickformat=",.1f")
-    for ann in fig.layout.annotations:
-        if ann.name is None and ann.yref == "paper":  # subplot titles
-            ann.update(x=0, xanchor="left", font=dict(size=style.font_size + 1),
-                       text=f"<b>{ann.text}</b>")
+        fig.update_xaxes(range=[lo, hi], tickformat=",.1f", nticks=max(
+            2, int(plot_w // (tick_px + 14))))
     alt = [("Vandrette søjler viser andelen i procent" if is_share else
             "Vandrette søjler viser gennemsnittet") + " for hver gruppe"
            + (" med 95 %-konfidensinterval som streg" if show_ci else "")
            + "; den stiplede linje er resultatet for alle (I alt).", *alt_sent,
            suppressed_sentence(n_sup)]
-    height = 40 + ROW_PX * len(groups) * len(items) + 40 * (len(items) - 1)
-    return finish(fig, chart="share_bars", table=comp, title=title, source=source,
-                  alt=[a for a in alt if a], height=height, legend_gap=24 if len(items) > 1
-                  else 0)
+    return finish(fig, chart="share_bars", table=comp, canvas=cv, title=title, source=source,
+                  alt=[a for a in alt if a], plot_px=plot_px, left_px=left, right_px=right,
+                  top_px=head_px + 4 if len(items) > 1 else 0.0,
+                  build=dict(title=title, source=source, value_range=rng, show_ci=show_ci))
 
 
 def ranking_bars(
     ranks: pd.DataFrame, *, title: str | None = None, source: str | None = None,
-    show_ci: bool = True,
+    show_ci: bool = True, size: str | tuple[float, float] = "full",
 ) -> go.Figure:
     """First choice and top-k shares of a ranking item from a ``rank_shares`` table.
 
     Two grouped horizontal bars per option ("Førstevalg" and "Blandt top k"), options sorted by
     the top-k share (largest first), suppressed options last with "For få besvarelser"; a fixed
-    0-100 % axis.
+    0-100 % axis. ``size`` is the print size the chart is laid out for.
     """
     check_columns(ranks, RANK_COLUMNS, "ranks")
     style = get_style()
+    cv = canvas_for(size)
     t = ranks.copy()
     t["_supp"] = is_suppressed(t) | t["share_top_k"].isna()
     shown = t[~t["_supp"]].sort_values("share_top_k", ascending=False, kind="stable")
     hidden = t[t["_supp"]]
     labels = [str(x) for x in shown["label"]] + [str(x) for x in hidden["label"]]
+    ticks, label_px, lines = wrap_rows(cv, labels)
+    left = label_px + 8
+    tick_px = cv.measure("100 %")
+    right = tick_px / 2 + 2
+    plot_w = cv.width - 2 * PAD - left - right
     k = int(pd.to_numeric(t["k"], errors="coerce").dropna().iloc[0]) if t["k"].notna().any() else 3
     y = list(range(len(shown)))
     series = (("share_top_k", "top_k_ci_low", "top_k_ci_high", f"Blandt top {k}",
@@ -333,9 +410,9 @@ def ranking_bars(
             hovertemplate=f"%{{customdata[0]}}<br>{name}: %{{x:.1f}} %<extra></extra>",
         )
     fig.update_layout(barmode="overlay")
-    row_axis(fig, labels)
-    pct_axis(fig)
-    mark_suppressed(fig, list(range(len(shown), len(labels))), x=1)
+    row_axis(fig, ticks)
+    pct_axis(fig, dtick=x_ticks(0, 100, plot_w, tick_px, (20, 25, 50, 100)))
+    mark_suppressed(fig, list(range(len(shown), len(labels))), x=1, size=cv.small)
     n = pd.to_numeric(t["n"], errors="coerce").max()
     alt = [f"Vandrette søjler viser for hver mulighed andelen, der har sat den først, og "
            f"andelen, der har den blandt sine {k} første, i procent; sorteret efter top {k}.",
@@ -344,5 +421,7 @@ def ranking_bars(
                             f"andel blandt top {k}"),
            f"{n_text(n)} har rangordnet mindst én mulighed." if pd.notna(n) else "",
            suppressed_sentence(len(hidden))]
-    return finish(fig, chart="ranking_bars", table=ranks, title=title, source=source,
-                  alt=[a for a in alt if a], height=40 + ROW_PX * 1.3 * len(labels))
+    pitch = row_pitch(cv, lines, minimum=ROW_PX * 1.3)
+    return finish(fig, chart="ranking_bars", table=ranks, canvas=cv, title=title, source=source,
+                  alt=[a for a in alt if a], plot_px=pitch * len(labels), left_px=left,
+                  right_px=right, build=dict(title=title, source=source, show_ci=show_ci))

@@ -5,9 +5,12 @@ for a block; ``export()`` outside such a block starts it once, lazily, and stops
 Kaleido finds ``/usr/bin/chromium`` itself and honours ``BROWSER_PATH``; it runs chromium without
 sandbox (needed as root) and downloads nothing. MathJax is off (no CDN request).
 
-Sizes: ``"full"`` is the A4 text width (16 cm), ``"half"`` 7.8 cm, or ``(width_cm, height_cm)``.
-A PNG at ``dpi`` has ``round(cm / 2.54 * dpi)`` pixels; a PDF page is ``cm / 2.54 * 72`` points
-(chromium rounds the page to well under 1 pt); an SVG is in CSS pixels (``cm / 2.54 * 96``).
+Sizes: a survey_kit chart carries the print size it was laid out for (``layout.width`` and
+``layout.height`` in CSS pixels, ``layout.meta["print_mm"]``) and is exported at exactly that
+size. Asking ``export`` for another size (``"full"`` 17 cm, ``"half"`` 8.2 cm or
+``(width_cm, height_cm)``) lays the chart out again at that size from the data it keeps.
+A PNG at ``dpi`` has ``round(cm / 2.54 * dpi)`` pixels and carries its DPI (pHYs chunk); a PDF
+page is ``cm / 2.54 * 72`` points; an SVG is in CSS pixels (``cm / 2.54 * 96``).
 Beside each chart go its data as CSV (``;`` separator, decimal comma, UTF-8 with BOM for Excel)
 and a Danish alt text (``.alt.txt``).
 """
@@ -15,6 +18,7 @@ and a Danish alt text (``.alt.txt``).
 from __future__ import annotations
 
 import atexit
+import io
 import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -25,16 +29,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from survey_kit.charts.style import (
-    CM_PER_INCH,
-    CSS_DPI,
-    FULL_WIDTH_PX,
-    SIZES,
-    fit_top,
-    label_lines,
-    table_from_meta,
-    wrap,
-)
+from survey_kit.charts.layout import print_mm
+from survey_kit.charts.style import CM_PER_INCH, CSS_DPI, table_from_meta
 from survey_kit.fmt import fmt_num
 
 __all__ = ["FORMATS", "alt_text", "chart_table", "export", "exporting", "figure_size",
@@ -119,94 +115,79 @@ def _ensure_server() -> None:
         _state["atexit"] = True
 
 
-def _width_cm(size: str | tuple[float, float]) -> tuple[float, float | None]:
-    if isinstance(size, str):
-        if size not in SIZES:
-            raise ValueError(f"size: expected 'full', 'half' or (width_cm, height_cm), got {size!r}")
-        return SIZES[size], None
-    try:
-        w, h = (float(v) for v in size)
-    except (TypeError, ValueError):
-        raise ValueError("size: expected 'full', 'half' or (width_cm, height_cm)") from None
-    if w <= 0 or h <= 0:
-        raise ValueError("size: width and height must be positive")
-    return w, h
+def _own_mm(fig: go.Figure) -> tuple[float, float] | None:
+    meta = fig.layout.meta
+    if isinstance(meta, dict) and meta.get("print_mm"):
+        w, h = meta["print_mm"]
+        return float(w), float(h)
+    return None
 
 
-def _compact(fig: go.Figure) -> None:
-    """Smaller type, fewer x ticks and narrower column labels for a narrow chart."""
-    tpl = fig.layout.template.layout
-    base = fig.layout.font.size or tpl.font.size or 11
-    fig.update_layout(font_size=base - 2, title_font_size=(tpl.title.font.size or base + 3) - 3,
-                      legend_font_size=(tpl.legend.font.size or base - 1) - 2)
-    fig.update_xaxes(tickfont_size=base - 2, title_font_size=base - 2)
-    fig.update_yaxes(tickfont_size=base - 2, title_font_size=base - 2)
-    for ann in fig.layout.annotations:
-        if ann.font.size:
-            ann.font.size = max(ann.font.size - 2, 6)
-    for tr in fig.data:
-        if getattr(tr, "textfont", None) is not None and tr.textfont.size:
-            tr.textfont.size = max(tr.textfont.size - 2, 6)
-    for key in [k for k in fig.layout if k.startswith("xaxis")]:
-        ax = fig.layout[key]
-        if ax.tickvals is not None and len(ax.tickvals) > 5 and ax.ticktext is not None:
-            ax.update(tickvals=ax.tickvals[::2], ticktext=ax.ticktext[::2])
-        elif ax.dtick is not None and ax.ticksuffix == " %":
-            ax.update(dtick=25 if float(ax.dtick) < 25 else 2 * float(ax.dtick))
-        if ax.ticktext is not None and ax.side == "top":  # heatmap column labels
-            ax.update(ticktext=[wrap(t.replace("<br>", " "), 11) for t in ax.ticktext])
-            meta = dict(fig.layout.meta)
-            meta["top_gap"] = label_lines(ax.ticktext) * (base + 2) + 8
-            fig.layout.meta = meta
-    for key in [k for k in fig.layout if k.startswith("yaxis")]:
-        ax = fig.layout[key]
-        if ax.ticktext is not None:  # long row labels: wrap the first line, keep "n = ..."
-            ax.update(ticktext=[_wrap_head(t, 20) for t in ax.ticktext])
-    if fig.layout.margin.r and fig.layout.margin.r > 40:
-        fig.update_layout(margin_r=round(fig.layout.margin.r * 0.75))
+def _builders() -> dict:
+    from survey_kit.charts import bars, waves
+
+    return {"likert_bars": bars.likert_bars, "share_bars": bars.share_bars,
+            "ranking_bars": bars.ranking_bars, "wave_dumbbell": waves.wave_dumbbell,
+            "prepost": waves.prepost, "heatmap": waves.heatmap}
 
 
-def _wrap_head(text: str, width: int) -> str:
-    head, sep, rest = str(text).partition("<br>")
-    bold = head.startswith("<b>") and head.endswith("</b>")
-    if bold:
-        head = head[3:-4]
-    head = wrap(head, width)
-    if bold:
-        head = "<br>".join(f"<b>{h}</b>" for h in head.split("<br>"))
-    return head + sep + rest
+def fit_width(fig: go.Figure, size: str | tuple[float, float] | None = None) -> go.Figure:
+    """A survey_kit chart laid out for a print size (the figure itself is not changed).
 
-
-def fit_width(fig: go.Figure, size: str | tuple[float, float] = "full") -> go.Figure:
-    """A copy of a survey_kit chart laid out for a print size (the figure is not changed).
-
-    Title and legend are re-flowed for the width; below 12 cm the type is 2 px smaller and
-    axes get fewer ticks. The height of a named size follows the chart's content.
+    ``None`` or the chart's own size gives a copy of it. Another size builds the chart again
+    from the table and arguments it keeps (``layout.meta``), so labels wrap and margins fit
+    that width; changes made to the figure after it was built are not carried over then.
+    Other plotly figures are returned as a copy with ``width``/``height`` of the size.
     """
-    w_cm, h_cm = _width_cm(size)
     out = go.Figure(fig)
-    meta = out.layout.meta
-    if not (isinstance(meta, dict) and "survey_kit" in meta):
+    if size is None:
         return out
-    w_px = w_cm / CM_PER_INCH * CSS_DPI
-    if w_px < 0.75 * FULL_WIDTH_PX:
-        _compact(out)
-    h_px = h_cm / CM_PER_INCH * CSS_DPI if h_cm else None
-    return fit_top(out, w_px, h_px)
+    w_mm, h_mm = print_mm(size)
+    own = _own_mm(fig)
+    meta = fig.layout.meta
+    if own is not None and abs(own[0] - w_mm) < 0.05 and (h_mm is None or abs(own[1] - h_mm)
+                                                          < 0.05):
+        return out
+    if own is not None and meta.get("survey_kit") in _builders():
+        kwargs = dict(meta.get("build") or {})
+        for key in ("value_range", "change_range", "color_range"):
+            if kwargs.get(key) is not None:
+                kwargs[key] = tuple(kwargs[key])
+        return _builders()[meta["survey_kit"]](table_from_meta(meta), size=size, **kwargs)
+    w_px = w_mm / 25.4 * CSS_DPI
+    h_px = h_mm / 25.4 * CSS_DPI if h_mm else (fig.layout.height or 0.62 * w_px)
+    out.update_layout(width=w_px, height=h_px)
+    return out
 
 
-def figure_size(fig: go.Figure, size: str | tuple[float, float]) -> tuple[float, float]:
-    """Width and height in cm of ``fig`` exported at ``size``.
+def figure_size(fig: go.Figure, size: str | tuple[float, float] | None = None
+                ) -> tuple[float, float]:
+    """Width and height in cm of ``fig`` exported at ``size`` (default: its own print size).
 
-    A named size takes the height the chart needs at that width (builders size the plot by
-    its rows, so type keeps its size on paper); other figures get ``layout.height`` or 62 % of
-    the width.
+    A survey_kit chart takes the height its rows need at that width; other figures get
+    ``layout.height`` or 62 % of the width.
     """
-    w, h = _width_cm(size)
-    if h is not None:
-        return w, h
-    h_px = fit_width(fig, size).layout.height
-    return w, (h_px / CSS_DPI * CM_PER_INCH if h_px else 0.62 * w)
+    if size is not None and not isinstance(size, str):
+        w_mm, h_mm = print_mm(size)
+        return w_mm / 10, h_mm / 10
+    fitted = fit_width(fig, size)
+    own = _own_mm(fitted)
+    if own is not None:
+        return own[0] / 10, own[1] / 10
+    w_px = fitted.layout.width or 170 / 25.4 * CSS_DPI
+    h_px = fitted.layout.height or 0.62 * w_px
+    return w_px / CSS_DPI * CM_PER_INCH, h_px / CSS_DPI * CM_PER_INCH
+
+
+def _with_dpi(png: bytes, dpi: int) -> bytes:
+    """The PNG with its resolution written into it (pHYs), as kaleido leaves it out."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(png)) as img:
+        img.load()
+        buf = io.BytesIO()
+        img.save(buf, format="PNG", dpi=(dpi, dpi), optimize=False)
+    return buf.getvalue()
 
 
 def _render(fig: go.Figure, fmt: str, w_cm: float, h_cm: float, dpi: int) -> bytes:
@@ -221,8 +202,9 @@ def _render(fig: go.Figure, fmt: str, w_cm: float, h_cm: float, dpi: int) -> byt
         h_px = h_cm / CM_PER_INCH * CSS_DPI
     _ensure_server()
     _check_alive()
-    return kaleido.calc_fig_sync(
+    out = kaleido.calc_fig_sync(
         fig.to_plotly_json(), opts=dict(format=fmt, width=w_px, height=h_px, scale=scale))
+    return _with_dpi(out, dpi) if fmt == "png" else out
 
 
 def chart_table(fig: go.Figure) -> pd.DataFrame | None:
@@ -248,6 +230,9 @@ def alt_text(fig: go.Figure) -> str:
     """
     title = fig.layout.title.text if fig.layout.title and fig.layout.title.text else ""
     meta = fig.layout.meta
+    if isinstance(meta, dict) and (meta.get("build") or {}).get("title"):
+        title = meta["build"]["title"]
+    title = title.replace("<br>", " ")
     parts = [f"Diagram: {title}." if title else "Diagram."]
     if isinstance(meta, dict) and meta.get("alt"):
         parts.extend(meta["alt"])
@@ -256,7 +241,7 @@ def alt_text(fig: go.Figure) -> str:
         parts.append(f"Figuren har {fmt_num(len(fig.data), 0)} dataserier ({', '.join(kinds)}).")
     for ann in fig.layout.annotations:
         if ann.name == "source" and ann.text:
-            parts.append(f"{ann.text}.".replace("..", "."))
+            parts.append(f"{ann.text.replace('<br>', ' ')}.".replace("..", "."))
     return " ".join(parts)
 
 
@@ -264,7 +249,7 @@ def export(
     fig: go.Figure,
     path: str | Path,
     formats: Sequence[str] = FORMATS,
-    size: str | tuple[float, float] = "full",
+    size: str | tuple[float, float] | None = None,
     dpi: int = 300,
     *,
     table: pd.DataFrame | None = None,
@@ -280,8 +265,10 @@ def export(
         ``reports/fig1`` gives ``fig1.png``, ``fig1.svg``, ``fig1.pdf``, ``fig1.csv`` and
         ``fig1.alt.txt``.
     formats : sequence of {"png", "svg", "pdf"}
-    size : "full", "half" or (width_cm, height_cm)
-        16 cm (A4 text width), 7.8 cm (half width) or an explicit size.
+    size : "full", "half", (width_cm, height_cm) or None
+        None (default): the print size the chart was built for. Otherwise 17 cm (A4 text
+        width), 8.2 cm (half width) or an explicit size; a survey_kit chart is then laid out
+        again for that size.
     dpi : int
         Resolution of the PNG (pixels = cm / 2.54 * dpi).
     table : DataFrame, optional
@@ -302,8 +289,9 @@ def export(
         raise ValueError(f"formats: expected some of {', '.join(FORMATS)}, got {list(formats)}")
     if not isinstance(dpi, int) or dpi <= 0:
         raise ValueError("dpi: expected a positive integer")
-    w_cm, h_cm = figure_size(fig, size)
     fitted = fit_width(fig, size)
+    w_cm, h_cm = figure_size(fitted, size if size is not None and not isinstance(size, str)
+                             else None)
     path = Path(path)
     if path.suffix.lstrip(".").lower() in FORMATS:
         path = path.with_suffix("")
@@ -317,6 +305,6 @@ def export(
     if data is not None:
         written.append(write_table_csv(data, path.with_name(f"{path.name}.csv")))
     alt = path.with_name(f"{path.name}.alt.txt")
-    alt.write_text(alt_text(fig) + "\n", encoding="utf-8")
+    alt.write_text(alt_text(fitted) + "\n", encoding="utf-8")
     written.append(alt)
     return written

@@ -8,8 +8,8 @@ One place to override palette, font and logo::
 
 Numbers follow Danish conventions: ``layout.separators = ",."`` (decimal comma, thousands
 point) and percent axes on 0-100 values with ``ticksuffix=" %"`` ("90 %"). The palette is
-colour-blind safe (ColorBrewer PuOr/Blues family) and its diverging colours have distinct CIELAB
-lightness, so charts still read when printed in greyscale.
+colour-blind safe (orange/blue) and its diverging colours have distinct CIELAB lightness, so
+charts still read when printed in greyscale.
 """
 
 from __future__ import annotations
@@ -37,7 +37,6 @@ __all__ = [
     "get_style",
     "lightness",
     "set_style",
-    "fit_top",
     "label_lines",
     "use_style",
     "wrap",
@@ -47,7 +46,7 @@ TEMPLATE_NAME = "survey_kit"
 CM_PER_INCH = 2.54
 CSS_DPI = 96  # plotly layout pixels are CSS pixels (1/96 inch)
 #: Chart widths for council papers (cm): full A4 text width and half width.
-SIZES: dict[str, float] = {"full": 16.0, "half": 7.8}
+SIZES: dict[str, float] = {"full": 17.0, "half": 8.2}
 SUPPRESSED_TEXT = "For få besvarelser"
 
 
@@ -57,13 +56,16 @@ class Palette:
 
     ``negative`` runs from the strongest to the mildest negative category, ``positive`` from the
     mildest to the strongest positive one; a Likert scale with k categories on a side takes the
-    k outermost colours of that side. Their CIELAB lightness differs by at least 10 between the
-    five colours of a 5-point scale (checked in the tests), so the scale reads in greyscale.
+    k outermost colours of that side. Their CIELAB lightness (L*) is chosen so the scale reads
+    in greyscale: for 2- to 5-point scales every two categories differ by at least 15 L*
+    (strongest negative 29, negative 61, neutral 93, positive 45, strongest positive 13), and
+    on 6- and 7-point scales neighbours do; every colour carries black or white text at a WCAG
+    contrast of at least 4.5:1 (checked in the tests).
     """
 
-    negative: tuple[str, ...] = ("#B35806", "#F1A340", "#FDD49E")
-    neutral: str = "#DEDEDE"
-    positive: tuple[str, ...] = ("#B7D4EA", "#4292C6", "#08306B")
+    negative: tuple[str, ...] = ("#753000", "#D2802F", "#F0B270")
+    neutral: str = "#EBEBEB"
+    positive: tuple[str, ...] = ("#189DD5", "#0E70AB", "#012341")
     dont_know: str = "#A6A6A6"
     primary: str = "#2B5C8A"
     bar: str = "#9ECAE1"
@@ -135,11 +137,11 @@ class HouseStyle:
             xaxis=dict(axis, showgrid=True, gridcolor="#E6E6E6"),
             yaxis=axis,
             legend=dict(orientation="h", x=0, xanchor="left", y=1.0, yanchor="bottom",
-                        traceorder="normal", font=dict(size=self.font_size - 1)),
+                        traceorder="normal", font=dict(size=max(self.font_size, 11))),
             hoverlabel=dict(font=dict(family=self.font)),
             margin=dict(l=8, r=24, t=60, b=48),
             bargap=0.3,
-            uniformtext=dict(minsize=self.font_size - 4, mode="hide"),
+            uniformtext=dict(minsize=11, mode="hide"),  # 8 pt at print size
         )
         return go.layout.Template(layout=layout)
 
@@ -236,107 +238,3 @@ def _logo_source(logo: str | Path) -> str:
         raise ValueError(f"logo: no such file {path}")
     mime = mimetypes.guess_type(path.name)[0] or "image/png"
     return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
-
-
-def finish(
-    fig: go.Figure,
-    *,
-    chart: str,
-    table: pd.DataFrame,
-    title: str | None,
-    source: str | None,
-    alt: Sequence[str],
-    height: float,
-    notes: Sequence[str] = (),
-    legend_gap: int = 0,
-) -> go.Figure:
-    """Apply the house style, title, source line (and notes) under the chart, logo and meta.
-
-    ``height`` is the height of the plot area in CSS pixels; the top (title, legend) and the
-    bottom (axis, source line) are added. ``alt`` holds the Danish sentences of the alt text
-    (what the chart shows); ``alt_text`` puts the current title in front of them. The table the
-    chart was made from is kept in ``fig.layout.meta["table"]`` for the CSV beside an export.
-    """
-    style = get_style()
-    lines = [*notes, *([source] if source else [])]
-    titled = any(ax.title.text for ax in (fig.layout[k] for k in fig.layout
-                                           if k.startswith("xaxis")) if ax.side != "top")
-    bottom = 30 + (20 if titled else 0) + 15 * len(lines) + (6 if lines else 0)
-    fig.update_layout(
-        template=pio.templates[TEMPLATE_NAME],
-        title=dict(text=title or ""),
-        margin=dict(b=bottom),
-        separators=",.",
-        meta={"survey_kit": chart, "alt": list(alt), "table": _table_meta(table),
-              "body_height": height + bottom, "top_gap": legend_gap,
-              "logo": style.logo is not None},
-    )
-    for i, line in enumerate(reversed(lines)):
-        fig.add_annotation(
-            text=line, xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="bottom",
-            yshift=-bottom + 4 + 15 * i, showarrow=False, align="left",
-            font=dict(size=style.font_size - 2, color=style.palette.muted),
-            name="source" if line == source else "note",
-        )
-    if style.logo is not None:
-        fig.add_layout_image(
-            source=_logo_source(style.logo), xref="paper", yref="paper", x=1, y=1,
-            xanchor="right", yanchor="top", sizex=0.2, sizey=0.1, layer="above",
-            name="logo",
-        )
-    return fit_top(fig, FULL_WIDTH_PX)
-
-
-FULL_WIDTH_PX = SIZES["full"] / CM_PER_INCH * CSS_DPI
-
-
-def _legend_rows(fig: go.Figure, width_px: float) -> int:
-    """How many rows a horizontal legend takes at ``width_px`` (plotly wraps its entries)."""
-    size = fig.layout.legend.font.size or fig.layout.template.layout.legend.font.size or 10
-    seen, widths = set(), []
-    for tr in fig.data:
-        if tr.showlegend is False or not tr.name:
-            continue
-        key = tr.legendgroup or tr.name
-        if key in seen:
-            continue
-        seen.add(key)
-        widths.append(46 + 0.56 * size * len(tr.name))
-    if not widths:
-        return 0
-    avail = width_px - 16
-    if sum(widths) <= avail:
-        return 1
-    # plotly.js lays a wrapped horizontal legend out in columns as wide as the widest entry
-    per_row = max(1, int(avail // max(widths)))
-    return -(-len(widths) // per_row)
-
-
-def fit_top(fig: go.Figure, width_px: float, height_px: float | None = None) -> go.Figure:
-    """Lay out the top of a chart for a width: title, then the legend rows, then the plot.
-
-    Title and legend sit in container coordinates, so they never overlap whatever the width;
-    the figure height is the plot body (from the builder) plus this top, unless ``height_px``
-    fixes it. Used by the builders (full width) and by ``export`` for other widths.
-    """
-    meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
-    tpl = fig.layout.template.layout
-    size = fig.layout.font.size or tpl.font.size or 11
-    title_px = (size + 3) * 1.3 + 14 if fig.layout.title.text else 8
-    legend_size = fig.layout.legend.font.size or tpl.legend.font.size or size - 1
-    legend_px = _legend_rows(fig, width_px) * (legend_size + 10)
-    top = title_px + legend_px + 6 + meta.get("top_gap", 0)
-    height = height_px or (meta.get("body_height", 400) + top)
-    fig.update_layout(
-        height=height,
-        margin=dict(t=top),
-        title=dict(yref="container", y=1 - 6 / height, yanchor="top"),
-        legend=dict(xref="container", x=0.01, yref="container", y=1 - title_px / height,
-                    yanchor="top"),
-    )
-    plot_px = max(height - top - (fig.layout.margin.b or 0), 1)
-    for img in fig.layout.images:
-        if img.name == "logo":
-            img.update(y=1 + (top - 4) / plot_px, sizey=min(28, title_px) / plot_px,
-                       sizex=0.25)
-    return fig
