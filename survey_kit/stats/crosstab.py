@@ -260,7 +260,9 @@ def _ranges(raw: np.ndarray, hide: np.ndarray, rows: np.ndarray, cols: np.ndarra
     return out
 
 
-def suppress_cells(raw: np.ndarray, min_n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def suppress_cells(
+    raw: np.ndarray, min_n: int, already: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Hidden cells, row totals and column totals of a count table (method in the module doc).
 
     Parameters
@@ -269,6 +271,8 @@ def suppress_cells(raw: np.ndarray, min_n: int) -> tuple[np.ndarray, np.ndarray,
         Unweighted counts (rows x columns).
     min_n : int
         Cells with 1 to ``min_n - 1`` respondents are hidden.
+    already : ndarray of bool, optional
+        Cells already hidden for another reason (e.g. a whole group below its minimum).
 
     Returns
     -------
@@ -285,7 +289,10 @@ def suppress_cells(raw: np.ndarray, min_n: int) -> tuple[np.ndarray, np.ndarray,
         Relation(("N",), tuple(("k", j) for j in range(nc)), min_n),
     ]
     n[("N",)] = float(raw.sum())
-    hidden = {("c", i, j): "primær" for i, j in np.argwhere((raw > 0) & (raw < min_n))}
+    first = (raw > 0) & (raw < min_n)
+    if already is not None:
+        first |= already & (raw > 0)
+    hidden = {("c", i, j): "primær" for i, j in np.argwhere(first)}
     need = max(1, min(3, min_n - 2))  # possible values - 1 that a hidden cell must keep open
     while True:
         complete_suppression(n, hidden, rels)
