@@ -86,7 +86,7 @@ def phone_spans(det: str) -> list[tuple[int, int]]:
     for m in PHONE.finditer(det):
         number = m.group("number")
         digits = re.sub(r"[^0-9]", "", number)
-        before, after = det[: m.start()], det[m.end() :]
+        before, after = det[max(0, m.start() - 20) : m.start()], det[m.end() : m.end() + 20]
         cued = bool(m.group("prefix")) or bool(_PHONE_CUE.search(before))
         if not cued:
             if _MONEY_AFTER.match(after) or _MONEY_BEFORE.search(before):
@@ -136,9 +136,18 @@ _CUES = (
     r"medarbejderen|sagsbehandleren|borgeren|lederne|kontaktpersonen|vikaren",
     r"hedder|hed|kaldet|ved\s+navn|navnet|hr\.|fru|frk\.|tr|amr",
 )
-CUE = re.compile(rf"\b(?:{'|'.join(_CUES)})(?:\s*[,:\-–]\s*|\s+)$", re.IGNORECASE)
+_CUE_GAP = re.compile(r"\s*[,:\-–]\s*|\s+")
 CUE_ANYWHERE = re.compile(rf"\b(?:{'|'.join(_CUES)})\b", re.IGNORECASE)
-_SENTENCE_END = re.compile(r"(?:^|[.!?:;\n\r•])[\s\"'“”«»()\[\]*\-–—]*$")
+_OPENERS = " \t\n\r\"'“”«»()[]*-–—"
+
+
+def _opens_sentence(det: str, start: int) -> bool:
+    """Whether position ``start`` opens a sentence (text start, or after . ! ? : ; or a new line)."""
+    before = det[max(0, start - 40) : start]
+    stripped = before.rstrip(_OPENERS)
+    if not stripped:
+        return start - len(before) == 0 or before[:1] in "\n\r" or "\n" in before
+    return stripped[-1] in ".!?:;•" or "\n" in before[len(stripped) :]
 
 
 @lru_cache(maxsize=1)
@@ -177,12 +186,17 @@ def name_spans(det: str) -> list[tuple[int, int]]:
     name, is a name too. Words written wholly in upper case are left alone (acronyms).
     """
     toks = [m for m in WORD.finditer(det) if m.group()[0].isupper() and not m.group().isupper()]
+    cue_ends = [m.end() for m in CUE_ANYWHERE.finditer(det)] if toks else []
     is_name = [False] * len(toks)
     for i, m in enumerate(toks):
         tok = m.group()
         known, word = _lookup(tok)
-        start = bool(_SENTENCE_END.search(det[: m.start()]))
-        cued = bool(CUE.search(det[max(0, m.start() - 60) : m.start()]))
+        start = _opens_sentence(det, m.start())
+        cued = (
+            any(e < m.start() and _CUE_GAP.fullmatch(det[e : m.start()]) for e in cue_ends)
+            if cue_ends
+            else False
+        )
         if cued or (known and (not word or not start)):
             is_name[i] = True  # (an ordinary word at a sentence start: only beside a name)
     # neighbours: "Per Nielsen", "Hans Kjærbøl", "Kontakt Anne-Mette Kjærbøl"
@@ -204,7 +218,7 @@ def name_spans(det: str) -> list[tuple[int, int]]:
     for i, m in enumerate(toks):
         if not is_name[i] and m.group() in seen:
             word = _lookup(m.group())[1]
-            is_name[i] = not (word and _SENTENCE_END.search(det[: m.start()]))
+            is_name[i] = not (word and _opens_sentence(det, m.start()))
     return [(m.start(), m.end()) for m, n in zip(toks, is_name, strict=True) if n]
 
 
