@@ -66,6 +66,7 @@ from survey_kit.privacy import (
         ("vi talte med Hans om det", "vi talte med [navn] om det"),
         ("Anne-Mette Kjærbøl ringede", "[navn] ringede"),
         ("Hannes kontor", "[navn] kontor"),
+        ("Hej ANNE HANSEN!", "Hej [navn]!"),
         ("Peter Wiese sagde, at Wiese var glad", "[navn] sagde, at [navn] var glad"),
         (
             "Mail anna@x.dk, tlf 22 33 44 55, cpr 010190-1234",
@@ -104,6 +105,7 @@ def test_masks_personal_data(text, expected):
         "Per 1. januar skifter vi system.",  # "Per" opening a sentence is the preposition
         "Hans mor var syg.",  # "Hans" opening a sentence is the pronoun
         "Kan De hjælpe?",
+        "HANS MOR ER SYG, kontakt HR eller AMR",
         "Den Lærende Organisation er en del af hverdagen.",
         "Vi mødes kl. 8.30-10.00 i uge 12",
         "Jeg prøvede at ringe, men fik ikke fat i nogen.",

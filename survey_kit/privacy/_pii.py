@@ -183,7 +183,8 @@ def name_spans(det: str) -> list[tuple[int, int]]:
     A capitalised token is a name when it is a known name and either not an ordinary word or not
     at the start of a sentence (Danish capitalises only names inside a sentence); any capitalised
     token directly after a cue word, and any capitalised token joined (by one space or hyphen) to a
-    name, is a name too. Words written wholly in upper case are left alone (acronyms).
+    name, is a name too. Words wholly in capitals are names only as two listed names side by side
+    ("PER NIELSEN"); other capitals are acronyms.
     """
     toks = [m for m in WORD.finditer(det) if m.group()[0].isupper() and not m.group().isupper()]
     cue_ends = [m.end() for m in CUE_ANYWHERE.finditer(det)] if toks else []
@@ -219,7 +220,15 @@ def name_spans(det: str) -> list[tuple[int, int]]:
         if not is_name[i] and m.group() in seen:
             word = _lookup(m.group())[1]
             is_name[i] = not (word and _opens_sentence(det, m.start()))
-    return [(m.start(), m.end()) for m, n in zip(toks, is_name, strict=True) if n]
+    spans = [(m.start(), m.end()) for m, n in zip(toks, is_name, strict=True) if n]
+    # a full name in capitals ("PER NIELSEN"): two listed names side by side
+    caps = [m for m in WORD.finditer(det) if len(m.group()) > 1 and m.group().isupper()]
+    for a, b in zip(caps, caps[1:], strict=False):
+        if det[a.end() : b.start()] in (" ", "-") and all(
+            _lookup(x.group().capitalize())[0] for x in (a, b)
+        ):
+            spans += [(a.start(), a.end()), (b.start(), b.end())]
+    return spans
 
 
 def merge_spans(spans: list[tuple[int, int, str]], det: str) -> list[tuple[int, int, str]]:
