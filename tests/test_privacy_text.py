@@ -1,4 +1,4 @@
-"""Masking of CPR numbers, e-mails and phone numbers; safe comments."""
+"""Masking of names, CPR numbers, e-mails and phone numbers; comment selection for reports."""
 
 from __future__ import annotations
 
@@ -7,7 +7,14 @@ import html
 import pandas as pd
 import pytest
 
-from survey_kit.privacy import html_escape, mask_personal, safe_comments
+from survey_kit.datasets import _phrases
+from survey_kit.privacy import (
+    html_escape,
+    looks_personal,
+    mask_personal,
+    safe_comments,
+    select_comments,
+)
 
 
 @pytest.mark.parametrize(
@@ -29,6 +36,38 @@ from survey_kit.privacy import html_escape, mask_personal, safe_comments
         ("0045 2030 4050", "[telefon]"),
         ("0045 20304050, lokal 12", "[telefon], lokal 12"),
         ("mobil:99887766", "mobil:[telefon]"),
+        # issue 12: spellings that passed before
+        ("04 05 06 1237", "[CPR]"),
+        ("nr. 05.06.07-1238.", "nr. [CPR]."),
+        ("070809 - 1240", "[CPR]"),
+        ("091011/1242", "[CPR]"),
+        ("04_05_06_1237", "[CPR]"),
+        ("cpr0405061237", "cpr[CPR]"),
+        ("CPR-nr.: ０４０５０６－１２３７", "CPR-nr.: [CPR]"),  # full-width digits and dash
+        ("12 34 56 78", "[telefon]"),
+        ("+45 12 34 56 78", "[telefon]"),
+        ("ring 24-35-46-57", "ring [telefon]"),
+        ("24.35.46.57", "[telefon]"),
+        ("004524354657", "[telefon]"),
+        ("(+45) 2435 4657", "[telefon]"),
+        ("2435 4657", "[telefon]"),
+        ("tlf. 12032010", "tlf. [telefon]"),  # a date-like number after a phone cue
+        ("carl(at)kommune.dk", "[e-mail]"),
+        ("carl [at] kommune [dot] dk", "[e-mail]"),
+        ("skriv til carl at kommune dot dk", "skriv til [e-mail]"),
+        ("carl＠kommune．dk", "[e-mail]"),
+        (
+            "Spørg gerne vores leder, Per Nielsen, om detaljerne.",
+            "Spørg gerne vores leder, [navn], om detaljerne.",
+        ),
+        ("min leder Kurt er god", "min leder [navn] er god"),
+        ("Lederen hedder Xenia.", "Lederen hedder [navn]."),  # not in the list: after a cue
+        ("kollegaen, Bodil, hjalp", "kollegaen, [navn], hjalp"),
+        ("vi talte med Hans om det", "vi talte med [navn] om det"),
+        ("Anne-Mette Kjærbøl ringede", "[navn] ringede"),
+        ("Hannes kontor", "[navn] kontor"),
+        ("Hej ANNE HANSEN!", "Hej [navn]!"),
+        ("Peter Wiese sagde, at Wiese var glad", "[navn] sagde, at [navn] var glad"),
         (
             "Mail anna@x.dk, tlf 22 33 44 55, cpr 010190-1234",
             "Mail [e-mail], tlf [telefon], cpr [CPR]",
@@ -53,11 +92,24 @@ def test_masks_personal_data(text, expected):
         "Trin 2 (2009-2011)",
         "3213991234",  # ten digits but no date (day 32)
         "0113991234",  # month 13
-        "12345678",  # Danish numbers do not start with 1
         "1234 5678 9012",  # longer run of digits (an account number, not a phone)
         "ISBN 978-87-7000-000-0",
         "anna@ikke-et-domæne",
         "@kollega",
+        "1.234,50 kr",
+        "Mødet den 12.03.2010 gik godt",  # a date alone is not a CPR number
+        "12032010",  # eight digits that are a date
+        "budget 12345678 kr",
+        "i perioden 2010-2014",
+        "Det er godt. Vi er glade. Ledelsen lytter.",
+        "Per 1. januar skifter vi system.",  # "Per" opening a sentence is the preposition
+        "Hans mor var syg.",  # "Hans" opening a sentence is the pronoun
+        "Kan De hjælpe?",
+        "HANS MOR ER SYG, kontakt HR eller AMR",
+        "Den Lærende Organisation er en del af hverdagen.",
+        "Vi mødes kl. 8.30-10.00 i uge 12",
+        "Jeg prøvede at ringe, men fik ikke fat i nogen.",
+        "3213991234",
     ],
 )
 def test_leaves_ordinary_text_alone(text):
@@ -114,3 +166,111 @@ def test_safe_comments_without_groups_and_argument_errors():
         safe_comments(frame, "x")
     with pytest.raises(ValueError, match="by"):
         safe_comments(frame, "t", by="enhed")
+
+
+def _phrases_of_demo() -> list[str]:
+    return [
+        p
+        for name in dir(_phrases)
+        if name.endswith(("OPENERS", "FOLLOW_UPS"))
+        for p in getattr(_phrases, name)
+    ]
+
+
+def test_demo_phrases_no_false_positives_and_every_personal_detail_masked():
+    # the demo's phrase banks: 5 phrases carry a name, a phone number or an e-mail; the other 56
+    # are ordinary Danish comments that must come out unchanged (0 false positives)
+    phrases = _phrases_of_demo()
+    personal = {
+        p
+        for p in phrases
+        if any(k in p for k in ("Sørensen", "@", "Per Nielsen", "Jens Hansen", "97 12"))
+    }
+    assert len(phrases) == 61 and len(personal) == 5
+    for p in phrases:
+        masked = mask_personal(p)
+        if p in personal:
+            assert masked != p
+            for secret in ("Hanne", "Sørensen", "21 43", "lone", "Per", "Nielsen", "Jens", "97 12"):
+                assert secret not in masked
+        else:
+            assert masked == p, masked
+        assert not looks_personal(masked)
+
+
+def test_recall_on_the_demo_names_in_comment_templates():
+    # every first name x surname of the demo generator in seven typical sentences (6300 texts)
+    templates = [
+        "Ring til {} hvis der er spørgsmål.",
+        "Jeg har talt med {} om det.",
+        "{} har været en god leder.",  # sentence start
+        "Tak til {}!",
+        "Min leder, {}, lytter ikke.",
+        "Spørg {}s team.",
+        "Kontakt: {}",
+    ]
+    missed = []
+    for first in _phrases.FIRST_NAMES:
+        for last in _phrases.LAST_NAMES:
+            full = f"{first.capitalize()} {last.capitalize()}"
+            for t in templates:
+                if "[navn]" not in mask_personal(
+                    t.format(full)
+                ) or first.capitalize() in mask_personal(t.format(full)):
+                    missed.append(t.format(full))
+    assert missed == []
+
+
+def test_single_first_names_after_cues_and_inside_sentences():
+    for name in ("Kurt", "Bodil", "Per", "Hans", "Bo", "Lykke", "Xenia"):
+        for t in (
+            "min leder {} er god",
+            "vores leder {} er god",
+            "lederen {} er god",
+            "kollegaen {} er god",
+            "chefen, {}, er god",
+            "hun hedder {}",
+        ):
+            assert mask_personal(t.format(name)) == t.format("[navn]"), t.format(name)
+
+
+def test_select_comments_counts_and_method_sentence():
+    frame = pd.DataFrame(
+        {
+            "enhed": [1] * 8 + [2] * 3,
+            "kommentar": [
+                "Godt samarbejde",
+                "godt  samarbejde",  # the same comment again: shown once
+                "Min leder Kurt Hansen lytter ikke",  # masked, kept
+                "ring 2 4 3 5 4 6 5 7",  # still a phone number after masking: left out
+                "min leder kurt er sød",  # a name in lower case after a cue: left out
+                "skriv til kurt (at) kommune",  # an (at) left: left out
+                None,
+                "Det er 12.03.2010 vi holder møde, budget 1.234.567 kr",  # dates, amounts: kept
+                "hemmelig",  # unit 2 has 3 respondents < 5
+                "også hemmelig",
+                "",
+            ],
+        }
+    )
+    before = frame.copy()
+    sel = select_comments(frame, "kommentar", by="enhed", min_n=5)
+    pd.testing.assert_frame_equal(frame, before)
+    assert list(sel.comments.columns) == ["enhed", "comment", "count"]
+    assert sel.comments["comment"].tolist() == [
+        "Det er 12.03.2010 vi holder møde, budget 1.234.567 kr",
+        "Godt samarbejde",
+        "Min leder [navn] lytter ikke",
+    ]
+    assert sel.comments["count"].tolist() == [1, 2, 1]
+    assert (sel.n_shown, sel.n_personal, sel.n_duplicates, sel.n_small_groups) == (3, 3, 1, 2)
+    assert sel.method == (
+        "Navne, CPR-numre, telefonnumre og e-mailadresser i kommentarerne er skjult. "
+        "3 kommentarer er udeladt, fordi de kunne identificere en person. "
+        "Kommentarer fra grupper med færre end 5 svar vises ikke. "
+        "Ens kommentarer vises én gang."
+    )
+    one = select_comments(frame.iloc[:4], "kommentar", min_n=4)
+    assert "1 kommentar er udeladt, fordi den kunne identificere en person." in one.method
+    with pytest.raises(ValueError, match="min_n"):
+        select_comments(frame, "kommentar", min_n=0)

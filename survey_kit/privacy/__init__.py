@@ -8,18 +8,28 @@ from survey_kit.privacy.checker import recoverable
 from survey_kit.privacy.guard import DisclosureGuard
 from survey_kit.privacy.keys import pseudonymise
 from survey_kit.privacy.suppression import SUPPRESSED_LABEL, AuditLog, suppress_table
-from survey_kit.privacy.text import html_escape, mask_personal, safe_comments
+from survey_kit.privacy.text import (
+    CommentSelection,
+    html_escape,
+    looks_personal,
+    mask_personal,
+    safe_comments,
+    select_comments,
+)
 
 __all__ = [
     "SUPPRESSED_LABEL",
     "AuditLog",
+    "CommentSelection",
     "DisclosureGuard",
     "html_escape",
+    "looks_personal",
     "mask_personal",
     "pseudonymise",
     "recoverable",
     "safe_cell",
     "safe_comments",
     "safe_frame",
+    "select_comments",
     "suppress_table",
 ]

@@ -8,8 +8,20 @@ test), Cramér's V and the adjusted standardized residuals (Haberman 1973:
 independence). Warnings (in Danish) flag expected counts below 5.
 
 With ``weight=`` the counts are weighted sums and the tests run on them as if they were counts
-(no design correction). Cells with 1 to ``min_n - 1`` respondents are suppressed (NA) in the
-published counts and percentages; the tests use every cell.
+(no design correction).
+
+Suppression (:func:`suppress_cells`): cells with 1 to ``min_n - 1`` respondents are hidden (NA in
+the counts, both percentages and the residuals), and so many more that no hidden count can be
+worked out from what is published. The percentages publish the row and column totals (a visible
+count divided by its row percentage is the row total), so the table is protected as a count table
+with published margins: complementary suppression in both dimensions with the rules of
+:mod:`survey_kit.privacy._engine` (every row and column with a hidden cell has a second one, the
+hidden cells of a row or column rest on at least ``min_n`` respondents; a margin that cannot be
+protected is hidden, and with it every percentage and residual of its row or column), then an
+audit by integer programming (``scipy.optimize.milp``) of every hidden cell: while one can be
+narrowed to fewer than four possible values (exactly or to +-1), the smallest visible cell beside
+it is hidden as well. The tests (chi-square, Fisher, Cramér's V) use every cell; they are the
+analyst's: publish them rounded.
 """
 
 from __future__ import annotations
@@ -21,8 +33,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from scipy import stats as sps
+from scipy.optimize import Bounds, LinearConstraint, milp
 
 from survey_kit.codebook import Codebook
+from survey_kit.privacy._engine import Relation, complete_suppression
 from survey_kit.stats._common import (
     check_min_n,
     item_min_n,
@@ -165,30 +179,36 @@ def crosstab(
             f"værdi under 5; chi²-testen er usikker."
             + (" Brug Fishers eksakte test." if obs.shape == (2, 2) else "")
         )
-    hide = (raw > 0) & (raw < mn)
+    hide, hide_rows, hide_cols = suppress_cells(raw, mn)
     idx = pd.Index(rlab, name=rspec.label)
     cols = pd.Index(clab, name=cspec.label)
 
-    def frame(a: np.ndarray) -> pd.DataFrame:
+    def frame(a: np.ndarray, mask: np.ndarray = hide) -> pd.DataFrame:
         out = pd.DataFrame(a, index=idx, columns=cols).astype("Float64")
-        return out.mask(hide, pd.NA)
+        return out.mask(mask, pd.NA)
+
+    by_row = hide | hide_rows[:, None]  # a hidden row total hides the row's percentages
+    by_col = hide | hide_cols[None, :]
 
     counts = pd.DataFrame(obs if w is not None else raw, index=idx, columns=cols)
     counts = counts.astype("Float64" if w is not None else "Int64").mask(hide, pd.NA)
     if hide.any():
-        k = int(hide.sum())
-        warns.append(f"{k} {'celle' if k == 1 else 'celler'} med under {mn} besvarelser er skjult.")
+        k, k1 = int(hide.sum()), int(((raw > 0) & (raw < mn)).sum())
+        warns.append(
+            f"{k} {'celle' if k == 1 else 'celler'} er skjult: {k1} med under {mn} besvarelser"
+            f"{' og de celler, der ellers ville afsløre dem' if k > k1 else ''}."
+        )
     return CrosstabResult(
         row=row,
         col=col,
         counts=counts,
-        row_pct=frame(100 * obs / rs[:, None]),
-        col_pct=frame(100 * obs / cs[None, :]),
+        row_pct=frame(100 * obs / rs[:, None], by_row),
+        col_pct=frame(100 * obs / cs[None, :], by_col),
         chi2=chi2,
         dof=dof,
         p_val=p,
         cramers_v=v,
-        std_residuals=frame(resid),
+        std_residuals=frame(resid, by_row | by_col),
         n=float(n),
         chi2_yates=chi2_y,
         p_val_yates=p_y,
@@ -196,3 +216,113 @@ def crosstab(
         warnings=tuple(warns),
         min_n=mn,
     )
+
+
+def _ranges(raw: np.ndarray, hide: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """Smallest and largest value of each hidden cell that the published numbers allow.
+
+    Published: the visible counts, the visible row and column totals and the grand total; a hidden
+    cell is a whole number of at least 1 (a 0 is shown). Returns ``(k, 2)`` for ``argwhere(hide)``.
+    """
+    cells = [tuple(c) for c in np.argwhere(hide)]
+    pos = {c: k for k, c in enumerate(cells)}
+    a, lo = [], []
+    groups = [
+        ([c for c in cells if c[0] == i], raw[i].sum() - raw[i][~hide[i]].sum())
+        for i in range(raw.shape[0])
+        if not rows[i]
+    ]
+    groups += [
+        ([c for c in cells if c[1] == j], raw[:, j].sum() - raw[:, j][~hide[:, j]].sum())
+        for j in range(raw.shape[1])
+        if not cols[j]
+    ]
+    groups.append((cells, raw.sum() - raw[~hide].sum()))
+    for members, total in groups:
+        if members:
+            row = np.zeros(len(cells))
+            row[[pos[c] for c in members]] = 1.0
+            a.append(row)
+            lo.append(float(total))
+    cons = LinearConstraint(np.array(a), lo, lo)
+    out = np.zeros((len(cells), 2))
+    for k in range(len(cells)):
+        for side, sign in ((0, 1.0), (1, -1.0)):
+            c = np.zeros(len(cells))
+            c[k] = sign
+            res = milp(
+                c,
+                constraints=cons,
+                integrality=np.ones(len(cells)),
+                bounds=Bounds(np.ones(len(cells)), np.full(len(cells), float(raw.sum()))),
+            )
+            out[k, side] = sign * res.fun
+    return out
+
+
+def suppress_cells(
+    raw: np.ndarray, min_n: int, already: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Hidden cells, row totals and column totals of a count table (method in the module doc).
+
+    Parameters
+    ----------
+    raw : ndarray
+        Unweighted counts (rows x columns).
+    min_n : int
+        Cells with 1 to ``min_n - 1`` respondents are hidden.
+    already : ndarray of bool, optional
+        Cells already hidden for another reason (e.g. a whole group below its minimum).
+
+    Returns
+    -------
+    (cells, rows, cols) : boolean arrays of shape ``raw.shape``, ``(rows,)`` and ``(cols,)``
+    """
+    nr, nc = raw.shape
+    n = {("c", i, j): float(raw[i, j]) for i in range(nr) for j in range(nc)}
+    n |= {("r", i): float(raw[i].sum()) for i in range(nr)}
+    n |= {("k", j): float(raw[:, j].sum()) for j in range(nc)}
+    rels = [Relation(("r", i), tuple(("c", i, j) for j in range(nc)), min_n) for i in range(nr)]
+    rels += [Relation(("k", j), tuple(("c", i, j) for i in range(nr)), min_n) for j in range(nc)]
+    rels += [
+        Relation(("N",), tuple(("r", i) for i in range(nr)), min_n),
+        Relation(("N",), tuple(("k", j) for j in range(nc)), min_n),
+    ]
+    n[("N",)] = float(raw.sum())
+    first = (raw > 0) & (raw < min_n)
+    if already is not None:
+        first |= already & (raw > 0)
+    hidden = {("c", i, j): "primær" for i, j in np.argwhere(first)}
+    need = max(1, min(3, min_n - 2))  # possible values - 1 that a hidden cell must keep open
+    while True:
+        complete_suppression(n, hidden, rels)
+        if ("N",) in hidden:  # nothing can be shown
+            return raw >= 0, np.ones(nr, bool), np.ones(nc, bool)
+        cells = np.zeros(raw.shape, bool)
+        for key in hidden:
+            if key[0] == "c":
+                cells[key[1], key[2]] = True
+        rows = np.array([("r", i) in hidden for i in range(nr)])
+        cols = np.array([("k", j) in hidden for j in range(nc)])
+        if not cells.any():
+            return cells, rows, cols
+        rng = _ranges(raw, cells, rows, cols)
+        weak = [
+            tuple(c)
+            for c, (low, high) in zip(np.argwhere(cells), rng, strict=True)
+            if high - low < need
+        ]
+        if not weak:
+            return cells, rows, cols
+        i, j = weak[0]
+        beside = [(raw[i, jj], (i, jj)) for jj in range(nc) if not cells[i, jj] and raw[i, jj] > 0]
+        beside += [(raw[ii, j], (ii, j)) for ii in range(nr) if not cells[ii, j] and raw[ii, j] > 0]
+        if beside:
+            _, (bi, bj) = min(beside)
+            hidden[("c", bi, bj)] = "sekundær: revisionen kunne indsnævre en skjult celle"
+        elif not rows[i]:
+            hidden[("r", i)] = "sekundær: revisionen kunne indsnævre en skjult celle"
+        elif not cols[j]:
+            hidden[("k", j)] = "sekundær: revisionen kunne indsnævre en skjult celle"
+        else:
+            hidden[("N",)] = "sekundær: intet andet kan skjules"

@@ -4,6 +4,15 @@
 counted in ``n_dont_know``; blanks are counted in ``n_missing``. Intervals are Wilson score
 intervals; with ``weight=`` the shares are weighted and the interval uses Kish's effective sample
 size ``(sum w)^2 / sum w^2`` of the base (``ci_method = "wilson_kish"``).
+
+Suppression: a group whose valid base is below the item's minimum n is hidden, with complementary
+groups so that the total row minus the others does not give it back. With ``min_cell=`` an answer
+count of 1 to ``min_cell - 1`` inside a shown group is hidden too, and so many more that it cannot be
+worked out: the group's valid codes add up to its published ``n_valid`` (its "Ved ikke" codes to
+``n_dont_know``) and each code's groups to the total row, so the same two-dimensional
+complementary suppression and integer-programming audit as :func:`~survey_kit.stats.crosstab` runs
+on the groups x codes table (and on the total row's codes); a group whose ``n_valid`` would have to
+be hidden is hidden whole.
 """
 
 from __future__ import annotations
@@ -32,6 +41,7 @@ from survey_kit.stats._common import (
     wilson,
     with_total,
 )
+from survey_kit.stats.crosstab import suppress_cells
 
 FREQUENCY_COLUMNS = [
     "item",
@@ -64,6 +74,7 @@ def frequencies(
     min_n: int | None = None,
     codebook: Codebook | None = None,
     dont_know: Sequence[Any] | None = None,
+    min_cell: int | None = None,
 ) -> pd.DataFrame:
     """Count every answer code of ``items``, overall or per group of ``by``.
 
@@ -87,6 +98,10 @@ def frequencies(
         whose valid base is below it is suppressed (``suppressed=True``, NA numbers).
     dont_know : list, optional
         Codes outside the base in addition to the codebook's ``missing`` codes.
+    min_cell : int, optional
+        Also hide answer counts of 1 to ``min_cell - 1`` in shown groups, with complementary cells
+        (see the module docstring); hidden rows have ``suppressed=True``. Default: answer counts
+        are shown for every group whose base reaches the minimum n.
 
     Returns
     -------
@@ -100,6 +115,8 @@ def frequencies(
     ...     ["code", "n", "share"]]  # doctest: +SKIP
     """
     df, cb = resolve(data, codebook)
+    if min_cell is not None:
+        min_cell = check_min_n(min_cell, "min_cell")
     cols = expand_items(as_list(items, "items"), cb)
     ci = check_ci(ci)
     min_n = check_min_n(min_n)
@@ -164,4 +181,60 @@ def frequencies(
         n_column="n_valid",
         value_columns=["n", "share", "ci_low", "ci_high", "n_dont_know", "n_missing"],
     )
+    if min_cell is not None and min_cell > 1:
+        out = _hide_small_codes(table, out, min_cell)
     return out[FREQUENCY_COLUMNS]
+
+
+_HIDE = ["n", "share", "ci_low", "ci_high", "n_valid", "n_dont_know", "n_missing"]
+
+
+def _hide_small_codes(table: pd.DataFrame, out: pd.DataFrame, min_cell: int) -> pd.DataFrame:
+    """Cell suppression of answer counts within groups (module docstring); ``out`` is copied."""
+    out = out.copy()
+    hide = out["suppressed"].to_numpy(dtype=bool).copy()
+    items = table["item"].to_numpy()
+    for item in pd.unique(items):
+        at = np.flatnonzero(items == item)
+        block = table.iloc[at]
+        k = int((block["group"] == block["group"].iloc[0]).sum())
+        g = len(at) // k
+        n = block["n"].to_numpy(dtype=float).reshape(g, k)
+        missing = block["is_missing_code"].to_numpy(dtype=bool)[:k]
+        h = hide[at].reshape(g, k)
+        total = g - 1  # the last row of the block is the total row
+        for codes in (~missing, missing):
+            if not codes.any():
+                continue
+            parts = [
+                (slice(0, total), h[:total].any(axis=1)),
+                (slice(total, g), h[total:].any(axis=1)),
+            ]
+            for rows, whole in parts:
+                m = n[rows][:, codes]
+                if m.size == 0:
+                    continue
+                cells, row_margin, _ = suppress_cells(m, min_cell, whole[:, None] & (m >= 0))
+                sub = h[rows]
+                sub[:, codes] |= cells
+                sub[row_margin] = True  # its n_valid (n_dont_know) would have to go: hide it all
+                h[rows] = sub
+        hide[at] = h.reshape(-1)
+    newly = hide & ~out["suppressed"].to_numpy(dtype=bool)
+    if newly.any():
+        for c in _HIDE:
+            if (
+                c in out
+                and pd.api.types.is_integer_dtype(out[c])
+                and not isinstance(out[c].dtype, pd.api.extensions.ExtensionDtype)
+            ):
+                out[c] = out[c].astype("Int64")
+        whole = (
+            pd.Series(hide, index=out.index).groupby([out["item"], out["group"]]).transform("all")
+        )
+        cols = [c for c in ("n", "share", "ci_low", "ci_high") if c in out]
+        out.loc[newly, cols] = pd.NA
+        gone = whole.to_numpy() & newly
+        out.loc[gone, [c for c in _HIDE if c in out]] = pd.NA
+        out["suppressed"] = hide
+    return out
