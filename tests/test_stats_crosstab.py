@@ -42,7 +42,7 @@ def test_rxc_table(mass):
         Table(ref_tab.to_numpy(), shift_zeros=False).standardized_resids,
         atol=TOL,
     )
-    np.testing.assert_allclose(res.row_pct.to_numpy(dtype=float).sum(axis=1), 100)
+    np.testing.assert_allclose(res.row_share.to_numpy(dtype=float).sum(axis=1), 1)
     assert res.warnings  # Heavy/Occas smokers: expected counts below 5
     assert res.chi2_yates is None and res.fisher_p is None
     tidy = res.to_frame()
@@ -68,7 +68,7 @@ def test_small_cells_suppressed_but_tested(mass):
     hidden = (t > 0) & (t < 5)
     assert hidden.to_numpy().any()
     assert res.counts.isna().to_numpy()[hidden.to_numpy()].all()
-    assert res.row_pct.isna().to_numpy()[hidden.to_numpy()].all()
+    assert res.row_share.isna().to_numpy()[hidden.to_numpy()].all()
     assert res.to_frame()["suppressed"].sum() == hidden.to_numpy().sum()
     ref = sps.chi2_contingency(t, correction=False)  # tests use every cell
     assert res.p_val == pytest.approx(ref.pvalue, abs=TOL)

@@ -36,13 +36,13 @@ from survey_kit.stats._common import (
 
 @dataclass(frozen=True)
 class CrosstabResult:
-    """A two-way table and its tests (percentages 0-100; NA where suppressed)."""
+    """A two-way table and its tests (shares as proportions in [0, 1]; NA where suppressed)."""
 
     row: str
     col: str
     counts: pd.DataFrame
-    row_pct: pd.DataFrame
-    col_pct: pd.DataFrame
+    row_share: pd.DataFrame
+    col_share: pd.DataFrame
     chi2: float
     dof: int
     p_val: float
@@ -56,7 +56,7 @@ class CrosstabResult:
     min_n: int = 5
 
     def to_frame(self) -> pd.DataFrame:
-        """Tidy view: one row per cell (``row_label, col_label, n, row_pct, col_pct,
+        """Tidy view: one row per cell (``row_label, col_label, n, row_share, col_share,
         std_residual, suppressed``)."""
         c = self.counts.stack(future_stack=True).rename("n")
         out = pd.DataFrame(
@@ -66,8 +66,8 @@ class CrosstabResult:
                 "row_label": c.index.get_level_values(0),
                 "col_label": c.index.get_level_values(1),
                 "n": c.to_numpy(),
-                "row_pct": self.row_pct.stack(future_stack=True).to_numpy(),
-                "col_pct": self.col_pct.stack(future_stack=True).to_numpy(),
+                "row_share": self.row_share.stack(future_stack=True).to_numpy(),
+                "col_share": self.col_share.stack(future_stack=True).to_numpy(),
                 "std_residual": self.std_residuals.stack(future_stack=True).to_numpy(),
             }
         )
@@ -76,9 +76,9 @@ class CrosstabResult:
 
     def _repr_html_(self) -> str:
         def fmt(x: Any) -> str:
-            return "" if pd.isna(x) else f"{x:.1f}".replace(".", ",")
+            return "" if pd.isna(x) else f"{100 * x:.1f}".replace(".", ",")
 
-        table = self.row_pct.map(fmt).to_html(escape=True)
+        table = self.row_share.map(fmt).to_html(escape=True)
         p = "" if np.isnan(self.p_val) else f"{self.p_val:.3f}".replace(".", ",")
         lines = [
             f"<p><b>{html.escape(self.row)} × {html.escape(self.col)}</b> (rækkeprocent, "
@@ -182,8 +182,8 @@ def crosstab(
         row=row,
         col=col,
         counts=counts,
-        row_pct=frame(100 * obs / rs[:, None]),
-        col_pct=frame(100 * obs / cs[None, :]),
+        row_share=frame(obs / rs[:, None]),
+        col_share=frame(obs / cs[None, :]),
         chi2=chi2,
         dof=dof,
         p_val=p,
