@@ -14,7 +14,6 @@ published counts and percentages; the tests use every cell.
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -74,21 +73,10 @@ class CrosstabResult:
         out["suppressed"] = out["n"].isna().to_numpy()
         return out
 
-    def _repr_html_(self) -> str:
-        def fmt(x: Any) -> str:
-            return "" if pd.isna(x) else f"{100 * x:.1f}".replace(".", ",")
+    def _repr_html_(self) -> str:  # JupyterLab: the Danish presentation table
+        from survey_kit.display import present
 
-        table = self.row_share.map(fmt).to_html(escape=True)
-        p = "" if np.isnan(self.p_val) else f"{self.p_val:.3f}".replace(".", ",")
-        lines = [
-            f"<p><b>{html.escape(self.row)} × {html.escape(self.col)}</b> (rækkeprocent, "
-            f"n = {self.n:.0f})</p>",
-            table,
-            f"<p>χ² = {self.chi2:.2f} (df = {self.dof}), p = {p}, "
-            f"Cramérs V = {self.cramers_v:.2f}</p>".replace(".", ","),
-        ]
-        lines += [f"<p><i>{html.escape(w)}</i></p>" for w in self.warnings]
-        return "\n".join(lines)
+        return present(self).to_html()
 
 
 def crosstab(
