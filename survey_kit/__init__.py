@@ -44,6 +44,8 @@ _EXPORTS = {
     "danish": "survey_kit.display",
     "Presentation": "survey_kit.display",
     "select_items": "survey_kit.selection",
+    "explore": "survey_kit.explore",
+    "Explorer": "survey_kit.explore",
     # privacy
     "suppress_table": "survey_kit.privacy",
     "pseudonymise": "survey_kit.privacy",
