@@ -132,11 +132,14 @@ def compute(survey: Survey, view: View) -> Result:
     elif how == "dist":
         table = publish(sub, "frequencies", items, by=by)
         rows = table.drop_duplicates(["item", "group"]).shape[0]
-        if rows > MAX_DIST_ROWS:
+        ordinal = all(survey.codebook[c].type == "likert" for c in items if c in survey.codebook)
+        if rows > MAX_DIST_ROWS or not ordinal:
             comp = publish(sub, "compare", items, by=by, stat="share")
             fig = charts.share_bars(comp, title=f"{title}: andel positive svar", source=source)
             note = (f"Figuren viser andelen positive svar ({rows} rækker er for mange til en "
-                    "fordeling); tabellen viser hele fordelingen.")
+                    "fordeling); tabellen viser hele fordelingen." if ordinal else
+                    "Figuren viser andelen positive svar (svarene har ingen rækkefølge); "
+                    "tabellen viser hele fordelingen.")
         else:
             fig = charts.likert_bars(table, title=title, source=source)
     else:
