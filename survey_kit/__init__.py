@@ -39,6 +39,13 @@ _EXPORTS = {
     "with_scale_scores": "survey_kit.stats",
     "reliability": "survey_kit.stats",
     "rake": "survey_kit.stats",
+    # presentation
+    "present": "survey_kit.display",
+    "danish": "survey_kit.display",
+    "Presentation": "survey_kit.display",
+    "select_items": "survey_kit.selection",
+    "explore": "survey_kit.explore",
+    "Explorer": "survey_kit.explore",
     # privacy
     "suppress_table": "survey_kit.privacy",
     "pseudonymise": "survey_kit.privacy",

@@ -59,6 +59,17 @@ METHOD_NAMES = {
 }
 
 
+#: Danish words for the ``vs_total`` codes of ``compare`` (a group against the rest).
+FLAG_NAMES = {"higher": "højere", "lower": "lavere", "": ""}
+
+
+def flag_text(code: object) -> str:
+    """Danish word of a ``vs_total`` code (``"higher"`` -> ``"højere"``; NA/"" -> ``""``)."""
+    if code is None or code is pd.NA or (isinstance(code, float) and math.isnan(code)):
+        return ""
+    return FLAG_NAMES.get(str(code), str(code))
+
+
 def method_name(code: object) -> str:
     """Danish name of a test or effect size code (``"chi2"`` -> ``"chi-i-anden-test"``)."""
     if code is None or code is pd.NA or (isinstance(code, float) and math.isnan(code)):

@@ -28,8 +28,30 @@ REPORT_BY = {"temperaturmaaling": "omraade", "kompetencekortlaegning": "omraade"
 DEMO_KEY = b"survey_kit demo key: not a secret"
 
 
+NO_BROWSER = (
+    "Ingen Chrome, Chromium eller Microsoft Edge fundet: rapporterne skrives som HTML og Excel, "
+    "men uden PDF og figurfiler (PNG/SVG/PDF); installér Google Chrome, Chromium eller Edge "
+    "(eller sæt BROWSER_PATH til programmet) for at få dem med."
+)
+
+
 def _say(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
+
+
+def browser_available() -> bool:
+    """True when kaleido (static figures) and the PDF printer can find a Chrome/Chromium/Edge:
+    ``BROWSER_PATH`` when set, else the browsers choreographer looks for on this system."""
+    hint = os.environ.get("BROWSER_PATH")
+    if hint:
+        return Path(hint).is_file()
+    try:
+        from choreographer.browsers.chromium import Chromium
+
+        found = Chromium.find_browser(skip_local=False)
+    except Exception:  # choreographer missing or unable to look: treat as no browser
+        return False
+    return bool(found) and Path(found).is_file()
 
 
 def run_demo(
@@ -39,13 +61,21 @@ def run_demo(
     n_temperature: int | None = None,
     instruments: tuple[str, ...] = tuple(PRIMARY_EXPORT),
 ) -> dict[str, list[Path]]:
-    """Run the whole demo; returns the report files per instrument."""
+    """Run the whole demo; returns the report files per instrument.
+
+    Without a Chrome/Chromium/Edge the reports are written as HTML and Excel (no PDF, no figure
+    files), after one Danish sentence saying what to install.
+    """
     from survey_kit.codebook import instrument as load_instrument
     from survey_kit.datasets import write_demo_exports
     from survey_kit.ingest import ingest
     from survey_kit.report import render_reports
 
     root = Path(root) if root else paths.PROJ_ROOT
+    figures = browser_available()
+    if not figures:
+        _say(NO_BROWSER)
+        formats = tuple(f for f in formats if f != "pdf")
     raw, processed, reports = root / "data" / "raw", root / "data" / "processed", root / "reports"
     _say(f"1/3 Skriver demo-eksporter i {raw / 'demo'}")
     exports = write_demo_exports(raw, n_temperature=n_temperature)
@@ -63,6 +93,7 @@ def run_demo(
             out_dir=reports,
             by=REPORT_BY.get(name),
             formats=formats,
+            figures=figures,
         )
     n_files = sum(len(v) for v in out.values())
     _say(f"Færdig: {n_files} filer i {reports}")

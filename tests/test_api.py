@@ -17,3 +17,70 @@ def test_ingest_is_the_function_even_after_the_subpackage_is_imported():
     import survey_kit.ingest.core  # noqa: F401
 
     assert callable(sk.ingest) and sk.ingest.__name__ == "ingest"
+
+
+# -- one vocabulary across result tables (issue 16) ----------------------------------------------
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+from survey_kit.codebook import instrument  # noqa: E402
+from survey_kit.datasets import temperature_survey  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def temp():
+    return sk.Survey(temperature_survey(seed=7), instrument("temperaturmaaling"))
+
+
+def test_total_row_is_a_boolean_column(temp):
+    for table in (
+        sk.frequencies(temp, "st_plan", by="omraade"),
+        sk.compare(temp, ["ml_1"], by="omraade"),
+        sk.compare(temp, ["ml_1"]),
+        sk.compare_waves(temp, ["ml_1"], wave="bolge", by="omraade"),
+    ):
+        assert table["is_total"].dtype == bool
+        # exactly the rows whose group is the total, and one per item (x wave pair / code)
+        assert (table["is_total"] == (table["group"] == "I alt")).all()
+        assert table["is_total"].any()
+
+
+def test_vs_total_holds_codes_not_danish_words(temp):
+    out = sk.compare(temp, ["ml_1", "iu_1", "ls_1"], by="enhed")
+    assert set(out["vs_total"]) <= {"higher", "lower", ""}
+    assert {"higher", "lower"} & set(out["vs_total"])
+    from survey_kit.fmt import flag_text
+
+    assert flag_text("higher") == "højere" and flag_text("lower") == "lavere"
+
+
+def test_min_n_defaults_to_the_codebook_everywhere(temp):
+    # a codebook with min_n = 250: every default suppresses groups below 250 (areas have 196-558)
+    cb = temp.codebook.model_copy(update={"min_n": 250})
+    strict = sk.Survey(temp.data, cb)
+    for table in (
+        sk.frequencies(strict, "ml_1", by="omraade"),
+        sk.compare(strict, ["ml_1"], by="omraade"),
+        sk.compare_waves(strict, ["ml_1"], wave="bolge", by="omraade"),
+    ):
+        shown = table[~table["suppressed"]]
+        if "n_from" in table:
+            n = shown[["n_from", "n_to"]].min(axis=1)
+        else:
+            n = shown["n_valid" if "n_valid" in table else "n"]
+        assert (n >= 250).all() and len(shown) > 0
+        assert table["suppressed"].any()
+    xt = sk.crosstab(strict, "omraade", "st_plan")
+    assert xt.min_n == 250
+
+
+def test_crosstab_shares_are_proportions(temp):
+    xt = sk.crosstab(temp, "omraade", "st_plan")
+    rows = xt.row_share.to_numpy(dtype=float)
+    np.testing.assert_allclose(np.nansum(rows, axis=1), 1.0)  # no cell suppressed at min_n 5 here
+    # pandas reference: the row proportions of the plain two-way count table (Ja/Nej/Ved ikke coded
+    # 1/2/3 with 3 declared missing, so only 1 and 2 are columns)
+    data = temp.data[temp.data["st_plan"].isin([1, 2])]
+    ref = pd.crosstab(data["omraade"], data["st_plan"], normalize="index")
+    np.testing.assert_allclose(rows, ref.to_numpy(), atol=1e-12)

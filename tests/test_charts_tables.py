@@ -71,8 +71,8 @@ def freq_table(counts: dict[tuple[str, str, str], list[int]] | None = None,
 
 def compare_table(stat: str = "share") -> pd.DataFrame:
     """A ``compare`` table: two items by fagområde plus total rows; one suppressed group."""
-    groups = [("Børn og Familie", 1, 140, 0.62, ""), ("Skole", 2, 320, 0.71, "højere"),
-              ("Ældre", 3, 210, 0.48, "lavere"), ("Kultur og Fritid", 6, None, None, ""),
+    groups = [("Børn og Familie", 1, 140, 0.62, ""), ("Skole", 2, 320, 0.71, "higher"),
+              ("Ældre", 3, 210, 0.48, "lower"), ("Kultur og Fritid", 6, None, None, ""),
               ("Administration", 8, 60, 0.55, "")]
     rows = []
     for item, label, shift in (("ml_1", "Fejl bruges til læring", 0.0),

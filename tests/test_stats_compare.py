@@ -115,10 +115,10 @@ def test_vs_total_flags_match_group_vs_rest_tests(temp):
             ps.append(sps.chi2_contingency(t, correction=False).pvalue)  # scipy, group vs rest
             dirs.append(np.sign(t[0][0] / sum(t[0]) - t[1][0] / sum(t[1])))
     q = multipletests(ps, method="fdr_bh")[1]  # statsmodels fdr_bh over all group tests
-    exp = np.where(q < 0.05, np.where(np.array(dirs) > 0, "højere", "lavere"), "")
+    exp = np.where(q < 0.05, np.where(np.array(dirs) > 0, "higher", "lower"), "")
     got = out[out["group"] != "I alt"]["vs_total"].to_numpy()
     np.testing.assert_array_equal(got, exp)
-    assert "højere" in got  # area 3 was built to answer higher on ml_1
+    assert "higher" in got  # area 3 was built to answer higher on ml_1
 
 
 def test_missing_code_outside_base(temp):

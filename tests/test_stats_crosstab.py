@@ -43,7 +43,7 @@ def test_rxc_table(mass):
         Table(ref_tab.to_numpy(), shift_zeros=False).standardized_resids,
         atol=TOL,
     )
-    np.testing.assert_allclose(res.row_pct.to_numpy(dtype=float).sum(axis=1), 100)
+    np.testing.assert_allclose(res.row_share.to_numpy(dtype=float).sum(axis=1), 1)
     assert res.warnings  # Heavy/Occas smokers: expected counts below 5
     assert res.chi2_yates is None and res.fisher_p is None
     tidy = res.to_frame()
@@ -69,8 +69,8 @@ def attack(res: CrosstabResult) -> dict[tuple[int, int], tuple[float, float]]:
     total. Returns the feasible range of every hidden cell (integers >= 1: a 0 is shown as 0),
     by integer programming (scipy milp), independent of how crosstab suppresses."""
     counts = res.counts.to_numpy(dtype=float, na_value=np.nan)
-    rp = res.row_pct.to_numpy(dtype=float, na_value=np.nan)
-    cp = res.col_pct.to_numpy(dtype=float, na_value=np.nan)
+    rp = 100 * res.row_share.to_numpy(dtype=float, na_value=np.nan)
+    cp = 100 * res.col_share.to_numpy(dtype=float, na_value=np.nan)
     hidden = [tuple(c) for c in np.argwhere(np.isnan(counts))]
     var = {c: k for k, c in enumerate(hidden)}
     rows, lo = [], []
@@ -153,11 +153,11 @@ def test_small_cells_suppressed_but_tested(mass):
     hidden = (t > 0) & (t < 5)
     assert hidden.to_numpy().any()
     assert res.counts.isna().to_numpy()[hidden.to_numpy()].all()
-    assert res.row_pct.isna().to_numpy()[hidden.to_numpy()].all()
+    assert res.row_share.isna().to_numpy()[hidden.to_numpy()].all()
     tidy = res.to_frame()
     assert tidy["suppressed"].sum() >= hidden.to_numpy().sum()
     assert (
-        tidy.loc[tidy["suppressed"], ["n", "row_pct", "col_pct", "std_residual"]].isna().all().all()
+        tidy.loc[tidy["suppressed"], ["n", "row_share", "col_share", "std_residual"]].isna().all().all()
     )
     ref = sps.chi2_contingency(t, correction=False)  # tests use every cell
     assert res.p_val == pytest.approx(ref.pvalue, abs=TOL)

@@ -249,7 +249,7 @@ def share_bars(
     """Shares (or means) by group with confidence intervals from a ``compare`` table.
 
     One horizontal bar per group with its CI as an error bar; the total row ("I alt") is a
-    dashed benchmark line, not a bar. Groups whose ``vs_total`` is "højere"/"lavere" get a ▲/▼
+    dashed benchmark line, not a bar. Groups whose ``vs_total`` is "higher"/"lower" get a ▲/▼
     marker. Shares are drawn on a fixed 0-100 % axis; means on ``value_range`` (default: the
     data range). Several items give one panel per item on a shared axis. ``size`` is the print
     size the chart is laid out for ("full", "half" or (width_cm, height_cm)).
@@ -322,8 +322,8 @@ def _share_bars(comp, *, title, source, rng, show_ci, size):
             textfont=dict(size=cv.small, color=ink), insidetextfont=dict(size=cv.small, color=ink),
             row=r, col=1,
         )
-        for flag, symbol, name in (("højere", "triangle-up", "Signifikant højere end resten"),
-                                   ("lavere", "triangle-down", "Signifikant lavere end resten")):
+        for flag, symbol, name in (("higher", "triangle-up", "Signifikant højere end resten"),
+                                   ("lower", "triangle-down", "Signifikant lavere end resten")):
             f = drawn[drawn["vs_total"].fillna("") == flag]
             if f.empty:
                 continue

@@ -315,6 +315,11 @@ class Codebook(_Frozen):
         data = self.model_dump(mode="json", exclude_defaults=True)
         return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
 
+    def _repr_html_(self) -> str:  # JupyterLab: the items as a table
+        from survey_kit._reprs import codebook_html
+
+        return codebook_html(self)
+
 
 def _format_errors(err: ValidationError, data: Mapping[str, Any]) -> str:
     lines = []

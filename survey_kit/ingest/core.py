@@ -109,6 +109,11 @@ class IngestResult:
         parts.append(f"Manifest: {self.paths['manifest']}.")
         return " ".join(parts)
 
+    def _repr_html_(self) -> str:  # JupyterLab
+        from survey_kit._reprs import ingest_html
+
+        return ingest_html(self)
+
 
 def _output_paths(out_dir: Path, name: str) -> dict[str, Path]:
     return {

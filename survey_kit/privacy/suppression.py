@@ -56,6 +56,11 @@ class AuditLog:
     def __len__(self) -> int:
         return len(self.records)
 
+    def _repr_html_(self) -> str:  # JupyterLab
+        from survey_kit._reprs import audit_html
+
+        return audit_html(self)
+
 
 def _numeric(series: pd.Series) -> np.ndarray:
     return pd.to_numeric(series, errors="coerce").to_numpy(dtype=float, na_value=np.nan)

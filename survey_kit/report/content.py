@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from survey_kit.fmt import NA_TEXT, fmt_int, fmt_num, fmt_pct, method_name
+from survey_kit.fmt import NA_TEXT, flag_text, fmt_int, fmt_num, fmt_pct, method_name
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ class Column:
 
     name: str
     header: str
-    kind: str = "text"  # text | int | pct | num | p | method
+    kind: str = "text"  # text | int | pct | num | p | method | flag (vs_total codes)
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,7 @@ class Table:
             "p": lambda x: NA_TEXT if pd.isna(x) else ("< 0,001" if x < 0.001 else fmt_num(x, 3)),
             "text": lambda x: "" if pd.isna(x) else str(x),
             "method": method_name,
+            "flag": flag_text,
         }
         sup = (
             self.data["suppressed"].fillna(False).astype(bool)
@@ -74,7 +75,7 @@ class Table:
         for col in self.columns:
             values = self.data[col.name]
             shown = [
-                "For få svar" if (s and col.kind not in ("text", "method")) else fmt[col.kind](v)
+                "For få svar" if (s and col.kind not in ("text", "method", "flag")) else fmt[col.kind](v)
                 for v, s in zip(values, sup, strict=True)
             ]
             out[col.header] = shown

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from survey_kit.fmt import method_name
+from survey_kit.fmt import flag_text, method_name
 from survey_kit.report.content import Table
 
 _FORMATS = {"int": "#,##0", "pct": "0.0 %", "num": "0.00", "p": "0.000", "text": "@", "method": "@"}
@@ -83,8 +83,9 @@ def write_workbook(tables: Iterable[Table], path: Path, *, title: str = "", sour
             r = 3 + i
             for j, col in enumerate(table.columns):
                 value = rec[col.name]
-                if col.kind in ("text", "method"):
-                    shown = method_name(value) if col.kind == "method" else ("" if pd.isna(value) else value)
+                if col.kind in ("text", "method", "flag"):
+                    shown = (method_name(value) if col.kind == "method" else flag_text(value)
+                             if col.kind == "flag" else ("" if pd.isna(value) else value))
                     ws.write_string(r, j, str(_safe_text(shown)))
                 elif sup[i]:
                     ws.write_string(r, j, "For få svar", supp)

@@ -25,8 +25,8 @@ from survey_kit.privacy.suppression import suppress_table
 from survey_kit.survey import Survey
 
 TOTAL_LABEL = "I alt"
-HIGHER = "højere"
-LOWER = "lavere"
+HIGHER = "higher"  # vs_total codes; Danish words in survey_kit.fmt.flag_text
+LOWER = "lower"
 
 
 # -- data and codebook ---------------------------------------------------------------------------
@@ -528,11 +528,14 @@ def suppress_by_item(
     """Apply :func:`~survey_kit.privacy.suppress_table` with each item's own minimum n.
 
     Items sharing a minimum n are suppressed in one call; the row order is kept. Total rows are
-    marked (``group == "I alt"``) for complementary suppression.
+    marked (``group == "I alt"``) for complementary suppression; a table with a ``group`` column
+    gets the boolean column ``is_total`` (True on the total row).
     """
     if table.empty:
         out = table.copy()
         out["suppressed"] = pd.Series(dtype=bool)
+        if "group" in out.columns:
+            out["is_total"] = pd.Series(dtype=bool)
         return out
     table = table.copy()
     for c in table.columns:  # counts stay integers (nullable) when suppressed
@@ -542,6 +545,8 @@ def suppress_by_item(
             table[c] = table[c].astype("Int64")
     has_group = "group" in table.columns
     table["_total"] = (table["group"] == TOTAL_LABEL) if has_group else False
+    if has_group:
+        table["is_total"] = table["_total"].to_numpy(dtype=bool)
     parts = []
     items = table[item_column].to_numpy()
     for mn in sorted(set(min_ns.values())):

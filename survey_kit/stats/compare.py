@@ -88,6 +88,7 @@ COMPARE_COLUMNS = [
     "test",
     "vs_total",
     "suppressed",
+    "is_total",
     "ci_method",
 ]
 STATS = ("share", "mean", "median")
@@ -219,7 +220,7 @@ def compare(
     stat: str = "share",
     positive: Sequence[Any] | Mapping[str, Sequence[Any]] | None = None,
     weight: str | None = None,
-    min_n: int = 5,
+    min_n: int | None = None,
     ci: float = 0.95,
     codebook: Codebook | None = None,
     fpc: Mapping[Any, int] | bool | None = None,
@@ -239,8 +240,9 @@ def compare(
         Codes making the share; default the item's ``positive`` codes from the codebook.
     weight : str, optional
         Weight column (Kish effective sample size in intervals and tests).
-    min_n : int
-        Minimum n; the applied minimum is ``max(min_n, codebook.min_n_for(item))``. Smaller
+    min_n : int, optional
+        Minimum n; the applied minimum is ``max(min_n, codebook.min_n_for(item))`` (the codebook's
+        ``min_n`` by default; 5 without a codebook). Smaller
         groups are suppressed and left out of the tests.
     ci : float
         Confidence level; ``vs_total`` flags at the level ``1 - ci``.

@@ -26,7 +26,6 @@ analyst's: publish them rounded.
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -50,13 +49,13 @@ from survey_kit.stats._common import (
 
 @dataclass(frozen=True)
 class CrosstabResult:
-    """A two-way table and its tests (percentages 0-100; NA where suppressed)."""
+    """A two-way table and its tests (shares as proportions in [0, 1]; NA where suppressed)."""
 
     row: str
     col: str
     counts: pd.DataFrame
-    row_pct: pd.DataFrame
-    col_pct: pd.DataFrame
+    row_share: pd.DataFrame
+    col_share: pd.DataFrame
     chi2: float
     dof: int
     p_val: float
@@ -70,7 +69,7 @@ class CrosstabResult:
     min_n: int = 5
 
     def to_frame(self) -> pd.DataFrame:
-        """Tidy view: one row per cell (``row_label, col_label, n, row_pct, col_pct,
+        """Tidy view: one row per cell (``row_label, col_label, n, row_share, col_share,
         std_residual, suppressed``)."""
         c = self.counts.stack(future_stack=True).rename("n")
         out = pd.DataFrame(
@@ -80,29 +79,18 @@ class CrosstabResult:
                 "row_label": c.index.get_level_values(0),
                 "col_label": c.index.get_level_values(1),
                 "n": c.to_numpy(),
-                "row_pct": self.row_pct.stack(future_stack=True).to_numpy(),
-                "col_pct": self.col_pct.stack(future_stack=True).to_numpy(),
+                "row_share": self.row_share.stack(future_stack=True).to_numpy(),
+                "col_share": self.col_share.stack(future_stack=True).to_numpy(),
                 "std_residual": self.std_residuals.stack(future_stack=True).to_numpy(),
             }
         )
         out["suppressed"] = out["n"].isna().to_numpy()
         return out
 
-    def _repr_html_(self) -> str:
-        def fmt(x: Any) -> str:
-            return "" if pd.isna(x) else f"{x:.1f}".replace(".", ",")
+    def _repr_html_(self) -> str:  # JupyterLab: the Danish presentation table
+        from survey_kit.display import present
 
-        table = self.row_pct.map(fmt).to_html(escape=True)
-        p = "" if np.isnan(self.p_val) else f"{self.p_val:.3f}".replace(".", ",")
-        lines = [
-            f"<p><b>{html.escape(self.row)} × {html.escape(self.col)}</b> (rækkeprocent, "
-            f"n = {self.n:.0f})</p>",
-            table,
-            f"<p>χ² = {self.chi2:.2f} (df = {self.dof}), p = {p}, "
-            f"Cramérs V = {self.cramers_v:.2f}</p>".replace(".", ","),
-        ]
-        lines += [f"<p><i>{html.escape(w)}</i></p>" for w in self.warnings]
-        return "\n".join(lines)
+        return present(self).to_html()
 
 
 def crosstab(
@@ -202,8 +190,8 @@ def crosstab(
         row=row,
         col=col,
         counts=counts,
-        row_pct=frame(100 * obs / rs[:, None], by_row),
-        col_pct=frame(100 * obs / cs[None, :], by_col),
+        row_share=frame(obs / rs[:, None], by_row),
+        col_share=frame(obs / cs[None, :], by_col),
         chi2=chi2,
         dof=dof,
         p_val=p,

@@ -60,6 +60,7 @@ FREQUENCY_COLUMNS = [
     "n_dont_know",
     "n_missing",
     "suppressed",
+    "is_total",
     "ci_method",
 ]
 

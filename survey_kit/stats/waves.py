@@ -74,6 +74,7 @@ WAVE_COLUMNS = [
     "test",
     "significant",
     "suppressed",
+    "is_total",
     "wave_from_code",
     "wave_to_code",
     "paired",
@@ -288,7 +289,7 @@ def compare_waves(
     paired_on: str | None = None,
     stat: str = "share",
     positive: Sequence[Any] | Mapping[str, Sequence[Any]] | None = None,
-    min_n: int = 5,
+    min_n: int | None = None,
     ci: float = 0.95,
     codebook: Codebook | None = None,
 ) -> pd.DataFrame:
@@ -306,7 +307,8 @@ def compare_waves(
         Panel key; respondents are matched across waves on it.
     stat : {"share", "mean"}
     positive : codes or mapping item -> codes, optional
-    min_n : int
+    min_n : int, optional
+        Minimum n; default the codebook's (``max(min_n, codebook.min_n_for(item))``; 5 without).
     ci : float
 
     Returns

@@ -22,6 +22,11 @@ class RakeResult:
     converged: bool
     max_error: float  # largest |weighted share - target| over every margin at the end
 
+    def _repr_html_(self) -> str:  # JupyterLab
+        from survey_kit._reprs import rake_html
+
+        return rake_html(self)
+
 
 def rake(
     data: Any,

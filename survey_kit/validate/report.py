@@ -304,6 +304,11 @@ class ValidationReport:
         """Write the problems as CSV (``respondent_id,row,column,value,rule,message``), formula-safe."""
         return write_csv_atomic(self.problems[PROBLEM_COLUMNS], path)
 
+    def _repr_html_(self) -> str:  # JupyterLab: the problems as a table
+        from survey_kit._reprs import validation_html
+
+        return validation_html(self, RULE_NAMES_DA)
+
 
 def _report(checked: Checked, codebook: Codebook, lang: str, source: str) -> ValidationReport:
     problems = render_problems(checked, codebook, lang=lang)

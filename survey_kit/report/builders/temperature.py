@@ -155,12 +155,12 @@ def build(survey: Survey, *, min_n: int | None = None, wave: str | int | None = 
         rep.add(Table("enheder_mod_omraade", "Enhederne sammenlignet med fagområdet og hele kommunen", bench,
                       (Column("item_label", "Kendetegn"), Column("group", "Enhed"),
                        Column("n", "Antal svar", "int"), Column("value", "Indeks", "num"),
-                       Column("vs_total", "Forskel fra fagområdet"))))
+                       Column("vs_total", "Forskel fra fagområdet", "flag"))))
     else:
         rep.add(Table("omraader", "Indeks pr. fagområde og kendetegn", by_group,
                       (Column("item_label", "Kendetegn"), Column("group", "Fagområde"),
                        Column("n", "Antal svar", "int"), Column("value", "Indeks", "num"),
-                       Column("vs_total", "Forskel fra kommunen"))))
+                       Column("vs_total", "Forskel fra kommunen", "flag"))))
 
     rep.add(Heading("Kommentarer"))
     rep.add(comments_block(Survey(data=now, codebook=cb), "kommentar", by="enhed", min_n=min_n, title="Udvalgte kommentarer"))
