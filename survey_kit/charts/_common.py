@@ -68,12 +68,16 @@ def mark_suppressed(fig: go.Figure, positions: Sequence[int], *, x: float, xref:
                     yref: str = "y", size: int = MIN_FONT_PX) -> None:
     """Write "For få besvarelser" on the rows at ``positions`` (nothing else is drawn there)."""
     style = get_style()
-    for pos in positions:
-        fig.add_annotation(
-            x=x, y=pos, xref=xref, yref=yref, text=f"<i>{SUPPRESSED_TEXT}</i>",
-            showarrow=False, xanchor="left", font=dict(size=size, color=style.palette.text),
-            name="suppressed",
-        )
+    add_annotations(fig, [dict(
+        x=x, y=pos, xref=xref, yref=yref, text=f"<i>{SUPPRESSED_TEXT}</i>",
+        showarrow=False, xanchor="left", font=dict(size=size, color=style.palette.text),
+        name="suppressed") for pos in positions])
+
+
+def add_annotations(fig: go.Figure, annotations: Sequence[dict]) -> None:
+    """Add many annotations at once (``add_annotation`` in a loop is quadratic in plotly)."""
+    if annotations:
+        fig.update_layout(annotations=[*fig.layout.annotations, *annotations])
 
 
 def wrap_rows(canvas: Canvas, labels: Sequence[str], max_px: float | None = None,

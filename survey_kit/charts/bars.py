@@ -14,6 +14,7 @@ from plotly.subplots import make_subplots
 from survey_kit.charts._common import (
     ROW_PX,
     TOTAL,
+    add_annotations,
     check_columns,
     extreme_sentence,
     group_label,
@@ -170,11 +171,10 @@ def likert_bars(
             row=1, col=1,
         )
         if neutral and sign > 0:
-            for i, v in zip(pos, full, strict=True):
-                if fits(v, v):
-                    fig.add_annotation(x=0, y=i, text=f"{v:.0f}", showarrow=False,
+            add_annotations(fig, [dict(x=0, y=i, xref="x", yref="y", text=f"{v:.0f}", showarrow=False,
                                        font=dict(size=small, color=ink),
-                                       bgcolor=colors[j], borderpad=0, row=1, col=1)
+                                       bgcolor=colors[j], borderpad=0)
+                                  for i, v in zip(pos, full, strict=True) if fits(v, v)])
     fig.update_layout(barmode="relative")
     fig.add_vline(x=0, line=dict(color="#404040", width=1), row=1, col=1)
     step = x_ticks(-100, 100, main_w, tick_px, (25, 50, 100))

@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 
 from survey_kit.charts._common import (
     ROW_PX,
+    add_annotations,
     check_columns,
     extreme_sentence,
     group_label,
@@ -220,10 +221,10 @@ def prepost(
                      nticks=max(2, int(plot_w // (tick_px + 14))),
                      title=dict(text=cv.wrap("Ændring i procentpoint" if is_share else "Ændring",
                                              plot_w)))
-    for yy, txt in zip(drawn["_pos"], pair_text, strict=True):
-        fig.add_annotation(x=1, xref="paper", y=int(yy), xanchor="left", xshift=8,
-                           showarrow=False, text=txt,
-                           font=dict(size=cv.small, color=style.palette.text))
+    add_annotations(fig, [dict(x=1, xref="paper", y=int(yy), xanchor="left", xshift=8,
+                               showarrow=False, text=txt,
+                               font=dict(size=cv.small, color=style.palette.text))
+                          for yy, txt in zip(drawn["_pos"], pair_text, strict=True)])
     fig.add_annotation(x=1, xref="paper", y=-0.5, yref="y", yanchor="bottom", xanchor="left",
                        xshift=8, showarrow=False, text=head, font=dict(size=cv.small))
     sup = [int(x) for x in t.loc[t["_supp"] | t["change"].isna(), "_pos"].dropna()]
@@ -344,14 +345,16 @@ def heatmap(
         hovertemplate="%{customdata[0]}<br>%{customdata[1]}: %{z:,." + str(decimals)
                       + "f}<extra></extra>", hoverongaps=False))
     # cell values as annotations: each gets the text colour that contrasts with its cell
-    for ii, gi, val in cells:
-        fig.add_annotation(x=ii, y=gi, text=fmt_num(val, decimals), showarrow=False,
-                           font=dict(size=cv.small, color=text_color_on(
-                               _scale_color(colors, (val - lo) / (hi - lo)))), name="value")
-    for ii, gi in sup_cells:
-        fig.add_annotation(x=ii, y=gi, text="<i>For få</i>", showarrow=False,
-                           font=dict(size=cv.small, color=style.palette.text),
-                           name="suppressed")
+    # (added in one go: plotly re-validates every annotation on each add_annotation call)
+    add_annotations(fig, [
+        *(dict(x=ii, y=gi, text=fmt_num(val, decimals), showarrow=False,
+               font=dict(size=cv.small, color=text_color_on(
+                   _scale_color(colors, (val - lo) / (hi - lo)))), name="value")
+          for ii, gi, val in cells),
+        *(dict(x=ii, y=gi, text="<i>For få</i>", showarrow=False,
+               font=dict(size=cv.small, color=style.palette.text), name="suppressed")
+          for ii, gi in sup_cells),
+    ])
     row_axis(fig, ticks)
     fig.update_xaxes(tickmode="array", tickvals=list(range(len(items))), ticktext=heads,
                      tickfont=dict(size=cv.small), side="top", showgrid=False, showline=False,

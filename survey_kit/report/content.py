@@ -60,6 +60,7 @@ class Table:
         fmt: dict[str, Callable[[Any], str]] = {
             "int": fmt_int,
             "pct": fmt_pct,
+            "pp": lambda x: NA_TEXT if pd.isna(x) else f"{x * 100:+.0f} procentpoint".replace("-", "−"),
             "num": lambda x: fmt_num(x, 2),
             "p": lambda x: NA_TEXT if pd.isna(x) else ("< 0,001" if x < 0.001 else fmt_num(x, 3)),
             "text": lambda x: "" if pd.isna(x) else str(x),

@@ -334,7 +334,8 @@ def _raw_codebook(cb: Codebook) -> Codebook:
 
 
 def _title(ctx: Context) -> str:
-    wave = f" {ctx.wave_label(ctx.wave)}" if ctx.wave is not None else ""
+    label = ctx.wave_label(ctx.wave)
+    wave = (f" {label}" if label[:1].isdigit() else f" ({label.lower()})") if label else ""
     scope = f": {ctx.scope.label}" if ctx.scope.label else ""
     return f"{ctx.spec.title}{wave}{scope}"
 

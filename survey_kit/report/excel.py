@@ -18,7 +18,7 @@ import pandas as pd
 from survey_kit.fmt import flag_text, method_name
 from survey_kit.report.content import Table
 
-_FORMATS = {"int": "#,##0", "pct": "0.0 %", "num": "0.00", "p": "0.000", "text": "@", "method": "@"}
+_FORMATS = {"int": "#,##0", "pct": "0.0 %", "pp": '+0.0" pp";-0.0" pp";0.0" pp"', "num": "0.00", "p": "0.000", "text": "@", "method": "@"}
 
 
 def _safe_text(value: object) -> object:
@@ -92,7 +92,7 @@ def write_workbook(tables: Iterable[Table], path: Path, *, title: str = "", sour
                 elif pd.isna(value):
                     ws.write_blank(r, j, None)
                 else:
-                    ws.write_number(r, j, float(value), fmts[col.kind])
+                    ws.write_number(r, j, float(value) * (100 if col.kind == "pp" else 1), fmts[col.kind])
         last = 3 + len(table.data) + 1
         if table.note:
             ws.write(last, 0, _safe_text(table.note), note)

@@ -310,10 +310,10 @@ def _items(ctx: Context, sec: Section) -> Composer:
                 if sec.chart in ("likert", None) and all(cb[c].type in ("likert", "single") for c in extra):
                     title = sec.heading or cb[extra[0]].label
                     if sec.chart != "none":
-                        blocks.append(Figure(name, charts.likert_bars(freq, title=title, source=src), freq, size=sec.size))
+                        blocks.append(Figure(name, charts.likert_bars(freq, title=title, source=src, size=sec.size), freq, size=sec.size))
                 elif sec.chart == "share_bars":
                     bars = _freq_as_compare(freq)
-                    blocks.append(Figure(name, charts.share_bars(bars, title=sec.heading or cb[extra[0]].label, source=src), bars, size=sec.size))
+                    blocks.append(Figure(name, charts.share_bars(bars, title=sec.heading or cb[extra[0]].label, source=src, size=sec.size), bars, size=sec.size))
                 if sec.table:
                     blocks.append(Table(name, f"Svarfordeling: {sec.heading or cb[extra[0]].label}", freq, FREQ_COLUMNS))
             elif what == "multiple":
@@ -325,14 +325,14 @@ def _items(ctx: Context, sec: Section) -> Composer:
                 comp["item_label"] = item.label
                 comp = comp.sort_values("value", ascending=False, na_position="last")
                 if sec.chart != "none":
-                    blocks.append(Figure(name, charts.share_bars(comp, title=item.label, source=src, show_ci=True), comp, size=sec.size))
+                    blocks.append(Figure(name, charts.share_bars(comp, title=item.label, source=src, show_ci=True, size=sec.size), comp, size=sec.size))
                 if sec.table:
                     blocks.append(Table(name, f"{item.text} (andel, der har valgt svaret)", comp,
                                         compare_columns("share", "Svar", item=False)))
             elif what == "total":
                 comp = publish.retested(ctx, tid)
                 if sec.chart != "none":
-                    blocks.append(Figure(name, charts.share_bars(comp, title=sec.heading or "I alt", source=src), comp, size=sec.size))
+                    blocks.append(Figure(name, charts.share_bars(comp, title=sec.heading or "I alt", source=src, size=sec.size), comp, size=sec.size))
                 if sec.table:
                     blocks.append(Table(name, sec.heading or "I alt", comp, compare_columns(extra, "Gruppe")))
             else:
@@ -341,9 +341,9 @@ def _items(ctx: Context, sec: Section) -> Composer:
                 title = f"{sec.heading or cb[codes[0]].label} fordelt på {by_label.lower()}"
                 if len(plain) > 1 and sec.chart != "none":
                     rng = (0.0, 1.0) if measure == "share" else _scale_range(cb, plain[0])
-                    blocks.append(Figure(name, charts.heatmap(comp, title=title, source=src, value_range=rng), comp))
+                    blocks.append(Figure(name, charts.heatmap(comp, title=title, source=src, value_range=rng, size="full"), comp))
                 elif sec.chart != "none":
-                    blocks.append(Figure(name, charts.share_bars(comp, title=title, source=src), comp, size=sec.size))
+                    blocks.append(Figure(name, charts.share_bars(comp, title=title, source=src, size=sec.size), comp, size=sec.size))
                 if sec.table:
                     blocks.append(Table(name, title, comp, compare_columns(measure, _group_header(ctx, extra)),
                                         note=publish.test_note(comp)))
@@ -405,7 +405,7 @@ def _scales(ctx: Context, sec: Section) -> Composer:
         t.loc[t["suppressed"].astype(bool), "alpha"] = np.nan
         t["alpha"] = t["alpha"].round(2)
         src = ctx.source()
-        blocks.append(Figure("indeks", charts.share_bars(t, title="Indeks", source=src, value_range=rng), t))
+        blocks.append(Figure("indeks", charts.share_bars(t, title="Indeks", source=src, value_range=rng, size="full"), t))
         if sec.table:
             blocks.append(Table("indeks", "Indeks og Cronbachs alfa", t,
                                 (Column("item_label", "Indeks"), Column("n", "Antal svar", "int"),
@@ -414,7 +414,7 @@ def _scales(ctx: Context, sec: Section) -> Composer:
         for by, tid in by_tids:
             comp = publish.retested(ctx, tid)
             title = f"Indeks fordelt på {cb[by].label.lower()}"
-            blocks.append(Figure(f"indeks_{by}", charts.heatmap(comp, title=title, source=src, value_range=rng), comp))
+            blocks.append(Figure(f"indeks_{by}", charts.heatmap(comp, title=title, source=src, value_range=rng, size="full"), comp))
             if sec.table:
                 blocks.append(Table(f"indeks_{by}", title, comp, compare_columns("mean", _group_header(ctx, by)),
                                     note=publish.test_note(comp)))
@@ -463,7 +463,7 @@ def _waves(ctx: Context, sec: Section) -> Composer:
             what = "Andel" if stat == "share" else "Indeks"
             title = f"{what}: {wf} og {wt}"
             rng = (0.0, 1.0) if stat == "share" else _scale_range(cb, w["item"].iloc[0])
-            blocks.append(Figure(f"udvikling_{stat}", charts.wave_dumbbell(w, title=title, source=src, value_range=rng), w))
+            blocks.append(Figure(f"udvikling_{stat}", charts.wave_dumbbell(w, title=title, source=src, value_range=rng, size="full"), w))
             if sec.table:
                 blocks.append(Table(f"udvikling_{stat}", f"{title} (ændring i {'procentpoint' if stat == 'share' else 'point'})",
                                     w, wave_columns(stat)))
@@ -510,10 +510,10 @@ def _panel(ctx: Context, sec: Section) -> Composer:
                     if not r["suppressed"] and pd.notna(r["value_to"]):
                         ctx.finding(change_sentence(r["item_label"], r["value_from"], r["value_to"], bool(r["significant"]),
                                                     wave_from="førmålingen", wave_to="eftermålingen", stat=stat), 2)
-                chart = charts.prepost(w, title=f"{'Indeks' if stat == 'mean' else 'Andel'} før og efter", source=src)
+                chart = charts.prepost(w, title=f"{'Indeks' if stat == 'mean' else 'Andel'} før og efter", source=src, size="full")
                 name = f"foer_efter_{stat}"
             else:
-                chart = charts.wave_dumbbell(w, title=f"Før og efter fordelt på {cb[by].label.lower()}", source=src)
+                chart = charts.wave_dumbbell(w, title=f"Før og efter fordelt på {cb[by].label.lower()}", source=src, size="full")
                 name = f"foer_efter_{stat}_{by}"
             blocks.append(Figure(name, chart, w))
             if sec.table:
@@ -540,7 +540,7 @@ def _ranking(ctx: Context, sec: Section) -> Composer:
         for code, k, tid in tids:
             r = publish.rounded(ctx.get(tid)).sort_values("share_top_k", ascending=False, na_position="last")
             blocks.append(Paragraph(cb[code].text))
-            blocks.append(Figure(f"prioritering_{code}", charts.ranking_bars(r, title=sec.heading or cb[code].label, source=src), r))
+            blocks.append(Figure(f"prioritering_{code}", charts.ranking_bars(r, title=sec.heading or cb[code].label, source=src, size="full"), r))
             if sec.table:
                 top = "top tre" if k == 3 else f"top {k}"
                 blocks.append(Table(f"prioritering_{code}", f"Andel med svaret på førstepladsen og blandt {top}", r, (
@@ -565,7 +565,7 @@ def _benchmark(ctx: Context, sec: Section) -> Composer:
     for i in range(len(conds) - 1, 0, -1):
         var, code = conds[i - 1]
         levels.append((cb[var].values.get(code, str(code)), Scope(conds[:i], cb[var].values.get(code, ""), "")))
-    levels.append(("Hele " + (sec.heading and "" or "") + "undersøgelsen" if not cb.hierarchy else "Hele organisationen", Scope()))
+    levels.append((ctx.spec.whole, Scope()))
     df = ctx.survey.data
     if ctx.wave_col is not None:
         df = df[df[ctx.wave_col].eq(ctx.wave).fillna(False).to_numpy()]
@@ -603,7 +603,7 @@ def _benchmark(ctx: Context, sec: Section) -> Composer:
             bench = pd.concat(parts, ignore_index=True)
             rng = (0.0, 1.0) if stat == "share" else _scale_range(cb, bench["item"].iloc[0])
             title = f"{'Indeks' if stat == 'mean' else 'Andel'}: {ctx.scope.label} og niveauerne over"
-            blocks.append(Figure(f"sammenligning_{stat}", charts.heatmap(bench, title=title, source=src, value_range=rng), bench))
+            blocks.append(Figure(f"sammenligning_{stat}", charts.heatmap(bench, title=title, source=src, value_range=rng, size="full"), bench))
             if sec.table:
                 blocks.append(Table(f"sammenligning_{stat}", title, bench, compare_columns(stat, "Niveau")))
         return blocks
@@ -652,7 +652,7 @@ def _gap(ctx: Context, sec: Section) -> Composer:
         g["wave_from"], g["wave_to"] = labels
         rng = _scale_range(cb, today[0])
         blocks.append(Figure("gab", charts.wave_dumbbell(g, title=f"{sec.heading or 'Kompetencer'}: i dag og behov om fem år",
-                                                         source=src, value_range=rng), g))
+                                                         source=src, value_range=rng, size="full"), g))
         big = g[(~g["suppressed"].astype(bool)) & g["change"].notna()].sort_values("change", ascending=False)
         if len(big) and big["change"].iloc[0] > 0 and bool(big["significant"].iloc[0]):
             r = big.iloc[0]
@@ -667,7 +667,7 @@ def _gap(ctx: Context, sec: Section) -> Composer:
             comp = publish.rounded(ctx.get(btid))
             title = f"Kompetencegab fordelt på {cb[by].label.lower()}"
             blocks.append(Figure(f"gab_{by}", charts.heatmap(comp, title=title, source=src,
-                                                             value_range=(-(rng[1] - rng[0]), rng[1] - rng[0]) if rng else None), comp))
+                                                             value_range=(-(rng[1] - rng[0]), rng[1] - rng[0]) if rng else None, size="full"), comp))
             if sec.table:
                 blocks.append(Table(f"gab_{by}", title, comp, compare_columns("mean", _group_header(ctx, by))))
         return blocks
@@ -685,15 +685,12 @@ def _comments(ctx: Context, sec: Section) -> Composer:
     by = finest if finest in ctx.survey.data else None
     chosen = []
     for code in codes:
-        if hasattr(ptext, "select_comments"):
-            res = ptext.select_comments(ctx.now, code, by=by, min_n=ctx.min_n, limit=sec.limit)
-            chosen.append((code, tuple(res.texts), res.sentence))
-        else:
-            safe = ptext.safe_comments(ctx.now, code, by=by, min_n=ctx.min_n)
-            texts = tuple(dict.fromkeys(safe["comment"].tolist()))[: sec.limit] if len(safe) else ()
-            chosen.append((code, texts, (
-                f"Kommentarerne er renset for navne, e-mail-adresser, telefon- og CPR-numre; kommentarer fra "
-                f"grupper med færre end {ctx.min_n} svar vises ikke, og ens kommentarer vises én gang.")))
+        sel = ptext.select_comments(ctx.now, code, by=by, min_n=ctx.min_n)
+        shown = tuple(sel.comments["comment"].head(sec.limit).tolist()) if len(sel.comments) else ()
+        sentence = sel.method
+        if len(sel.comments) > sec.limit:
+            sentence += f" Her vises {sec.limit} af {len(sel.comments)} kommentarer."
+        chosen.append((code, shown, sentence))
 
     def compose(ctx: Context) -> list[Block]:
         blocks = _heading(sec, "Kommentarer")

@@ -90,6 +90,7 @@ class ReportSpec(_Frozen):
     title: str
     subtitle: str = ""
     noun: str = Field(default="respondenter", description="plural noun for respondents")
+    whole: str = Field(default="Hele organisationen", description="the name of the whole in comparisons")
     min_n: int | None = Field(default=None, ge=1, description="stricter minimum than the codebook's")
     sections: tuple[Section, ...] = Field(min_length=1)
 
