@@ -10,7 +10,7 @@ from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
 from survey_kit.privacy._inversion import TESTS, consistent_n
-from survey_kit.privacy._scope import Cell, Hierarchy, as_code
+from survey_kit.privacy._scope import Cell, EmptyCell, Hierarchy, as_code
 
 POPULATION = ("count", "respondents")
 _BIG = 10**6
@@ -147,7 +147,10 @@ class Attack:
             nf, nt = _num(table, "n_from"), _num(table, "n_to")
             for i in range(len(table)):
                 nf_i, nt_i = (np.nan, np.nan) if hidden[i] else (nf[i], nt[i])
-                cell = base if codes[i] is None else h.with_(base, by, codes[i])
+                try:
+                    cell = base if codes[i] is None else h.with_(base, by, codes[i])
+                except EmptyCell:
+                    continue  # a group outside the report's scope: nobody in it
                 a, b = as_code(wf.iloc[i]), as_code(wt.iloc[i])
                 if paired:
                     m = ("pairs", *pks[i], a, b)
@@ -172,7 +175,10 @@ class Attack:
                 m = ("count", table["item"].iloc[i] if "item" in table else "respondents")
             else:
                 m = ("item", *pks[i])
-            cell = base if codes[i] is None else h.with_(base, by, codes[i])
+            try:
+                cell = base if codes[i] is None else h.with_(base, by, codes[i])
+            except EmptyCell:
+                continue
             if (m, cell) in seen:
                 continue
             seen.add((m, cell))
@@ -191,7 +197,13 @@ class Attack:
                 if not ok:
                     continue
                 j = ok[0]
-                groups = [h.with_(base, by, codes[i]) for i in rows if codes[i] is not None]
+                groups = []
+                for i in rows:
+                    try:
+                        if codes[i] is not None:
+                            groups.append(h.with_(base, by, codes[i]))
+                    except EmptyCell:
+                        pass
                 self.tests.append((("item", *pk), groups, base, tests[j], p[j], e[j]))
 
     # -- solving -----------------------------------------------------------------------

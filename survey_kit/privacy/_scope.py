@@ -19,6 +19,10 @@ from survey_kit.codebook.model import Codebook
 Cell = tuple[tuple[str, int], ...]
 
 
+class EmptyCell(ValueError):
+    """Conditions that no respondent can meet (a unit outside the report's area)."""
+
+
 def as_code(value: object) -> int | None:
     """An integer group/wave code, or None for NA (a float 3.0 becomes 3)."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
@@ -75,7 +79,7 @@ class Hierarchy:
                     raise ValueError(f"{lower}={d[lower]} has no {upper} in the codebook")
                 parent = mapping[d[lower]]
                 if upper in d and d[upper] != parent:
-                    raise ValueError(
+                    raise EmptyCell(
                         f"{lower}={d[lower]} belongs to {upper}={parent}, not {upper}={d[upper]}"
                     )
                 d.pop(upper, None)

@@ -31,7 +31,7 @@ Each report's tables are computed raw (``min_n=1``: nothing hidden) and register
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -40,7 +40,7 @@ import pandas as pd
 from survey_kit.codebook.model import DEFAULT_MIN_N, Codebook
 from survey_kit.privacy._engine import Relation, complete_suppression
 from survey_kit.privacy._publish import bh, publish_compare_tests, round_published
-from survey_kit.privacy._scope import Cell, Hierarchy, Scope, as_code
+from survey_kit.privacy._scope import Cell, EmptyCell, Hierarchy, Scope, as_code
 from survey_kit.privacy.suppression import AuditLog, blank_rows
 
 __all__ = ["KINDS", "RunGuard", "Scope", "respondent_counts"]
@@ -167,6 +167,17 @@ class RunGuard:
                 return
             k += 1
 
+    def _cell(self, base: Cell, by: str | None, code: int | None, n: float, name: str) -> Cell | None:
+        """The cell of a row; None for a group outside the scope (must have n = 0)."""
+        if code is None:
+            return base
+        try:
+            return self.hierarchy.with_(base, by, code)
+        except EmptyCell as err:
+            if n > 0:
+                raise ValueError(f"{name}: {err}, but the row has n={n:g}") from None
+            return None
+
     def _relate(self, measure: tuple, total: Cell, by: str, part: Cell) -> None:
         self._rels.setdefault(measure, {}).setdefault((total, by), set()).add(part)
 
@@ -218,7 +229,10 @@ class RunGuard:
             share = "stat" in table and (table["stat"] == "share").to_numpy()
             for i in range(len(table)):
                 item, code = table["item"].iloc[i], codes[i]
-                cell = base if code is None else h.with_(base, by, code)
+                cell = self._cell(base, by, code, max(nf[i], nt[i]), tid)
+                if cell is None:
+                    rows.append([])
+                    continue
                 a, b = as_code(wf.iloc[i]), as_code(wt.iloc[i])
                 if paired:
                     m = ("pairs", item, a, b)
@@ -243,7 +257,10 @@ class RunGuard:
             share = (table["stat"] == "share").to_numpy() if kind == "compare" and "stat" in table else None
             for i in range(len(table)):
                 code = codes[i]
-                cell = base if code is None else h.with_(base, by, code)
+                cell = self._cell(base, by, code, n_arr[i], tid)
+                if cell is None:
+                    rows.append([])
+                    continue
                 if kind == "count":
                     what = table["item"].iloc[i] if "item" in table else "respondents"
                     m = ("count", what)
