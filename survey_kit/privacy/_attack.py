@@ -7,7 +7,6 @@ from collections.abc import Hashable, Sequence
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
 from survey_kit.privacy._inversion import TESTS, consistent_n
 from survey_kit.privacy._scope import Cell, EmptyCell, Hierarchy, as_code
@@ -47,7 +46,7 @@ class _Problem:
         if hi is not None:
             self.ub[j] = min(self.ub.get(j, float(_BIG)), hi)
 
-    def solver(self, integral: bool):
+    def solver(self, integral: bool, *, relax: bool = False):
         nv = len(self.index)
         r, c, v = [], [], []
         lo = np.empty(len(self.rows))
@@ -63,24 +62,50 @@ class _Problem:
         ub = np.array([self.ub.get(j, float(_BIG)) for j in range(nv)])
         if (lb > ub).any():
             return None
-        cons = LinearConstraint(a_mat, lo, hi) if len(self.rows) else ()
-        integ = np.ones(nv) if integral else np.array([1.0 if j in self.binary else 0.0 for j in range(nv)])
+        if relax:
+            integ = np.zeros(nv)
+        elif integral:
+            integ = np.ones(nv)
+        else:
+            integ = np.array([1.0 if j in self.binary else 0.0 for j in range(nv)])
+        return _highs(a_mat, lo, hi, lb, ub, integ)
 
-        def solve(obj: np.ndarray) -> float | None:
-            if integral or integ.any():
-                res = milp(obj, constraints=cons, integrality=integ, bounds=Bounds(lb, ub))
-            else:
-                fin_hi, fin_lo = np.isfinite(hi), np.isfinite(lo)
-                res = linprog(
-                    obj,
-                    A_ub=sparse.vstack([a_mat[fin_hi], -a_mat[fin_lo]]) if len(self.rows) else None,
-                    b_ub=np.concatenate([hi[fin_hi], -lo[fin_lo]]) if len(self.rows) else None,
-                    bounds=list(zip(lb, ub, strict=True)),
-                    method="highs",
-                )
-            return None if res.status != 0 else float(res.fun)
 
-        return solve
+def _highs(a_mat, lo, hi, lb, ub, integ):
+    """A HiGHS model loaded once; each call changes only the objective (warm-started for LPs)."""
+    import highspy
+
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    inf = highspy.kHighsInf
+    nv = len(lb)
+    h.addVars(nv, lb, np.where(ub >= _BIG, inf, ub))
+    csr = sparse.csr_array(a_mat)
+    if csr.shape[0]:
+        h.addRows(
+            csr.shape[0],
+            np.where(np.isfinite(lo), lo, -inf),
+            np.where(np.isfinite(hi), hi, inf),
+            csr.nnz,
+            csr.indptr[:-1].astype(np.int32),
+            csr.indices.astype(np.int32),
+            csr.data.astype(float),
+        )
+    cols = np.arange(nv, dtype=np.int32)
+    ints = np.flatnonzero(integ).astype(np.int32)
+    if len(ints):
+        h.changeColsIntegrality(
+            len(ints), ints, np.array([highspy.HighsVarType.kInteger] * len(ints))
+        )
+
+    def solve(obj: np.ndarray) -> float | None:
+        h.changeColsCost(nv, cols, np.asarray(obj, dtype=float))
+        h.run()
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None
+        return float(h.getInfo().objective_function_value)
+
+    return solve
 
 
 class Attack:
@@ -348,6 +373,7 @@ class Attack:
                 solve = prob.solver(integral)
                 if solve(np.zeros(len(prob.index))) is None:
                     raise ValueError(_CONTRADICTION)
+            lp = prob.solver(integral, relax=True) if integral and not prob.binary else None
             for cell in sorted(self.hidden[m], key=repr):
                 if not np.isnan(self.n[m][cell]):
                     continue  # published elsewhere (a change row hidden for the other wave)
@@ -359,7 +385,13 @@ class Attack:
                     c = np.zeros(len(prob.index))
                     for j, v in coefs.items():
                         c[j] = v
-                    low, neg_high = solve(c), solve(-c)
+                    low = neg_high = None
+                    if lp is not None:  # the integer program only where the LP range is narrow
+                        low, neg_high = lp(c), lp(-c)
+                        if low is not None and neg_high is not None and -neg_high - low < min_width + 2:
+                            low = neg_high = None
+                    if low is None or neg_high is None:
+                        low, neg_high = solve(c), solve(-c)
                     if low is None or neg_high is None:
                         raise ValueError(_CONTRADICTION)
                     out.append(self._row(m, cell, quantity, low, -neg_high, min_width))

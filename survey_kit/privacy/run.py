@@ -39,9 +39,9 @@ import pandas as pd
 
 from survey_kit.codebook.model import DEFAULT_MIN_N, Codebook
 from survey_kit.privacy._engine import Relation, complete_suppression
-from survey_kit.privacy._publish import bh, publish_compare_tests, round_published
+from survey_kit.privacy._publish import bh, publish_compare_tests, round_published, set_na
 from survey_kit.privacy._scope import Cell, EmptyCell, Hierarchy, Scope, as_code
-from survey_kit.privacy.suppression import AuditLog, blank_rows
+from survey_kit.privacy.suppression import AuditLog
 
 __all__ = ["KINDS", "RunGuard", "Scope", "respondent_counts"]
 
@@ -216,7 +216,7 @@ class RunGuard:
         missing = [c for c in need if c not in table]
         if missing:
             raise ValueError(f"{tid}: a {kind} table needs the columns {missing}")
-        codes = [as_code(c) for c in table["group_code"]] if "group_code" in table else [None] * len(table)
+        codes = [as_code(c) for c in table["group_code"].tolist()] if "group_code" in table else [None] * len(table)
         h = self.hierarchy
         rows: list[list[Var]] = []
         if kind == "waves":
@@ -224,16 +224,17 @@ class RunGuard:
             paired = "paired" in table and bool(table["paired"].fillna(False).astype(bool).any())
             nf, nt = _num(table, "n_from"), _num(table, "n_to")
             vf, vt = _num(table, "value_from"), _num(table, "value_to")
-            wf = table["wave_from_code"] if "wave_from_code" in table else table["wave_from"]
-            wt = table["wave_to_code"] if "wave_to_code" in table else table["wave_to"]
+            wf = (table["wave_from_code"] if "wave_from_code" in table else table["wave_from"]).tolist()
+            wt = (table["wave_to_code"] if "wave_to_code" in table else table["wave_to"]).tolist()
             share = "stat" in table and (table["stat"] == "share").to_numpy()
+            items = table["item"].tolist()
             for i in range(len(table)):
-                item, code = table["item"].iloc[i], codes[i]
+                item, code = items[i], codes[i]
                 cell = self._cell(base, by, code, max(nf[i], nt[i]), tid)
                 if cell is None:
                     rows.append([])
                     continue
-                a, b = as_code(wf.iloc[i]), as_code(wt.iloc[i])
+                a, b = as_code(wf[i]), as_code(wt[i])
                 if paired:
                     m = ("pairs", item, a, b)
                     rows.append([self._learn(m, cell, nf[i], tid)])
@@ -255,6 +256,7 @@ class RunGuard:
             n_arr = _num(table, ncol)
             v_arr = _num(table, "value")
             share = (table["stat"] == "share").to_numpy() if kind == "compare" and "stat" in table else None
+            items = table["item"].tolist() if "item" in table else ["respondents"] * len(table)
             for i in range(len(table)):
                 code = codes[i]
                 cell = self._cell(base, by, code, n_arr[i], tid)
@@ -262,12 +264,11 @@ class RunGuard:
                     rows.append([])
                     continue
                 if kind == "count":
-                    what = table["item"].iloc[i] if "item" in table else "respondents"
-                    m = ("count", what)
+                    m = ("count", items[i])
                 elif kind == "rank":
-                    m = ("rank", table["item"].iloc[i])
+                    m = ("rank", items[i])
                 else:
-                    m = ("item", table["item"].iloc[i])
+                    m = ("item", items[i])
                 rows.append([self._learn(m, cell, n_arr[i], tid)])
                 if share is not None and share[i]:
                     self._learn_pos(m, cell, float(np.round(v_arr[i] * n_arr[i])) if n_arr[i] > 0 else 0.0)
@@ -408,22 +409,21 @@ class RunGuard:
         if entry is None:
             raise ValueError(f"table_id: {table_id!r} is not a registered table")
         out = entry.table.copy()
-        hide = np.array([any(self.is_hidden(v) for v in row) for row in entry.rows], dtype=bool)
-        if "suppressed" in out:
-            out = out.drop(columns="suppressed")
-        cols = [*_BLANK[entry.kind], *entry.value_columns]
-        counts = [c for c in cols if c == "n" or c.startswith("n_")]
-        out = blank_rows(out, hide, [c for c in dict.fromkeys(cols) if c in out], count_columns=counts)
-        for c in ("vs_total",):
-            if c in out:
-                out.loc[hide, c] = ""
+        hidden = self._hidden
+        hide = np.array(
+            [any(v[1] in hidden.get(v[0], ()) for v in row) for row in entry.rows], dtype=bool
+        )
+        for c in dict.fromkeys([*_BLANK[entry.kind], *entry.value_columns]):
+            set_na(out, c, hide, integer=c == "n" or c.startswith("n_"))
+        if "vs_total" in out:
+            out["vs_total"] = np.where(hide, "", out["vs_total"].astype(str).to_numpy())
         if "significant" in out:
-            out["significant"] = out["significant"].astype("boolean")
-            out.loc[hide, "significant"] = False
+            out["significant"] = out["significant"].fillna(False).to_numpy(dtype=bool) & ~hide
+        out["suppressed"] = hide
         if entry.kind == "compare":
             out = publish_compare_tests(out, hide, tests)
         elif entry.kind == "waves" and "p_val" in out:
             out["q_val"] = bh(_num(out, "p_val"))
             if "significant" in out:
-                out["significant"] = (out["q_val"] < 0.05).astype("boolean") & ~hide
+                out["significant"] = (out["q_val"].fillna(1.0) < 0.05).to_numpy(dtype=bool) & ~hide
         return round_published(out)
