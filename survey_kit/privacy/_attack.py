@@ -79,7 +79,7 @@ def _highs(a_mat, lo, hi, lb, ub, integ):
     h.setOptionValue("output_flag", False)
     inf = highspy.kHighsInf
     nv = len(lb)
-    h.addVars(nv, lb, np.where(ub >= _BIG, inf, ub))
+    h.addVars(nv, lb, ub)  # finite: an unbounded count reads as "up to _BIG"
     csr = sparse.csr_array(a_mat)
     if csr.shape[0]:
         h.addRows(
