@@ -1,4 +1,4 @@
-"""Anonymity and safety: minimum-n and complementary suppression, a report-wide disclosure guard,
+"""Anonymity and safety: minimum-n and complementary suppression, a report-wide disclosure guard, a run-wide guard (``RunGuard``),
 an adversarial checker, pseudonymous keys, safe free text and safe export cells."""
 
 from __future__ import annotations
@@ -7,6 +7,7 @@ from survey_kit.privacy.cells import safe_cell, safe_frame
 from survey_kit.privacy.checker import recoverable
 from survey_kit.privacy.guard import DisclosureGuard
 from survey_kit.privacy.keys import pseudonymise
+from survey_kit.privacy.run import RunGuard, Scope, respondent_counts
 from survey_kit.privacy.suppression import SUPPRESSED_LABEL, AuditLog, suppress_table
 from survey_kit.privacy.text import (
     CommentSelection,
@@ -22,11 +23,14 @@ __all__ = [
     "AuditLog",
     "CommentSelection",
     "DisclosureGuard",
+    "RunGuard",
+    "Scope",
     "html_escape",
     "looks_personal",
     "mask_personal",
     "pseudonymise",
     "recoverable",
+    "respondent_counts",
     "safe_cell",
     "safe_comments",
     "safe_frame",
