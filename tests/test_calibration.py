@@ -8,8 +8,22 @@ import pytest
 from survey_kit import compare, rank_shares
 from survey_kit.codebook import instrument
 from survey_kit.datasets import leader_survey
-from survey_kit.report.builders.leader import headline_figures
 from survey_kit.survey import Survey
+
+
+def headline_figures(survey: Survey) -> dict:
+    """KL's four headline figures, computed with survey_kit's own public functions."""
+    part = compare(survey, ["net_deltaget"])
+    good = compare(survey, ["net_godt"])
+    ranks = rank_shares(survey, "prioritet", k=3)
+    net = ranks.loc[ranks["code"] == 1].iloc[0]
+    return {
+        "share_network": float(part.loc[part["is_total"], "value"].iloc[0]),
+        "share_good": float(good.loc[good["is_total"], "value"].iloc[0]),
+        "network_top3": float(net["share_top_k"]),
+        "network_top_of_list": bool(net["share_top_k"] >= ranks["share_top_k"].max()
+                                    and net["share_first"] >= ranks["share_first"].max()),
+    }
 
 
 @pytest.fixture(scope="module")

@@ -23,6 +23,12 @@ def processed(tmp_path_factory):
     return root / "processed" / "temperaturmaaling.parquet"
 
 
+def _shipped_yaml(name: str) -> str:
+    from importlib import resources
+
+    return str(resources.files("survey_kit.codebook") / "instruments" / f"{name}.yaml")
+
+
 @pytest.mark.parametrize(
     "args,status,phrase",
     [
@@ -31,14 +37,24 @@ def processed(tmp_path_factory):
         (["temperaturmaaling", "--data", "{readme}"], 1, "not a readable parquet file"),
         (["temperaturmaaling", "--data", "{data}", "--wave", "2012"], 2, "'2012' is not in the data"),
         (["temperaturmaaling", "--data", "{data}", "--by", "sektor"], 2, "not a grouping variable"),
-        (["temperaturmaaling", "--data", "{data}", "--format", "docx"], 2, "unknown format"),
+        (["temperaturmaaling", "--data", "{data}", "--format", "odt"], 2, "unknown format"),
+        (["min_undersoegelse", "--data", "{data}"], 2, "ukendt instrument 'min_undersoegelse'"),
+        (["--data", "{data}", "--codebook", "{bad_spec_cb}", "--spec", "{bad_spec}"], 1, "sections[2].items.scale: no scale 'trivsel'"),
     ],
 )
 def test_report_refuses_bad_input_without_traceback(processed, tmp_path, args, status, phrase):
     readme = tmp_path / "README.md"
     readme.write_text("# not parquet", encoding="utf-8")
+    bad_spec = tmp_path / "spec.yaml"
+    bad_spec.write_text(
+        "instrument: temperaturmaaling\ntitle: T\nsections:\n  - {kind: response}\n"
+        "  - {kind: items, items: {codes: [st_plan]}}\n  - {kind: scales, items: {scale: trivsel}}\n",
+        encoding="utf-8",
+    )
     filled = [
-        a.format(missing=tmp_path / "none.parquet", data=processed, readme=readme) for a in args
+        a.format(missing=tmp_path / "none.parquet", data=processed, readme=readme, bad_spec=bad_spec,
+                 bad_spec_cb=_shipped_yaml("temperaturmaaling"))
+        for a in args
     ]
     res = subprocess.run([*EXE, *filled, "--out", str(tmp_path / "out")], capture_output=True, text=True)
     assert res.returncode == status, res.stderr

@@ -321,16 +321,19 @@ def heatmap(
     colors = style.palette.sequential
     colorscale = [[i / (len(colors) - 1), c] for i, c in enumerate(colors)]
     z, sup_cells, cells = [], [], []
+    lookup = {}  # (group, item) -> (suppressed, value); first row wins, as a filter would
+    for g, it, sp, v in zip(t["group"], t["item"], t["_supp"], t["value"], strict=True):
+        lookup.setdefault((g, it), (bool(sp), v))
     for gi, g in enumerate(groups):
         zr = []
         for ii, it in enumerate(items):
-            cell = t[(t["group"] == g) & (t["item"] == it)]
-            if cell.empty or bool(cell["_supp"].iloc[0]):
+            cell = lookup.get((g, it))
+            if cell is None or cell[0]:
                 zr.append(None)
-                if not cell.empty:
+                if cell is not None:
                     sup_cells.append((ii, gi))
             else:
-                val = float(cell["value"].iloc[0])
+                val = float(cell[1])
                 zr.append(val)
                 cells.append((ii, gi, val))
         z.append(zr)

@@ -1,60 +1,59 @@
-"""Attack our own reports: can any hidden number be recovered from everything they publish?
+"""Attack our own reports: can any hidden number be recovered from everything a run publishes?
 
 :func:`disclosure_check` builds every report of a run (the whole survey and one per group of
-``by``), collects every breakdown table and chart table they publish, and hands them to
-:func:`survey_kit.privacy.recoverable`, which bounds each hidden count by linear programming over
-all published numbers, across tables and up the hierarchy (unit -> area -> municipality).
+``by``) exactly as :func:`survey_kit.report.render_reports` does, takes every protected table the
+reports were composed from (with the population each describes), and hands them to
+:func:`survey_kit.privacy.recoverable`, which bounds each hidden count by integer programming over
+all of them at once: across reports, waves, scales and the hierarchy, with respondent counts, staff
+numbers from the codebook and the test-statistic side channel.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
-from survey_kit.report.content import Figure, Table
-
-_NEEDED = {"item", "group", "group_code", "n", "suppressed", "by"}
+COLUMNS = ["key", "level", "group_code", "wave", "quantity", "low", "high", "recoverable"]
 
 
-def published_breakdowns(report, *, area: int | None = None, area_column: str = "omraade") -> list[pd.DataFrame]:
-    """The group breakdowns a report publishes, as level tables for the checker.
-
-    In a report on one area (``area``), the total row of a breakdown is that area's row: it is
-    relabelled as such so that the checker relates it to the other reports' area tables.
-    """
-    out = []
-    for block in report.blocks:
-        if not isinstance(block, Figure | Table):
+def published_tables(run) -> tuple[list[pd.DataFrame], list[dict]]:
+    """The tables a run publishes (stats shape) and the population (scope) of each."""
+    tables, scopes = [], []
+    for table, scope in run.published:
+        if "n" not in table and "n_from" not in table:
             continue
-        t = block.data
-        if not _NEEDED <= set(t.columns) or "code" in t:
-            continue  # per-answer-code tables and change tables have their own shape
-        is_total = t["group"].eq("I alt") & t["group_code"].isna()
-        t = t[t["group_code"].notna() | is_total].copy()
-        if area is not None:
-            tot = t["group_code"].isna()
-            t.loc[tot, "by"] = area_column
-            t.loc[tot, "group_code"] = area
-        out.append(t)
-    return out
+        tables.append(table)
+        scopes.append(scope)
+    return tables, scopes
 
 
-def disclosure_check(instrument: str, data: str | Path, *, by: str | None = None, min_width: float = 1) -> pd.DataFrame:
-    """Feasible ranges of every hidden count over all reports of one run (see module docstring).
+def disclosure_check(
+    data: Any,
+    codebook: Any = None,
+    *,
+    spec: Any = None,
+    by: str | None = None,
+    wave: str | int | None = None,
+    min_n: int | None = None,
+    min_width: float = 1,
+    tests: bool = True,
+) -> pd.DataFrame:
+    """Feasible ranges of every hidden count over all reports of one run.
 
     Returns the checker's table (``key, level, group_code, wave, quantity, low, high,
     recoverable``); a safe run has no row with ``recoverable`` True.
     """
     from survey_kit.privacy import recoverable
-    from survey_kit.report import build_report, plan_jobs
-    from survey_kit.survey import load_processed
+    from survey_kit.report import _survey, _swap_old_order
+    from survey_kit.report.engine import build_run
 
-    survey = load_processed(Path(data), instrument)
-    tables: list[pd.DataFrame] = []
-    for job in plan_jobs(instrument, Path(data), out_dir=Path("."), by=by):
-        rep = build_report(instrument, survey, area=job.area)
-        tables.extend(published_breakdowns(rep, area=job.area, area_column=by or "omraade"))
+    data, codebook = _swap_old_order(data, codebook)
+    survey = _survey(data if not isinstance(data, str | Path) else Path(data), codebook)
+    run = build_run(survey, spec, by=by, wave=wave, min_n=min_n)
+    tables, scopes = published_tables(run)
     if not tables:
-        return pd.DataFrame(columns=["key", "level", "group_code", "wave", "quantity", "low", "high", "recoverable"])
-    return recoverable(tables, codebook=survey.codebook, min_width=min_width)
+        return pd.DataFrame(columns=COLUMNS)
+    return recoverable(tables, scopes=scopes, codebook=survey.codebook, zeros_hidden=True,
+                       min_width=min_width, tests=tests)

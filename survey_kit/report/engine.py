@@ -93,14 +93,43 @@ class LocalProtector:
         return self._tables[tid]
 
 
-def _protector(codebook: Codebook, min_n: int):
+class Recorder:
+    """The run's protector, recording every table it hands out with its scope: what the run
+    publishes, for the attacker (:func:`survey_kit.report.disclosure_check`)."""
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+        self.raw = getattr(inner, "raw", False)
+        self.audit = inner.audit
+        self.scopes: dict[str, dict] = {}
+        self.kinds: dict[str, str] = {}
+        self.published: dict[str, tuple[pd.DataFrame, dict]] = {}
+
+    def add(self, table: pd.DataFrame, *, scope: dict, kind: str, value_columns=()) -> str:
+        tid = self.inner.add(table, scope=scope, kind=kind, value_columns=tuple(value_columns))
+        self.scopes[tid], self.kinds[tid] = dict(scope), kind
+        return tid
+
+    def protect(self) -> None:
+        self.inner.protect()
+
+    def table(self, tid: str, **kw) -> pd.DataFrame:
+        out = self.inner.table(tid, **kw)
+        self.published[tid] = (out, self.scopes[tid])
+        return out
+
+    def hidden_groups(self, by: str, scope: dict) -> set[int]:
+        return self.inner.hidden_groups(by, scope) if hasattr(self.inner, "hidden_groups") else set()
+
+
+def _protector(codebook: Codebook, min_n: int) -> Recorder:
     try:
-        from survey_kit.privacy import RunGuard  # type: ignore[attr-defined]
-    except ImportError:
-        return LocalProtector(codebook, min_n=min_n)
+        from survey_kit.privacy import RunGuard
+    except ImportError:  # pragma: no cover - the privacy stage always ships RunGuard
+        return Recorder(LocalProtector(codebook, min_n=min_n))
     guard = RunGuard(codebook, min_n=min_n)
     guard.raw = True  # type: ignore[attr-defined]
-    return guard
+    return Recorder(guard)
 
 
 @dataclass
@@ -193,6 +222,7 @@ class Run:
     reports: list[Built]
     skipped: list[tuple[str, str]]  # (group label, reason in Danish)
     audit: pd.DataFrame | None = None
+    published: list[tuple[pd.DataFrame, dict]] = field(default_factory=list)  # (table, scope)
 
 
 # -- planning ----------------------------------------------------------------------------------
@@ -309,9 +339,19 @@ def build_run(
     for scope in scopes:
         ctx = Context(full, spec, scope, min_n, protector, current, previous, stats_cb, stats_min_n)
         plans.append((ctx, [(sec.kind, sections.compute(ctx, sec)) for sec in spec.sections]))
+    # every breakdown variable's respondent counts, so the guard knows the groups of the whole run
+    if by is not None:
+        register_counts(protector, full, Scope(), by, current)
     protector.protect()
     built = []
+    hidden_by = set()
+    if by is not None:
+        sc = {cb.wave.column: current} if current is not None and cb.wave is not None else {}
+        hidden_by = protector.hidden_groups(by, sc)
     for ctx, composers in plans:
+        if ctx.scope.code is not None and ctx.scope.code in hidden_by:
+            skipped.append((ctx.scope.label, "skjult for at beskytte en mindre gruppe (ellers kunne den regnes ud)"))
+            continue
         parts: dict[int, list[Block]] = {}
         # findings and the method section are composed last: they state what the others found/used
         order = sorted(range(len(composers)), key=lambda i: composers[i][0] in ("findings", "method"))
@@ -324,7 +364,22 @@ def build_run(
         report.add(*blocks)
         built.append(Built(ctx.scope, report))
     audit = protector.audit.to_frame() if hasattr(protector, "audit") else None
-    return Run(built, skipped, audit)
+    return Run(built, skipped, audit, list(protector.published.values()))
+
+
+def register_counts(protector, survey: Survey, scope: Scope, by: str | None, wave: int | None) -> str | None:
+    """Register respondents per group of ``by`` (and in total) in ``scope`` and the wave."""
+    try:
+        from survey_kit.privacy import respondent_counts
+    except ImportError:
+        return None
+    df = survey.data[scope.mask(survey.data).to_numpy()]
+    sc = scope.as_dict()
+    cb = survey.codebook
+    if wave is not None and cb.wave is not None:
+        df = df[df[cb.wave.column].eq(wave).fillna(False).to_numpy()]
+        sc[cb.wave.column] = wave
+    return protector.add(respondent_counts(df, by), scope=sc, kind="count")
 
 
 def _raw_codebook(cb: Codebook) -> Codebook:

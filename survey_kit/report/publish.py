@@ -22,7 +22,6 @@ from survey_kit.fmt import fmt_int, fmt_num, fmt_p, method_name
 from survey_kit.report.content import Block, Heading, Paragraph
 
 TOTAL = "I alt"
-TEST_COLUMNS = ("p_val", "q_val", "effect", "effect_name", "test", "vs_total")
 
 
 @dataclass(frozen=True)
@@ -30,6 +29,7 @@ class _Made:
     data: pd.DataFrame
     items: list[str]
     kwargs: dict[str, Any]
+    zero: frozenset = frozenset()  # groups nobody in the data belongs to: left out of every table
 
 
 _MADE: dict[tuple[int, str], _Made] = {}
@@ -41,51 +41,55 @@ def compare(ctx, data: pd.DataFrame, items: list[str], **kwargs: Any) -> str:
     table = stats.compare(data, items, **kw, **ctx.stats_kw())
     tid = ctx.protector.add(table, scope=ctx.table_scope(), kind="compare",
                             value_columns=("value", "ci_low", "ci_high"))
-    _MADE[(id(ctx.protector), tid)] = _Made(data, items, kw)
+    n = pd.to_numeric(table["n"], errors="coerce")
+    zero = frozenset(table.loc[table["group_code"].notna() & n.eq(0).fillna(False), "group_code"].astype(int))
+    _MADE[(id(ctx.protector), tid)] = _Made(data, items, kw, zero)
     return tid
 
 
 def retested(ctx, tid: str) -> pd.DataFrame:
-    """The protected table; tests over published groups only where a group is hidden."""
-    table = ctx.get(tid).copy()
+    """The protected table; where a group is hidden, the test across groups is computed again over
+    the published groups only (or left out), so p and effect size say nothing about hidden groups."""
+    table = ctx.get(tid)
     made = _MADE.get((id(ctx.protector), tid))
     by = made.kwargs.get("by") if made else None
     if made is not None and by is not None:
         groups = table[table["group_code"].notna()]
         hidden = groups["suppressed"].fillna(False).astype(bool)
         if hidden.any():
-            shown = set(groups.loc[~hidden, "group_code"].astype(int))
+            shown = set(groups.loc[~hidden & (pd.to_numeric(groups["n"], errors="coerce") > 0), "group_code"].astype(int))
             data = made.data
             sub = data[data[by].isin(shown).to_numpy()]
-            kw = {k: v for k, v in made.kwargs.items()}
-            again = stats.compare(sub, made.items, **kw, codebook=ctx.cb, min_n=ctx.min_n)
-            key = ["item", "group_code"]
-            again = again[again["group_code"].notna()].set_index(key)
-            for col in TEST_COLUMNS:
-                if col not in table:
-                    continue
-                per_item = again.groupby(level="item")[col].first() if col != "vs_total" else None
-                if per_item is not None:
-                    table[col] = table["item"].map(per_item)
-                else:
-                    idx = pd.MultiIndex.from_arrays([table["item"], table["group_code"]])
-                    vals = again[col].reindex(idx).to_numpy()
-                    table[col] = np.where(table["suppressed"].astype(bool) | table["group_code"].isna(), "", vals)
-            table["test_scope"] = "published"
+            again = stats.compare(sub, made.items, **made.kwargs, codebook=ctx.cb, min_n=ctx.min_n)
+            try:
+                table = ctx.protector.table(tid, tests=again)
+            except TypeError:  # a protector without test re-computation: copy the columns over
+                table = _copy_tests(table, again)
+    if made is not None and made.zero:
+        codes = pd.to_numeric(table["group_code"], errors="coerce")
+        table = table[~codes.isin(made.zero).to_numpy()].reset_index(drop=True)
     return rounded(table, ctx)
 
 
+def _copy_tests(table: pd.DataFrame, again: pd.DataFrame) -> pd.DataFrame:
+    table = table.copy()
+    first = again.groupby("item")[["p_val", "q_val", "effect", "effect_name", "test"]].first()
+    for col in first.columns:
+        table[col] = table["item"].map(first[col])
+    table["test_scope"] = "published"
+    return table
+
+
 def rounded(table: pd.DataFrame, ctx=None) -> pd.DataFrame:
-    """Round what is published: p to 3 decimals (small ones to 0.001), effect sizes to 2,
+    """Round what is published: p to 3 decimals (below 0.001: 0), effect sizes to 2,
     shares/CIs to 3 decimals (0.1 percentage point), means to 2; records the methods used."""
     t = table.copy()
     for col in ("p_val", "q_val"):
         if col in t:
-            p = pd.to_numeric(t[col], errors="coerce")
-            t[col] = np.where(p < 0.001, 0.0005, p.round(3))
-            t.loc[p.isna(), col] = np.nan
+            p = pd.to_numeric(t[col], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+            t[col] = np.where(p < 0.001, 0.0, np.round(p, 3))  # 0.0 is printed "< 0,001"
     if "effect" in t:
-        t["effect"] = pd.to_numeric(t["effect"], errors="coerce").round(2)
+        t["effect"] = np.round(pd.to_numeric(t["effect"], errors="coerce").to_numpy(dtype=float, na_value=np.nan), 2)
     stat = t["stat"] if "stat" in t else pd.Series("share", index=t.index)
     is_share = (stat == "share").to_numpy()
     for col in ("value", "ci_low", "ci_high", "value_from", "value_to", "change", "share",

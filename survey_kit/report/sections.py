@@ -14,6 +14,7 @@ import pandas as pd
 
 from survey_kit import charts, stats
 from survey_kit.codebook.model import Codebook
+from survey_kit.fmt import fmt_pct
 from survey_kit.report import publish
 from survey_kit.report.content import (
     Block,
@@ -202,10 +203,10 @@ def _response(ctx: Context, sec: Section) -> Composer:
     att_tid = None
     cb = ctx.cb
     if cb.panel_key is not None and cb.wave is not None and cb.panel_key.column in ctx.scoped:
-        att = stats.attrition(ctx.scoped, wave=cb.wave.column, paired_on=cb.panel_key.column,
-                              codebook=ctx.stats_codebook, min_n=ctx.stats_min_n)
-        att_tid = ctx.protector.add(att, scope=ctx.table_scope(wave=None), kind="attrition",
-                                    value_columns=("share",))
+        # wave patterns of panel members, suppressed on their own (min_n, complementary); they
+        # describe participation, not answers, and no other table publishes them
+        att_tid = stats.attrition(ctx.scoped, wave=cb.wave.column, paired_on=cb.panel_key.column,
+                                  codebook=cb, min_n=ctx.min_n)
     population = population_in_scope(cb, ctx.scope)
     manifest = ctx.survey.manifest if not ctx.scope.conditions else {}
 
@@ -228,7 +229,7 @@ def _response(ctx: Context, sec: Section) -> Composer:
             rows.append(("Svarprocent (svar i forhold til antal ansatte)", pd.NA, min(1.0, n_pub / population)))
         blocks: list[Block] = [*_heading(sec, "Datagrundlag")]
         if att_tid is not None:
-            att = ctx.get(att_tid)
+            att = att_tid
             full = att[att["n_waves"] == att["n_waves"].max()]
             first = att[att["waves"].astype(str).str.startswith(str(min(cb.wave.labels)))]
             asked = pd.to_numeric(first["n"], errors="coerce").sum(min_count=1)
@@ -315,7 +316,9 @@ def _items(ctx: Context, sec: Section) -> Composer:
                     bars = _freq_as_compare(freq)
                     blocks.append(Figure(name, charts.share_bars(bars, title=sec.heading or cb[extra[0]].label, source=src, size=sec.size), bars, size=sec.size))
                 if sec.table:
-                    blocks.append(Table(name, f"Svarfordeling: {sec.heading or cb[extra[0]].label}", freq, FREQ_COLUMNS))
+                    wide, cols = wide_frequencies(freq)
+                    blocks.append(Table(name, f"Svarfordeling: {sec.heading or cb[extra[0]].label}", wide, cols))
+                positive_finding(ctx, freq, sec)
             elif what == "multiple":
                 comp = publish.retested(ctx, tid)
                 item = cb[extra[0]]
@@ -350,6 +353,51 @@ def _items(ctx: Context, sec: Section) -> Composer:
         return blocks
 
     return compose
+
+
+def wide_frequencies(freq: pd.DataFrame) -> tuple[pd.DataFrame, tuple[Column, ...]]:
+    """One row per item: answers as columns (shares of the valid base), n and 'Ved ikke' counts."""
+    f = freq[freq["group_code"].isna()] if "group_code" in freq else freq
+    valid = f[~f["is_missing_code"].astype(bool)]
+    missing = f[f["is_missing_code"].astype(bool)]
+    labels = list(dict.fromkeys(valid["label"]))
+    rows = []
+    for item, part in f.groupby("item", sort=False):
+        v = valid[valid["item"] == item].set_index("label")
+        sup = bool(part["suppressed"].astype(bool).all())
+        row = {"item_label": part["item_label"].iloc[0], "n": part["n_valid"].iloc[0], "suppressed": sup}
+        for j, lab in enumerate(labels):
+            row[f"a{j}"] = v["share"].get(lab, np.nan)
+        if len(missing):
+            row["dk"] = part["n_dont_know"].iloc[0]
+        rows.append(row)
+    wide = pd.DataFrame(rows)
+    cols = [Column("item_label", "Spørgsmål"), Column("n", "Antal svar", "int")]
+    cols += [Column(f"a{j}", str(lab), "pct") for j, lab in enumerate(labels)]
+    if len(missing):
+        names = " / ".join(dict.fromkeys(missing["label"]))
+        cols.append(Column("dk", f"{names} (antal)", "int"))
+    return wide, tuple(cols)
+
+
+def positive_finding(ctx: Context, freq: pd.DataFrame, sec: Section) -> None:
+    """'Flest er enige i ...': the item of a battery with the largest share of positive answers."""
+    cb = ctx.cb
+    f = freq[(freq["group_code"].isna()) & ~freq["is_missing_code"].astype(bool) & ~freq["suppressed"].astype(bool)]
+    shares = {}
+    for item, part in f.groupby("item", sort=False):
+        pos = cb[item].positive if item in cb else ()
+        if pos:
+            shares[item] = float(part.loc[part["code"].isin(pos), "share"].sum())
+    if len(shares) < 2:
+        return
+    best = max(shares, key=shares.get)
+    worst = min(shares, key=shares.get)
+    if shares[best] - shares[worst] < 0.05:
+        return
+    pos_labels = " eller ".join(f"'{cb[best].values[c].lower()}'" for c in cb[best].positive)
+    ctx.finding(f"{sec.heading or 'Udsagnene'}: flest svarer {pos_labels} til '{cb[best].label}' "
+                f"({fmt_pct(shares[best])}), færrest til '{cb[worst].label}' ({fmt_pct(shares[worst])}).", 6)
 
 
 def sec_name(sec: Section, codes: list[str]) -> str:
