@@ -36,7 +36,9 @@ __all__ = [
 def instruments() -> list[str]:
     """Names of the instruments shipped with survey_kit."""
     root = resources.files("survey_kit.codebook") / "instruments"
-    return sorted(p.name.removesuffix(".yaml") for p in root.iterdir() if p.name.endswith(".yaml"))
+    # <name>.report.yaml beside a codebook is its report spec, not an instrument
+    return sorted(p.name.removesuffix(".yaml") for p in root.iterdir()
+                  if p.name.endswith(".yaml") and not p.name.endswith(".report.yaml"))
 
 
 def instrument(name: str) -> Codebook:

@@ -1,7 +1,8 @@
 """Demo data for any codebook: plausible answers from the codebook alone (plus optional hints).
 
 An instrument added as YAML only gets demo data from :func:`simulate`: respondents spread over the
-hierarchy's finest level in proportion to ``codebook.population`` (else evenly), group variables
+hierarchy's finest level as a census of ``codebook.population`` at a common response rate (never more
+answers than staff; else evenly), group variables
 drawn evenly (or by ``shares`` hints), answers on ordered scales around a mean (``means`` hints,
 else slightly positive) with a shared unit effect, "Ved ikke" now and then, ``ask_if`` respected,
 multiple choice as 0/1 columns, rankings as distinct places, some free-text comments.
@@ -44,8 +45,13 @@ def _units(rng: np.random.Generator, cb: Codebook, n: int) -> dict[str, np.ndarr
     finest = cb.hierarchy[-1]
     codes = np.array(list(cb[finest].values), dtype=np.int64)
     pop = cb.population.get(finest, {})
-    w = np.array([pop.get(int(c), 1) for c in codes], dtype=float)
-    out[finest] = rng.choice(codes, size=n, p=w / w.sum())
+    if pop:  # a census of the staff: never more answers than staff in a unit
+        staff = np.array([pop.get(int(c), 0) for c in codes], dtype=np.int64)
+        rate = min(1.0, n / max(1, int(staff.sum())))
+        per_unit = rng.binomial(staff, rate)
+        out[finest] = rng.permutation(np.repeat(codes, per_unit))
+    else:
+        out[finest] = rng.choice(codes, size=n)
     for upper, lower in zip(reversed(cb.hierarchy[:-1]), reversed(cb.hierarchy[1:]), strict=True):
         parent = cb[lower].parent
         out[upper] = np.array([parent.get(int(c), -1) for c in out[lower]], dtype=np.int64)
@@ -61,8 +67,10 @@ def simulate(codebook: Codebook, n: int | None = None, *, seed: int = 0,
     if n < 1:
         raise ValueError("n: must be at least 1")
     rng = np.random.default_rng(seed)
-    cols: dict[str, Any] = {cb.respondent_id.column: np.arange(1, n + 1)}
     levels = _units(rng, cb, n)
+    if levels:  # with staff numbers, the number of answers follows from the response rate
+        n = len(next(iter(levels.values())))
+    cols: dict[str, Any] = {cb.respondent_id.column: np.arange(1, n + 1)}
     finest = levels.get(cb.hierarchy[-1]) if cb.hierarchy else None
     if finest is not None:
         uniq, inv = np.unique(finest, return_inverse=True)

@@ -100,7 +100,18 @@ class Table:
 
 @dataclass(frozen=True)
 class Figure:
-    """A chart with the table it was drawn from (exported beside it as CSV)."""
+    """A chart with the table it was drawn from (exported beside it as CSV).
+
+    ``figure`` may be given as a zero-argument callable that builds the plotly figure: it is built
+    once, when first used (a run of many reports builds charts only for what it writes).
+    """
+
+    def __getattribute__(self, name: str) -> Any:
+        value = object.__getattribute__(self, name)
+        if name == "figure" and callable(value):
+            value = value()
+            object.__setattr__(self, "figure", value)
+        return value
 
     name: str
     figure: Any  # plotly.graph_objects.Figure

@@ -8,6 +8,7 @@ is protected, turns the protected tables into blocks. A composer reads only prot
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -311,10 +312,10 @@ def _items(ctx: Context, sec: Section) -> Composer:
                 if sec.chart in ("likert", None) and all(cb[c].type in ("likert", "single") for c in extra):
                     title = sec.heading or cb[extra[0]].label
                     if sec.chart != "none":
-                        blocks.append(Figure(name, charts.likert_bars(freq, title=title, source=src, size=sec.size), freq, size=sec.size))
+                        blocks.append(Figure(name, partial(charts.likert_bars, freq, title=title, source=src, size=sec.size), freq, size=sec.size))
                 elif sec.chart == "share_bars":
                     bars = _freq_as_compare(freq)
-                    blocks.append(Figure(name, charts.share_bars(bars, title=sec.heading or cb[extra[0]].label, source=src, size=sec.size), bars, size=sec.size))
+                    blocks.append(Figure(name, partial(charts.share_bars, bars, title=sec.heading or cb[extra[0]].label, source=src, size=sec.size), bars, size=sec.size))
                 if sec.table:
                     wide, cols = wide_frequencies(freq)
                     blocks.append(Table(name, f"Svarfordeling: {sec.heading or cb[extra[0]].label}", wide, cols))
@@ -328,14 +329,14 @@ def _items(ctx: Context, sec: Section) -> Composer:
                 comp["item_label"] = item.label
                 comp = comp.sort_values("value", ascending=False, na_position="last")
                 if sec.chart != "none":
-                    blocks.append(Figure(name, charts.share_bars(comp, title=item.label, source=src, show_ci=True, size=sec.size), comp, size=sec.size))
+                    blocks.append(Figure(name, partial(charts.share_bars, comp, title=item.label, source=src, show_ci=True, size=sec.size), comp, size=sec.size))
                 if sec.table:
                     blocks.append(Table(name, f"{item.text} (andel, der har valgt svaret)", comp,
                                         compare_columns("share", "Svar", item=False)))
             elif what == "total":
                 comp = publish.retested(ctx, tid)
                 if sec.chart != "none":
-                    blocks.append(Figure(name, charts.share_bars(comp, title=sec.heading or "I alt", source=src, size=sec.size), comp, size=sec.size))
+                    blocks.append(Figure(name, partial(charts.share_bars, comp, title=sec.heading or "I alt", source=src, size=sec.size), comp, size=sec.size))
                 if sec.table:
                     blocks.append(Table(name, sec.heading or "I alt", comp, compare_columns(extra, "Gruppe")))
             else:
@@ -344,9 +345,9 @@ def _items(ctx: Context, sec: Section) -> Composer:
                 title = f"{sec.heading or cb[codes[0]].label} fordelt på {by_label.lower()}"
                 if len(plain) > 1 and sec.chart != "none":
                     rng = (0.0, 1.0) if measure == "share" else _scale_range(cb, plain[0])
-                    blocks.append(Figure(name, charts.heatmap(comp, title=title, source=src, value_range=rng, size="full"), comp))
+                    blocks.append(Figure(name, partial(charts.heatmap, comp, title=title, source=src, value_range=rng, size="full"), comp))
                 elif sec.chart != "none":
-                    blocks.append(Figure(name, charts.share_bars(comp, title=title, source=src, size=sec.size), comp, size=sec.size))
+                    blocks.append(Figure(name, partial(charts.share_bars, comp, title=title, source=src, size=sec.size), comp, size=sec.size))
                 if sec.table:
                     blocks.append(Table(name, title, comp, compare_columns(measure, _group_header(ctx, extra)),
                                         note=publish.test_note(comp)))
@@ -453,7 +454,7 @@ def _scales(ctx: Context, sec: Section) -> Composer:
         t.loc[t["suppressed"].astype(bool), "alpha"] = np.nan
         t["alpha"] = t["alpha"].round(2)
         src = ctx.source()
-        blocks.append(Figure("indeks", charts.share_bars(t, title="Indeks", source=src, value_range=rng, size="full"), t))
+        blocks.append(Figure("indeks", partial(charts.share_bars, t, title="Indeks", source=src, value_range=rng, size="full"), t))
         if sec.table:
             blocks.append(Table("indeks", "Indeks og Cronbachs alfa", t,
                                 (Column("item_label", "Indeks"), Column("n", "Antal svar", "int"),
@@ -462,7 +463,7 @@ def _scales(ctx: Context, sec: Section) -> Composer:
         for by, tid in by_tids:
             comp = publish.retested(ctx, tid)
             title = f"Indeks fordelt på {cb[by].label.lower()}"
-            blocks.append(Figure(f"indeks_{by}", charts.heatmap(comp, title=title, source=src, value_range=rng, size="full"), comp))
+            blocks.append(Figure(f"indeks_{by}", partial(charts.heatmap, comp, title=title, source=src, value_range=rng, size="full"), comp))
             if sec.table:
                 blocks.append(Table(f"indeks_{by}", title, comp, compare_columns("mean", _group_header(ctx, by)),
                                     note=publish.test_note(comp)))
@@ -511,7 +512,7 @@ def _waves(ctx: Context, sec: Section) -> Composer:
             what = "Andel" if stat == "share" else "Indeks"
             title = f"{what}: {wf} og {wt}"
             rng = (0.0, 1.0) if stat == "share" else _scale_range(cb, w["item"].iloc[0])
-            blocks.append(Figure(f"udvikling_{stat}", charts.wave_dumbbell(w, title=title, source=src, value_range=rng, size="full"), w))
+            blocks.append(Figure(f"udvikling_{stat}", partial(charts.wave_dumbbell, w, title=title, source=src, value_range=rng, size="full"), w))
             if sec.table:
                 blocks.append(Table(f"udvikling_{stat}", f"{title} (ændring i {'procentpoint' if stat == 'share' else 'point'})",
                                     w, wave_columns(stat)))
@@ -558,10 +559,10 @@ def _panel(ctx: Context, sec: Section) -> Composer:
                     if not r["suppressed"] and pd.notna(r["value_to"]):
                         ctx.finding(change_sentence(r["item_label"], r["value_from"], r["value_to"], bool(r["significant"]),
                                                     wave_from="førmålingen", wave_to="eftermålingen", stat=stat), 2)
-                chart = charts.prepost(w, title=f"{'Indeks' if stat == 'mean' else 'Andel'} før og efter", source=src, size="full")
+                chart = partial(charts.prepost, w, title=f"{'Indeks' if stat == 'mean' else 'Andel'} før og efter", source=src, size="full")
                 name = f"foer_efter_{stat}"
             else:
-                chart = charts.wave_dumbbell(w, title=f"Før og efter fordelt på {cb[by].label.lower()}", source=src, size="full")
+                chart = partial(charts.wave_dumbbell, w, title=f"Før og efter fordelt på {cb[by].label.lower()}", source=src, size="full")
                 name = f"foer_efter_{stat}_{by}"
             blocks.append(Figure(name, chart, w))
             if sec.table:
@@ -588,7 +589,7 @@ def _ranking(ctx: Context, sec: Section) -> Composer:
         for code, k, tid in tids:
             r = publish.rounded(ctx.get(tid)).sort_values("share_top_k", ascending=False, na_position="last")
             blocks.append(Paragraph(cb[code].text))
-            blocks.append(Figure(f"prioritering_{code}", charts.ranking_bars(r, title=sec.heading or cb[code].label, source=src, size="full"), r))
+            blocks.append(Figure(f"prioritering_{code}", partial(charts.ranking_bars, r, title=sec.heading or cb[code].label, source=src, size="full"), r))
             if sec.table:
                 top = "top tre" if k == 3 else f"top {k}"
                 blocks.append(Table(f"prioritering_{code}", f"Andel med svaret på førstepladsen og blandt {top}", r, (
@@ -651,7 +652,7 @@ def _benchmark(ctx: Context, sec: Section) -> Composer:
             bench = pd.concat(parts, ignore_index=True)
             rng = (0.0, 1.0) if stat == "share" else _scale_range(cb, bench["item"].iloc[0])
             title = f"{'Indeks' if stat == 'mean' else 'Andel'}: {ctx.scope.label} og niveauerne over"
-            blocks.append(Figure(f"sammenligning_{stat}", charts.heatmap(bench, title=title, source=src, value_range=rng, size="full"), bench))
+            blocks.append(Figure(f"sammenligning_{stat}", partial(charts.heatmap, bench, title=title, source=src, value_range=rng, size="full"), bench))
             if sec.table:
                 blocks.append(Table(f"sammenligning_{stat}", title, bench, compare_columns(stat, "Niveau")))
         return blocks
@@ -699,7 +700,7 @@ def _gap(ctx: Context, sec: Section) -> Composer:
         g = publish.rounded(ctx.get(tid)).copy()
         g["wave_from"], g["wave_to"] = labels
         rng = _scale_range(cb, today[0])
-        blocks.append(Figure("gab", charts.wave_dumbbell(g, title=f"{sec.heading or 'Kompetencer'}: i dag og behov om fem år",
+        blocks.append(Figure("gab", partial(charts.wave_dumbbell, g, title=f"{sec.heading or 'Kompetencer'}: i dag og behov om fem år",
                                                          source=src, value_range=rng, size="full"), g))
         big = g[(~g["suppressed"].astype(bool)) & g["change"].notna()].sort_values("change", ascending=False)
         if len(big) and big["change"].iloc[0] > 0 and bool(big["significant"].iloc[0]):
@@ -714,7 +715,7 @@ def _gap(ctx: Context, sec: Section) -> Composer:
         for by, btid in by_tids:
             comp = publish.rounded(ctx.get(btid))
             title = f"Kompetencegab fordelt på {cb[by].label.lower()}"
-            blocks.append(Figure(f"gab_{by}", charts.heatmap(comp, title=title, source=src,
+            blocks.append(Figure(f"gab_{by}", partial(charts.heatmap, comp, title=title, source=src,
                                                              value_range=(-(rng[1] - rng[0]), rng[1] - rng[0]) if rng else None, size="full"), comp))
             if sec.table:
                 blocks.append(Table(f"gab_{by}", title, comp, compare_columns("mean", _group_header(ctx, by))))
