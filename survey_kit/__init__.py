@@ -53,7 +53,13 @@ _EXPORTS = {
     # charts and reports
     "export": "survey_kit.charts",
     "build_report": "survey_kit.report",
+    "build_run": "survey_kit.report",
     "render_reports": "survey_kit.report",
+    "default_spec": "survey_kit.report",
+    "load_spec": "survey_kit.report",
+    "ReportSpec": "survey_kit.report",
+    "disclosure_check": "survey_kit.report",
+    "select_comments": "survey_kit.privacy",
 }
 
 __all__ = sorted([*_EXPORTS, "ingest", "__version__"])
