@@ -1,5 +1,5 @@
-"""Recurring evaluation reports: build (numbers, sentences, tables, charts), render (papermill ->
-HTML -> PDF), and export (figure files, Excel workbook).
+"""Recurring evaluation reports: build (numbers, sentences, tables, charts), then write them
+(:class:`~survey_kit.report.output.ReportWriter`: HTML, PDF, Word, Excel and figure files).
 
 >>> from survey_kit.report import build_report          # doctest: +SKIP
 >>> rep = build_report("lederudvikling_2008", "data/processed/lederudvikling_2008.parquet")
@@ -10,9 +10,7 @@ HTML -> PDF), and export (figure files, Excel workbook).
 from __future__ import annotations
 
 import re
-import tempfile
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 from survey_kit.report.content import Report
@@ -117,73 +115,33 @@ def render_reports(
     out_dir: str | Path = "reports",
     wave: str | None = None,
     by: str | None = None,
-    formats: tuple[str, ...] = ("html", "pdf"),
+    formats: tuple[str, ...] = ("html", "pdf", "docx"),
     min_n: int | None = None,
     figures: bool = True,
     progress: bool = True,
+    template_docx: str | Path | None = None,
 ) -> list[Path]:
     """Render the report(s) of ``instrument``; returns the files written.
 
     Each report folder holds ``rapport.html`` (self-contained, offline), ``rapport.pdf`` (A4),
-    ``tabeller.xlsx`` and ``figurer/`` (every chart as PNG/SVG/PDF with its data as CSV and an alt
-    text). ``by="omraade"`` renders one report per area as well as the whole.
+    ``rapport.docx`` (Word), ``tabeller.xlsx`` and ``figurer/`` (every chart as PNG/SVG/PDF with
+    its data as CSV and an alt text). ``by="omraade"`` renders one report per area as well as the
+    whole. The Excel workbook is always written.
     """
     from tqdm.auto import tqdm
 
-    from survey_kit.report.render import execute_notebook, html_to_pdf, notebook_to_html
+    from survey_kit.report.output import FORMATS, ReportWriter
 
-    bad = set(formats) - {"html", "pdf"}
+    formats = tuple(formats)
+    bad = sorted(set(formats) - set(FORMATS))
     if bad:
-        raise ValueError(f"formats: unknown format(s) {sorted(bad)}; use html and/or pdf")
+        raise ValueError(f"formats: unknown format(s) {bad}; use some of {', '.join(FORMATS)}")
     data = Path(data)
     jobs = plan_jobs(instrument, data, out_dir=Path(out_dir), wave=wave, by=by, min_n=min_n)
-    template = resources.files("survey_kit.report") / "templates" / f"{instrument}.ipynb"
     written: list[Path] = []
-    exporter = _figure_exporter() if figures else None
-    try:
+    out_formats = tuple(dict.fromkeys((*formats, "xlsx")))
+    with ReportWriter(formats=out_formats, figures=figures, template_docx=template_docx) as writer:
         for job in tqdm(jobs, desc=f"Rapporter ({instrument})", disable=not progress or len(jobs) < 2):
-            job.folder.mkdir(parents=True, exist_ok=True)
             report = build_report(instrument, data, wave=wave, area=job.area, min_n=min_n)
-            written.append(_write_excel(report, job))
-            if exporter is not None:
-                written.extend(exporter(report, job.folder / "figurer"))
-            with resources.as_file(template) as tpl, tempfile.TemporaryDirectory() as tmp:
-                nb = execute_notebook(tpl, Path(tmp) / "rapport.ipynb", job.parameters, cwd=job.folder)
-                html = notebook_to_html(nb, job.folder / "rapport.html", title=report.title)
-            if "html" in formats:
-                written.append(html)
-            if "pdf" in formats:
-                written.append(html_to_pdf(html, job.folder / "rapport.pdf"))
-            if "html" not in formats:
-                html.unlink()
-    finally:
-        if exporter is not None:
-            exporter.close()
+            written.extend(writer.write(report, job.folder))
     return written
-
-
-def _write_excel(report: Report, job: ReportJob) -> Path:
-    from survey_kit.report.excel import write_workbook
-
-    return write_workbook(report.tables(), job.folder / "tabeller.xlsx", title=report.title, source=report.subtitle)
-
-
-class _figure_exporter:
-    """Exports every figure of a report with one reused browser (kaleido's sync server)."""
-
-    def __init__(self) -> None:
-        from survey_kit.charts import exporting
-
-        self._ctx = exporting()
-        self._ctx.__enter__()
-
-    def __call__(self, report: Report, folder: Path) -> list[Path]:
-        from survey_kit.charts import export
-
-        out: list[Path] = []
-        for fig in report.figures():
-            out.extend(export(fig.figure, folder / fig.name, size=fig.size, table=fig.data))
-        return out
-
-    def close(self) -> None:
-        self._ctx.__exit__(None, None, None)
