@@ -43,7 +43,7 @@ def _codebook(instrument: str | None, codebook: Path | None):
 def demo(
     out: Annotated[Path | None, typer.Option(help="Project root to write data/ and reports/ under")] = None,
     n_temperature: Annotated[int | None, typer.Option(help="Respondents per wave in the temperaturmåling demo")] = None,
-    formats: Annotated[str, typer.Option("--format", help="Report formats, comma separated")] = "html,pdf",
+    formats: Annotated[str, typer.Option("--format", help="Report formats, comma separated: html, pdf, docx")] = "html,pdf,docx",
 ) -> None:
     """Write the demo exports to data/raw, ingest them into data/processed, render reports/."""
     from survey_kit.pipeline import run_demo
@@ -98,7 +98,7 @@ def report(
     out: Annotated[Path, typer.Option(help="Output folder")] = Path("reports"),
     wave: Annotated[str | None, typer.Option(help="Wave to report (label or code); default the latest")] = None,
     by: Annotated[str | None, typer.Option(help="Render one report per value of this group, e.g. omraade")] = None,
-    formats: Annotated[str, typer.Option("--format", help="html, pdf or html,pdf")] = "html,pdf",
+    formats: Annotated[str, typer.Option("--format", help="Report formats, comma separated: html, pdf, docx")] = "html,pdf,docx",
     min_n: Annotated[int | None, typer.Option(help="Minimum respondents per published group")] = None,
 ) -> None:
     """Render the evaluation report(s) of an instrument from processed data."""

@@ -31,7 +31,7 @@ def processed(tmp_path_factory):
         (["temperaturmaaling", "--data", "{readme}"], 1, "not a readable parquet file"),
         (["temperaturmaaling", "--data", "{data}", "--wave", "2012"], 2, "'2012' is not in the data"),
         (["temperaturmaaling", "--data", "{data}", "--by", "sektor"], 2, "not a grouping variable"),
-        (["temperaturmaaling", "--data", "{data}", "--format", "docx"], 2, "unknown format"),
+        (["temperaturmaaling", "--data", "{data}", "--format", "pptx"], 2, "unknown format"),
     ],
 )
 def test_report_refuses_bad_input_without_traceback(processed, tmp_path, args, status, phrase):

@@ -49,6 +49,8 @@ CSS_DPI = 96
 CM_PER_INCH = 2.54
 #: A4 text width with 2 cm margins: 170 mm in CSS pixels.
 TEXT_WIDTH_PX = 170 / 10 / CM_PER_INCH * CSS_DPI
+#: A4 text height (257 mm) less room for a caption: a taller figure is shown smaller to fit one page.
+FIGURE_MAX_HEIGHT_PX = 245 / 10 / CM_PER_INCH * CSS_DPI
 
 WORDS = {
     "da": {"date": "Rapportdato", "page": "Side", "of": "af", "none": "Ingen kommentarer at vise."},
@@ -136,7 +138,7 @@ def table_context(table: Table, label: str) -> dict:
     for i, values in enumerate(frame.itertuples(index=False)):
         cells = []
         for kind, v in zip(kinds, values, strict=True):
-            cls = "num" if kind in NUMERIC_KINDS else ""
+            cls = "num" if kind in NUMERIC_KINDS else ("sk-method" if kind == "method" else "")
             if sup[i] and kind in NUMERIC_KINDS:
                 cls += " sk-suppressed"
             cells.append({"text": str(v), "cls": cls.strip()})
@@ -175,6 +177,7 @@ def _figure_context(report: Report, fig: Figure, used_ids: set[str]) -> dict:
         "spec": Markup(_figure_spec(printed)),
         "width_px": printed.layout.width,
         "height_px": printed.layout.height,
+        "zoom": min(1.0, FIGURE_MAX_HEIGHT_PX / printed.layout.height, TEXT_WIDTH_PX / printed.layout.width),
     }
 
 
