@@ -288,8 +288,46 @@ _LOAD_JS = """async ({lang, title, css, body}) => {
   document.body.innerHTML = body;
   await skDraw();
   await document.fonts.ready;
+  await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
   return document.querySelectorAll('.js-plotly-plot').length;
 }"""
+
+_PLAYWRIGHT: dict[str, Any] = {"instance": None}
+
+
+def playwright():
+    """The process's one Playwright driver (sync API), started on first use and stopped at exit.
+
+    Playwright's sync API allows one driver per thread: the PDF printer and any other user (the
+    tests' browser) share it, each launching and closing its own browser.
+    """
+    if _PLAYWRIGHT["instance"] is None:
+        import atexit
+
+        from playwright.sync_api import sync_playwright
+
+        _PLAYWRIGHT["instance"] = sync_playwright().start()
+        atexit.register(_stop_playwright)
+    return _PLAYWRIGHT["instance"]
+
+
+def _stop_playwright() -> None:
+    pw, _PLAYWRIGHT["instance"] = _PLAYWRIGHT["instance"], None
+    if pw is not None:
+        try:
+            pw.stop()
+        except Exception:  # noqa: BLE001 - the driver may already be gone at exit
+            pass
+
+
+def launch_chromium(**kwargs: Any):
+    """A headless Chromium (Debian's, closed-network flags) from the shared Playwright driver."""
+    return playwright().chromium.launch(
+        executable_path=kwargs.pop("executable_path", None) or chromium_path(),
+        args=[f for f in CHROMIUM_FLAGS if f != "--headless"],
+        **kwargs,
+    )
+
 
 _PDF_OPTIONS = dict(format="A4", prefer_css_page_size=True, print_background=True, tagged=True, outline=True)
 
@@ -306,24 +344,12 @@ class PdfPrinter:
 
     def __init__(self, *, executable: str | None = None) -> None:
         self.executable = executable
-        self._pw = None
         self._browser = None
         self._shell = None
 
     def start(self) -> PdfPrinter:
         if self._browser is None:
-            from playwright.sync_api import sync_playwright
-
-            self._pw = sync_playwright().start()
-            try:
-                self._browser = self._pw.chromium.launch(
-                    executable_path=self.executable or chromium_path(),
-                    args=[f for f in CHROMIUM_FLAGS if f != "--headless"],
-                )
-            except Exception:
-                self._pw.stop()
-                self._pw = None
-                raise
+            self._browser = launch_chromium(executable_path=self.executable)
         return self
 
     def close(self) -> None:
@@ -331,9 +357,6 @@ class PdfPrinter:
             self._browser.close()
             self._browser = None
             self._shell = None
-        if self._pw is not None:
-            self._pw.stop()
-            self._pw = None
 
     def __enter__(self) -> PdfPrinter:
         return self.start()
@@ -386,7 +409,13 @@ class PdfPrinter:
     def _pdf(page, pdf_path: Path) -> Path:
         pdf_path.parent.mkdir(parents=True, exist_ok=True)
         tmp = pdf_path.with_name(f".{pdf_path.name}.part")
-        page.pdf(path=str(tmp), **_PDF_OPTIONS)
+        for _ in range(3):  # on a busy machine Chromium has printed the odd PDF without its tags
+            data = page.pdf(path=str(tmp), **_PDF_OPTIONS)
+            if b"/StructTreeRoot" in data:
+                break
+            page.wait_for_timeout(200)
+        else:
+            raise RuntimeError(f"Chromium printed {pdf_path.name} without tags (an untagged PDF is not accessible)")
         os.chmod(tmp, 0o644)
         os.replace(tmp, pdf_path)
         return pdf_path
