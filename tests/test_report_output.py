@@ -121,8 +121,8 @@ def test_print_layout_stays_within_the_a4_text_width(written, browser, artifacts
     page = browser.new_page(viewport={"width": round(TEXT_WIDTH_PX), "height": 1100})
     page.emulate_media(media="print")
     page.goto((root / name / "rapport.html").as_uri())
-    page.wait_for_function("() => window.skReady !== undefined")
-    page.evaluate("() => window.skReady")
+    page.wait_for_load_state("load")
+    page.evaluate("() => window.skReady || null")  # every chart drawn
     res = page.evaluate(
         """(w) => {
           const out = [];
@@ -132,8 +132,8 @@ def test_print_layout_stays_within_the_a4_text_width(written, browser, artifacts
             if (r.right - body.left > w + 1 || el.scrollWidth > el.clientWidth + 1)
               out.push(`${what} ${el.id || el.className}: right ${Math.round(r.right - body.left)}, scroll ${el.scrollWidth}/${el.clientWidth}`);
           };
-          document.querySelectorAll('table.sk-table, .sk-tablewrap, figure.sk-figure, .sk-plot svg.main-svg').forEach(el => check(el, el.tagName));
-          document.querySelectorAll('.sk-table th, .sk-table td').forEach(el => {
+          document.querySelectorAll('table, .sk-tablewrap, figure, .js-plotly-plot svg.main-svg').forEach(el => check(el, el.tagName));
+          document.querySelectorAll('table th, table td').forEach(el => {
             if (el.scrollWidth > el.clientWidth + 1) out.push(`cell "${el.textContent}" overflows`);
           });
           if (document.documentElement.scrollWidth > w + 1) out.push(`page scrolls: ${document.documentElement.scrollWidth}`);
