@@ -115,6 +115,7 @@ def _add_table(doc, report: Report, table: Table) -> None:
     frame = table.display_frame()
     sup = table.suppressed()
     kinds = [c.kind for c in table.columns]
+    size = Pt(9 if len(kinds) <= 7 else 8)
     t = doc.add_table(rows=1 + len(frame), cols=len(table.columns))
     t.style = _style(doc, "Table Grid", t.style.name if t.style else "Normal Table")
     t.alignment = WD_TABLE_ALIGNMENT.LEFT
@@ -123,7 +124,7 @@ def _add_table(doc, report: Report, table: Table) -> None:
         cell.text = ""
         run = cell.paragraphs[0].add_run(col.header)
         run.bold = True
-        run.font.size = Pt(9)
+        run.font.size = size
         if col.kind in NUMERIC_KINDS:
             cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
     _repeat_header(t.rows[0])
@@ -132,17 +133,45 @@ def _add_table(doc, report: Report, table: Table) -> None:
         _cant_split(row)
         for j, (kind, value) in enumerate(zip(kinds, values, strict=True)):
             par = row.cells[j].paragraphs[0]
-            run = par.add_run(str(value))
-            run.font.size = Pt(9)
+            numeric = kind in NUMERIC_KINDS and not sup[i]
+            # "< 0,001", "90 %", "+21 procentpoint" never break inside
+            run = par.add_run(str(value).replace(" ", "\u00a0") if numeric else str(value))
+            run.font.size = size
             if kind in NUMERIC_KINDS:
                 par.alignment = WD_ALIGN_PARAGRAPH.RIGHT
                 if sup[i]:
                     run.italic = True
                     run.font.color.rgb = RGBColor(*_GREY)
+    _column_widths(doc, t, frame, kinds)
     if table.note:
         _note(doc, table.note)
     else:
         doc.add_paragraph()
+
+
+def _column_widths(doc, t, frame, kinds: list[str]) -> None:
+    """Share the text width by content: long labels get room, numbers what they need."""
+    from docx.shared import Emu
+
+    weights = []
+    for j, (header, kind) in enumerate(zip(frame.columns, kinds, strict=True)):
+        cells = [str(v) for v in frame.iloc[:, j]]
+        longest_word = max((len(w) for w in str(header).split()), default=1)
+        if kind in NUMERIC_KINDS:
+            weights.append(max(1.5 * longest_word, *(len(c) for c in cells), 5) + 2)
+        else:
+            weights.append(max(min(max((len(c) for c in cells), default=8), 22), 1.5 * longest_word) + 2)
+    total = _text_width_emu(doc)
+    widths = [int(total * w / sum(weights)) for w in weights]
+    t.autofit = False
+    margins = _el("w:tblCellMar")
+    for side in ("left", "right"):
+        margins.append(_el(f"w:{side}", **{"w:w": "57", "w:type": "dxa"}))  # 1 mm
+    t._tbl.tblPr.append(margins)
+    for j, width in enumerate(widths):
+        t.columns[j].width = Emu(width)  # the grid, which LibreOffice and Word lay out by
+        for cell in t.columns[j].cells:
+            cell.width = Emu(width)
 
 
 def _note(doc, text: str) -> None:
