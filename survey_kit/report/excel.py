@@ -42,16 +42,38 @@ def _safe_text(value: object) -> object:
     return safe_cell(value)
 
 
+def _clean_title(title: str) -> str:
+    """The title with the characters Excel refuses in a sheet name replaced or dropped."""
+    text = re.sub(r"[/\\]", "-", re.sub(r"\s+", " ", title))
+    return re.sub(r"[\[\]:*?']", "", text).strip()
+
+
 def sheet_label(title: str, number: int, used: set[str], limit: int = 31) -> str:
-    """A short, unique sheet name: the table's number and its title cut at a word boundary."""
-    clean = re.sub(r"[\[\]:*?/\\']", "", re.sub(r"\s+", " ", title)).strip()
+    """A short, unique sheet name: the table's number, the title's first words and, when the title
+    is too long, its last words (where "fordelt på sektor" tells similar tables apart).
+
+    >>> sheet_label("Netværk er en god måde at udvikle sig, fordelt på sektor", 4, set())
+    '4 Netværk er en god… på sektor'
+    """
+    clean = _clean_title(title)
     prefix = f"{number} "
     room = limit - len(prefix)
     if len(clean) > room:
-        cut = clean[: room - 1]
-        if " " in cut and not clean[room - 1].isspace():
-            cut = cut.rsplit(" ", 1)[0]
-        clean = cut.rstrip(" ,.;–-") + "…"
+        words = clean.split(" ")
+        tail: list[str] = []
+        for w in reversed(words[1:]):
+            if len(" ".join([w, *tail])) > 12:
+                break
+            tail.insert(0, w)
+        head_room = room - 1 - (len(" ".join(tail)) + 1 if tail else 0)
+        head = ""
+        for w in words[: len(words) - len(tail)]:
+            if len(f"{head} {w}".strip()) > head_room:
+                break
+            head = f"{head} {w}".strip()
+        if not head:  # a first word longer than the room: cut it
+            head = words[0][:head_room]
+        clean = head.rstrip(" ,.;–-") + "…" + (" " + " ".join(tail) if tail else "")
     name = (prefix + clean).strip() or f"Tabel {number}"
     base, k = name, 2
     while name.lower() in used:
