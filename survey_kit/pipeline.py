@@ -57,7 +57,7 @@ def browser_available() -> bool:
 def run_demo(
     root: Path | None = None,
     *,
-    formats: tuple[str, ...] = ("html", "pdf"),
+    formats: tuple[str, ...] = ("html", "pdf", "docx"),
     n_temperature: int | None = None,
     instruments: tuple[str, ...] = tuple(PRIMARY_EXPORT),
 ) -> dict[str, list[Path]]:

@@ -52,11 +52,14 @@ def artifacts() -> Path:
 
 @pytest.fixture(scope="session")
 def browser():
-    """One headless Chromium (Debian's) driven by Playwright for the whole session."""
-    from playwright.sync_api import sync_playwright
+    """One headless Chromium (Debian's) driven by Playwright for the whole session.
 
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium_executable(), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
+    It comes from the same Playwright driver as the report's PDF printer (one sync driver per
+    thread), so the tests can print PDFs while this browser is open.
+    """
+    from survey_kit.report.render import launch_chromium
+
+    b = launch_chromium(executable_path=chromium_executable())
+    yield b
+    b.close()
 

@@ -119,15 +119,17 @@ def render_reports(
     out_dir: str | Path = "reports",
     wave: str | int | None = None,
     by: str | None = None,
-    formats: tuple[str, ...] = ("html", "pdf"),
+    formats: tuple[str, ...] = ("html", "pdf", "docx"),
     min_n: int | None = None,
     figures: bool = True,
     progress: bool = True,
+    template_docx: str | Path | None = None,
 ) -> RunResult:
     """Render the whole survey plus one report per group of ``by``; returns the files written.
 
     Each report folder (``<out_dir>/<instrument>/samlet``, ``.../<group>``) holds ``rapport.html``
-    (offline), ``rapport.pdf`` (A4), ``rapport.docx``, ``tabeller.xlsx`` and ``figurer/``. Every
+    (offline), ``rapport.pdf`` (A4), ``rapport.docx`` (Word; ``template_docx`` gives the
+    municipality's own styles and logo), ``tabeller.xlsx`` (always) and ``figurer/``. Every
     report of the run is built and protected together before anything is written; groups too small
     to report get none and a line in ``koerselsoversigt.txt`` beside the reports, where the
     suppression audit (``anonymitet_log.csv``) is written for the analyst too.
@@ -142,7 +144,7 @@ def render_reports(
     run = build_run(survey, spec, by=by, wave=wave, min_n=min_n)
     base = Path(out_dir) / survey.codebook.instrument
     written = RunResult(skipped=run.skipped)
-    writer = _writer(formats, figures)
+    writer = _writer(formats, figures, template_docx)
     with writer:
         for built in tqdm(run.reports, desc=f"Rapporter ({survey.codebook.instrument})",
                           disable=not progress or len(run.reports) < 2):
@@ -151,12 +153,12 @@ def render_reports(
     return written
 
 
-def _writer(formats: tuple[str, ...], figures: bool):
-    try:
-        from survey_kit.report.output import ReportWriter
-    except ImportError:
-        from survey_kit.report._simple import SimpleWriter as ReportWriter
-    return ReportWriter(formats=tuple(formats), figures=figures)
+def _writer(formats: tuple[str, ...], figures: bool, template_docx: str | Path | None = None):
+    from survey_kit.report.output import ReportWriter
+
+    # the Excel workbook is always written: it is where the analyst checks the numbers
+    out = tuple(dict.fromkeys((*formats, "xlsx")))
+    return ReportWriter(formats=out, figures=figures, template_docx=template_docx)
 
 
 def _write_summary(run: Run, base: Path, *, by: str | None) -> Path:

@@ -1,20 +1,52 @@
 """A report as data: headings, findings, tables and figures in order.
 
-Builders (``report/builders/*.py``) make a :class:`Report` from a survey; the notebook template
-displays it, :func:`survey_kit.report.excel.write_workbook` writes its tables, and the chart export
-writes its figures. Every number shown has passed through suppression before it gets here.
+Builders make a :class:`Report` from a survey; :class:`survey_kit.report.output.ReportWriter`
+writes it as HTML, PDF, Word and Excel. Every number shown has passed through suppression before
+it gets here.
+
+Tables and figures are numbered in order of appearance ("Tabel 2", "Figur 4"); a paragraph refers
+to them with the placeholders ``{tabel:NAME}`` and ``{figur:NAME}``, which every renderer replaces
+with the number (:meth:`Report.resolve`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import html
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
-from survey_kit.fmt import NA_TEXT, flag_text, fmt_int, fmt_num, fmt_pct, method_name
+from survey_kit.fmt import (
+    SUPPRESSED_TEXT,
+    fmt_int,
+    fmt_num,
+    fmt_p_value,
+    fmt_pct,
+    fmt_pp,
+    flag_text,
+    method_name,
+)
+
+#: Column kinds: how a value is shown. Numeric kinds are stored as numbers in Excel.
+KINDS = ("text", "int", "pct", "num", "p", "pp", "method", "flag")
+NUMERIC_KINDS = ("int", "pct", "num", "p", "pp")
+
+_FORMATTERS: dict[str, Callable[[Any], str]] = {
+    "int": fmt_int,
+    "pct": fmt_pct,
+    "num": lambda x: fmt_num(x, 2),
+    "p": fmt_p_value,
+    "pp": fmt_pp,
+    "text": lambda x: "" if pd.isna(x) else str(x),
+    "method": method_name,
+    "flag": flag_text,  # vs_total codes ("higher"/"lower") as Danish words
+}
+
+_PLACEHOLDER = re.compile(r"\{(figur|tabel):([^{}\s]+)\}")
 
 
 @dataclass(frozen=True)
@@ -25,6 +57,8 @@ class Heading:
 
 @dataclass(frozen=True)
 class Paragraph:
+    """Plain text; may refer to tables and figures as ``{tabel:NAME}`` / ``{figur:NAME}``."""
+
     text: str
     css: str = ""
 
@@ -42,7 +76,12 @@ class Column:
 
     name: str
     header: str
-    kind: str = "text"  # text | int | pct | num | p | method | flag (vs_total codes)
+    kind: str = "text"  # text | int | pct | num | p | pp | method | flag
+
+
+def format_value(value: Any, kind: str) -> str:
+    """One value as Danish text for a column of ``kind`` (the same in HTML, Word and charts)."""
+    return _FORMATTERS[kind](value)
 
 
 @dataclass(frozen=True)
@@ -55,55 +94,39 @@ class Table:
     columns: tuple[Column, ...]
     note: str = ""
 
+    def suppressed(self) -> list[bool]:
+        """Per row: are its numbers hidden for anonymity?"""
+        if "suppressed" not in self.data:
+            return [False] * len(self.data)
+        return [bool(v) if not pd.isna(v) else False for v in self.data["suppressed"]]
+
     def display_frame(self) -> pd.DataFrame:
         """The table as Danish text, suppressed cells marked."""
-        fmt: dict[str, Callable[[Any], str]] = {
-            "int": fmt_int,
-            "pct": fmt_pct,
-            "pp": lambda x: NA_TEXT if pd.isna(x) else f"{x * 100:+.0f} procentpoint".replace("-", "−"),
-            "num": lambda x: fmt_num(x, 2),
-            "p": lambda x: NA_TEXT if pd.isna(x) else ("< 0,001" if x < 0.001 else fmt_num(x, 3)),
-            "text": lambda x: "" if pd.isna(x) else str(x),
-            "method": method_name,
-            "flag": flag_text,
-        }
-        sup = (
-            self.data["suppressed"].fillna(False).astype(bool)
-            if "suppressed" in self.data
-            else pd.Series(False, index=self.data.index)
-        )
+        sup = self.suppressed()
         out = {}
         for col in self.columns:
             values = self.data[col.name]
-            shown = [
-                "For få svar" if (s and col.kind not in ("text", "method", "flag")) else fmt[col.kind](v)
+            out[col.header] = [
+                SUPPRESSED_TEXT if (s and col.kind in NUMERIC_KINDS) else format_value(v, col.kind)
                 for v, s in zip(values, sup, strict=True)
             ]
-            out[col.header] = shown
         return pd.DataFrame(out)
 
     def to_html(self) -> str:
-        frame = self.display_frame()
-        sup = self.data["suppressed"].fillna(False).tolist() if "suppressed" in self.data else []
-        head = "".join(f"<th>{html.escape(h)}</th>" for h in frame.columns)
-        rows = []
-        for i, row in enumerate(frame.itertuples(index=False)):
-            cls = ' class="sk-suppressed"' if sup and sup[i] else ""
-            cells = "".join(f"<td>{html.escape(str(v))}</td>" for v in row)
-            rows.append(f"<tr{cls}>{cells}</tr>")
-        note = f'<p class="sk-note">{html.escape(self.note)}</p>' if self.note else ""
-        return (
-            f'<table class="sk-table"><caption>{html.escape(self.title)}</caption>'
-            f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>{note}"
-        )
+        """The table alone as an accessible HTML table (without its number)."""
+        from survey_kit.report.render import table_html
+
+        return table_html(self, self.title)
 
 
 @dataclass(frozen=True)
 class Figure:
     """A chart with the table it was drawn from (exported beside it as CSV).
 
-    ``figure`` may be given as a zero-argument callable that builds the plotly figure: it is built
-    once, when first used (a run of many reports builds charts only for what it writes).
+    ``title`` is the caption (default: the chart's own title); ``alt`` the alt text (default:
+    the chart export's generated alt text). ``figure`` may be given as a zero-argument callable
+    that builds the plotly figure: it is built once, when first used (a run of many reports builds
+    charts only for what it writes).
     """
 
     def __getattribute__(self, name: str) -> Any:
@@ -117,6 +140,24 @@ class Figure:
     figure: Any  # plotly.graph_objects.Figure
     data: pd.DataFrame
     size: str = "full"
+    title: str = ""
+    alt: str = ""
+
+    def caption_title(self) -> str:
+        if self.title:
+            return self.title
+        try:
+            text = self.figure.layout.title.text or ""
+        except AttributeError:
+            text = ""
+        return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", text)).strip() or self.name
+
+    def alt_text(self) -> str:
+        if self.alt:
+            return self.alt
+        from survey_kit.charts.export import alt_text
+
+        return re.sub(r"<[^>]+>", " ", alt_text(self.figure)).replace("  ", " ")
 
 
 @dataclass(frozen=True)
@@ -125,6 +166,9 @@ class Comments:
 
     title: str
     texts: tuple[str, ...]  # already HTML-escaped
+
+    def plain_texts(self) -> list[str]:
+        return [html.unescape(t) for t in self.texts]
 
 
 Block = Heading | Paragraph | Findings | Table | Figure | Comments
@@ -138,6 +182,7 @@ class Report:
     subtitle: str = ""
     blocks: list[Block] = field(default_factory=list)
     audit: pd.DataFrame | None = None  # suppression audit: for the analyst, never printed
+    date: dt.date | None = None  # shown on the front and in the footer; None: today
 
     def add(self, *blocks: Block) -> Report:
         self.blocks.extend(blocks)
@@ -152,52 +197,65 @@ class Report:
     def findings(self) -> list[str]:
         return [s for b in self.blocks if isinstance(b, Findings) for s in b.sentences]
 
-    # -- notebook display ----------------------------------------------------------------------
-    def block_html(self, block: Block) -> str | None:
-        """HTML for a non-figure block (figures are shown by plotly)."""
-        if isinstance(block, Heading):
-            return f"<h{block.level}>{html.escape(block.text)}</h{block.level}>"
-        if isinstance(block, Paragraph):
-            cls = f' class="{block.css}"' if block.css else ""
-            return f"<p{cls}>{html.escape(block.text)}</p>"
-        if isinstance(block, Findings):
-            items = "".join(f"<li>{html.escape(s)}</li>" for s in block.sentences)
-            return f'<ul class="sk-findings">{items}</ul>'
-        if isinstance(block, Table):
-            return block.to_html()
-        if isinstance(block, Comments):
-            if not block.texts:
-                return f"<h3>{html.escape(block.title)}</h3><p class='sk-note'>Ingen kommentarer at vise.</p>"
-            items = "".join(f'<p class="sk-comment">{t}</p>' for t in block.texts)
-            return f"<h3>{html.escape(block.title)}</h3>{items}"
-        return None
+    # -- numbering -----------------------------------------------------------------------------
+    @property
+    def report_date(self) -> dt.date:
+        return self.date or dt.date.today()
 
+    def date_text(self) -> str:
+        """The report date in Danish: ``"3. marts 2026"``."""
+        d = self.report_date
+        return f"{d.day}. {MONTHS[d.month - 1]} {d.year}"
+
+    def numbers(self) -> dict[tuple[str, str], int]:
+        """``{("tabel", name): 1, ("figur", name): 1, ...}`` in order of appearance."""
+        out: dict[tuple[str, str], int] = {}
+        counts = {"tabel": 0, "figur": 0}
+        for b in self.blocks:
+            kind = "tabel" if isinstance(b, Table) else "figur" if isinstance(b, Figure) else None
+            if kind and (kind, b.name) not in out:
+                counts[kind] += 1
+                out[(kind, b.name)] = counts[kind]
+        return out
+
+    def label(self, block: Table | Figure) -> str:
+        """``"Tabel 2"`` / ``"Figur 4"``."""
+        kind = "tabel" if isinstance(block, Table) else "figur"
+        return f"{kind.capitalize()} {self.numbers()[(kind, block.name)]}"
+
+    def caption(self, block: Table | Figure) -> str:
+        """``"Tabel 2. <title>"``."""
+        title = block.title if isinstance(block, Table) else block.caption_title()
+        return f"{self.label(block)}. {title}"
+
+    def resolve(self, text: str) -> str:
+        """Replace ``{figur:NAME}`` / ``{tabel:NAME}`` by "Figur N" / "Tabel N"."""
+        numbers = self.numbers()
+
+        def sub(m: re.Match) -> str:
+            key = (m.group(1), m.group(2))
+            if key not in numbers:
+                names = sorted(n for k, n in numbers if k == key[0]) or ["(ingen)"]
+                raise ValueError(
+                    f"Teksten henviser til {m.group(0)}, men rapporten '{self.title}' har ingen "
+                    f"{key[0]} med navnet {key[1]!r}; navne: {', '.join(names)}"
+                )
+            return f"{key[0].capitalize()} {numbers[key]}"
+
+        return _PLACEHOLDER.sub(sub, text)
+
+    # -- notebook display ----------------------------------------------------------------------
     def display(self) -> None:
-        """Show the report in a notebook (used by the report templates)."""
-        import plotly.io as pio
+        """Show the report in a notebook."""
         from IPython.display import HTML, display
 
-        header = f"<h1>{html.escape(self.title)}</h1>"
-        if self.subtitle:
-            header += f'<p class="sk-note">{html.escape(self.subtitle)}</p>'
-        display(HTML(header))
-        first_figure = True
-        for block in self.blocks:
-            if isinstance(block, Figure):
-                # plotly.js is embedded once, with the first figure (offline; never a CDN)
-                div = pio.to_html(
-                    block.figure,
-                    include_plotlyjs=first_figure,
-                    full_html=False,
-                    config={"displaylogo": False, "responsive": True},
-                )
-                first_figure = False
-                display(HTML(f'<div class="sk-figure" data-figure="{block.name}">{div}</div>'))
-            else:
-                display(HTML(self.block_html(block)))
+        display(HTML(self._repr_html_()))
 
     def _repr_html_(self) -> str:
-        parts = [f"<h1>{html.escape(self.title)}</h1>"]
-        for block in self.blocks:
-            parts.append(self.block_html(block) or f"<p>[figur: {html.escape(block.name)}]</p>")
-        return "".join(parts)
+        from survey_kit.report.render import report_html
+
+        return report_html(self, fragment=True)
+
+
+MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september",
+          "oktober", "november", "december")

@@ -1,0 +1,290 @@
+"""The written report, looked at the way its reader sees it: the demo reports built with today's
+builders and written by ReportWriter as HTML, PDF, Word and Excel, then the PDF read with pypdf,
+the HTML laid out for print in Chromium, the Word file opened with python-docx and the workbook
+with openpyxl. Pages are kept as PNGs in tests/artifacts/ to look at."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from survey_kit.report.content import Figure, Heading, Table
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.xdist_group("report_output")]
+
+INSTRUMENTS = ["lederudvikling_2008", "temperaturmaaling", "netvaerksevaluering"]
+#: A4 (210 mm) less 2 x 20 mm margins, in CSS px (96 per inch).
+TEXT_WIDTH_PX = 170 / 25.4 * 96
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory):
+    """The three demo reports (whole survey) written in every format, with one writer."""
+    from survey_kit.codebook import instrument
+    from survey_kit.datasets import write_demo_exports
+    from survey_kit.ingest import ingest
+    from survey_kit.pipeline import DEMO_KEY, PRIMARY_EXPORT
+    from survey_kit.report import build_report
+    from survey_kit.report.output import ReportWriter
+
+    root = tmp_path_factory.mktemp("out")
+    exports = write_demo_exports(root / "raw", n_temperature=400)
+    reports = {}
+    for name in INSTRUMENTS:
+        ingest(exports[name][PRIMARY_EXPORT[name]], instrument(name), out_dir=root / "processed", name=name, key=DEMO_KEY)
+        reports[name] = build_report(name, root / "processed" / f"{name}.parquet")
+    files = {}
+    with ReportWriter(formats=("html", "pdf", "docx", "xlsx"), figures=False) as writer:
+        for name, rep in reports.items():
+            files[name] = writer.write(rep, root / name)
+        timings = list(writer.timings)
+    print("ReportWriter seconds per report:", [round(t, 2) for t in timings])
+    return root, reports, files
+
+
+def _pdf_text(pdf: Path) -> list[str]:
+    from pypdf import PdfReader
+
+    return [p.extract_text() or "" for p in PdfReader(pdf).pages]
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.mark.parametrize("name", INSTRUMENTS)
+def test_files_written(written, name):
+    root, _, files = written
+    names = {p.name for p in files[name]}
+    assert {"rapport.html", "rapport.pdf", "rapport.docx", "tabeller.xlsx"} <= names
+    html = (root / name / "rapport.html").read_text("utf-8")
+    assert html.startswith("<!DOCTYPE html>") and '<html lang="da">' in html
+    assert "cdn" not in html.lower().split("<body", 1)[1][:2000]
+
+
+@pytest.mark.parametrize("name", INSTRUMENTS)
+def test_pdf_pages_numbered_after_the_front_page(written, name):
+    root, reports, _ = written
+    pages = _pdf_text(root / name / "rapport.pdf")
+    m = len(pages)
+    assert m >= 3
+    assert not re.search(r"Side \d+ af \d+", pages[0]), "the front page has no footer"
+    for n, text in enumerate(pages[1:], start=2):
+        assert f"Side {n} af {m}" in text, f"page {n}: {text[-200:]!r}"
+        assert _squash(reports[name].title) in _squash(text), f"page {n}: no report title in the footer"
+    assert reports[name].date_text() in pages[0], "the report date is on the front"
+
+
+@pytest.mark.parametrize("name", INSTRUMENTS)
+def test_pdf_has_every_caption_numbered(written, name):
+    root, rep, _ = written
+    report = rep[name]
+    text = _squash(" ".join(_pdf_text(root / name / "rapport.pdf")))
+    captions = [report.caption(b) for b in report.blocks if isinstance(b, Table | Figure)]
+    assert any(c.startswith("Tabel 2.") for c in captions) and any(c.startswith("Figur 1.") for c in captions)
+    for caption in captions:
+        assert _squash(caption) in text, caption
+
+
+@pytest.mark.parametrize("name", INSTRUMENTS)
+def test_pdf_tagged_outline_danish(written, name):
+    from pypdf import PdfReader
+
+    root, rep, _ = written
+    reader = PdfReader(root / name / "rapport.pdf")
+    catalog = reader.trailer["/Root"]
+    assert catalog["/Lang"] == "da"
+    assert bool(catalog["/MarkInfo"]["/Marked"]) and "/StructTreeRoot" in catalog, "tagged PDF"
+
+    def titles(items):
+        for it in items:
+            if isinstance(it, list):
+                yield from titles(it)
+            else:
+                yield it.title
+
+    outline = {_squash(t) for t in titles(reader.outline)}
+    assert _squash(rep[name].title) in outline
+    for b in rep[name].blocks:
+        if isinstance(b, Heading):
+            assert _squash(b.text) in outline, f"no bookmark for {b.text!r}"
+
+
+@pytest.mark.parametrize("name", INSTRUMENTS)
+def test_print_layout_stays_within_the_a4_text_width(written, browser, artifacts, name):
+    """Chromium with print media at the A4 text width: no table, figure or cell is wider."""
+    root, _, _ = written
+    page = browser.new_page(viewport={"width": round(TEXT_WIDTH_PX), "height": 1100})
+    page.emulate_media(media="print")
+    page.goto((root / name / "rapport.html").as_uri())
+    page.wait_for_load_state("load")
+    page.evaluate("() => window.skReady || null")  # every chart drawn
+    res = page.evaluate(
+        """(w) => {
+          const out = [];
+          const body = document.body.getBoundingClientRect();
+          const check = (el, what) => {
+            const r = el.getBoundingClientRect();
+            if (r.right - body.left > w + 1 || el.scrollWidth > el.clientWidth + 1)
+              out.push(`${what} ${el.id || el.className}: right ${Math.round(r.right - body.left)}, scroll ${el.scrollWidth}/${el.clientWidth}`);
+          };
+          document.querySelectorAll('table, .sk-tablewrap, figure, .js-plotly-plot svg.main-svg').forEach(el => check(el, el.tagName));
+          document.querySelectorAll('table th, table td').forEach(el => {
+            if (el.scrollWidth > el.clientWidth + 1) out.push(`cell "${el.textContent}" overflows`);
+          });
+          if (document.documentElement.scrollWidth > w + 1) out.push(`page scrolls: ${document.documentElement.scrollWidth}`);
+          return out;
+        }""",
+        TEXT_WIDTH_PX,
+    )
+    page.screenshot(path=str(artifacts / f"report_print_{name}.png"), full_page=False)
+    page.close()
+    assert not res, res[:5]
+
+
+def test_network_test_column_is_whole_in_the_pdf(written):
+    """Issue 13: the network report's table lost its "Test" column behind a scrollbar."""
+    from survey_kit.fmt import method_name
+
+    root, rep, _ = written
+    text = _squash(" ".join(_pdf_text(root / "netvaerksevaluering" / "rapport.pdf")))
+    found = 0
+    for t in rep["netvaerksevaluering"].tables():
+        for col in t.columns:
+            if col.kind == "method":
+                assert _squash(col.header) in text
+                for v in t.data[col.name].dropna().unique():
+                    assert _squash(method_name(v)) in text, method_name(v)
+                    found += 1
+    assert found, "the network report names its tests in a table"
+
+
+@pytest.mark.parametrize("name", INSTRUMENTS)
+def test_word_document_has_real_tables_and_described_pictures(written, name):
+    import docx
+    from docx.oxml.ns import qn
+
+    root, rep, _ = written
+    report = rep[name]
+    doc = docx.Document(str(root / name / "rapport.docx"))
+    tables = list(report.tables())
+    figures = list(report.figures())
+    assert len(doc.tables) == len(tables)
+    assert len(doc.inline_shapes) == len(figures) > 0
+    for shape, fig in zip(doc.inline_shapes, figures, strict=True):
+        descr = shape._inline.docPr.get("descr")
+        assert descr and len(descr) > 20, f"{fig.name}: no alt text"
+        assert shape.width.cm <= 17.01
+    styles = [p.style.name for p in doc.paragraphs]
+    assert styles[0] == "Title" and "Heading 1" in styles and "List Bullet" in styles
+    # paragraph text with the results of fields ("Tabel {SEQ Tabel}. ...")
+    text = "\n".join("".join(t.text or "" for t in p._p.iter(qn("w:t"))) for p in doc.paragraphs)
+    assert report.date_text() in text
+    for b in tables + figures:
+        assert report.caption(b) in text
+    for wt, t in zip(doc.tables, tables, strict=True):
+        first = wt.rows[0]._tr
+        assert first.find(".//{*}tblHeader") is not None, "header row repeats on each page"
+        assert [c.text for c in wt.rows[0].cells] == [c.header for c in t.columns]
+        # the same Danish cell texts as the HTML (numbers joined by a no-break space)
+        assert [c.text.replace("\u00a0", " ") for c in wt.rows[1].cells] == list(t.display_frame().iloc[0])
+    assert doc.core_properties.language == "da-DK"
+
+
+def test_word_uses_a_municipal_template(written, tmp_path):
+    import docx
+    from docx.shared import RGBColor
+
+    from survey_kit.report.docx import write_docx
+
+    root, rep, _ = written
+    tpl = docx.Document()
+    tpl.styles["Heading 1"].font.color.rgb = RGBColor(0x00, 0x66, 0x33)
+    tpl.sections[0].header.paragraphs[0].text = "Ringkøbing-Skjern Kommune"
+    tpl.add_paragraph("Skabelonens eksempeltekst")
+    tpl.save(tmp_path / "skabelon.docx")
+    out = write_docx(rep["netvaerksevaluering"], tmp_path / "r.docx", template=tmp_path / "skabelon.docx")
+    doc = docx.Document(str(out))
+    assert doc.sections[0].header.paragraphs[0].text == "Ringkøbing-Skjern Kommune"
+    assert doc.styles["Heading 1"].font.color.rgb == RGBColor(0x00, 0x66, 0x33)
+    assert "Skabelonens eksempeltekst" not in "\n".join(p.text for p in doc.paragraphs)
+
+
+@pytest.mark.parametrize("name", INSTRUMENTS)
+def test_excel_sheets_short_labels_numeric_columns_stay_numeric(written, name):
+    import openpyxl
+
+    from survey_kit.report.content import NUMERIC_KINDS
+
+    root, rep, _ = written
+    report = rep[name]
+    wb = openpyxl.load_workbook(root / name / "tabeller.xlsx")
+    sheets = wb.worksheets[1:]
+    tables = list(report.tables())
+    assert len(sheets) == len(tables)
+    assert len({ws.title.lower() for ws in sheets}) == len(sheets)
+    for ws, t in zip(sheets, tables, strict=True):
+        assert len(ws.title) <= 31
+        assert_whole_words(ws.title, t.title)
+        assert ws["A1"].value == report.caption(t)
+        assert report.title in ws["A2"].value
+        sup = t.suppressed()
+        for j, col in enumerate(t.columns, start=1):
+            if col.kind not in NUMERIC_KINDS:
+                continue
+            for i in range(len(t.data)):
+                cell = ws.cell(row=5 + i, column=j)
+                if sup[i]:
+                    assert cell.value is None
+                else:
+                    assert cell.value is None or isinstance(cell.value, int | float), (ws.title, cell.value)
+                    if cell.value is not None:
+                        assert cell.number_format != "General"
+        if any(sup):
+            note_col = len(t.columns) + 1
+            assert ws.cell(row=4, column=note_col).value == "Bemærkning"
+            marks = [ws.cell(row=5 + i, column=note_col).value for i in range(len(t.data))]
+            assert marks == ["For få svar" if s else None for s in sup]
+        if any(c.kind == "p" for c in t.columns):
+            j = next(j for j, c in enumerate(t.columns, start=1) if c.kind == "p")
+            assert ws.cell(row=5, column=j).number_format.startswith('[<0.001]"< 0,001"')
+
+
+def assert_whole_words(sheet: str, title: str) -> None:
+    """``sheet`` is "N " + the title, or its first and last whole words around "…"."""
+    from survey_kit.report.excel import _clean_title
+
+    clean = _clean_title(title)
+    label = re.sub(r"^\d+ ", "", sheet)
+    head, _, tail = label.partition("…")
+    assert clean.startswith(head), (sheet, title)
+    assert len(head) == len(clean) or clean[len(head)] in " ,.;–-", f"{sheet!r} cut mid-word"
+    tail = tail.strip()
+    assert clean.endswith(tail) and (not tail or clean[-len(tail) - 1] == " "), (sheet, title)
+
+
+def test_report_html_and_pdf_timing(written, tmp_path):
+    """One writer, several reports: the browser is reused, so the next reports are quicker."""
+    from survey_kit.report.output import ReportWriter
+
+    _, rep, _ = written
+    with ReportWriter(formats=("html", "pdf"), figures=False) as writer:
+        for k in range(3):
+            writer.write(rep["temperaturmaaling"], tmp_path / f"r{k}")
+        seconds = writer.timings
+    print("HTML+PDF seconds per report (temperaturmaaling):", [round(s, 2) for s in seconds])
+    # the next reports skip starting Chromium and loading plotly.js: well under the first
+    assert min(seconds[1:]) < seconds[0]
+
+
+def test_pages_to_png_for_looking(written, artifacts):
+    root, _, _ = written
+    for name in INSTRUMENTS:
+        subprocess.run(["pdftoppm", "-r", "60", "-png", "-f", "1", "-l", "3", str(root / name / "rapport.pdf"),
+                        str(artifacts / f"report_pdf_{name}")], check=True)
+    assert len(list(artifacts.glob("report_pdf_*.png"))) >= 9
+    time.sleep(0)
