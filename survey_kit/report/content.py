@@ -22,12 +22,12 @@ import pandas as pd
 
 from survey_kit.fmt import (
     SUPPRESSED_TEXT,
+    flag_text,
     fmt_int,
     fmt_num,
     fmt_p_value,
     fmt_pct,
     fmt_pp,
-    flag_text,
     method_name,
 )
 
