@@ -21,7 +21,7 @@ _EXPORTS = {
     "instrument": "survey_kit.codebook",
     "instruments": "survey_kit.codebook",
     "load_codebook": "survey_kit.codebook",
-    "infer_codebook": "survey_kit.codebook.infer",
+    "infer_codebook": "survey_kit.ingest.infer",
     # data
     "DataError": "survey_kit.errors",
     "Survey": "survey_kit.survey",

@@ -137,11 +137,17 @@ def codebook_show(name: Annotated[str, typer.Argument(help="A shipped instrument
 
 @codebook_app.command("check")
 def codebook_check(path: Annotated[Path, typer.Argument(help="A codebook YAML file")]) -> None:
-    """Check a codebook file; exit 1 naming the bad field."""
+    """Check a codebook file (exit 1 naming the bad field) and list what is left to decide."""
     from survey_kit.codebook import load_codebook
+    from survey_kit.ingest.infer import open_decisions
 
     cb = load_codebook(path)
-    typer.echo(f"{path}: ok ({cb.instrument} v{cb.version}, {len(cb.items)} items, {len(cb.scales)} scales)")
+    typer.echo(f"{path}: ok ({cb.instrument} v{cb.version}, {len(cb.items)} spørgsmål, {len(cb.scales)} skalaer)")
+    todo = open_decisions(path, cb)
+    if todo:
+        typer.echo(f"{len(todo)} ting at tage stilling til:")
+        for line in todo:
+            typer.echo(f"- {line}")
 
 
 @codebook_app.command("infer")
@@ -150,11 +156,15 @@ def codebook_infer(
     instrument_id: Annotated[str | None, typer.Option("--instrument", help="Instrument id to write")] = None,
     sheet: Annotated[str | None, typer.Option(help="Excel sheet to read")] = None,
 ) -> None:
-    """Draft a codebook from an export, to stdout, for the analyst to edit."""
-    from survey_kit.codebook.infer import infer_codebook
+    """Draft a codebook from an export, to stdout, for the analyst to edit (notes on stderr)."""
+    from survey_kit.ingest.infer import draft_codebook
 
-    cb = infer_codebook(export, instrument=instrument_id, sheet=sheet)
-    sys.stdout.write(cb.to_yaml())
+    draft = draft_codebook(export, instrument=instrument_id, sheet=sheet)
+    sys.stdout.write(draft.to_yaml())
+    n = len(draft.warnings)
+    if n:
+        typer.echo(f"survey-kit: udkastet har {n} ting at tjekke (markeret '# TJEK:' i YAML'en); "
+                   "'survey-kit codebook check FIL' viser dem.", err=True)
 
 
 def main() -> None:

@@ -245,10 +245,10 @@ def test_million_rows_hundred_items_in_seconds() -> None:
 
 def test_pallant_planted_errors_are_reported() -> None:
     """error_chap5.sav is survey.sav with data-entry errors planted (Pallant, SPSS Survival Manual)."""
-    pytest.importorskip("survey_kit.codebook.infer", reason="infer_codebook is written by the readers helper")
+    pytest.importorskip("survey_kit.ingest.infer", reason="infer_codebook is written by the readers helper")
     import pyreadstat
 
-    from survey_kit.codebook.infer import infer_codebook
+    from survey_kit.ingest.infer import infer_codebook
 
     good_path, bad_path = REALDATA / "pallant" / "survey.sav", REALDATA / "pallant" / "error_chap5.sav"
     cb = infer_codebook(good_path)
@@ -279,7 +279,15 @@ def test_pallant_planted_errors_are_reported() -> None:
     report = validate_export(bad_path, cb)
     found = set(zip(report.problems["row"], report.problems["column"], report.problems["value"], strict=True))
     assert set(planted) <= found, sorted(set(planted) - found)
-    # the duplicated case id 242 is reported too
+    # the duplicated case id 242 is reported too: the draft does not take 'id' as the respondent id
+    # (it is not unique) and says so; a codebook that does use it gets the duplicate reported
+    from survey_kit.codebook import RespondentId
+    from survey_kit.ingest.infer import draft_codebook
+
+    assert "242" in draft_codebook(good_path).notes[""][0]
+    with_id = cb.model_copy(update={"respondent_id": RespondentId(column="id"),
+                                    "items": tuple(it for it in cb.items if it.code != "id")})
+    report = validate_export(bad_path, with_id)
     assert "duplicate_id" in set(report.problems["rule"])
 
 
