@@ -126,7 +126,7 @@ def test_cli_infer_writes_loadable_yaml(tmp_path):
 
 
 def test_infer_unreadable_is_dataerror(tmp_path):
-    with pytest.raises(DataError, match="not found"):
+    with pytest.raises(DataError, match="findes ikke"):
         infer_codebook(tmp_path / "mangler.xlsx")
 
 

@@ -381,16 +381,15 @@ def test_round_trip_of_pandas_csv(tmp_path, case):
             assert first in lines[start - 1]
 
 
-def test_spreadsheetml_refused_with_advice(tmp_path):
-    # the head of a SurveyXact "Excel-XML" export (as in stigsen/indsight datasets/dataset.xml)
+def test_spreadsheetml_damaged_is_a_sentence(tmp_path):
+    # the head of a SurveyXact "Excel-XML" export (as in stigsen/indsight datasets/dataset.xml), cut off
     xml = (
         '<?xml version="1.0"?>\n<?mso-application progid="Excel.Sheet"?>\n'
         '<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"\n'
         ' xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet">\n'
         ' <Worksheet ss:Name="Labels"><Table><Row><Cell><Data ss:Type="String">s_27</Data></Cell>'
-        "</Row></Table></Worksheet>\n</Workbook>\n"
     )
-    _refused(write_text(tmp_path / "dataset.xml", xml), "Excel 2003 XML", ".xlsx")
+    _refused(write_text(tmp_path / "dataset.xml", xml), "damaged Excel 2003 XML")
 
 
 def test_html_refused(tmp_path):

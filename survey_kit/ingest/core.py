@@ -60,8 +60,12 @@ def read_raw(path: str | Path, *, sheet: str | None = None) -> RawExport:
 
     path = Path(path)
     if not path.exists():
-        raise DataError(f"{path}: filen findes ikke (file not found)")
-    return read_export(path, sheet=sheet)
+        raise DataError(f"{path}: filen findes ikke")
+    raw = read_export(path, sheet=sheet)
+    if raw.n_rows == 0:
+        raise DataError(f"{raw.path}: filen har kun en overskrift og ingen besvarelser (0 rækker); "
+                        "eksportér undersøgelsen igen, når der er svar")
+    return raw
 
 
 @dataclass(frozen=True)
@@ -105,7 +109,8 @@ class IngestResult:
         if m["columns_unknown"]:
             parts.append(f"Ukendte kolonner sprunget over: {', '.join(m['columns_unknown'])}.")
         if m["columns_missing"]:
-            parts.append(f"Kolonner, der mangler i filen: {', '.join(m['columns_missing'])}.")
+            parts.append(f"Kolonner, der mangler i filen: {', '.join(m['columns_missing'])} "
+                         "(se problemerne for spørgsmålsteksten).")
         parts.append(f"Manifest: {self.paths['manifest']}.")
         return " ".join(parts)
 

@@ -180,9 +180,9 @@ def draft_codebook(path: str | Path, *, instrument: str | None = None, sheet: st
     >>> draft = draft_codebook("survey.sav", instrument="trivsel_2024")  # doctest: +SKIP
     >>> print(draft.to_yaml())  # doctest: +SKIP
     """
-    from survey_kit.ingest.readers import read_export
+    from survey_kit.ingest.core import read_raw
 
-    raw = read_export(path, sheet=sheet)
+    raw = read_raw(path, sheet=sheet)
     return draft_from_raw(raw, instrument=instrument)
 
 

@@ -30,9 +30,9 @@ class RawExport:
     path, sha256, n_bytes
         The file read (never written), its SHA-256 hex digest and size.
     format
-        ``"csv"``, ``"xlsx"``, ``"sav"``, ``"zsav"``, ``"por"``, ``"dta"``.
+        ``"csv"``, ``"xlsx"``, ``"xml"`` (Excel 2003 XML), ``"sav"``, ``"zsav"``, ``"por"``, ``"dta"``.
     platform
-        ``"surveyxact"``, ``"enalyzer"``, ``"forms"`` or ``None`` for a plain file.
+        ``"surveyxact"``, ``"forms"``, ``"qualtrics"``, ``"limesurvey"`` or ``None`` for a plain file.
     encoding, delimiter, sheet, header_row
         How the file was read (``header_row`` is 1-based; > 1 when title rows stood above it).
     variable_labels
