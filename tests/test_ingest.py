@@ -182,7 +182,7 @@ def test_atomic_write_leaves_old_file_on_failure(export: Path, tmp_path: Path, m
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "replace", broken_replace)
-    with pytest.raises(OSError):
+    with pytest.raises(DataError, match="kan ikke skrives"):
         ingest(export, LEDERE, out_dir=out)
     monkeypatch.undo()
     assert first.paths["data"].read_bytes() == old

@@ -184,7 +184,7 @@ def test_write_csv_is_formula_safe(tmp_path: Path) -> None:
     report = validate_frame(pd.DataFrame(rows), LEDERE)
     out = report.write_csv(tmp_path / "p.csv")
     text = out.read_text(encoding="utf-8")
-    assert text.splitlines()[0] == "respondent_id,row,column,value,rule,message"
+    assert text.splitlines()[0] == '"respondent_id","row","column","value","rule","message"'  # all quoted
     back = pd.read_csv(out, dtype=str, keep_default_na=False)
     assert back["value"].tolist() == ["'=1+1", "'-5"]
     assert not any(v[:1] in "=+-@" for col in back for v in back[col])

@@ -3,8 +3,10 @@
 Outputs in ``out_dir`` (each written atomically; the raw export is only ever read):
 
 * ``<name>.parquet``: the valid rows, codebook columns plus ``_source_row`` and ``_complete``;
-* ``<name>.quarantine.csv``: the rows held back, with all their original values, ``_source_row``
-  and ``reasons`` (Danish sentences);
+* ``<name>.quarantine.csv``: the rows held back, with their original values, ``_source_row``
+  and ``reasons`` (Danish sentences), protected as the parquet is: a personal id pseudonymised,
+  personal columns (e-mail, name, CPR, phone) dropped, free text masked, every cell formula-safe
+  and every field quoted;
 * ``<name>.manifest.json``: provenance and counts. Always ``rows_read == rows_valid +
   rows_quarantined``.
 
@@ -28,8 +30,7 @@ What happens to a row that breaks a rule (``survey_kit.validate.RULE_ACTIONS``):
 
 from __future__ import annotations
 
-import csv
-import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -123,29 +124,53 @@ def _output_paths(out_dir: Path, name: str) -> dict[str, Path]:
     }
 
 
+#: Column names that hold personal data (normalised: lower case, no spaces, "-" or "_"). They never
+#: reach the processed data (which holds only codebook columns), so the quarantine drops them too.
+PERSONAL_COLUMN = re.compile(
+    r"^(?:e?mail|emailaddress|emailadresse|recipientemail|navn|name|fuldtnavn|fornavn|efternavn|firstname|"
+    r"lastname|recipientfirstname|recipientlastname|cpr|cprnr|cprnummer|personnummer|fodselsnummer|"
+    r"fødselsnummer|telefon|telefonnummer|tlf|phone|mobil|mobile|mobilnummer|ipaddress|ipaddr|ipadresse|"
+    r"token|adresse|address)$", re.I)
+
+
+def _is_personal_column(name: object) -> bool:
+    return bool(PERSONAL_COLUMN.match(re.sub(r"[\s_\-.]+", "", str(name))))
+
+
 def _quarantine_frame(raw: RawExport, positions: np.ndarray, reasons: list[str],
                       personal_sources: list[str], key: bytes | None) -> pd.DataFrame:
+    """The rows held back with their original values, protected as the parquet is: a personal id
+    or panel key pseudonymised (same keyed hash), other personal columns (e-mail, name, CPR, phone,
+    IP address; SurveyXact's ``email``) dropped, and every text cell (reasons included) masked by
+    :func:`survey_kit.privacy.text.mask_personal`."""
+    from survey_kit.privacy import pseudonymise
+    from survey_kit.privacy.text import mask_personal
+
     q = raw.frame.iloc[positions].copy()
     q.columns = [str(c) for c in q.columns]
+    hashed = []
     for col in personal_sources:  # never copy a personal id into data/processed
         if col in q and key is not None:
-            from survey_kit.privacy import pseudonymise
-
             q[col] = pseudonymise(q[col].astype(object).map(lambda v: v if pd.notna(v) else None), key)
-    q = q.reset_index(drop=True)
+            hashed.append(col)
+    drop = [c for c in q.columns if c not in hashed and _is_personal_column(c)]
+    q = q.drop(columns=drop).reset_index(drop=True)
+    for col in q.columns:
+        if col in hashed:
+            continue
+        s = q[col]
+        if pd.api.types.is_string_dtype(s) or s.dtype == object:
+            q[col] = s.map(lambda v: mask_personal(v) if isinstance(v, str) else v).astype(object)
     q[SOURCE_ROW] = np.asarray(raw.source_rows, dtype=np.int64)[positions]
-    q["reasons"] = pd.Series(reasons, dtype="string")
+    q["reasons"] = pd.Series([mask_personal(r) for r in reasons], dtype="string")
     return q
 
 
 def _csv_bytes(frame: pd.DataFrame) -> bytes:
+    from survey_kit._files import csv_bytes
     from survey_kit.validate.messages import format_value
-    from survey_kit.validate.report import safe_cell
 
-    text = frame.astype(object).map(lambda v: safe_cell(format_value(v, "en")) if v is not None else "")
-    buf = io.StringIO()
-    text.to_csv(buf, index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
-    return buf.getvalue().encode("utf-8")
+    return csv_bytes(frame, text=lambda v: format_value(v, "en"))
 
 
 def ingest(export: str | Path, codebook: Codebook, *, out_dir: str | Path = "data/processed",

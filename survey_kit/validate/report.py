@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -239,23 +237,6 @@ def render_problems(checked: Checked, codebook: Codebook, *, lang: str = "da",
     return problems
 
 
-def safe_cell(value: object) -> object:
-    """Formula-safe text for a CSV cell: a leading ``= + - @`` (or tab/CR) gets an apostrophe."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
-def write_csv_atomic(frame: pd.DataFrame, path: str | Path) -> Path:
-    """Write ``frame`` as formula-safe UTF-8 CSV via a temp file and ``os.replace``."""
-    from survey_kit.ingest.manifest import atomic_write_bytes
-
-    safe = frame.astype(object).map(lambda v: "" if v is None or v is pd.NA else safe_cell(v))
-    buf = io.StringIO()
-    safe.to_csv(buf, index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
-    return atomic_write_bytes(Path(path), buf.getvalue().encode("utf-8"))
-
-
 @dataclass(frozen=True)
 class ValidationReport:
     """Every problem of one export, with a text rendering and a CSV writer."""
@@ -302,6 +283,8 @@ class ValidationReport:
 
     def write_csv(self, path: str | Path) -> Path:
         """Write the problems as CSV (``respondent_id,row,column,value,rule,message``), formula-safe."""
+        from survey_kit._files import write_csv_atomic
+
         return write_csv_atomic(self.problems[PROBLEM_COLUMNS], path)
 
 
