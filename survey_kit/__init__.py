@@ -27,7 +27,9 @@ _EXPORTS = {
     "Survey": "survey_kit.survey",
     "load_processed": "survey_kit.survey",
     "read_export": "survey_kit.ingest",
-    "validate_export": "survey_kit.validate",
+    "validate_export": "survey_kit.ingest",
+    "validate_frame": "survey_kit.ingest",
+    "draft_codebook": "survey_kit.ingest",
     # statistics
     "frequencies": "survey_kit.stats",
     "compare": "survey_kit.stats",

@@ -34,7 +34,8 @@ _REASONS = {
 def write_error(path: Path, err: OSError) -> DataError:
     """A Danish sentence for a file that cannot be written."""
     reason = _REASONS.get(err.errno or 0, err.strerror or str(err) or type(err).__name__)
-    return DataError(f"{path}: filen kan ikke skrives, fordi {reason}; vælg en anden mappe med --out")
+    return DataError(f"{path}: filen kan ikke skrives, fordi {reason}; vælg en anden mappe med --out",
+                     en=f"{path}: the file cannot be written ({err.strerror or err}); choose another folder with --out")
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> Path:

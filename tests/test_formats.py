@@ -17,7 +17,7 @@ from survey_kit.errors import DataError
 from survey_kit.ingest import ingest
 from survey_kit.ingest.infer import draft_codebook
 from survey_kit.ingest.readers import read_export
-from survey_kit.validate import validate_export
+from survey_kit.ingest import validate_export
 
 DATA = Path(__file__).parent / "data"
 

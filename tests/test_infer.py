@@ -152,7 +152,7 @@ def test_label_text_answers_on_a_known_scale(tmp_path):
 def test_pallant_mastery_scale_is_1_to_4_and_stray_5_is_flagged():
     """Pallant's questionnaire (Survey_codebook.pdf): mast1-mast7 are 1-4 ("1=strongly disagree,
     4=strongly agree"); survey.sav has no value labels on them and one stray mast2 = 5 (id 256)."""
-    from survey_kit.validate import validate_export
+    from survey_kit.ingest import validate_export
 
     cb = infer_codebook(REAL / "pallant" / "survey.sav")
     for i in range(1, 8):

@@ -329,8 +329,8 @@ def test_ragged_rows_are_kept_with_their_field_counts(tmp_path):
     raw = read_export(write_text(tmp_path / "r.csv", 'a;b;c\n1;2;3\n1;2;3;4;"x;y"\n5;6\n7;8;9;;\n'))
     assert raw.frame[["a", "b", "c"]].astype(object).where(raw.frame[["a", "b", "c"]].notna(), None).values.tolist() == [
         ["1", "2", "3"], ["1", "2", "3"], ["5", "6", None], ["7", "8", "9"]]
-    assert raw.frame["_extra_fields"].tolist()[1] == '4;"x;y"'
-    assert raw.frame["_n_fields"].tolist() == [pd.NA, 5, 2, pd.NA]
+    assert raw.extra_fields.tolist()[1] == '4;"x;y"'
+    assert "_n_fields" not in raw.frame and raw.n_fields.tolist() == [pd.NA, 5, 2, pd.NA]
     assert list(raw.source_rows) == [2, 3, 4, 5]
     assert any("more fields than the header" in n for n in raw.notes)
     assert any("fewer fields than the header" in n for n in raw.notes)

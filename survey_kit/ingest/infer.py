@@ -206,7 +206,8 @@ def draft_from_raw(raw: RawExport, *, instrument: str | None = None) -> Draft:
             continue
         items.append(C.column_item(raw, col, used))
     if not items:
-        raise CodebookError(f"{raw.path}: filen har ingen svarkolonner at lave en kodebog ud fra")
+        raise CodebookError(f"{raw.path}: filen har ingen svarkolonner at lave en kodebog ud fra",
+                            en=f"{raw.path}: the file has no answer columns to draft a codebook from")
     C.resolve_text_scales(items)
     C.harmonise_siblings(raw, items)
     _battery_labels(items)

@@ -25,13 +25,15 @@ import numpy as np
 import pandas as pd
 
 from survey_kit.codebook import Codebook, Item
+from survey_kit.codebook.conventions import COMPLETE, DATE_DTYPE, SOURCE_ROW, code_dtype
 from survey_kit.errors import DataError
 from survey_kit.ingest.raw import RawExport
+from survey_kit.validate.rules import ISSUE_COLUMNS
 
-SOURCE_ROW = "_source_row"
-COMPLETE = "_complete"
+__all__ = ["COMPLETE", "DATE_DTYPE", "SOURCE_ROW", "Mapped", "code_dtype", "map_export", "map_to_codebook",
+           "match_columns", "normalise_text", "not_answered_mask", "resolve_key"]
+
 KEY_ENV = "SURVEY_KIT_KEY"
-ISSUE_COLUMNS = ["pos", "column", "value", "rule", "detail"]
 NOT_ANSWERED_STATUS = ("not_started", "distributed", "new")
 ID_ALIASES = ("respondentid", "responde", "id", "respondent_id", "respondent")
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
@@ -45,15 +47,6 @@ def normalise_text(value: object) -> str:
     text = unicodedata.normalize("NFKC", str(value)).casefold()
     text = "".join(ch if ch.isalnum() else " " for ch in text)
     return " ".join(text.split())
-
-
-def code_dtype(codes: list[int]) -> str:
-    """The smallest nullable integer dtype that holds every code (``Int8``, ``Int16``, ``Int32``)."""
-    lo, hi = (min(codes), max(codes)) if codes else (0, 0)
-    for name, info in (("Int8", np.iinfo(np.int8)), ("Int16", np.iinfo(np.int16))):
-        if info.min <= lo and hi <= info.max:
-            return name
-    return "Int32"
 
 
 @dataclass(frozen=True)
@@ -189,9 +182,6 @@ def _as_code(value: object, labels: dict[str, int], allowed: frozenset[int] = fr
     return None
 
 
-#: Dates are held at microsecond resolution (``datetime64[us]``), which spans years 1-9999 (a
-#: nanosecond column stops at 1677-2262 and SPSS files hold dates such as 1583-01-01).
-DATE_DTYPE = "datetime64[us]"
 
 
 def _in_bounds(ts: pd.Timestamp) -> pd.Timestamp | None:
@@ -510,7 +500,10 @@ def map_export(raw: RawExport, codebook: Codebook, *, key: bytes | str | None = 
             raise DataError(
                 f"{raw.path}: kolonnen {present[0]!r} indeholder personhenførbare id'er, som skal "
                 f"pseudonymiseres, men der er ingen nøgle. Angiv en hemmelig nøgle med --key-file "
-                f"FIL eller miljøvariablen {KEY_ENV} (rule: personal_id_needs_key)."
+                f"FIL eller miljøvariablen {KEY_ENV} (rule: personal_id_needs_key).",
+                en=f"{raw.path}: column {present[0]!r} holds personal ids that must be pseudonymised, but "
+                   f"there is no key. Give a secret key with --key-file FILE or the environment variable "
+                   f"{KEY_ENV} (rule: personal_id_needs_key).",
             )
         key_bytes, ephemeral = secrets.token_bytes(32), True
     n = raw.n_rows
@@ -521,7 +514,10 @@ def map_export(raw: RawExport, codebook: Codebook, *, key: bytes | str | None = 
         raise DataError(
             f"{raw.path}: ingen af filens kolonner passer til kodebogen {codebook.instrument!r} "
             f"(kolonner i filen: {', '.join(map(str, list(src.columns)[:8]))}); "
-            f"er det den rigtige kodebog? (rule: no_matching_columns)"
+            f"er det den rigtige kodebog? (rule: no_matching_columns)",
+            en=f"{raw.path}: none of the file's columns fits the codebook {codebook.instrument!r} (columns in "
+               f"the file: {', '.join(map(str, list(src.columns)[:8]))}); is it the right codebook? "
+               f"(rule: no_matching_columns)",
         )
     answer_columns = [c for it in codebook.items for c in it.columns]
     found = {t.column for t in matched.values()}
@@ -532,14 +528,20 @@ def map_export(raw: RawExport, codebook: Codebook, *, key: bytes | str | None = 
             f"{raw.path}: filen passer ikke til kodebogen {codebook.instrument!r}: "
             f"{len(unknown)} af filens kolonner er ukendte (fx {', '.join(unknown[:5])}) og "
             f"{share_missing:.0%} af kodebogens kolonner mangler; er det den rigtige kodebog? "
-            f"(rule: codebook_mismatch)"
+            f"(rule: codebook_mismatch)",
+            en=f"{raw.path}: the file does not fit the codebook {codebook.instrument!r}: {len(unknown)} of the "
+               f"file's columns are unknown (e.g. {', '.join(unknown[:5])}) and {share_missing:.0%} of the "
+               f"codebook's columns are missing; is it the right codebook? (rule: codebook_mismatch)",
         )
     id_col = codebook.respondent_id.column
     if n and id_col not in by_target and id_col != SOURCE_ROW:
         raise DataError(
             f"{raw.path}: kolonnen {id_col!r} med respondent-id mangler i filen, så besvarelserne "
             f"kan ikke skelnes (kolonner i filen: {', '.join(map(str, list(src.columns)[:8]))}) "
-            f"(rule: missing_id_column)"
+            f"(rule: missing_id_column)",
+            en=f"{raw.path}: the respondent id column {id_col!r} is missing from the file, so the answers "
+               f"cannot be told apart (columns in the file: {', '.join(map(str, list(src.columns)[:8]))}) "
+               f"(rule: missing_id_column)",
         )
     for col in unknown:
         issues.add([-1], col, [None], "unknown_column")
@@ -661,9 +663,9 @@ def map_to_codebook(raw: RawExport, codebook: Codebook, *, key: bytes | str | No
     >>> int(frame.loc[0, "sektor"])
     1
     """
-    from survey_kit.validate.report import Checked, render_problems
+    from survey_kit.ingest.check import check_mapped
+    from survey_kit.validate.report import render_problems
 
     mapped = map_export(raw, codebook, key=key, require_key=True)
-    checked = Checked(raw, mapped, mapped.issues, not_answered_mask(mapped.status),
-                      mapped.status.astype(object).eq("rejected").to_numpy(dtype=bool))
+    checked = check_mapped(raw, mapped, codebook, rules=False)
     return mapped.frame.copy(), render_problems(checked, codebook, lang=lang)

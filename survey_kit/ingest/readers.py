@@ -294,8 +294,24 @@ def _read_stat(path: Path, fmt: str) -> dict[str, Any]:
     return _with_platform(parts, platforms.recognise(t.frame, fmt=fmt))
 
 
-def _with_platform(parts: dict[str, Any], facts: dict[str, Any], force: str | None = None) -> dict[str, Any]:
+def _field_counts(parts: dict[str, Any]) -> dict[str, Any]:
+    """Move the text reader's field-count columns out of the frame into RawExport's fields."""
+    from survey_kit.ingest.textfile import EXTRA_FIELDS, N_FIELDS, N_HEADER_FIELDS
+
+    frame = parts["frame"]
+    if N_FIELDS not in frame.columns:
+        return parts
     out = dict(parts)
+    out["n_fields"] = frame[N_FIELDS].reset_index(drop=True)
+    if EXTRA_FIELDS in frame.columns:
+        out["extra_fields"] = frame[EXTRA_FIELDS].reset_index(drop=True)
+    out["n_header_fields"] = frame.attrs.get(N_HEADER_FIELDS)
+    out["frame"] = frame.drop(columns=[c for c in (N_FIELDS, EXTRA_FIELDS) if c in frame.columns])
+    return out
+
+
+def _with_platform(parts: dict[str, Any], facts: dict[str, Any], force: str | None = None) -> dict[str, Any]:
+    out = _field_counts(dict(parts))
     notes = list(out.pop("notes", ()))
     if force == "surveyxact" and facts["platform"] != force:  # a workbook/triple without status columns
         facts = dict(
