@@ -14,10 +14,9 @@ from typer.testing import CliRunner
 from survey_kit.cli import app
 from survey_kit.codebook import parse_codebook
 from survey_kit.errors import DataError
-from survey_kit.ingest import ingest
+from survey_kit.ingest import ingest, validate_export
 from survey_kit.ingest.infer import draft_codebook
 from survey_kit.ingest.readers import read_export
-from survey_kit.ingest import validate_export
 
 DATA = Path(__file__).parent / "data"
 

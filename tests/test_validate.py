@@ -13,8 +13,7 @@ from conftest import REALDATA
 from test_ingest import LEDERE, ledere_rows, write_rows
 
 from survey_kit.codebook import parse_codebook
-from survey_kit.ingest import ingest
-from survey_kit.ingest import validate_export, validate_frame
+from survey_kit.ingest import ingest, validate_export, validate_frame
 from survey_kit.validate import PROBLEM_COLUMNS, build_schema
 
 
