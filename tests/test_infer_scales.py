@@ -219,3 +219,15 @@ def test_compare_mean_on_nominal_item_says_so():
     with pytest.raises(ValueError, match="not ordinal"):
         compare(frame, [single.code], stat="mean", codebook=cb)
     assert len(compare(frame, [single.code], stat="share", positive=[list(single.values)[0]], codebook=cb))
+
+
+def test_labelled_missing_on_a_measure_keeps_it_a_number(tmp_path):
+    """GSS studentware: age labelled only 99 "Missing data" and 18..89 observed: a number with 99
+    missing, not a 72-category single, and not a group."""
+    p = tmp_path / "age.sav"
+    ages = [float(a) for a in range(18, 90)] + [99.0]
+    pyreadstat.write_sav(pd.DataFrame({"id": [float(i) for i in range(len(ages))], "age": ages}), p,
+                         column_labels={"age": "Age of respondent"},
+                         variable_value_labels={"age": {99: "Missing data"}}, missing_ranges={"age": [99]})
+    it = infer_codebook(p)["age"]
+    assert it.type == "number" and it.missing == {99: "Missing data"} and not it.group

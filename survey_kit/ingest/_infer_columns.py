@@ -131,8 +131,11 @@ def _labelled(labels: dict[int, str], declared: list, codes: set[int]) -> dict[s
         missing.setdefault(c, labels.get(c) or "Manglende værdi")
     values = {c: lab or str(c) for c, lab in labels.items() if c not in missing}
     values = _fill_end_labels(values, codes, set(missing))
-    if not values:
-        values = {c: str(c) for c in sorted(codes) if c not in missing}
+    if not values:  # only missing codes labelled (SPSS: 99 "Missing data" on an age)
+        observed = sorted(c for c in codes if c not in missing)
+        if len(observed) > MAX_SINGLE:
+            return {"type": "number", "missing": dict(sorted(missing.items()))}
+        values = {c: str(c) for c in observed}
     if not values:
         return {"type": "text"}
     values = dict(sorted(values.items()))

@@ -296,6 +296,9 @@ def _personal(frame: pd.DataFrame, id_col: str | None) -> bool:
 def _is_group(item: dict[str, Any], raw: RawExport) -> bool:
     """A background variable: its name, or a short text / a question asking which group one is in,
     names one (in Danish, Norwegian, Swedish or English); or its answers are groups (Mand/Kvinde)."""
+    values = item.get("values", {})
+    if len(values) > 40 or (len(values) > C.MAX_SINGLE and all(v == str(c) for c, v in values.items())):
+        return False  # many bare numbers (ages, years): a measure, not a group
     name = item.get("_column") or item["code"]
     header_is_text = " " in str(name).strip() and len(str(name)) > 20
     text = raw.variable_labels.get(name) or (str(name) if header_is_text else "")
