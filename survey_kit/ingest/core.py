@@ -185,19 +185,20 @@ def _quarantine_frame(raw: RawExport, positions: np.ndarray, reasons: list[str],
             hashed.append(col)
     drop = [c for c in q.columns if c not in hashed and _is_personal_column(c)]
     q = q.drop(columns=drop).reset_index(drop=True)
-    for col in q.columns:
-        if col in hashed:
-            continue
-        s = q[col]
+
+    def masked(s: pd.Series) -> pd.Series:
         if pd.api.types.is_string_dtype(s) or s.dtype == object:
-            q[col] = s.map(lambda v: mask_personal(v) if isinstance(v, str) else v).astype(object)
+            return s.map(lambda v: mask_personal(v) if isinstance(v, str) else v).astype(object)
+        return s
+
+    columns = {col: (q[col] if col in hashed else masked(q[col])) for col in q.columns}
     if raw.extra_fields is not None:  # the values beyond the header, kept for the analyst
         extra = raw.extra_fields.iloc[positions].reset_index(drop=True)
         if extra.notna().any():
-            q["_extra_fields"] = extra.map(lambda v: mask_personal(v) if isinstance(v, str) else v).astype(object)
-    q[SOURCE_ROW] = np.asarray(raw.source_rows, dtype=np.int64)[positions]
-    q["reasons"] = pd.Series([mask_personal(r) for r in reasons], dtype="string")
-    return q
+            columns["_extra_fields"] = masked(extra)
+    columns[SOURCE_ROW] = pd.Series(np.asarray(raw.source_rows, dtype=np.int64)[positions])
+    columns["reasons"] = pd.Series([mask_personal(r) for r in reasons], dtype="string")
+    return pd.DataFrame(columns, index=pd.RangeIndex(len(positions)))
 
 
 def _csv_bytes(frame: pd.DataFrame) -> bytes:
