@@ -9,6 +9,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -55,8 +56,9 @@ def missing_code_counts(data: pd.DataFrame, codebook: Codebook) -> dict[str, dic
     for item in codebook.items:
         if not item.missing or item.code not in data:
             continue
-        counts = data[item.code].value_counts(dropna=True)
-        out[item.code] = {str(code): int(counts.get(code, 0)) for code in sorted(item.missing)}
+        col = data[item.code]
+        values = col.to_numpy(dtype="float64", na_value=np.nan) if col.dtype != "float64" else col.to_numpy()
+        out[item.code] = {str(code): int(np.count_nonzero(values == code)) for code in sorted(item.missing)}
     return out
 
 
