@@ -231,3 +231,19 @@ def test_labelled_missing_on_a_measure_keeps_it_a_number(tmp_path):
                          variable_value_labels={"age": {99: "Missing data"}}, missing_ranges={"age": [99]})
     it = infer_codebook(p)["age"]
     assert it.type == "number" and it.missing == {99: "Missing data"} and not it.group
+
+
+def test_draft_maps_every_column_onto_its_own_item(tmp_path):
+    """Issue 14: 'Score (Indekseret score) (gennemsnit)' was matched to another item by the start of
+    its text: validate exited 1 and ingest dropped the column. Both columns must map to their own item."""
+    a = "Score (Indekseret score) (gennemsnit) for hele enheden i år"
+    b = "Score (Indekseret score) (gennemsnit)"
+    path = _forms(tmp_path / "s.xlsx", {a: ["1,5", "2,5", "3,5", "4,5"], b: ["2,0", "3,0", "4,0", "1,0"]})
+    draft = draft_codebook(path)
+    cb = draft.codebook
+    res = ingest(path, cb, out_dir=tmp_path / "o")
+    assert res.manifest["columns_missing"] == [] and res.manifest["columns_unknown"] == []
+    codes = {it.text: it.code for it in cb.items}
+    assert res.manifest["columns_matched"][a] == codes[a] and res.manifest["columns_matched"][b] == codes[b]
+    assert res.data[codes[b]].tolist() == [2.0, 3.0, 4.0, 1.0]
+    assert any("entydig" in n for n in draft.notes[codes[a]])  # the cut label of a was relabelled

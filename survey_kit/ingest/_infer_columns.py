@@ -118,6 +118,8 @@ def kind(raw: RawExport, col: Any, s: pd.Series) -> dict[str, Any]:
     text = text[text != ""]
     if len(text) and _looks_like_dates(text):
         return {"type": "date"}
+    if len(text) and text.str.fullmatch(r"[-+]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?").all():
+        return {"type": "number"}  # Danish decimal comma ("2,5") kept as text by the file
     return _text_answers(text) or {"type": "text"}
 
 

@@ -393,28 +393,29 @@ def _resolved(item: dict[str, Any], notes: list[str], own: list[str]) -> dict[st
 
 
 def _check_matching(raw: RawExport, codebook: Codebook, data: dict[str, Any], notes: dict[str, list[str]]) -> bool:
-    """Every drafted column must map onto its own item. When a column would map onto another item
-    (two texts alike once cut or normalised), that item's label gets its code so it is unique, and
-    both are noted. Returns True when a label changed."""
-    from survey_kit.ingest.mapping import match_columns
+    """Every drafted column must map onto its own item. A column that would map onto another item
+    (another item's label, cut to 40 characters, reads like this column's header: "Score
+    (Indekseret score) (gennemsnit)") makes that item's label unique with its code, and is noted.
+    Returns True when a label changed."""
+    from survey_kit.ingest.mapping import match_columns, normalise_text
 
-    matched, _, duplicates = match_columns(raw, codebook)
-    by_code = {it["code"]: it for it in data["items"]}
+    matched, _, _ = match_columns(raw, codebook)
     owners = {it.get("_column"): it for it in data["items"] if it.get("_column") is not None}
     changed = False
-    wrong = [(col, t.column) for col, t in matched.items()
-             if col in owners and t.kind == "item" and t.column != owners[col]["code"]]
-    wrong += [(col, None) for col in duplicates if col in owners]
-    for col, other in wrong:
-        mine = owners[col]
-        for it in (mine, by_code.get(other)):
-            if it is None or it["label"].endswith(f"[{it['code']}]"):
+    for col, mine in owners.items():
+        target = matched.get(str(col))
+        if target is not None and target.column == mine["code"]:
+            continue
+        key = normalise_text(col)
+        for other in data["items"]:
+            if other is mine or other["label"].endswith(f"[{other['code']}]"):
                 continue
-            it["label"] = f"{it['label']} [{it['code']}]"
-            changed = True
-        note = f"kolonnen {col!r} lignede et andet spørgsmåls tekst; etiketterne er gjort entydige"
-        if note not in notes.setdefault(mine["code"], []):
-            notes[mine["code"]].append(note)
+            if normalise_text(other["label"]) == key or (target is not None and target.column == other["code"]):
+                other["label"] = f"{other['label']} [{other['code']}]"
+                changed = True
+                note = f"etiketten lignede kolonnen {str(col)!r} ({mine['code']}); koden er sat på, så den er entydig"
+                if note not in notes.setdefault(other["code"], []):
+                    notes[other["code"]].append(note)
     return changed
 
 
