@@ -265,7 +265,8 @@ def _respondent_id(raw: RawExport) -> tuple[str | None, str | None]:
     if rejected:
         return None, ("rækkenummeret (_source_row) bruges som respondent-id, fordi " + "; ".join(rejected)
                       + ". Angiv en anden kolonne under respondent_id, hvis filen har et entydigt id.")
-    return None, None
+    return None, ("filen har ingen kolonne med et respondent-id; rækkenummeret (_source_row) bruges. "
+                  "Angiv kolonnen under respondent_id, hvis filen har et entydigt id.")
 
 
 def _id_problem(s: pd.Series) -> str | None:
