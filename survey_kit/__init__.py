@@ -21,13 +21,15 @@ _EXPORTS = {
     "instrument": "survey_kit.codebook",
     "instruments": "survey_kit.codebook",
     "load_codebook": "survey_kit.codebook",
-    "infer_codebook": "survey_kit.codebook.infer",
+    "infer_codebook": "survey_kit.ingest.infer",
     # data
     "DataError": "survey_kit.errors",
     "Survey": "survey_kit.survey",
     "load_processed": "survey_kit.survey",
     "read_export": "survey_kit.ingest",
-    "validate_export": "survey_kit.validate",
+    "validate_export": "survey_kit.ingest",
+    "validate_frame": "survey_kit.ingest",
+    "draft_codebook": "survey_kit.ingest",
     # statistics
     "frequencies": "survey_kit.stats",
     "compare": "survey_kit.stats",

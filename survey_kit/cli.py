@@ -26,19 +26,53 @@ spec_app = typer.Typer(no_args_is_help=True, help="Report specs: draft, check.")
 app.add_typer(spec_app, name="spec")
 
 
+LANGS = ("da", "en")
+
+
 def _fail(message: str) -> None:
     typer.echo(f"survey-kit: {message}", err=True)
     raise typer.Exit(1)
 
 
-def _codebook(instrument: str | None, codebook: Path | None):
+def _check_lang(value: str) -> str:
+    """``--lang``: da or en, else a usage error (exit 2) in both languages."""
+    if value not in LANGS:
+        raise typer.BadParameter(f"sproget skal være da eller en, ikke {value!r} (language must be da or en)")
+    return value
+
+
+LangOption = Annotated[str, typer.Option("--lang", help="Sprog for svar: da (standard) eller en",
+                                         callback=_check_lang)]
+
+
+def _usage(lang: str, da: str, en: str) -> None:
+    typer.echo(f"survey-kit: {da if lang == 'da' else en}", err=True)
+    raise typer.Exit(2)
+
+
+def _codebook(instrument: str | None, codebook: Path | None, lang: str = "da"):
     from survey_kit.codebook import instrument as load_instrument
-    from survey_kit.codebook import load_codebook
+    from survey_kit.codebook import instruments, load_codebook
 
     if (instrument is None) == (codebook is None):
-        typer.echo("survey-kit: give exactly one of --instrument NAME or --codebook FILE", err=True)
-        raise typer.Exit(2)
+        _usage(lang, "angiv enten --instrument NAVN eller --codebook FIL (præcis én af dem)",
+               "give exactly one of --instrument NAME or --codebook FILE")
+    if instrument is not None and instrument not in instruments():
+        names = ", ".join(instruments())
+        _usage(lang, f"ukendt instrument {instrument!r}; de indbyggede er: {names}",
+               f"unknown instrument {instrument!r}; shipped instruments: {names}")
     return load_instrument(instrument) if instrument else load_codebook(codebook)
+
+
+def _key(key_file: Path | None, lang: str) -> bytes | None:
+    if key_file is None:
+        return None
+    try:
+        return key_file.read_bytes().strip()
+    except OSError as err:
+        _usage(lang, f"nøglefilen {key_file} kan ikke læses ({err.strerror or err})",
+               f"the key file {key_file} cannot be read ({err.strerror or err})")
+    return None
 
 
 @app.command()
@@ -62,14 +96,20 @@ def ingest(
     name: Annotated[str | None, typer.Option(help="Base name of the outputs (default: the export's)")] = None,
     key_file: Annotated[Path | None, typer.Option(help="Secret key for pseudonymous ids (else $SURVEY_KIT_KEY)")] = None,
     sheet: Annotated[str | None, typer.Option(help="Excel sheet to read")] = None,
+    lang: LangOption = "da",
 ) -> None:
     """Validate an export against a codebook and write parquet, quarantine CSV and manifest."""
     from survey_kit.ingest import ingest as run_ingest
 
-    cb = _codebook(instrument, codebook)
-    key = key_file.read_bytes().strip() if key_file else None
-    result = run_ingest(export, cb, out_dir=out, name=name, key=key, sheet=sheet)
-    typer.echo(result.summary())
+    cb = _codebook(instrument, codebook, lang)
+    key = _key(key_file, lang)
+    try:
+        result = run_ingest(export, cb, out_dir=out, name=name, key=key, sheet=sheet)
+    except ValueError as err:  # a bad option value (name, sheet): a usage error
+        if isinstance(err, DataError):
+            raise
+        _usage(lang, f"ugyldig indstilling: {err}", f"invalid option: {err}")
+    typer.echo(result.summary(lang))
 
 
 @app.command()
@@ -78,14 +118,19 @@ def validate(
     instrument: Annotated[str | None, typer.Option(help="A shipped instrument")] = None,
     codebook: Annotated[Path | None, typer.Option(help="A codebook YAML file")] = None,
     problems: Annotated[Path | None, typer.Option(help="Write the problems as CSV here")] = None,
-    lang: Annotated[str, typer.Option(help="Language of the messages: da or en")] = "da",
+    lang: LangOption = "da",
     sheet: Annotated[str | None, typer.Option(help="Excel sheet to read")] = None,
 ) -> None:
     """Report every problem in an export; exit 1 when there are any."""
-    from survey_kit.validate import validate_export
+    from survey_kit.ingest import validate_export
 
-    cb = _codebook(instrument, codebook)
-    report = validate_export(export, cb, lang=lang, sheet=sheet)
+    cb = _codebook(instrument, codebook, lang)
+    try:
+        report = validate_export(export, cb, lang=lang, sheet=sheet)
+    except ValueError as err:
+        if isinstance(err, DataError):
+            raise
+        _usage(lang, f"ugyldig indstilling: {err}", f"invalid option: {err}")
     typer.echo(report.render())
     if problems is not None:
         report.write_csv(problems)
@@ -195,12 +240,22 @@ def codebook_show(name: Annotated[str, typer.Argument(help="A shipped instrument
 
 
 @codebook_app.command("check")
-def codebook_check(path: Annotated[Path, typer.Argument(help="A codebook YAML file")]) -> None:
-    """Check a codebook file; exit 1 naming the bad field."""
+def codebook_check(path: Annotated[Path, typer.Argument(help="A codebook YAML file")],
+                   lang: LangOption = "da") -> None:
+    """Check a codebook file (exit 1 naming the bad field) and list what is left to decide."""
     from survey_kit.codebook import load_codebook
+    from survey_kit.ingest.infer import open_decisions
 
     cb = load_codebook(path)
-    typer.echo(f"{path}: ok ({cb.instrument} v{cb.version}, {len(cb.items)} items, {len(cb.scales)} scales)")
+    if lang == "da":
+        typer.echo(f"{path}: ok ({cb.instrument} v{cb.version}, {len(cb.items)} spørgsmål, {len(cb.scales)} skalaer)")
+    else:
+        typer.echo(f"{path}: ok ({cb.instrument} v{cb.version}, {len(cb.items)} items, {len(cb.scales)} scales)")
+    todo = open_decisions(path, cb)
+    if todo:
+        typer.echo(f"{len(todo)} ting at tage stilling til:" if lang == "da" else f"{len(todo)} things to decide:")
+        for line in todo:
+            typer.echo(f"- {line}")
 
 
 @codebook_app.command("infer")
@@ -208,12 +263,29 @@ def codebook_infer(
     export: Annotated[Path, typer.Argument(help="An export (SurveyXact workbook/CSV, SPSS, CSV, xlsx)")],
     instrument_id: Annotated[str | None, typer.Option("--instrument", help="Instrument id to write")] = None,
     sheet: Annotated[str | None, typer.Option(help="Excel sheet to read")] = None,
+    lang: LangOption = "da",
 ) -> None:
-    """Draft a codebook from an export, to stdout, for the analyst to edit."""
-    from survey_kit.codebook.infer import infer_codebook
+    """Draft a codebook from an export, to stdout, for the analyst to edit (notes on stderr)."""
+    from survey_kit.ingest.infer import draft_codebook
 
-    cb = infer_codebook(export, instrument=instrument_id, sheet=sheet)
-    sys.stdout.write(cb.to_yaml())
+    draft = draft_codebook(export, instrument=instrument_id, sheet=sheet)
+    sys.stdout.write(draft.to_yaml())
+    n = len(draft.warnings)
+    if n and lang == "da":
+        typer.echo(f"survey-kit: udkastet har {n} ting at tjekke (markeret '# TJEK:' i YAML'en); "
+                   "'survey-kit codebook check FIL' viser dem.", err=True)
+    elif n:
+        typer.echo(f"survey-kit: the draft has {n} things to check (marked '# TJEK:' in the YAML); "
+                   "'survey-kit codebook check FILE' lists them.", err=True)
+
+
+def _lang_from_argv(argv: list[str]) -> str:
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1] if argv[i + 1] in LANGS else "da"
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1] if arg.split("=", 1)[1] in LANGS else "da"
+    return "da"
 
 
 def main() -> None:
@@ -221,7 +293,7 @@ def main() -> None:
     try:
         app()
     except DataError as err:
-        typer.echo(f"survey-kit: {err}", err=True)
+        typer.echo(f"survey-kit: {err.text(_lang_from_argv(sys.argv[1:]))}", err=True)
         sys.exit(1)
 
 

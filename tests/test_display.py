@@ -122,7 +122,7 @@ def test_rich_displays(temp, tmp_path):
     # validation: a wrong code becomes a row of the problems table
     bad = temp.data.head(20).copy()
     bad.loc[bad.index[3], "ml_1"] = 9
-    from survey_kit.validate import validate_frame
+    from survey_kit.ingest import validate_frame
 
     report = validate_frame(bad, temp.codebook)
     html = report._repr_html_()

@@ -19,8 +19,8 @@ from typer.testing import CliRunner
 
 from survey_kit.cli import app
 from survey_kit.codebook import parse_codebook
-from survey_kit.codebook.infer import infer_codebook
 from survey_kit.errors import DataError
+from survey_kit.ingest.infer import draft_codebook, infer_codebook
 
 REAL = REALDATA
 needs_real = pytest.mark.realdata  # conftest fails these when ../shared/realdata is missing
@@ -71,7 +71,12 @@ def test_pallant_survey_texts_from_variable_labels():
     path = REAL / "pallant" / "survey.sav"
     cb = _round_trip(infer_codebook(path))
     _, meta = pyreadstat.read_sav(path, user_missing=True)
-    assert cb.respondent_id.column == "id"
+    # survey.sav repeats id 242 (two cases; pyreadstat: df.id.duplicated().sum() == 1), so the id is
+    # not unique: the row number is the id and the draft says why
+    draft = draft_codebook(path)
+    assert cb.respondent_id.column == "_source_row"
+    assert "'id'" in draft.notes[""][0] and "242" in draft.notes[""][0]
+    assert "# TJEK:" in draft.to_yaml().splitlines()[0]
     labels = {c: lab for c, lab in meta.column_names_to_labels.items() if lab}
     for it in cb.items:
         assert it.text == labels.get(it.code, it.code)
@@ -121,7 +126,7 @@ def test_cli_infer_writes_loadable_yaml(tmp_path):
 
 
 def test_infer_unreadable_is_dataerror(tmp_path):
-    with pytest.raises(DataError, match="not found"):
+    with pytest.raises(DataError, match="findes ikke"):
         infer_codebook(tmp_path / "mangler.xlsx")
 
 
@@ -147,7 +152,7 @@ def test_label_text_answers_on_a_known_scale(tmp_path):
 def test_pallant_mastery_scale_is_1_to_4_and_stray_5_is_flagged():
     """Pallant's questionnaire (Survey_codebook.pdf): mast1-mast7 are 1-4 ("1=strongly disagree,
     4=strongly agree"); survey.sav has no value labels on them and one stray mast2 = 5 (id 256)."""
-    from survey_kit.validate import validate_export
+    from survey_kit.ingest import validate_export
 
     cb = infer_codebook(REAL / "pallant" / "survey.sav")
     for i in range(1, 8):
@@ -157,7 +162,8 @@ def test_pallant_mastery_scale_is_1_to_4_and_stray_5_is_flagged():
     fives = {(c, int(i)) for c in ("mast2", "mast7") for i in errors.loc[errors[c] == 5, "id"]}
     report = validate_export(REAL / "pallant" / "error_chap5.sav", cb)
     p = report.problems
-    flagged = {(c, int(r)) for c, r, rule in zip(p["column"], p["respondent_id"], p["rule"], strict=True)
+    # the id repeats (242), so the draft's id is the row number: row r is case r - 2 of the file
+    flagged = {(c, int(errors["id"].iloc[int(r) - 2])) for c, r, rule in zip(p["column"], p["row"], p["rule"], strict=True)
                if c.startswith("mast") and rule == "invalid_code"}
     assert fives and flagged == fives
 

@@ -252,7 +252,7 @@ CASES = [
     Case("xlsx_serial_dates", xlsx(serial_dates=True), valid=N, quarantined=0),
     Case("xlsx_title_rows", xlsx(title_rows=2), valid=N, quarantined=0),
     Case("spss_sav", sav, valid=N, quarantined=0),
-    Case("header_only", text(HEADER + "\n"), valid=0, quarantined=0),
+    Case("header_only", text(HEADER + "\n"), exit=1, phrase="ingen besvarelser"),
     # -- rows that go to quarantine --------------------------------------------------------------
     Case("invalid_code", csv(cell(2, net_godt="7")), valid=N - 1, quarantined=1, phrase="ikke en gyldig kode"),
     Case("huge_code", csv(cell(2, udb_kursus="100000")), valid=N - 1, quarantined=1, phrase="værdien 100000"),

@@ -13,8 +13,7 @@ from hypothesis import strategies as st
 from test_ingest import LEDERE, ledere_rows
 
 from survey_kit.errors import DataError
-from survey_kit.ingest import ingest
-from survey_kit.validate import validate_export, validate_frame
+from survey_kit.ingest import ingest, validate_export, validate_frame
 
 N = 6
 COLUMNS = list(ledere_rows(1)[0])

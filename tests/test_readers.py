@@ -329,8 +329,8 @@ def test_ragged_rows_are_kept_with_their_field_counts(tmp_path):
     raw = read_export(write_text(tmp_path / "r.csv", 'a;b;c\n1;2;3\n1;2;3;4;"x;y"\n5;6\n7;8;9;;\n'))
     assert raw.frame[["a", "b", "c"]].astype(object).where(raw.frame[["a", "b", "c"]].notna(), None).values.tolist() == [
         ["1", "2", "3"], ["1", "2", "3"], ["5", "6", None], ["7", "8", "9"]]
-    assert raw.frame["_extra_fields"].tolist()[1] == '4;"x;y"'
-    assert raw.frame["_n_fields"].tolist() == [pd.NA, 5, 2, pd.NA]
+    assert raw.extra_fields.tolist()[1] == '4;"x;y"'
+    assert "_n_fields" not in raw.frame and raw.n_fields.tolist() == [pd.NA, 5, 2, pd.NA]
     assert list(raw.source_rows) == [2, 3, 4, 5]
     assert any("more fields than the header" in n for n in raw.notes)
     assert any("fewer fields than the header" in n for n in raw.notes)
@@ -381,16 +381,15 @@ def test_round_trip_of_pandas_csv(tmp_path, case):
             assert first in lines[start - 1]
 
 
-def test_spreadsheetml_refused_with_advice(tmp_path):
-    # the head of a SurveyXact "Excel-XML" export (as in stigsen/indsight datasets/dataset.xml)
+def test_spreadsheetml_damaged_is_a_sentence(tmp_path):
+    # the head of a SurveyXact "Excel-XML" export (as in stigsen/indsight datasets/dataset.xml), cut off
     xml = (
         '<?xml version="1.0"?>\n<?mso-application progid="Excel.Sheet"?>\n'
         '<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"\n'
         ' xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet">\n'
         ' <Worksheet ss:Name="Labels"><Table><Row><Cell><Data ss:Type="String">s_27</Data></Cell>'
-        "</Row></Table></Worksheet>\n</Workbook>\n"
     )
-    _refused(write_text(tmp_path / "dataset.xml", xml), "Excel 2003 XML", ".xlsx")
+    _refused(write_text(tmp_path / "dataset.xml", xml), "damaged Excel 2003 XML")
 
 
 def test_html_refused(tmp_path):

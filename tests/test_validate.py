@@ -13,8 +13,8 @@ from conftest import REALDATA
 from test_ingest import LEDERE, ledere_rows, write_rows
 
 from survey_kit.codebook import parse_codebook
-from survey_kit.ingest import ingest
-from survey_kit.validate import PROBLEM_COLUMNS, build_schema, validate_export, validate_frame
+from survey_kit.ingest import ingest, validate_export, validate_frame
+from survey_kit.validate import PROBLEM_COLUMNS, build_schema
 
 
 def _set(i: int, **cells):
@@ -184,7 +184,7 @@ def test_write_csv_is_formula_safe(tmp_path: Path) -> None:
     report = validate_frame(pd.DataFrame(rows), LEDERE)
     out = report.write_csv(tmp_path / "p.csv")
     text = out.read_text(encoding="utf-8")
-    assert text.splitlines()[0] == "respondent_id,row,column,value,rule,message"
+    assert text.splitlines()[0] == '"respondent_id","row","column","value","rule","message"'  # all quoted
     back = pd.read_csv(out, dtype=str, keep_default_na=False)
     assert back["value"].tolist() == ["'=1+1", "'-5"]
     assert not any(v[:1] in "=+-@" for col in back for v in back[col])
@@ -245,10 +245,10 @@ def test_million_rows_hundred_items_in_seconds() -> None:
 
 def test_pallant_planted_errors_are_reported() -> None:
     """error_chap5.sav is survey.sav with data-entry errors planted (Pallant, SPSS Survival Manual)."""
-    pytest.importorskip("survey_kit.codebook.infer", reason="infer_codebook is written by the readers helper")
+    pytest.importorskip("survey_kit.ingest.infer", reason="infer_codebook is written by the readers helper")
     import pyreadstat
 
-    from survey_kit.codebook.infer import infer_codebook
+    from survey_kit.ingest.infer import infer_codebook
 
     good_path, bad_path = REALDATA / "pallant" / "survey.sav", REALDATA / "pallant" / "error_chap5.sav"
     cb = infer_codebook(good_path)
@@ -279,7 +279,15 @@ def test_pallant_planted_errors_are_reported() -> None:
     report = validate_export(bad_path, cb)
     found = set(zip(report.problems["row"], report.problems["column"], report.problems["value"], strict=True))
     assert set(planted) <= found, sorted(set(planted) - found)
-    # the duplicated case id 242 is reported too
+    # the duplicated case id 242 is reported too: the draft does not take 'id' as the respondent id
+    # (it is not unique) and says so; a codebook that does use it gets the duplicate reported
+    from survey_kit.codebook import RespondentId
+    from survey_kit.ingest.infer import draft_codebook
+
+    assert "242" in draft_codebook(good_path).notes[""][0]
+    with_id = cb.model_copy(update={"respondent_id": RespondentId(column="id"),
+                                    "items": tuple(it for it in cb.items if it.code != "id")})
+    report = validate_export(bad_path, with_id)
     assert "duplicate_id" in set(report.problems["rule"])
 
 

@@ -344,13 +344,15 @@ def _format_errors(err: ValidationError, data: Mapping[str, Any]) -> str:
 def parse_codebook(data: Mapping[str, Any], *, source: str = "<codebook>") -> Codebook:
     """Build a :class:`Codebook` from plain data, raising :class:`CodebookError` naming the field."""
     if not isinstance(data, Mapping):
-        raise CodebookError(f"{source}: a codebook must be a mapping, got {type(data).__name__}")
+        raise CodebookError(f"{source}: a codebook must be a mapping, got {type(data).__name__}",
+                            da=f"{source}: en kodebog skal være en YAML-mapping, ikke {type(data).__name__}")
     # keys starting with "x-" hold YAML anchors (shared value sets) and are not part of the model
     data = {k: v for k, v in data.items() if not str(k).startswith("x-")}
     try:
         return Codebook.model_validate(data)
     except ValidationError as err:
-        raise CodebookError(f"{source}: {_format_errors(err, data)}") from None
+        detail = _format_errors(err, data)
+        raise CodebookError(f"{source}: {detail}", da=f"{source}: kodebogen er ugyldig: {detail}") from None
 
 
 def load_codebook(path: str | Path) -> Codebook:
@@ -358,12 +360,14 @@ def load_codebook(path: str | Path) -> Codebook:
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
+    except IsADirectoryError:
+        raise CodebookError(f"{path}: is a folder, not a codebook file", da=f"{path}: er en mappe, ikke en kodebogsfil") from None
     except FileNotFoundError:
-        raise CodebookError(f"{path}: codebook file not found") from None
+        raise CodebookError(f"{path}: codebook file not found", da=f"{path}: kodebogsfilen findes ikke") from None
     except UnicodeDecodeError:
-        raise CodebookError(f"{path}: codebook is not UTF-8 text") from None
+        raise CodebookError(f"{path}: codebook is not UTF-8 text", da=f"{path}: kodebogen er ikke UTF-8-tekst") from None
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as err:
-        raise CodebookError(f"{path}: not valid YAML ({err})") from None
+        raise CodebookError(f"{path}: not valid YAML ({err})", da=f"{path}: ikke gyldig YAML ({err})") from None
     return parse_codebook(data, source=str(path))

@@ -15,8 +15,12 @@ HEADER_SCAN_ROWS = 25
 
 
 def data_error(path: Path | str, problem: str) -> DataError:
-    """A :class:`DataError` whose message names the file: ``"<path>: <problem>"``."""
-    return DataError(f"{path}: {problem}")
+    """A :class:`DataError` whose message names the file: ``"<path>: <problem>"`` (English, with
+    its Danish wording from :mod:`._danish` for the command line)."""
+    from survey_kit.ingest._danish import danish
+
+    da = danish(problem)
+    return DataError(f"{path}: {problem}", da=f"{path}: {da}" if da else None)
 
 
 def is_blank(value: Any) -> bool:

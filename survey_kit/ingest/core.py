@@ -3,8 +3,10 @@
 Outputs in ``out_dir`` (each written atomically; the raw export is only ever read):
 
 * ``<name>.parquet``: the valid rows, codebook columns plus ``_source_row`` and ``_complete``;
-* ``<name>.quarantine.csv``: the rows held back, with all their original values, ``_source_row``
-  and ``reasons`` (Danish sentences);
+* ``<name>.quarantine.csv``: the rows held back, with their original values, ``_source_row``
+  and ``reasons`` (Danish sentences), protected as the parquet is: a personal id pseudonymised,
+  personal columns (e-mail, name, CPR, phone) dropped, free text masked, every cell formula-safe
+  and every field quoted;
 * ``<name>.manifest.json``: provenance and counts. Always ``rows_read == rows_valid +
   rows_quarantined``.
 
@@ -28,8 +30,7 @@ What happens to a row that breaks a rule (``survey_kit.validate.RULE_ACTIONS``):
 
 from __future__ import annotations
 
-import csv
-import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from survey_kit.codebook import Codebook
+from survey_kit.codebook.conventions import COMPLETE, SOURCE_ROW
 from survey_kit.errors import DataError
 from survey_kit.ingest.manifest import (
     atomic_write_bytes,
@@ -47,7 +49,7 @@ from survey_kit.ingest.manifest import (
     utc_now,
     write_json_atomic,
 )
-from survey_kit.ingest.mapping import COMPLETE, SOURCE_ROW, resolve_key
+from survey_kit.ingest.mapping import resolve_key
 from survey_kit.ingest.raw import RawExport
 
 NOT_ANSWERED_REASON = "ikke besvaret"
@@ -60,8 +62,14 @@ def read_raw(path: str | Path, *, sheet: str | None = None) -> RawExport:
 
     path = Path(path)
     if not path.exists():
-        raise DataError(f"{path}: filen findes ikke (file not found)")
-    return read_export(path, sheet=sheet)
+        raise DataError(f"{path}: filen findes ikke", en=f"{path}: file not found")
+    raw = read_export(path, sheet=sheet)
+    if raw.n_rows == 0:
+        raise DataError(f"{raw.path}: filen har kun en overskrift og ingen besvarelser (0 rækker); "
+                        "eksportér undersøgelsen igen, når der er svar",
+                        en=f"{raw.path}: the file has a header but no responses (0 rows); export the survey "
+                           "again once there are answers")
+    return raw
 
 
 @dataclass(frozen=True)
@@ -74,8 +82,11 @@ class IngestResult:
     manifest: dict[str, Any]
     paths: dict[str, Path] = field(default_factory=dict)
 
-    def summary(self) -> str:
-        """One Danish paragraph: rows read, valid, quarantined (by reason), where the files are."""
+    def summary(self, lang: str = "da") -> str:
+        """One paragraph (Danish, or English with ``lang="en"``): rows read, valid, quarantined (by
+        reason), where the files are."""
+        if lang == "en":
+            return self._summary_en()
         m = self.manifest
         parts = [
             f"Læste {m['rows_read']} rækker fra {Path(m['source_path']).name} ({m['format']}"
@@ -93,7 +104,8 @@ class IngestResult:
         if m["rows_not_answered"]:
             parts.append(f"{m['rows_not_answered']} inviterede har ikke besvaret (tæller med i svarprocenten).")
         if m["rows_partial"]:
-            parts.append(f"{m['rows_partial']} delvist besvarede er beholdt og markeret (_complete=False).".replace("1 delvist besvarede er", "1 delvist besvaret er"))
+            noun = "delvist besvaret er" if m["rows_partial"] == 1 else "delvist besvarede er"
+            parts.append(f"{m['rows_partial']} {noun} beholdt og markeret (_complete=False).")
         if m["answers_blanked"]:
             parts.append(f"{m['answers_blanked']} svar på spørgsmål, som respondenten ikke skulle have "
                          f"fået (spørgelogik), er sat til tomme.")
@@ -106,6 +118,30 @@ class IngestResult:
             parts.append(f"Ukendte kolonner sprunget over: {', '.join(m['columns_unknown'])}.")
         if m["columns_missing"]:
             parts.append(f"Kolonner, der mangler i filen: {', '.join(m['columns_missing'])}.")
+        parts.append(f"Manifest: {self.paths['manifest']}.")
+        return " ".join(parts)
+
+    def _summary_en(self) -> str:
+        m = self.manifest
+        parts = [f"Read {m['rows_read']} rows from {Path(m['source_path']).name} ({m['format']}"
+                 + (f", {m['platform']}" if m.get("platform") else "") + ").",
+                 f"{m['rows_valid']} valid responses saved in {self.paths['data']}."]
+        if m["rows_quarantined"]:
+            reasons = ", ".join(f"{n} {r}" for r, n in m["quarantine_rules"].items())
+            parts.append(f"{m['rows_quarantined']} rows quarantined ({reasons}) in {self.paths['quarantine']}.")
+        else:
+            parts.append("No rows quarantined.")
+        if m["rows_not_answered"]:
+            parts.append(f"{m['rows_not_answered']} invitees did not answer (they count in the response rate).")
+        if m["rows_partial"]:
+            parts.append(f"{m['rows_partial']} partial responses kept and marked (_complete=False).")
+        if m["answers_blanked"]:
+            parts.append(f"{m['answers_blanked']} answers to questions the respondent should not have been "
+                         "asked (skip logic) were blanked.")
+        if m["columns_unknown"]:
+            parts.append(f"Unknown columns skipped: {', '.join(m['columns_unknown'])}.")
+        if m["columns_missing"]:
+            parts.append(f"Columns missing from the file: {', '.join(m['columns_missing'])}.")
         parts.append(f"Manifest: {self.paths['manifest']}.")
         return " ".join(parts)
 
@@ -123,29 +159,58 @@ def _output_paths(out_dir: Path, name: str) -> dict[str, Path]:
     }
 
 
+#: Column names that hold personal data (normalised: lower case, no spaces, "-" or "_"). They never
+#: reach the processed data (which holds only codebook columns), so the quarantine drops them too.
+PERSONAL_COLUMN = re.compile(
+    r"^(?:e?mail|emailaddress|emailadresse|recipientemail|navn|name|fuldtnavn|fornavn|efternavn|firstname|"
+    r"lastname|recipientfirstname|recipientlastname|cpr|cprnr|cprnummer|personnummer|fodselsnummer|"
+    r"fødselsnummer|telefon|telefonnummer|tlf|phone|mobil|mobile|mobilnummer|ipaddress|ipaddr|ipadresse|"
+    r"token|adresse|address)$", re.I)
+
+
+def _is_personal_column(name: object) -> bool:
+    return bool(PERSONAL_COLUMN.match(re.sub(r"[\s_\-.]+", "", str(name))))
+
+
 def _quarantine_frame(raw: RawExport, positions: np.ndarray, reasons: list[str],
                       personal_sources: list[str], key: bytes | None) -> pd.DataFrame:
+    """The rows held back with their original values, protected as the parquet is: a personal id
+    or panel key pseudonymised (same keyed hash), other personal columns (e-mail, name, CPR, phone,
+    IP address; SurveyXact's ``email``) dropped, and every text cell (reasons included) masked by
+    :func:`survey_kit.privacy.text.mask_personal`."""
+    from survey_kit.privacy import pseudonymise
+    from survey_kit.privacy.text import mask_personal
+
     q = raw.frame.iloc[positions].copy()
     q.columns = [str(c) for c in q.columns]
+    hashed = []
     for col in personal_sources:  # never copy a personal id into data/processed
         if col in q and key is not None:
-            from survey_kit.privacy import pseudonymise
-
             q[col] = pseudonymise(q[col].astype(object).map(lambda v: v if pd.notna(v) else None), key)
-    q = q.reset_index(drop=True)
-    q[SOURCE_ROW] = np.asarray(raw.source_rows, dtype=np.int64)[positions]
-    q["reasons"] = pd.Series(reasons, dtype="string")
-    return q
+            hashed.append(col)
+    drop = [c for c in q.columns if c not in hashed and _is_personal_column(c)]
+    q = q.drop(columns=drop).reset_index(drop=True)
+
+    def masked(s: pd.Series) -> pd.Series:
+        if pd.api.types.is_string_dtype(s) or s.dtype == object:
+            return s.map(lambda v: mask_personal(v) if isinstance(v, str) else v).astype(object)
+        return s
+
+    columns = {col: (q[col] if col in hashed else masked(q[col])) for col in q.columns}
+    if raw.extra_fields is not None:  # the values beyond the header, kept for the analyst
+        extra = raw.extra_fields.iloc[positions].reset_index(drop=True)
+        if extra.notna().any():
+            columns["_extra_fields"] = masked(extra)
+    columns[SOURCE_ROW] = pd.Series(np.asarray(raw.source_rows, dtype=np.int64)[positions])
+    columns["reasons"] = pd.Series([mask_personal(r) for r in reasons], dtype="string")
+    return pd.DataFrame(columns, index=pd.RangeIndex(len(positions)))
 
 
 def _csv_bytes(frame: pd.DataFrame) -> bytes:
+    from survey_kit._files import csv_bytes
     from survey_kit.validate.messages import format_value
-    from survey_kit.validate.report import safe_cell
 
-    text = frame.astype(object).map(lambda v: safe_cell(format_value(v, "en")) if v is not None else "")
-    buf = io.StringIO()
-    text.to_csv(buf, index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
-    return buf.getvalue().encode("utf-8")
+    return csv_bytes(frame, text=lambda v: format_value(v, "en"))
 
 
 def ingest(export: str | Path, codebook: Codebook, *, out_dir: str | Path = "data/processed",
@@ -172,7 +237,8 @@ def ingest(export: str | Path, codebook: Codebook, *, out_dir: str | Path = "dat
     IngestResult
         See the module docstring for which rule quarantines a row.
     """
-    from survey_kit.validate.report import RULE_ACTIONS, check_raw, render_problems
+    from survey_kit.ingest.check import check_raw
+    from survey_kit.validate import RULE_ACTIONS, render_problems
 
     if not isinstance(codebook, Codebook):
         raise ValueError(f"codebook: expected a Codebook, got {type(codebook).__name__}")
@@ -182,9 +248,10 @@ def ingest(export: str | Path, codebook: Codebook, *, out_dir: str | Path = "dat
         raise ValueError(f"name: {name!r} is not a plain file name")
     paths = _output_paths(Path(out_dir), name)
     if any(p.resolve() == export.resolve() for p in paths.values()):
-        raise DataError(f"{export}: output would overwrite the export itself; choose another --name")
+        raise DataError(f"{export}: uddata ville overskrive selve eksporten; vælg et andet --name",
+                        en=f"{export}: output would overwrite the export itself; choose another --name")
     raw = read_raw(export, sheet=sheet)
-    checked = check_raw(raw, codebook, key=key, require_key=True)
+    checked, _ = check_raw(raw, codebook, key=key, require_key=True)
     problems = render_problems(checked, codebook, lang="da", with_pos=True)
     frame = checked.frame
     n = len(frame)
@@ -214,7 +281,7 @@ def ingest(export: str | Path, codebook: Codebook, *, out_dir: str | Path = "dat
     data[COMPLETE] = data[COMPLETE].astype(bool)
 
     personal = [r.column for r in (codebook.respondent_id, codebook.panel_key) if r is not None and r.personal]
-    personal_sources = [src for src, tgt in checked.mapped.matched.items() if tgt in personal]
+    personal_sources = [src for src, tgt in checked.matched.items() if tgt in personal]
     quarantine = _quarantine_frame(raw, q_pos, [" | ".join(reasons[int(p)]) for p in q_pos],
                                    personal_sources, resolve_key(key))
     if len(data) + len(quarantine) != raw.n_rows:
@@ -232,8 +299,8 @@ def ingest(export: str | Path, codebook: Codebook, *, out_dir: str | Path = "dat
 
 
 def _manifest(raw, codebook, checked, data, quarantine, problems, blanked, paths) -> dict[str, Any]:
+    from survey_kit.validate import RULE_ACTIONS
     from survey_kit.validate.messages import RULE_NAMES_DA
-    from survey_kit.validate.report import RULE_ACTIONS
 
     rule_counts = problems["rule"].value_counts().to_dict()
     quarantining = [r for r, a in RULE_ACTIONS.items() if a == "quarantine"]
@@ -241,11 +308,15 @@ def _manifest(raw, codebook, checked, data, quarantine, problems, blanked, paths
     per_rule = rows.groupby("rule")["_pos"].nunique().to_dict()
     n_na = int(checked.not_answered.sum())
     n_rej = int(checked.rejected.sum())
-    q_reasons = {RULE_NAMES_DA.get(r, r): int(c) for r, c in sorted(per_rule.items(), key=lambda kv: (-kv[1], kv[0]))}
+    ordered = sorted(per_rule.items(), key=lambda kv: (-kv[1], kv[0]))
+    q_reasons = {RULE_NAMES_DA.get(r, r): int(c) for r, c in ordered}
+    q_rules = {str(r): int(c) for r, c in ordered}
     if n_na:
         q_reasons[NOT_ANSWERED_REASON] = n_na
+        q_rules["not_answered"] = n_na
     if n_rej:
         q_reasons["afvist"] = n_rej
+        q_rules["rejected"] = n_rej
     columns_unknown = problems.loc[problems["rule"] == "unknown_column", "column"].tolist()
     columns_missing = problems.loc[problems["rule"] == "missing_column", "column"].tolist()
     return {
@@ -270,8 +341,9 @@ def _manifest(raw, codebook, checked, data, quarantine, problems, blanked, paths
         "rows_partial": int((~data[COMPLETE]).sum()),
         "answers_blanked": blanked,
         "quarantine_reasons": q_reasons,
+        "quarantine_rules": q_rules,
         "problems_by_rule": {str(k): int(v) for k, v in sorted(rule_counts.items())},
-        "columns_matched": dict(checked.mapped.matched),
+        "columns_matched": dict(checked.matched),
         "columns_unknown": columns_unknown,
         "columns_missing": columns_missing,
         "missing_codes": missing_code_counts(data, codebook),

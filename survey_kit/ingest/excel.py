@@ -59,6 +59,8 @@ def sheet_rows(book: Book, name: str, path: Path) -> list[list]:
     """All rows of a sheet from cell A1 on; row i of the list is Excel row i + 1."""
     from python_calamine import CalamineError
 
+    if hasattr(book, "rows"):  # an Excel 2003 XML workbook (xmlsheet.RowsBook)
+        return [list(r) for r in book.rows(name)]
     try:
         return book.wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
     except (CalamineError, OSError, ValueError) as err:

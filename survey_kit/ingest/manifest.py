@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import tempfile
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from survey_kit._files import atomic_write_bytes
 from survey_kit.codebook import Codebook
+
+__all__ = ["PARQUET_OPTIONS", "atomic_write_bytes", "missing_code_counts", "parquet_bytes", "survey_kit_version",
+           "utc_now", "write_json_atomic"]
 
 PARQUET_OPTIONS: dict[str, Any] = {
     "compression": "zstd",
@@ -25,26 +28,6 @@ PARQUET_OPTIONS: dict[str, Any] = {
     "version": "2.6",
     "data_page_version": "1.0",
 }
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> Path:
-    """Write ``data`` to a temp file in the same folder, fsync it, then ``os.replace`` onto ``path``.
-
-    A reader never sees a half-written file, and a crash leaves the old file (or none) in place.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
 
 
 def parquet_bytes(frame: pd.DataFrame) -> bytes:
@@ -73,8 +56,9 @@ def missing_code_counts(data: pd.DataFrame, codebook: Codebook) -> dict[str, dic
     for item in codebook.items:
         if not item.missing or item.code not in data:
             continue
-        counts = data[item.code].value_counts(dropna=True)
-        out[item.code] = {str(code): int(counts.get(code, 0)) for code in sorted(item.missing)}
+        col = data[item.code]
+        values = col.to_numpy(dtype="float64", na_value=np.nan) if col.dtype != "float64" else col.to_numpy()
+        out[item.code] = {str(code): int(np.count_nonzero(values == code)) for code in sorted(item.missing)}
     return out
 
 

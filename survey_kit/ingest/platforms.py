@@ -8,6 +8,7 @@
   (also the Danish Forms headers ``Id``, ``Starttidspunkt``, ``Tidspunkt for fuldførelse``).
   Multi-select answers stay as one cell ``a;b;``; Forms exports only submitted responses, so
   there is no status.
+* Qualtrics (CSV with 3 header rows, legacy 2) and LimeSurvey CSV: see :mod:`.qualtrics`.
 * Enalyzer: its downloads (xlsx, CSV, SPSS) carry no marker that tells them apart from a file an
   analyst made by hand (no fixed system columns), so they read as plain files (``platform=None``);
   SPSS downloads keep their value and variable labels through the SPSS reader.
@@ -19,7 +20,7 @@ from typing import Any
 
 import pandas as pd
 
-from survey_kit.ingest import surveyxact
+from survey_kit.ingest import qualtrics, surveyxact
 
 FORMS_ID = ("ID", "Id")
 FORMS_SYSTEM = (
@@ -61,7 +62,16 @@ def recognise(frame: pd.DataFrame, *, fmt: str) -> dict[str, Any]:
             status=surveyxact.status(frame),
             notes=["SurveyXact data recognised by its status columns (statoverall_*/stato_*)"],
         )
-    if fmt == "xlsx" and is_forms(frame.columns):
+    if qualtrics.is_qualtrics(frame.columns):
+        system = tuple(c for c in frame.columns if str(c) in qualtrics.QUALTRICS_SYSTEM)
+        return dict(platform="qualtrics", system_columns=system, status=qualtrics.qualtrics_status(frame),
+                    notes=["Qualtrics export recognised by its StartDate/Finished/ResponseId columns"])
+    if qualtrics.is_limesurvey(frame.columns):
+        system = tuple(c for c in frame.columns if str(c).strip().lower() in qualtrics.LIMESURVEY_SYSTEM)
+        return dict(platform="limesurvey", system_columns=system, status=qualtrics.limesurvey_status(frame),
+                    notes=["LimeSurvey export recognised by its id/submitdate/lastpage/startlanguage columns; "
+                           "responses without submitdate are partial"])
+    if fmt in ("xlsx", "xml") and is_forms(frame.columns):
         system = tuple(c for c in frame.columns if str(c).strip() in FORMS_SYSTEM)
         multi = multi_select_columns(frame.drop(columns=list(system)))
         notes = ["Microsoft Forms export recognised by its ID/Start time/Completion time columns"]

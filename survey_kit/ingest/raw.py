@@ -30,9 +30,9 @@ class RawExport:
     path, sha256, n_bytes
         The file read (never written), its SHA-256 hex digest and size.
     format
-        ``"csv"``, ``"xlsx"``, ``"sav"``, ``"zsav"``, ``"por"``, ``"dta"``.
+        ``"csv"``, ``"xlsx"``, ``"xml"`` (Excel 2003 XML), ``"sav"``, ``"zsav"``, ``"por"``, ``"dta"``.
     platform
-        ``"surveyxact"``, ``"enalyzer"``, ``"forms"`` or ``None`` for a plain file.
+        ``"surveyxact"``, ``"forms"``, ``"qualtrics"``, ``"limesurvey"`` or ``None`` for a plain file.
     encoding, delimiter, sheet, header_row
         How the file was read (``header_row`` is 1-based; > 1 when title rows stood above it).
     variable_labels
@@ -48,6 +48,10 @@ class RawExport:
         Columns the platform adds that are not answers (respondentid, closetime, statoverall_*, ...).
     notes
         Human-readable remarks about how the file was read (e.g. "2 title rows above the header").
+    n_fields, extra_fields, n_header_fields
+        Text exports whose records do not all have the header's field count: per row the record's
+        field count where it differs (else NA), the extra fields as delimited text (else NA), and
+        the header's count of named fields. None when every record fits the header.
     """
 
     frame: pd.DataFrame
@@ -67,6 +71,9 @@ class RawExport:
     status: pd.Series | None = None
     system_columns: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    n_fields: pd.Series | None = None
+    extra_fields: pd.Series | None = None
+    n_header_fields: int | None = None
 
     @property
     def n_rows(self) -> int:

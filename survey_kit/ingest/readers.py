@@ -27,20 +27,21 @@ import numpy as np
 
 from survey_kit.ingest import platforms, surveyxact
 from survey_kit.ingest._common import data_error
+from survey_kit.ingest.qualtrics import strip_qualtrics_headers
 from survey_kit.ingest.raw import RawExport
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _SAS7BDAT = bytes.fromhex("000000000000000000000000c2ea8160b31411cfbd92080009c7318c181f1011")
 #: Rough memory needed per byte of file, by format (pandas strings, openpyxl cells, ...).
-_MEMORY_FACTOR = {"csv": 8, "xlsx": 40, "sav": 4, "zsav": 20, "por": 6, "dta": 4}
+_MEMORY_FACTOR = {"csv": 8, "xlsx": 40, "xml": 12, "sav": 4, "zsav": 20, "por": 6, "dta": 4}
 _FORMAT_NAMES = {
     "csv": "delimited text (CSV)", "xlsx": "an Excel workbook (.xlsx)", "sav": "an SPSS .sav file",
     "zsav": "a compressed SPSS .zsav file", "por": "an SPSS portable .por file",
-    "dta": "a Stata .dta file",
+    "dta": "a Stata .dta file", "xml": "an Excel 2003 XML spreadsheet",
 }
 _EXTENSIONS = {
     ".csv": "csv", ".txt": "csv", ".tsv": "csv", ".tab": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx",
-    ".sav": "sav", ".zsav": "zsav", ".por": "por", ".dta": "dta",
+    ".sav": "sav", ".zsav": "zsav", ".por": "por", ".dta": "dta", ".xml": "xml",
 }
 
 
@@ -97,7 +98,7 @@ def read_export(
     with path.open("rb") as fh:
         head = fh.read(4096)
     fmt = sniff_format(path, head)
-    if sheet is not None and fmt != "xlsx":
+    if sheet is not None and fmt not in ("xlsx", "xml"):
         raise ValueError(f"sheet: {path} is {_FORMAT_NAMES[fmt]}, which has no sheets")
     _check_memory(path, n_bytes, fmt)
     notes: list[str] = []
@@ -110,7 +111,12 @@ def read_export(
         parts = _read_csv(path, data, encoding=encoding, delimiter=delimiter)
     else:
         digest = _sha256(path)
-        parts = _read_xlsx(path, sheet) if fmt == "xlsx" else _read_stat(path, fmt)
+        if fmt == "xlsx":
+            parts = _read_xlsx(path, sheet)
+        elif fmt == "xml":
+            parts = _read_xml(path, sheet)
+        else:
+            parts = _read_stat(path, fmt)
     parts["notes"] = tuple(notes + list(parts.get("notes", ())))
     return RawExport(path=path, sha256=digest, n_bytes=n_bytes, format=fmt, **parts)
 
@@ -141,10 +147,7 @@ def sniff_format(path: Path, head: bytes) -> str:
     text_head = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if text_head.startswith(b"<?xml") or text_head.startswith(b"<workbook"):
         if b"urn:schemas-microsoft-com:office:spreadsheet" in head:
-            raise data_error(
-                path, "is an Excel 2003 XML spreadsheet (SurveyXact's 'Excel-XML' export), which "
-                "survey_kit does not read; save it as .xlsx in Excel or export .xlsx or CSV instead",
-            )
+            return "xml"
         raise data_error(path, "is an XML document, not a data export survey_kit reads")
     if text_head.startswith((b"<!doctype html", b"<html")):
         raise data_error(path, "is a web page (HTML), not a data export")
@@ -238,7 +241,11 @@ def _read_csv(path: Path, data: bytes, *, encoding: str | None, delimiter: str |
         frame=t.frame, source_rows=t.source_rows, encoding=t.encoding, delimiter=t.delimiter,
         header_row=t.header_row, notes=t.notes,
     )
-    return _with_platform(parts, platforms.recognise(t.frame, fmt="csv"))
+    extra = strip_qualtrics_headers(t.frame, t.source_rows)
+    if extra is not None:
+        parts.update(frame=extra["frame"], source_rows=extra["source_rows"],
+                     variable_labels=extra["variable_labels"], notes=[*t.notes, *extra["notes"]])
+    return _with_platform(parts, platforms.recognise(parts["frame"], fmt="csv"))
 
 
 def _read_xlsx(path: Path, sheet: str | None) -> dict[str, Any]:
@@ -259,6 +266,23 @@ def _read_xlsx(path: Path, sheet: str | None) -> dict[str, Any]:
     return _with_platform(parts, platforms.recognise(t.frame, fmt="xlsx"))
 
 
+def _read_xml(path: Path, sheet: str | None) -> dict[str, Any]:
+    """An Excel 2003 XML spreadsheet (SpreadsheetML): a SurveyXact workbook or a plain sheet."""
+    from survey_kit.ingest.excel import pick_sheet, table_from_rows
+    from survey_kit.ingest.xmlsheet import read_spreadsheetml
+
+    wb = read_spreadsheetml(path)
+    names = wb.sheetnames
+    if surveyxact.is_workbook(names) and (sheet is None or sheet in surveyxact.dataset_sheets(names)):
+        parts = surveyxact.read_workbook(wb, path)
+        parts["notes"] = ["SurveyXact Excel 2003 XML export (Dataset, Labels, Variables sheets)"] + parts["notes"]
+        return _with_platform(parts, platforms.recognise(parts["frame"], fmt="xml"), force="surveyxact")
+    name = pick_sheet(wb, sheet, path)
+    t = table_from_rows(wb.rows(name), name)
+    parts = dict(frame=t.frame, source_rows=t.source_rows, sheet=t.sheet, header_row=t.header_row, notes=t.notes)
+    return _with_platform(parts, platforms.recognise(t.frame, fmt="xml"))
+
+
 def _read_stat(path: Path, fmt: str) -> dict[str, Any]:
     from survey_kit.ingest.spss import read_stat
 
@@ -270,8 +294,24 @@ def _read_stat(path: Path, fmt: str) -> dict[str, Any]:
     return _with_platform(parts, platforms.recognise(t.frame, fmt=fmt))
 
 
-def _with_platform(parts: dict[str, Any], facts: dict[str, Any], force: str | None = None) -> dict[str, Any]:
+def _field_counts(parts: dict[str, Any]) -> dict[str, Any]:
+    """Move the text reader's field-count columns out of the frame into RawExport's fields."""
+    from survey_kit.ingest.textfile import EXTRA_FIELDS, N_FIELDS, N_HEADER_FIELDS
+
+    frame = parts["frame"]
+    if N_FIELDS not in frame.columns:
+        return parts
     out = dict(parts)
+    out["n_fields"] = frame[N_FIELDS].reset_index(drop=True)
+    if EXTRA_FIELDS in frame.columns:
+        out["extra_fields"] = frame[EXTRA_FIELDS].reset_index(drop=True)
+    out["n_header_fields"] = frame.attrs.get(N_HEADER_FIELDS)
+    out["frame"] = frame.drop(columns=[c for c in (N_FIELDS, EXTRA_FIELDS) if c in frame.columns])
+    return out
+
+
+def _with_platform(parts: dict[str, Any], facts: dict[str, Any], force: str | None = None) -> dict[str, Any]:
+    out = _field_counts(dict(parts))
     notes = list(out.pop("notes", ()))
     if force == "surveyxact" and facts["platform"] != force:  # a workbook/triple without status columns
         facts = dict(

@@ -27,7 +27,11 @@ SYSTEM_COLUMNS = (
     "modified", "difftime", "email", "name", "distributionschedule",
 )
 ID_COLUMNS = ("respondentid", "responde")
-STATUS_RE = re.compile(r"^(?:statoverall|stato)_([1-5])$", re.I)
+STATUS_RE = re.compile(r"^(?:statoverall|stato|stat)_([1-5])$", re.I)
+#: Any status dummy, also the API's other 8-character status families (``statc_``, ``statd_``,
+#: ``stats_`` ...): system columns, never questions.
+ANY_STATUS_RE = re.compile(r"^stat[a-z]*_\w+$", re.I)
+_TRIPLE_RE = re.compile(r"^(dataset|structure|labels)(?:_([a-z]{2,3}))?\.csv$", re.I)
 STATUS = {1: "not_started", 2: "distributed", 3: "partial", 4: "complete", 5: "rejected"}
 DATASET_RE = re.compile(r"^dataset\s*(?:\((\d+)\))?$", re.I)
 
@@ -49,7 +53,7 @@ def looks_like_surveyxact(columns: Any) -> bool:
 
 def system_columns(columns: Any) -> tuple[str, ...]:
     lower = {s.lower() for s in SYSTEM_COLUMNS}
-    return tuple(c for c in columns if str(c).lower() in lower or STATUS_RE.match(str(c)))
+    return tuple(c for c in columns if str(c).lower() in lower or ANY_STATUS_RE.match(str(c)))
 
 
 def status(frame: pd.DataFrame) -> pd.Series | None:
@@ -169,38 +173,50 @@ def _structure(frame: pd.DataFrame) -> dict[str, str]:
 
 
 # -- CSV triple ----------------------------------------------------------------------------------
+def _triple_files(folder: Path) -> dict[str, Path]:
+    """``dataset``/``structure``/``labels`` -> file in ``folder``; a language-suffixed file
+    (``labels_en.csv``) is taken when the plain one is missing."""
+    found: dict[str, Path] = {}
+    for p in sorted(folder.iterdir(), key=lambda p: (len(p.name), p.name)):
+        m = _TRIPLE_RE.match(p.name)
+        if m and p.is_file():
+            found.setdefault(m.group(1).lower(), p)
+    return found
+
+
 def triple_dataset(path: Path) -> Path | None:
-    """The ``dataset.csv`` of a SurveyXact CSV export, given it or its folder; None otherwise."""
+    """The ``dataset.csv`` of a SurveyXact CSV export, given it or its folder; None otherwise.
+    Structure and labels may carry a language suffix (``structure_en.csv``, ``labels_en.csv``)."""
     folder = path if path.is_dir() else path.parent
-    if not path.is_dir() and path.name.lower() != "dataset.csv":
+    if not path.is_dir() and not (_TRIPLE_RE.match(path.name) and path.name.lower().startswith("dataset")):
         return None
-    found = {p.name.lower(): p for p in folder.iterdir() if p.is_file()}
-    if "dataset.csv" in found and ("structure.csv" in found or "labels.csv" in found):
-        return found["dataset.csv"]
+    found = _triple_files(folder)
+    if "dataset" in found and ("structure" in found or "labels" in found):
+        return found["dataset"] if path.is_dir() else path
     return None
 
 
 def read_triple(
     dataset: Path, data: bytes, *, encoding: str | None = None, delimiter: str | None = None
 ) -> dict[str, Any]:
-    """Read dataset.csv and, beside it, structure.csv and labels.csv."""
+    """Read dataset.csv and, beside it, structure.csv and labels.csv (or their ``_xx`` versions)."""
     table = read_text(dataset, data, encoding=encoding, delimiter=delimiter)
-    found = {p.name.lower(): p for p in dataset.parent.iterdir() if p.is_file()}
+    found = _triple_files(dataset.parent)
     notes = list(table.notes)
     value_labels: dict[str, dict[int, str]] = {}
     variable_labels: dict[str, str] = {}
-    if "labels.csv" in found:
-        rows = _small_csv(found["labels.csv"], encoding, table.delimiter)
+    if "labels" in found:
+        rows = _small_csv(found["labels"], encoding, table.delimiter)
         value_labels = _labels([tuple(r) for r in rows])
-        notes.append("value labels from labels.csv")
-    if "structure.csv" in found:
-        rows = _small_csv(found["structure.csv"], encoding, table.delimiter)
+        notes.append(f"value labels from {found['labels'].name}")
+    if "structure" in found:
+        rows = _small_csv(found["structure"], encoding, table.delimiter)
         if rows:
             header = [h.strip() for h in rows[0]]
             body = [r + [""] * (len(header) - len(r)) for r in rows[1:]]
             st = pd.DataFrame([r[: len(header)] for r in body], columns=header)
             variable_labels = _structure(st)
-            notes.append("question texts from structure.csv")
+            notes.append(f"question texts from {found['structure'].name}")
     return dict(
         frame=table.frame, source_rows=table.source_rows, encoding=table.encoding,
         delimiter=table.delimiter, header_row=table.header_row, notes=notes,

@@ -272,6 +272,8 @@ def compare(
     parts, vs_ps, dirs, min_ns = [], [], [], {}
     for col in cols:
         spec = item_spec(df, col, cb)
+        if stat != "share" and cb is not None and col in cb and cb[col].type == "single":  # nominal codes
+            raise ValueError(f"stat: item {col!r} is not ordinal (type single), so a {stat} of its codes means nothing; use stat='share' or make it likert in the codebook")
         mn = item_min_n(cb, col, min_n)
         min_ns[col] = mn
         if stat == "share":

@@ -67,8 +67,8 @@ COLUMN_TEMPLATES: dict[str, tuple[str, str]] = {
         "Column {column}: another column of the file already matches the same question; this one is skipped.",
     ),
     "missing_column": (
-        "Kolonne {column} mangler i filen; kodebogen forventer den.",
-        "Column {column} is missing from the file; the codebook expects it.",
+        "Kolonne {column}{question} mangler i filen; kodebogen forventer den.",
+        "Column {column}{question} is missing from the file; the codebook expects it.",
     ),
 }
 KINDS = {
@@ -127,6 +127,11 @@ def codes_text(codes: list[int]) -> str:
     return ", ".join(parts)
 
 
+def _cut_text(text: str, width: int = 70) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= width else text[:width].rsplit(" ", 1)[0] + "…"
+
+
 def _quoted(value: object, lang: str) -> str:
     text = format_value(value, lang)
     return f"'{text}'" if isinstance(value, str) else text
@@ -137,7 +142,9 @@ def message(rule: str, *, row, respondent: str, column: str, value: object, deta
     """One problem as a sentence."""
     i = 0 if lang == "da" else 1
     if rule in COLUMN_TEMPLATES:
-        return COLUMN_TEMPLATES[rule][i].format(column=column, row=row)
+        owner = codebook.item_for_column(column) if column else None
+        question = f' ("{_cut_text(owner.text)}")' if owner is not None and owner.text != column else ""
+        return COLUMN_TEMPLATES[rule][i].format(column=column, row=row, question=question)
     fields: dict[str, object] = {"value": _quoted(value, lang), **detail}
     item = codebook.item_for_column(column) if column else None
     if rule == "invalid_code":

@@ -16,7 +16,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from survey_kit.codebook import Codebook, Item
-from survey_kit.ingest.mapping import COMPLETE, DATE_DTYPE, SOURCE_ROW, code_dtype
+from survey_kit.codebook.conventions import COMPLETE, DATE_DTYPE, SOURCE_ROW, code_dtype
 
 
 @dataclass(frozen=True)
