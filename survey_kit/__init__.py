@@ -46,8 +46,8 @@ _EXPORTS = {
     "danish": "survey_kit.display",
     "Presentation": "survey_kit.display",
     "select_items": "survey_kit.selection",
-    "explore": "survey_kit.explore",
-    "Explorer": "survey_kit.explore",
+    "explore": "survey_kit.explorer",
+    "Explorer": "survey_kit.explorer",
     # privacy
     "suppress_table": "survey_kit.privacy",
     "pseudonymise": "survey_kit.privacy",

@@ -18,7 +18,7 @@ from survey_kit.codebook import (
     parse_codebook,
 )
 
-SHIPPED = ["lederudvikling_2008", "netvaerksevaluering", "temperaturmaaling"]
+SHIPPED = ["kompetencekortlaegning", "lederudvikling_2008", "netvaerksevaluering", "temperaturmaaling"]
 
 
 def _raw(name: str) -> dict:

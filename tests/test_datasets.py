@@ -489,7 +489,7 @@ def test_forms_xlsx(tmp_path, flawed_leader):
 
 def test_write_demo_exports(tmp_path):
     paths = write_demo_exports(tmp_path)
-    assert set(paths) == {"lederudvikling_2008", "temperaturmaaling", "netvaerksevaluering"}
+    assert set(paths) == {"lederudvikling_2008", "temperaturmaaling", "netvaerksevaluering", "kompetencekortlaegning"}
     for name, kinds in paths.items():
         for kind in ("surveyxact_xlsx", "surveyxact_csv", "excel_csv", "sav", "flaws"):
             assert kinds[kind].exists(), (name, kind)

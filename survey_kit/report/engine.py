@@ -195,9 +195,12 @@ class Context:
         return {"codebook": self.stats_codebook, "min_n": self.stats_min_n}
 
     def source(self) -> str:
-        who = self.scope.label or self.spec.title
-        wave = f" {self.wave_label(self.wave)}" if self.wave is not None else ""
-        return f"Kilde: {self.spec.title}{wave}, {who}, antal svar = {fmt_int(len(self.now))}"
+        parts = [self.spec.title]
+        if self.wave is not None:
+            parts[0] += f" {self.wave_label(self.wave)}" if self.wave_label(self.wave)[:1].isdigit() else ""
+        if self.scope.label:
+            parts.append(self.scope.label)
+        return f"Kilde: {', '.join(parts)}, antal svar = {fmt_int(len(self.now))}"
 
     def finding(self, sentence: str | None, priority: int = 5) -> None:
         if sentence:

@@ -15,7 +15,7 @@ import pandas as pd
 
 from survey_kit import charts, stats
 from survey_kit.codebook.model import Codebook
-from survey_kit.fmt import fmt_pct
+from survey_kit.fmt import fmt_pct, method_name
 from survey_kit.report import publish
 from survey_kit.report.content import (
     Block,
@@ -548,12 +548,17 @@ def _panel(ctx: Context, sec: Section) -> Composer:
         for stat, by, tid in tids:
             w = publish.rounded(ctx.get(tid))
             kind = "pct" if stat == "share" else "num"
-            cols = (Column("item_label", "Spørgsmål"), Column("group", _group_header(ctx, by)),
-                    Column("n_to", "Antal med begge målinger", "int"), Column("value_from", "Før", kind),
+            # the test is named in the note under the table (a column of its own is too wide for A4)
+            one = w["item"].nunique() == 1  # one question: named in the title, not in a column
+            cols = (*(() if one else (Column("item_label", "Spørgsmål"),)),
+                    *((Column("group", _group_header(ctx, by)),) if by else ()),
+                    Column("n_to", "Antal (begge målinger)", "int"), Column("value_from", "Før", kind),
                     Column("value_to", "Efter", kind), Column("change", "Ændring", "pp" if stat == "share" else "num"),
                     Column("ci_low", "95 %-KI, nedre", "pp" if stat == "share" else "num"),
                     Column("ci_high", "95 %-KI, øvre", "pp" if stat == "share" else "num"),
-                    Column("p_val", "p-værdi", "p"), Column("test", "Test", "method"))
+                    Column("p_val", "p-værdi", "p"))
+            tests = [method_name(t) for t in dict.fromkeys(w["test"].dropna()) if str(t)]
+            note = ("Test: " + ", ".join(tests) + ".") if tests else ""
             if by is None:
                 for _, r in w.iterrows():
                     if not r["suppressed"] and pd.notna(r["value_to"]):
@@ -566,7 +571,9 @@ def _panel(ctx: Context, sec: Section) -> Composer:
                 name = f"foer_efter_{stat}_{by}"
             blocks.append(Figure(name, chart, w))
             if sec.table:
-                blocks.append(Table(name, "Parret sammenligning" + (f" fordelt på {cb[by].label.lower()}" if by else ""), w, cols))
+                title = "Parret sammenligning" + (f": {w['item_label'].iloc[0]}" if one else "")
+                title += f", fordelt på {cb[by].label.lower()}" if by else ""
+                blocks.append(Table(name, title, w, cols, note=note))
         return blocks
 
     return compose
