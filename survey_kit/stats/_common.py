@@ -68,6 +68,18 @@ def expand_items(cols: list[str], codebook: Codebook | None) -> list[str]:
     return out
 
 
+def merge_missing(dont_know: Sequence[Any] | None, missing: Sequence[Any] | None) -> list | None:
+    """``dont_know=`` and ``missing=`` (two names for codes outside the base), checked and merged."""
+    out: list | None = None
+    for name, v in (("dont_know", dont_know), ("missing", missing)):
+        if v is None:
+            continue
+        if isinstance(v, str | bytes) or not hasattr(v, "__iter__"):
+            raise ValueError(f"{name}: expected a list of codes")
+        out = [*(out or []), *[c for c in v if c not in (out or [])]]
+    return out
+
+
 def check_ci(ci: float) -> float:
     if not isinstance(ci, int | float) or not 0 < float(ci) < 1:
         raise ValueError(f"ci: must be a confidence level between 0 and 1, got {ci!r}")
