@@ -172,6 +172,8 @@ def item_spec(
         present = vals if mask is None else vals[~mask]
         if present.size == 0:
             rng: list[Any] = []
+        elif int(present.max()) - int(present.min()) > 4096:  # ids, counts: the observed values
+            rng = [int(v) for v in np.unique(present)]
         else:
             rng = list(range(int(present.min()), int(present.max()) + 1))
         values = {v: str(v) for v in rng if v not in dk}

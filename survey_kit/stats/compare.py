@@ -37,6 +37,7 @@ corrected only for a census (``n == N``). Tests are not corrected.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -47,6 +48,7 @@ from survey_kit.codebook import Codebook
 from survey_kit.stats import _location as L
 from survey_kit.stats import _tests as T
 from survey_kit.stats._common import (
+    merge_missing,
     HIGHER,
     LOWER,
     Groups,
@@ -65,10 +67,12 @@ from survey_kit.stats._common import (
     resolve,
     suppress_by_item,
     tabulate,
-    weights_of,
     wilson,
     with_total,
 )
+from survey_kit.stats._design_compare import mean_design, share_design
+from survey_kit.stats.design import resolve_design
+from survey_kit.stats.raoscott import check_ci_method
 
 COMPARE_COLUMNS = [
     "item",
@@ -89,6 +93,9 @@ COMPARE_COLUMNS = [
     "vs_total",
     "suppressed",
     "ci_method",
+    "se",
+    "deff",
+    "df",
 ]
 STATS = ("share", "mean", "median")
 
@@ -222,7 +229,11 @@ def compare(
     min_n: int = 5,
     ci: float = 0.95,
     codebook: Codebook | None = None,
-    fpc: Mapping[Any, int] | bool | None = None,
+    fpc: Mapping[Any, int] | str | bool | None = None,
+    strata: str | None = None,
+    cluster: str | None = None,
+    missing: Sequence[Any] | None = None,
+    ci_method: str | None = None,
 ) -> pd.DataFrame:
     """Compare ``items`` across the groups of ``by`` (see the module docstring for the methods).
 
@@ -237,16 +248,24 @@ def compare(
     stat : {"share", "mean", "median"}
     positive : list of codes or mapping item -> codes, optional
         Codes making the share; default the item's ``positive`` codes from the codebook.
-    weight : str, optional
-        Weight column (Kish effective sample size in intervals and tests).
+    weight, strata, cluster : str, optional
+        Design columns (default: the codebook's ``design:`` block). With a design (a weight
+        alone is one, every row its own PSU) estimates are design-based: ``se``, ``deff``, ``df``,
+        share intervals by ``ci_method``, Rao-Scott / Wald tests (see :mod:`.design`).
     min_n : int
         Minimum n; the applied minimum is ``max(min_n, codebook.min_n_for(item))``. Smaller
         groups are suppressed and left out of the tests.
     ci : float
         Confidence level; ``vs_total`` flags at the level ``1 - ci``.
-    fpc : mapping or False, optional
-        Population size per group code for the finite population correction; default
-        ``codebook.population[by]`` when the codebook has it; ``False`` turns it off.
+    fpc : mapping, str or False, optional
+        Without a design: population size per group code for the finite population correction;
+        default ``codebook.population[by]`` when the codebook has it; ``False`` turns it off.
+        A column name: the design's population size per stratum (as ``svydesign(fpc=)``).
+    missing : list, optional
+        Codes outside the base ("Ved ikke") for data without a codebook.
+    ci_method : str, optional
+        Share interval: "wilson" without a design; with one a ``svyciprop`` method ("logit",
+        default, "beta", "mean", "asin").
 
     Returns
     -------
@@ -264,15 +283,40 @@ def compare(
     ci = check_ci(ci)
     min_n = check_min_n(min_n)
     groups = make_groups(df, by, cb)
-    w = weights_of(df, weight)
-    pop = _populations(fpc, groups, cb, df)
+    missing = merge_missing(None, missing)
+    fpc_col = fpc if isinstance(fpc, str) else None
+    d = resolve_design(df, cb, weight=weight, strata=strata, cluster=cluster, fpc=fpc_col)
+    method = check_ci_method(ci_method, d) if stat == "share" else None
+    w = None
+    pop = _populations(None if fpc_col else fpc, groups, cb, df)
+    if d is not None and stat == "median":
+        warnings.warn(
+            "Vægtede medianer: estimat og interval er vægtede, men grupperne testes ikke "
+            "(ingen designbaseret rangtest); p_val er tom.",
+            UserWarning,
+            stacklevel=2,
+        )
+        w = d.w
+    elif d is not None and not np.isnan(pop).all():
+        raise ValueError("fpc: a population per group does not combine with a design; "
+                         "give the design's fpc column instead")
     labels, gcodes = group_rows(groups) if by is not None else (["I alt"], [None])
     parts, vs_ps, dirs, min_ns = [], [], [], {}
     for col in cols:
-        spec = item_spec(df, col, cb)
+        spec = item_spec(df, col, cb, dont_know=missing)
         mn = item_min_n(cb, col, min_n)
         min_ns[col] = mn
-        if stat == "share":
+        if d is not None and stat != "median":
+            if stat == "share":
+                if spec.numeric:
+                    raise ValueError(
+                        f"stat: column {col!r} holds numbers; use stat='mean' or 'median'"
+                    )
+                pos = _positive(positive, col, spec.positive)
+                spec, res, vs_p = share_design(df, col, spec, groups, d, pos, ci, mn, method)
+            else:
+                spec, res, vs_p = mean_design(df, col, spec, groups, d, _coded(spec), ci, mn)
+        elif stat == "share":
             if spec.numeric:
                 raise ValueError(f"stat: column {col!r} holds numbers; use stat='mean' or 'median'")
             pos = _positive(positive, col, spec.positive)
@@ -331,10 +375,20 @@ def compare(
             "test": np.repeat([r["test"] for _, _, r in parts], g),
             "vs_total": flags,
             "ci_method": np.repeat([r["ci_method"] for _, _, r in parts], g),
+            "se": np.concatenate([r.get("se", np.full(g, np.nan)) for _, _, r in parts]),
+            "deff": np.concatenate([r.get("deff", np.full(g, np.nan)) for _, _, r in parts]),
+            "df": np.concatenate([r.get("df", np.full(g, np.nan)) for _, _, r in parts]),
         }
     )
+    if d is not None and stat == "median":
+        table["test"] = ""
+        table["p_val"] = table["q_val"] = np.nan
+        table["vs_total"] = ""
     out = suppress_by_item(
-        table, min_ns, partition=["item"], value_columns=["value", "ci_low", "ci_high"]
+        table,
+        min_ns,
+        partition=["item"],
+        value_columns=["value", "ci_low", "ci_high", "se", "deff", "df"],
     )
     out.loc[out["suppressed"], "vs_total"] = ""
     return out[COMPARE_COLUMNS]

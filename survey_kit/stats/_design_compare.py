@@ -1,0 +1,225 @@
+"""Design-based shares and means per group for :func:`survey_kit.stats.compare`.
+
+Estimates, ``se``, ``deff`` and ``df`` per domain (as R's ``svyby``); the test across groups is
+Rao-Scott's F (``svychisq``) for shares and the design Wald F (``regTermTest`` on ``svyglm``;
+``svyttest`` for two groups) for means; each group against the rest of the respondents by the same
+test on the 2 x 2 table / two domains.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from survey_kit.stats._common import Groups, numeric_values
+from survey_kit.stats.design import (
+    Design,
+    cov_totals,
+    degf,
+    domain_stats,
+    domain_tables,
+    tabulate_design,
+)
+from survey_kit.stats.raoscott import ciprop, rao_scott, wald_means
+
+
+def _fill(res: dict, st: dict, n: np.ndarray, ci: float, method: str | None, col: int | None):
+    pick = (lambda a: a[:, col]) if col is not None else (lambda a: a)
+    value, se, deff = pick(st["value"]), pick(st["se"]), pick(st["deff"])
+    res.update(n=n, value=np.where(n > 0, value, np.nan), se=se, deff=deff, df=st["df"])
+    return value, se
+
+
+def share_design(df, col, spec, groups: Groups, d: Design, pos, ci, mn, method):
+    """Shares of the ``pos`` codes per group and the total, with design tests: (res, vs_total p)."""
+    spec, tabs = tabulate_design(df, spec, groups, d)
+    nv = len(spec.values)
+    unknown = [c for c in pos if c not in spec.values]
+    if unknown and not spec.provisional:
+        raise ValueError(f"positive: codes {unknown} are not answer codes of {col!r}")
+    pm = np.array([c in pos for c in spec.values], dtype=bool)
+
+    def two(a):  # (U, g1, k) -> (U, g1, 2): positive, other answer codes
+        if a is None:
+            return None
+        v = a[:, :, :nv]
+        return np.stack([v[:, :, pm].sum(axis=2), v[:, :, ~pm].sum(axis=2)], axis=2)
+
+    t2 = {k: two(v) for k, v in tabs.items()}
+    dom = domain_tables(t2, groups)
+    st = domain_stats(d, dom, np.array([0, 1]))
+    n = dom["n"].sum(axis=(0, 2))
+    res: dict = {}
+    value, se = _fill(res, st, n, ci, method, 0)
+    res["ci_low"], res["ci_high"] = ciprop(value, se, st["df"], st["nrow"], ci, method)
+    res["ci_method"] = method
+    g = groups.n_groups
+    p = eff = np.nan
+    test = effect_name = ""
+    vs_p = np.full(g + 1, np.nan)
+    if g:
+        ok = (n[:g] >= mn) & (n[:g] > 0)
+        if ok.sum() >= 2:
+            sel = np.flatnonzero(ok)
+            t = t2["t"][:, sel]
+            sq = None if t2["t2"] is None else t2["t2"][:, sel]
+            cnt = t2["n"][:, sel]
+            nrow = float(cnt.sum())
+            rs = rao_scott(d, t, sq, nrow, float(degf(d, cnt.sum(axis=(1, 2)))))
+            p = rs["p_val"]
+            test, effect_name = "rao_scott_f", "cramers_v"
+            eff = float(np.sqrt(rs["chi2"] / nrow)) if rs["dof"] else np.nan
+        # each group against all other respondents (with a valid answer): 2 x 2 Rao-Scott F
+        allrows = float(t2["n"].sum())
+        nu = float(degf(d, t2["n"].sum(axis=(1, 2))))
+        tot_t = t2["t"].sum(axis=1)
+        tot_q = None if t2["t2"] is None else t2["t2"].sum(axis=1)
+        rest_val = np.full(g, np.nan)
+        for j in np.flatnonzero(ok):
+            tj = t2["t"][:, j]
+            t = np.stack([tj, tot_t - tj], axis=1)
+            q = None
+            if tot_q is not None:
+                qj = t2["t2"][:, j]
+                q = np.stack([qj, tot_q - qj], axis=1)
+            if t[:, 1].sum() > 0:
+                vs_p[j] = rao_scott(d, t, q, allrows, nu)["p_val"]
+                rw = t[:, 1].sum(axis=0)
+                rest_val[j] = rw[0] / rw.sum()
+        res["direction"] = np.append(np.sign(value[:g] - rest_val), 0)
+        vs_p[:g] = np.where(np.isnan(res["direction"][:g]), np.nan, vs_p[:g])
+        res["direction"] = np.nan_to_num(res["direction"])
+    res.update(p_val=p, effect=eff, effect_name=effect_name, test=test)
+    return spec, res, vs_p
+
+
+def _numeric_tables(df, spec, groups: Groups, d: Design) -> dict:
+    """Per unit x group: counts, positive-weight counts, [sum w, sum w x, sum w x^2] and (rows
+    as PSUs) the second moments [[w^2, w^2 x], [w^2 x, w^2 x^2]]."""
+    x = numeric_values(df[spec.column], spec)
+    valid = ~np.isnan(x)
+    g1 = groups.n_groups + 1
+    u = d.n_units
+    key = (d.unit * g1 + groups.index)[valid]
+    m = u * g1
+    xv, wv = x[valid], d.w[valid]
+
+    def b(weights=None):
+        return np.bincount(key, weights=weights, minlength=m).reshape(u, g1)
+
+    wx = wv * xv
+    out = {"n": b(), "t": np.stack([b(wv), b(wx), b(wx * xv)], axis=2), "t2": None}
+    out["npos"] = b((wv > 0).astype(float)) if d.has_zero_weights else out["n"]
+    if not d.clustered:
+        w2 = wv * wv
+        a, bx, bxx = b(w2), b(w2 * xv), b(w2 * xv * xv)
+        out["t2"] = np.stack([np.stack([a, bx], axis=2), np.stack([bx, bxx], axis=2)], axis=3)
+    return out
+
+
+def _mean_parts(tabs: dict, coded_values: np.ndarray | None):
+    """(t, t2, jacobian builder) of domain means: coded tables (values per code) or numeric
+    tables ([sum w, sum w x] cells)."""
+    if coded_values is not None:
+        return tabs["t"], tabs["t2"]
+    return tabs["t"][:, :, :2], None if tabs["t2"] is None else tabs["t2"]
+
+
+def _means_cov(d: Design, t, t2, values) -> tuple[np.ndarray, np.ndarray]:
+    """Means of disjoint domains (axis 1 of ``t``) and their joint design covariance."""
+    u, g, k = t.shape
+    if t2 is None:
+        q = None
+    elif t2.ndim == 3:
+        q = t2.reshape(u, 1, g * k)
+    else:  # block-diagonal second moments of the numeric cells
+        q = np.zeros((u, 1, g * k, g * k))
+        for i in range(g):
+            q[:, 0, i * k : (i + 1) * k, i * k : (i + 1) * k] = t2[:, i]
+    s = cov_totals(d, t.reshape(u, 1, g * k), q)[0]
+    tot = t.sum(axis=0)
+    j = np.zeros((g, g * k))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if values is not None:
+            wd = tot.sum(axis=1)
+            m = tot @ values / wd
+            for i in range(g):
+                j[i, i * k : (i + 1) * k] = (values - m[i]) / wd[i]
+        else:
+            wd = tot[:, 0]
+            m = tot[:, 1] / wd
+            for i in range(g):
+                j[i, i * k : i * k + 2] = np.array([-m[i], 1.0]) / wd[i]
+    return m, j @ s @ j.T
+
+
+def mean_design(df, col, spec, groups: Groups, d: Design, coded: bool, ci, mn):
+    """Means per group and the total with design tests: (spec, res, vs_total p)."""
+    if coded:
+        spec, tabs = tabulate_design(df, spec, groups, d)
+        nv = len(spec.values)
+        values = np.array(list(spec.values), dtype=float)
+        tabs = {k: None if v is None else v[:, :, :nv] for k, v in tabs.items()}
+    else:
+        tabs = _numeric_tables(df, spec, groups, d)
+        values = None
+    dom = domain_tables(tabs, groups)
+    n = dom["n"].sum(axis=0) if not coded else dom["n"].sum(axis=(0, 2))
+    npos = dom["npos"] if not coded else dom["npos"].sum(axis=2)
+    t, t2 = _mean_parts(dom, values)
+    nd = t.shape[1]
+    se = np.full(nd, np.nan)
+    value = np.full(nd, np.nan)
+    for i in range(nd):  # each domain on its own (domains overlap the total)
+        m, v = _means_cov(d, t[:, i : i + 1], None if t2 is None else t2[:, i : i + 1], values)
+        value[i], se[i] = m[0], np.sqrt(max(v[0, 0], 0.0))
+    dfree = degf(d, npos)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        tot = dom["t"].sum(axis=0)
+        if coded:
+            wd = tot.sum(axis=1)
+            popvar = (tot * (values[None, :] - value[:, None]) ** 2).sum(axis=1) / wd
+        else:
+            wd = tot[:, 0]
+            popvar = tot[:, 2] / wd - value**2
+        nobs = npos.sum(axis=0)
+        vsrs = popvar / (nobs - 1)
+        deff = np.where(vsrs > 0, se**2 / vsrs, np.nan)
+    from survey_kit.stats.raoscott import _tq
+
+    half = _tq(ci, dfree) * se
+    res = {
+        "n": n,
+        "value": np.where(n > 0, value, np.nan),
+        "ci_low": value - half,
+        "ci_high": value + half,
+        "ci_method": "t_design",
+        "se": se,
+        "deff": deff,
+        "df": dfree,
+    }
+    g = groups.n_groups
+    p = np.nan
+    test = ""
+    vs_p = np.full(g + 1, np.nan)
+    if g:
+        gt, gq = _mean_parts(tabs, values)  # (U, g1, k): groups and the no-group row
+        gnpos = tabs["npos"] if not coded else tabs["npos"].sum(axis=2)
+        ok = np.flatnonzero((n[:g] >= mn) & (n[:g] >= 2))
+        if ok.size >= 2:
+            m, v = _means_cov(d, gt[:, ok], None if gq is None else gq[:, ok], values)
+            r = wald_means(m, v, float(degf(d, gnpos[:, ok].sum(axis=1))))
+            p = r["p_val"]
+            test = "design_t" if ok.size == 2 else "wald_f"
+        nu = float(degf(d, gnpos.sum(axis=1)))
+        tot_t = gt.sum(axis=1)
+        tot_q = None if gq is None else gq.sum(axis=1)
+        direction = np.zeros(g + 1)
+        for j in np.flatnonzero((n[:g] >= mn) & (n[:g] >= 2) & (n[g] - n[:g] >= 2)):
+            tt = np.stack([gt[:, j], tot_t - gt[:, j]], axis=1)
+            qq = None if gq is None else np.stack([gq[:, j], tot_q - gq[:, j]], axis=1)
+            m, v = _means_cov(d, tt, qq, values)
+            vs_p[j] = wald_means(m, v, nu)["p_val"]
+            direction[j] = np.sign(m[0] - m[1])
+        res["direction"] = direction
+    res.update(p_val=p, effect=np.nan, effect_name="", test=test)
+    return spec, res, vs_p
