@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from survey_kit.stats import compare, frequencies
+from survey_kit.stats import compare, crosstab, frequencies
 from tests._design_refs import DESIGNS, scenario
 
 TOL = 1e-6
@@ -121,3 +121,32 @@ def test_compare_mean_vs_total_matches_svyttest(name):
     for j, lab in enumerate(groups.labels):
         # R: svyttest(x ~ I(g %in% lev), subset(des, !is.na(x)))
         np.testing.assert_allclose(vs_p[j], refs[lab]["p"], rtol=TOL, atol=1e-12)
+
+
+@pytest.mark.parametrize("name", list(DESIGNS))
+def test_crosstab_rao_scott_matches_svychisq(name):
+    df, kw, ref = scenario(name)
+    plan, ct = ref["plan"], ref["crosstab"]
+    res = crosstab(df, plan["a"], plan["b"], min_n=1, **kw)
+    assert res.test == "rao_scott_f"
+    # R: svychisq(~a + b, subset(des, !is.na(a) & !is.na(b)), statistic='F' / 'Chisq')
+    np.testing.assert_allclose(res.p_val, ct["p"], rtol=TOL, atol=1e-12)
+    np.testing.assert_allclose(res.f_stat, ct["F"], rtol=TOL)
+    np.testing.assert_allclose(res.ndf, ct["ndf"], rtol=TOL)
+    np.testing.assert_allclose(res.ddf, ct["ddf"], rtol=TOL)
+    np.testing.assert_allclose(res.p_val_chisq, ct["p_chisq"], rtol=TOL, atol=1e-12)
+    # chisq.test(svytable(~a + b, subset, Ntotal = nrow(subset)), correct = FALSE)
+    np.testing.assert_allclose(res.chi2, ct["pearson"], rtol=1e-9)
+
+
+def test_crosstab_ces11_gender_abortion_is_not_significant_and_scale_free():
+    df, kw, ref = scenario("ces11_w")
+    res = crosstab(df, "gender", "abortion", weight="weight")
+    assert abs(res.p_val - 0.549378731663456) < TOL  # R: svychisq(~gender + abortion, ces_w)
+    big = df.assign(weight=df["weight"] * 1000)
+    res2 = crosstab(big, "gender", "abortion", weight="weight")
+    assert abs(res2.p_val - res.p_val) < 1e-12 and abs(res2.chi2 - res.chi2) < 1e-9
+    out = compare(df, "abortion", by="gender", positive=["Yes"], weight="weight")
+    out2 = compare(big, "abortion", by="gender", positive=["Yes"], weight="weight")
+    np.testing.assert_allclose(out["p_val"], out2["p_val"], rtol=1e-12)
+    np.testing.assert_allclose(out["ci_low"], out2["ci_low"], rtol=1e-12)

@@ -195,9 +195,15 @@ def item_spec(
     return ItemSpec(column, label, values, missing)
 
 
-def group_spec(df: pd.DataFrame, by: str, codebook: Codebook | None, name: str = "by") -> ItemSpec:
+def group_spec(
+    df: pd.DataFrame,
+    by: str,
+    codebook: Codebook | None,
+    name: str = "by",
+    dont_know: Sequence[Any] | None = None,
+) -> ItemSpec:
     """The groups of ``by``: the item's answer codes (missing codes and NA form no group)."""
-    spec = item_spec(df, by, codebook, name=name)
+    spec = item_spec(df, by, codebook, name=name, dont_know=dont_know)
     if spec.numeric and not spec.values:
         raise ValueError(f"{name}: column {by!r} is numeric, not a grouping variable")
     return spec
@@ -395,13 +401,17 @@ class Groups:
 
 
 def make_groups(
-    df: pd.DataFrame, by: str | None, codebook: Codebook | None, name: str = "by"
+    df: pd.DataFrame,
+    by: str | None,
+    codebook: Codebook | None,
+    name: str = "by",
+    dont_know: Sequence[Any] | None = None,
 ) -> Groups:
     if by is None:
         return Groups(np.zeros(len(df), dtype=np.intp), [], [], None)
     if not isinstance(by, str):
         raise ValueError(f"{name}: expected one column name")
-    spec = group_spec(df, by, codebook, name)
+    spec = group_spec(df, by, codebook, name, dont_know=dont_know)
     codes = list(spec.values)
     idx = encode(df[by], codes)
     idx = np.minimum(idx, len(codes))  # NA, missing codes and unknown values: no group

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -116,4 +117,11 @@ def rake(
             w = w * factor[idx]
         w *= total / w.sum()
         err = error()
+    if err >= tol:
+        warnings.warn(
+            f"rake: vægtene konvergerede ikke efter {it} iterationer (største afvigelse fra en "
+            f"målandel {err:.2g} >= tol {tol:g}); resultatet har converged=False.",
+            UserWarning,
+            stacklevel=2,
+        )
     return RakeResult(pd.Series(w, index=df.index, name="weight"), it, err < tol, err)
