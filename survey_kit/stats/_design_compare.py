@@ -9,6 +9,7 @@ test on the 2 x 2 table / two domains.
 from __future__ import annotations
 
 import numpy as np
+from scipy import stats as sps
 
 from survey_kit.stats._common import Groups, numeric_values
 from survey_kit.stats.design import (
@@ -19,7 +20,7 @@ from survey_kit.stats.design import (
     domain_tables,
     tabulate_design,
 )
-from survey_kit.stats.raoscott import ciprop, rao_scott, wald_means
+from survey_kit.stats.raoscott import ciprop, rao_scott, rao_scott_batch, wald_means
 
 
 def _fill(res: dict, st: dict, n: np.ndarray, ci: float, method: str | None, col: int | None):
@@ -74,17 +75,18 @@ def share_design(df, col, spec, groups: Groups, d: Design, pos, ci, mn, method):
         tot_t = t2["t"].sum(axis=1)
         tot_q = None if t2["t2"] is None else t2["t2"].sum(axis=1)
         rest_val = np.full(g, np.nan)
-        for j in np.flatnonzero(ok):
-            tj = t2["t"][:, j]
-            t = np.stack([tj, tot_t - tj], axis=1)
+        el = np.flatnonzero(ok)
+        if el.size:  # every group against the rest, one batch of 2 x 2 tables
+            tj = t2["t"][:, el]  # (U, B, 2)
+            t = np.stack([tj, tot_t[:, None] - tj], axis=2)
             q = None
             if tot_q is not None:
-                qj = t2["t2"][:, j]
-                q = np.stack([qj, tot_q - qj], axis=1)
-            if t[:, 1].sum() > 0:
-                vs_p[j] = rao_scott(d, t, q, allrows, nu)["p_val"]
-                rw = t[:, 1].sum(axis=0)
-                rest_val[j] = rw[0] / rw.sum()
+                qj = t2["t2"][:, el]
+                q = np.stack([qj, tot_q[:, None] - qj], axis=2)
+            vs_p[el] = rao_scott_batch(d, t, q, allrows, nu)["p_val"]
+            rw = t[:, :, 1].sum(axis=0)  # (B, 2)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                rest_val[el] = rw[:, 0] / rw.sum(axis=1)
         res["direction"] = np.append(np.sign(value[:g] - rest_val), 0)
         vs_p[:g] = np.where(np.isnan(res["direction"][:g]), np.nan, vs_p[:g])
         res["direction"] = np.nan_to_num(res["direction"])
@@ -125,31 +127,35 @@ def _mean_parts(tabs: dict, coded_values: np.ndarray | None):
 
 
 def _means_cov(d: Design, t, t2, values) -> tuple[np.ndarray, np.ndarray]:
-    """Means of disjoint domains (axis 1 of ``t``) and their joint design covariance."""
-    u, g, k = t.shape
+    """Means of disjoint domains and their joint design covariance, batched.
+
+    ``t``: (U, B, G, k) unit totals (k codes, or [sum w, sum w x] for numeric values); ``t2``
+    (rows as PSUs): (U, B, G, k) squared-weight sums or (U, B, G, k, k) second-moment blocks.
+    Returns means (B, G) and covariances (B, G, G)."""
+    u, b, g, k = t.shape
     if t2 is None:
         q = None
-    elif t2.ndim == 3:
-        q = t2.reshape(u, 1, g * k)
+    elif t2.ndim == 4:
+        q = t2.reshape(u, b, g * k)
     else:  # block-diagonal second moments of the numeric cells
-        q = np.zeros((u, 1, g * k, g * k))
+        q = np.zeros((u, b, g * k, g * k))
         for i in range(g):
-            q[:, 0, i * k : (i + 1) * k, i * k : (i + 1) * k] = t2[:, i]
-    s = cov_totals(d, t.reshape(u, 1, g * k), q)[0]
-    tot = t.sum(axis=0)
-    j = np.zeros((g, g * k))
+            q[:, :, i * k : (i + 1) * k, i * k : (i + 1) * k] = t2[:, :, i]
+    s = cov_totals(d, t.reshape(u, b, g * k), q)  # (B, Gk, Gk)
+    tot = t.sum(axis=0)  # (B, G, k)
     with np.errstate(divide="ignore", invalid="ignore"):
         if values is not None:
-            wd = tot.sum(axis=1)
+            wd = tot.sum(axis=2)
             m = tot @ values / wd
-            for i in range(g):
-                j[i, i * k : (i + 1) * k] = (values - m[i]) / wd[i]
+            jv = (values[None, None, :] - m[:, :, None]) / wd[:, :, None]  # (B, G, k)
         else:
-            wd = tot[:, 0]
-            m = tot[:, 1] / wd
-            for i in range(g):
-                j[i, i * k : i * k + 2] = np.array([-m[i], 1.0]) / wd[i]
-    return m, j @ s @ j.T
+            wd = tot[:, :, 0]
+            m = tot[:, :, 1] / wd
+            jv = np.stack([-m, np.ones_like(m)], axis=2) / wd[:, :, None]
+    j = np.zeros((b, g, g * k))
+    for i in range(g):
+        j[:, i, i * k : (i + 1) * k] = jv[:, i]
+    return m, j @ s @ j.transpose(0, 2, 1)
 
 
 def mean_design(df, col, spec, groups: Groups, d: Design, coded: bool, ci, mn):
@@ -166,12 +172,9 @@ def mean_design(df, col, spec, groups: Groups, d: Design, coded: bool, ci, mn):
     n = dom["n"].sum(axis=0) if not coded else dom["n"].sum(axis=(0, 2))
     npos = dom["npos"] if not coded else dom["npos"].sum(axis=2)
     t, t2 = _mean_parts(dom, values)
-    nd = t.shape[1]
-    se = np.full(nd, np.nan)
-    value = np.full(nd, np.nan)
-    for i in range(nd):  # each domain on its own (domains overlap the total)
-        m, v = _means_cov(d, t[:, i : i + 1], None if t2 is None else t2[:, i : i + 1], values)
-        value[i], se[i] = m[0], np.sqrt(max(v[0, 0], 0.0))
+    # each domain on its own (domains overlap the total): a batch of one-domain problems
+    m, v = _means_cov(d, t[:, :, None], None if t2 is None else t2[:, :, None], values)
+    value, se = m[:, 0], np.sqrt(np.maximum(v[:, 0, 0], 0.0))
     dfree = degf(d, npos)
     with np.errstate(divide="ignore", invalid="ignore"):
         tot = dom["t"].sum(axis=0)
@@ -206,20 +209,27 @@ def mean_design(df, col, spec, groups: Groups, d: Design, coded: bool, ci, mn):
         gnpos = tabs["npos"] if not coded else tabs["npos"].sum(axis=2)
         ok = np.flatnonzero((n[:g] >= mn) & (n[:g] >= 2))
         if ok.size >= 2:
-            m, v = _means_cov(d, gt[:, ok], None if gq is None else gq[:, ok], values)
-            r = wald_means(m, v, float(degf(d, gnpos[:, ok].sum(axis=1))))
+            m, v = _means_cov(d, gt[:, None, ok], None if gq is None else gq[:, None, ok], values)
+            r = wald_means(m[0], v[0], float(degf(d, gnpos[:, ok].sum(axis=1))))
             p = r["p_val"]
             test = "design_t" if ok.size == 2 else "wald_f"
         nu = float(degf(d, gnpos.sum(axis=1)))
         tot_t = gt.sum(axis=1)
         tot_q = None if gq is None else gq.sum(axis=1)
         direction = np.zeros(g + 1)
-        for j in np.flatnonzero((n[:g] >= mn) & (n[:g] >= 2) & (n[g] - n[:g] >= 2)):
-            tt = np.stack([gt[:, j], tot_t - gt[:, j]], axis=1)
-            qq = None if gq is None else np.stack([gq[:, j], tot_q - gq[:, j]], axis=1)
+        el = np.flatnonzero((n[:g] >= mn) & (n[:g] >= 2) & (n[g] - n[:g] >= 2))
+        if el.size:  # every group against the rest, one batch: svyttest(x ~ I(g == j))
+            gj = gt[:, el]
+            tt = np.stack([gj, tot_t[:, None] - gj], axis=2)  # (U, B, 2, k)
+            qq = None
+            if gq is not None:
+                qj = gq[:, el]
+                qq = np.stack([qj, tot_q[:, None] - qj], axis=2)
             m, v = _means_cov(d, tt, qq, values)
-            vs_p[j] = wald_means(m, v, nu)["p_val"]
-            direction[j] = np.sign(m[0] - m[1])
+            with np.errstate(divide="ignore", invalid="ignore"):
+                tstat = (m[:, 0] - m[:, 1]) / np.sqrt(v[:, 0, 0] + v[:, 1, 1] - 2 * v[:, 0, 1])
+            vs_p[el] = 2 * sps.t.sf(np.abs(tstat), nu - 1) if nu > 1 else np.nan
+            direction[el] = np.sign(m[:, 0] - m[:, 1])
         res["direction"] = direction
     res.update(p_val=p, effect=np.nan, effect_name="", test=test)
     return spec, res, vs_p

@@ -60,22 +60,27 @@ class Design:
     @property
     def starts(self) -> np.ndarray:
         """First unit of every stratum (units are sorted by stratum)."""
-        return np.concatenate([[0], np.cumsum(np.bincount(self.unit_stratum))[:-1]]).astype(
-            np.intp
-        )
+        if "starts" not in self._cache:
+            counts = np.bincount(self.unit_stratum, minlength=self.n_h.size)
+            self._cache["starts"] = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.intp)
+        return self._cache["starts"]
 
     @property
     def scale_h(self) -> np.ndarray:
         """``f_h n_h / (n_h - 1)``; ``f_h`` for a stratum with a single PSU."""
-        n = self.n_h.astype(float)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return np.where(n > 1, self.f_h * n / (n - 1), self.f_h)
+        if "scale" not in self._cache:
+            n = self.n_h.astype(float)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                self._cache["scale"] = np.where(n > 1, self.f_h * n / (n - 1), self.f_h)
+        return self._cache["scale"]
 
     @property
     def center_h(self) -> np.ndarray:
         """``1 / n_h`` (centring at the stratum mean); 0 for a lonely PSU ("adjust")."""
-        n = self.n_h.astype(float)
-        return np.where(n > 1, 1 / np.maximum(n, 1), 0.0)
+        if "center" not in self._cache:
+            n = self.n_h.astype(float)
+            self._cache["center"] = np.where(n > 1, 1 / np.maximum(n, 1), 0.0)
+        return self._cache["center"]
 
     @property
     def w2(self) -> np.ndarray:
@@ -250,22 +255,22 @@ def cov_totals(d: Design, t: np.ndarray, t2: np.ndarray | None) -> np.ndarray:
     as PSUs only) the within-stratum second moments, (U, B, K) when every row lies in one cell or
     (U, B, K, K). Returns (B, K, K)."""
     c = d.scale_h
-    cc = c * d.center_h
     if d.clustered:
-        cu = c[d.unit_stratum]
-        s = np.einsum("u,ubk,ubl->bkl", cu, t, t, optimize=True)
+        # centre each PSU at its stratum mean (lonely PSUs: not centred), scale, cross product
         th = np.add.reduceat(t, d.starts, axis=0) if d.n_units else t
+        us = d.unit_stratum
+        x = (t - (d.center_h[us])[:, None, None] * th[us]) * np.sqrt(c[us])[:, None, None]
+        xb = np.ascontiguousarray(x.transpose(1, 0, 2))  # (B, U, K)
+        return np.matmul(xb.transpose(0, 2, 1), xb)
+    if t2.ndim == t.ndim:
+        diag = np.tensordot(c, t2, axes=1)  # (B, K)
+        k = diag.shape[-1]
+        s = np.zeros((*diag.shape, k))
+        s[:, np.arange(k), np.arange(k)] = diag
     else:
-        if t2.ndim == t.ndim:
-            diag = np.einsum("h,hbk->bk", c, t2)
-            s = np.zeros((*diag.shape, diag.shape[-1]))
-            k = diag.shape[-1]
-            s[:, np.arange(k), np.arange(k)] = diag
-        else:
-            s = np.einsum("h,hbkl->bkl", c, t2)
-        th = t
-    s -= np.einsum("h,hbk,hbl->bkl", cc, th, th, optimize=True)
-    return s
+        s = np.tensordot(c, t2, axes=1)
+    y = np.ascontiguousarray((t * np.sqrt(c * d.center_h)[:, None, None]).transpose(1, 0, 2))
+    return s - np.matmul(y.transpose(0, 2, 1), y)
 
 
 def degf(d: Design, counts: np.ndarray) -> np.ndarray:

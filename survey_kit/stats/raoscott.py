@@ -101,45 +101,55 @@ def rao_scott(
     weight are left out. Returns ``chi2`` (Pearson X^2 on the table scaled to ``nrow``), ``F``,
     ``ndf``, ``ddf``, ``p_val`` (F) and ``p_chisq`` (``statistic="Chisq"``).
     """
-    nan = {"chi2": np.nan, "F": np.nan, "ndf": np.nan, "ddf": np.nan, "p_val": np.nan,
-           "p_chisq": np.nan, "dof": 0}
     tot = t.sum(axis=0)
     keep_r, keep_c = tot.sum(axis=1) > 0, tot.sum(axis=0) > 0
-    if keep_r.sum() < 2 or keep_c.sum() < 2 or not nu > 0:
-        return nan
+    if keep_r.sum() < 2 or keep_c.sum() < 2:
+        return {k: float(v[0]) for k, v in rao_scott_batch(d, t[:, None, :1, :1], None, 1, 0).items()}
     t = t[:, keep_r][:, :, keep_c]
-    t2 = None if t2 is None else t2[:, keep_r][:, :, keep_c]
-    u, r, c = t.shape
+    t2 = None if t2 is None else t2[:, keep_r][:, :, keep_c][:, None]
+    out = rao_scott_batch(d, t[:, None], t2, np.array([nrow]), nu)
+    return {k: float(v[0]) for k, v in out.items()}
+
+
+def rao_scott_batch(d: Design, t: np.ndarray, t2, nrow, nu) -> dict[str, np.ndarray]:
+    """:func:`rao_scott` for a batch of tables of one shape: ``t`` (U, B, r, c), no category
+    dropping (NaN where a margin is zero). Values are arrays over the batch."""
+    u, b, r, c = t.shape
     k = r * c
-    s = cov_totals(d, t.reshape(u, 1, k), None if t2 is None else t2.reshape(u, 1, k))[0]
-    w = t.sum()
-    m = t.sum(axis=0).reshape(k) / w
-    j = (np.eye(k) - m[:, None]) / w  # d mean / d totals
-    v = j @ s @ j.T
-    pr, pc = m.reshape(r, c).sum(axis=1), m.reshape(r, c).sum(axis=0)
-    e = np.outer(pr, pc)
-    chi2 = float(nrow * ((m.reshape(r, c) - e) ** 2 / e).sum())
-    cmat = sla.null_space(_main_effects(r, c).T)
-    idm = np.where(m > 0, 1 / np.where(m > 0, m, 1), 0.0)
-    cd = cmat * idm[:, None]  # D^-1 C
-    denom = cmat.T @ cd / nrow
-    numr = cd.T @ v @ cd
-    delta = np.linalg.solve(denom, numr)
-    tr, tr2 = float(np.trace(delta)), float(np.trace(delta @ delta))
     dof = (r - 1) * (c - 1)
-    if not tr > 0:
-        return {**nan, "chi2": chi2, "dof": dof}
-    d0 = tr * tr / tr2
-    f = chi2 / tr
-    return {
-        "chi2": chi2,
-        "F": f,
-        "ndf": d0,
-        "ddf": d0 * nu,
-        "p_val": float(spc.fdtrc(d0, d0 * nu, f)),
-        "p_chisq": float(spc.chdtrc(dof, chi2 / (tr / dof))),
-        "dof": dof,
-    }
+    nrow = np.broadcast_to(np.asarray(nrow, dtype=float), (b,))
+    if dof == 0 or not nu > 0:
+        nan = np.full(b, np.nan)
+        return {"chi2": nan, "F": nan, "ndf": nan, "ddf": nan, "p_val": nan, "p_chisq": nan,
+                "dof": np.full(b, dof)}
+    s = cov_totals(d, t.reshape(u, b, k), None if t2 is None else t2.reshape(u, b, k))
+    w = t.sum(axis=(0, 2, 3))  # (B,)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        m = t.sum(axis=0).reshape(b, k) / w[:, None]
+        j = (np.eye(k)[None] - m[:, :, None]) / w[:, None, None]  # d mean / d totals
+        v = j @ s @ j.transpose(0, 2, 1)
+        mm = m.reshape(b, r, c)
+        e = mm.sum(axis=2)[:, :, None] * mm.sum(axis=1)[:, None, :]
+        chi2 = nrow * ((mm - e) ** 2 / e).sum(axis=(1, 2))
+        cmat = sla.null_space(_main_effects(r, c).T)  # (k, dof)
+        idm = np.where(m > 0, 1 / np.where(m > 0, m, 1), 0.0)  # (B, k)
+        cd = cmat[None] * idm[:, :, None]  # D^-1 C
+        denom = np.einsum("kd,bke->bde", cmat, cd) / nrow[:, None, None]
+        numr = cd.transpose(0, 2, 1) @ v @ cd
+        ok = np.isfinite(denom).all(axis=(1, 2)) & np.isfinite(numr).all(axis=(1, 2))
+        delta = np.full((b, dof, dof), np.nan)
+        if ok.any():
+            delta[ok] = np.linalg.solve(denom[ok], numr[ok])
+        tr = np.trace(delta, axis1=1, axis2=2)
+        tr2 = np.trace(delta @ delta, axis1=1, axis2=2)
+        d0 = tr * tr / tr2
+        f = chi2 / tr
+        good = tr > 0
+        p = np.where(good, spc.fdtrc(d0, d0 * nu, f), np.nan)
+        pc = np.where(good, spc.chdtrc(dof, chi2 / (tr / dof)), np.nan)
+    return {"chi2": chi2, "F": np.where(good, f, np.nan), "ndf": np.where(good, d0, np.nan),
+            "ddf": np.where(good, d0 * nu, np.nan), "p_val": p, "p_chisq": pc,
+            "dof": np.full(b, dof)}
 
 
 def mean_cov(d: Design, t: np.ndarray, t2: np.ndarray | None, values: np.ndarray):
