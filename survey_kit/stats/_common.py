@@ -321,7 +321,7 @@ def _count_raw(
     if vals.dtype.kind not in "iu" or vals.dtype.itemsize > 8 or vals.dtype == np.uint64:
         return None
     g1 = groups.n_groups + 1
-    if vals.dtype.itemsize == 1:  # the whole int8/uint8 range: no min/max pass
+    if vals.dtype.itemsize == 1 and g1 * 257 <= 65536:  # the whole int8 range: no min/max pass
         lo = -128 if vals.dtype.kind == "i" else 0
         hi = lo + 255
     elif vals.size:

@@ -118,7 +118,8 @@ def rao_scott_batch(d: Design, t: np.ndarray, t2, nrow, nu) -> dict[str, np.ndar
     k = r * c
     dof = (r - 1) * (c - 1)
     nrow = np.broadcast_to(np.asarray(nrow, dtype=float), (b,))
-    if dof == 0 or not nu > 0:
+    nu = np.broadcast_to(np.asarray(nu, dtype=float), (b,))
+    if dof == 0:
         nan = np.full(b, np.nan)
         return {"chi2": nan, "F": nan, "ndf": nan, "ddf": nan, "p_val": nan, "p_chisq": nan,
                 "dof": np.full(b, dof)}
@@ -144,7 +145,7 @@ def rao_scott_batch(d: Design, t: np.ndarray, t2, nrow, nu) -> dict[str, np.ndar
         tr2 = np.trace(delta @ delta, axis1=1, axis2=2)
         d0 = tr * tr / tr2
         f = chi2 / tr
-        good = tr > 0
+        good = (tr > 0) & (nu > 0)
         p = np.where(good, spc.fdtrc(d0, d0 * nu, f), np.nan)
         pc = np.where(good, spc.chdtrc(dof, chi2 / (tr / dof)), np.nan)
     return {"chi2": chi2, "F": np.where(good, f, np.nan), "ndf": np.where(good, d0, np.nan),
