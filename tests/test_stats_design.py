@@ -4,9 +4,10 @@ tests/r/design_refs.R; each reference carries the R call that produced it)."""
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
-from survey_kit.stats import compare, crosstab, frequencies
+from survey_kit.stats import compare, compare_waves, crosstab, frequencies
 from tests._design_refs import DESIGNS, scenario
 
 TOL = 1e-6
@@ -150,3 +151,46 @@ def test_crosstab_ces11_gender_abortion_is_not_significant_and_scale_free():
     out2 = compare(big, "abortion", by="gender", positive=["Yes"], weight="weight")
     np.testing.assert_allclose(out["p_val"], out2["p_val"], rtol=1e-12)
     np.testing.assert_allclose(out["ci_low"], out2["ci_low"], rtol=1e-12)
+
+
+def test_zero_weight_group_is_left_out_of_the_tests():
+    df, kw, ref = scenario("ess10no_w")
+    region = "Nord-Norge"
+    zero = df.assign(anweight=np.where(df["region"] == region, 0.0, df["anweight"]))
+    for stat, item in (("share", "polint"), ("mean", "lrscale")):
+        out = compare(zero, item, by="region", stat=stat, positive=[1], min_n=1, **kw)
+        assert out["p_val"].notna().all()
+        # the test equals the test with that group's rows in no group (they stay in the design
+        # as PSUs contributing zero, as rows outside a domain do in R)
+        nogroup = zero.assign(region=zero["region"].where(zero["region"] != region))
+        rest = compare(nogroup, item, by="region", stat=stat, positive=[1], min_n=1, **kw)
+        assert out["p_val"].iloc[0] == pytest.approx(rest["p_val"].iloc[0], rel=1e-12)
+        assert np.isnan(out.loc[out["group"] == region, "value"]).all()
+
+
+def test_numeric_strings_sort_as_numbers():
+    df = pd.DataFrame({"q": [str(v) for v in [1, 2, 10, 11, 3, 9, 1, 2]]})
+    out = frequencies(df, "q", min_n=1)
+    assert list(out["code"]) == ["1", "2", "3", "9", "10", "11"]
+
+
+@pytest.mark.parametrize("fn", ["frequencies", "compare", "crosstab", "compare_waves"])
+def test_missing_codes_leave_the_base_without_a_codebook(fn):
+    # a group answering only 9 ("Ved ikke") has no valid answers, not a share of 0 %
+    df = pd.DataFrame({"q": [1, 2, 1, 2, 9, 9, 9, 1, 2, 1], "g": [1, 1, 1, 1, 2, 2, 2, 3, 3, 3],
+                       "w": [1, 1, 1, 1, 1, 1, 1, 2, 2, 2]})
+    if fn == "frequencies":
+        out = frequencies(df, "q", by="g", missing=[9], min_n=1)
+        g2 = out[(out["group_code"] == 2) & ~out["is_missing_code"]]
+        assert g2["share"].isna().all() and (out["n_valid"][out["group_code"] == 2] == 0).all()
+    elif fn == "compare":
+        out = compare(df, "q", by="g", positive=[1], missing=[9], min_n=1)
+        assert np.isnan(out.loc[out["group_code"] == 2, "value"]).all()
+        assert out.loc[out["group"] == "I alt", "n"].iloc[0] == 7
+    elif fn == "crosstab":
+        res = crosstab(df, "g", "q", missing=[9], min_n=1)
+        assert list(res.counts.columns) == ["1", "2"] or list(res.counts.columns) == [1, 2]
+        assert res.n == 7
+    else:
+        out = compare_waves(df, "q", wave="g", positive=[1], missing=[9], min_n=1)
+        assert np.isnan(out["value_to"].iloc[0]) and out["n_to"].iloc[0] == 0

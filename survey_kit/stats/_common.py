@@ -182,10 +182,7 @@ def item_spec(
         observed: list[Any] = [v for v in (False, True) if (s == v).any()]
     else:
         uniq = pd.unique(s.dropna())
-        try:
-            observed = sorted(uniq.tolist())
-        except TypeError:
-            observed = sorted(uniq.tolist(), key=str)
+        observed = _sorted_values(uniq.tolist())
         if pd.api.types.is_float_dtype(s) and all(float(v).is_integer() for v in observed):
             observed = [int(v) for v in observed]
     if pd.api.types.is_float_dtype(s) and not all(isinstance(v, int) for v in observed):
@@ -193,6 +190,27 @@ def item_spec(
     values = {v: str(v) for v in observed if v not in dk}
     missing = {v: str(v) for v in dk}
     return ItemSpec(column, label, values, missing)
+
+
+def _number(v: Any) -> float | None:
+    try:
+        x = float(v)
+    except (TypeError, ValueError):
+        return None
+    return x if np.isfinite(x) else None
+
+
+def _sorted_values(values: list) -> list:
+    """Observed values in order: numbers (also numeric strings "1".."11") by value, else as
+    text."""
+    if values and all(isinstance(v, str) for v in values):
+        nums = [_number(v) for v in values]
+        if all(x is not None for x in nums):
+            return [v for _, v in sorted(zip(nums, values, strict=True), key=lambda p: p[0])]
+    try:
+        return sorted(values)
+    except TypeError:
+        return sorted(values, key=str)
 
 
 def group_spec(

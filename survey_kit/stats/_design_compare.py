@@ -58,7 +58,8 @@ def share_design(df, col, spec, groups: Groups, d: Design, pos, ci, mn, method):
     test = effect_name = ""
     vs_p = np.full(g + 1, np.nan)
     if g:
-        ok = (n[:g] >= mn) & (n[:g] > 0)
+        # a group below min_n or with zero total weight is left out of the tests
+        ok = (n[:g] >= mn) & (n[:g] > 0) & (st["wsum"][:g] > 0)
         if ok.sum() >= 2:
             sel = np.flatnonzero(ok)
             t = t2["t"][:, sel]
@@ -207,7 +208,8 @@ def mean_design(df, col, spec, groups: Groups, d: Design, coded: bool, ci, mn):
     if g:
         gt, gq = _mean_parts(tabs, values)  # (U, g1, k): groups and the no-group row
         gnpos = tabs["npos"] if not coded else tabs["npos"].sum(axis=2)
-        ok = np.flatnonzero((n[:g] >= mn) & (n[:g] >= 2))
+        wpos = wd[:g] > 0  # a group with zero total weight is left out of the tests
+        ok = np.flatnonzero((n[:g] >= mn) & (n[:g] >= 2) & wpos)
         if ok.size >= 2:
             m, v = _means_cov(d, gt[:, None, ok], None if gq is None else gq[:, None, ok], values)
             r = wald_means(m[0], v[0], float(degf(d, gnpos[:, ok].sum(axis=1))))
@@ -217,7 +219,7 @@ def mean_design(df, col, spec, groups: Groups, d: Design, coded: bool, ci, mn):
         tot_t = gt.sum(axis=1)
         tot_q = None if gq is None else gq.sum(axis=1)
         direction = np.zeros(g + 1)
-        el = np.flatnonzero((n[:g] >= mn) & (n[:g] >= 2) & (n[g] - n[:g] >= 2))
+        el = np.flatnonzero((n[:g] >= mn) & (n[:g] >= 2) & (n[g] - n[:g] >= 2) & wpos)
         if el.size:  # every group against the rest, one batch: svyttest(x ~ I(g == j))
             gj = gt[:, el]
             tt = np.stack([gj, tot_t[:, None] - gj], axis=2)  # (U, B, 2, k)
