@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from survey_kit.stats import compare, compare_waves, crosstab, frequencies
+from survey_kit.stats import compare, compare_waves, crosstab, frequencies, rank_shares
 from tests._design_refs import DESIGNS, scenario
 
 TOL = 1e-6
@@ -194,3 +194,23 @@ def test_missing_codes_leave_the_base_without_a_codebook(fn):
     else:
         out = compare_waves(df, "q", wave="g", positive=[1], missing=[9], min_n=1)
         assert np.isnan(out["value_to"].iloc[0]) and out["n_to"].iloc[0] == 0
+
+
+def test_rank_shares_with_design_equal_design_shares_of_indicators():
+    df, kw, ref = scenario("apiclus1")
+    vals = df[["meals", "ell", "api00"]].to_numpy(dtype=float) * [1, 2, 0.1]
+    ranks = pd.DataFrame(vals).rank(axis=1, method="first", ascending=False).to_numpy().copy()
+    ranks[::7, :] = np.nan  # some schools ranked nothing: outside the base
+    cols = ["r_meals", "r_ell", "r_api"]
+    data = df.assign(**{c: ranks[:, i] for i, c in enumerate(cols)})
+    out = rank_shares(data, cols, k=2, min_n=1, **kw)
+    assert (out["ci_method"] == "logit").all()
+    for i, c in enumerate(cols):
+        first = np.where(np.isnan(ranks[:, i]), np.nan, (ranks[:, i] == 1).astype(float))
+        fr = frequencies(data.assign(ind=first), "ind", min_n=1, **kw)
+        hit = fr[fr["code"] == 1].iloc[0]  # the svymean/svyciprop-checked path
+        row = out.iloc[i]
+        assert abs(row["share_first"] - hit["share"]) < 1e-12
+        assert abs(row["se_first"] - hit["se"]) < 1e-12
+        assert abs(row["first_ci_low"] - hit["ci_low"]) < 1e-12
+        assert row["df"] == hit["df"]
