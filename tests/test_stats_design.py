@@ -70,8 +70,7 @@ def test_compare_share_vs_total_matches_2x2_svychisq(name):
     plan = ref["plan"]
     from survey_kit.stats.compare import share_design  # noqa: F401  (the path under test)
 
-    out = compare(df, plan["y"], by=plan["g"], positive=[plan["pos"]], min_n=1, ci=0.999999,
-                  **kw)
+    out = compare(df, plan["y"], by=plan["g"], positive=[plan["pos"]], min_n=1, ci=0.999999, **kw)
     # vs_total flags use BH-adjusted p; check the raw p via the private path
     from survey_kit.stats._common import item_spec, make_groups
     from survey_kit.stats.design import resolve_design
@@ -177,8 +176,13 @@ def test_numeric_strings_sort_as_numbers():
 @pytest.mark.parametrize("fn", ["frequencies", "compare", "crosstab", "compare_waves"])
 def test_missing_codes_leave_the_base_without_a_codebook(fn):
     # a group answering only 9 ("Ved ikke") has no valid answers, not a share of 0 %
-    df = pd.DataFrame({"q": [1, 2, 1, 2, 9, 9, 9, 1, 2, 1], "g": [1, 1, 1, 1, 2, 2, 2, 3, 3, 3],
-                       "w": [1, 1, 1, 1, 1, 1, 1, 2, 2, 2]})
+    df = pd.DataFrame(
+        {
+            "q": [1, 2, 1, 2, 9, 9, 9, 1, 2, 1],
+            "g": [1, 1, 1, 1, 2, 2, 2, 3, 3, 3],
+            "w": [1, 1, 1, 1, 1, 1, 1, 2, 2, 2],
+        }
+    )
     if fn == "frequencies":
         out = frequencies(df, "q", by="g", missing=[9], min_n=1)
         g2 = out[(out["group_code"] == 2) & ~out["is_missing_code"]]
@@ -205,7 +209,7 @@ def test_rank_shares_with_design_equal_design_shares_of_indicators():
     data = df.assign(**{c: ranks[:, i] for i, c in enumerate(cols)})
     out = rank_shares(data, cols, k=2, min_n=1, **kw)
     assert (out["ci_method"] == "logit").all()
-    for i, c in enumerate(cols):
+    for i, _c in enumerate(cols):
         first = np.where(np.isnan(ranks[:, i]), np.nan, (ranks[:, i] == 1).astype(float))
         fr = frequencies(data.assign(ind=first), "ind", min_n=1, **kw)
         hit = fr[fr["code"] == 1].iloc[0]  # the svymean/svyciprop-checked path
@@ -214,3 +218,22 @@ def test_rank_shares_with_design_equal_design_shares_of_indicators():
         assert abs(row["se_first"] - hit["se"]) < 1e-12
         assert abs(row["first_ci_low"] - hit["ci_low"]) < 1e-12
         assert row["df"] == hit["df"]
+
+
+@pytest.mark.parametrize("name", list(DESIGNS))
+def test_compare_median_matches_svyquantile_woodruff(name):
+    df, kw, ref = scenario(name)
+    plan = ref["plan"]
+    with pytest.warns(UserWarning, match="testes ikke"):
+        out = compare(df, plan["x"], by=plan["g"], stat="median", min_n=1, **kw)
+    assert out["p_val"].isna().all() and (out["test"] == "").all()
+    assert (out["ci_method"] == "woodruff").all()
+    for dom in ref["domains"]:
+        row = out[out["group"] == _dom_label(dom)].iloc[0]
+        m = dom["median"]  # R: svyquantile(~x, subset(des, ...), 0.5, ci=TRUE)
+        assert row["value"] == pytest.approx(m["value"], rel=1e-12)
+        for key, col in (("low", "ci_low"), ("high", "ci_high"), ("se", "se")):
+            if m[key] is None or (isinstance(m[key], float) and np.isnan(m[key])):
+                assert np.isnan(row[col])
+            else:
+                assert row[col] == pytest.approx(m[key], rel=1e-9)

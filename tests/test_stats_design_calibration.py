@@ -42,3 +42,19 @@ def test_rake_warns_and_says_when_not_converged():
 def test_rake_without_margins_needs_population():
     with pytest.raises(ValueError, match="margins"):
         rake(pd.DataFrame({"a": [1, 2]}))
+
+
+def test_rake_defaults_to_codebook_population_poststratification():
+    from survey_kit.codebook import instrument
+    from survey_kit.datasets import temperature_survey
+
+    cb = instrument("temperaturmaaling")
+    df = temperature_survey()
+    df = df[df["enhed"].notna()].reset_index(drop=True)
+    sizes = cb.population["enhed"]
+    res = rake(df, codebook=cb)
+    assert res.converged and res.iterations <= 2  # one margin: post-stratification
+    got = res.weights.groupby(df["enhed"].to_numpy()).sum() / res.weights.sum()
+    total = sum(sizes.values())
+    for code, share in got.items():
+        assert share == pytest.approx(sizes[int(code)] / total, abs=1e-9)

@@ -48,7 +48,6 @@ from survey_kit.codebook import Codebook
 from survey_kit.stats import _location as L
 from survey_kit.stats import _tests as T
 from survey_kit.stats._common import (
-    merge_missing,
     HIGHER,
     LOWER,
     Groups,
@@ -64,6 +63,7 @@ from survey_kit.stats._common import (
     item_min_n,
     item_spec,
     make_groups,
+    merge_missing,
     resolve,
     suppress_by_item,
     tabulate,
@@ -71,6 +71,7 @@ from survey_kit.stats._common import (
     with_total,
 )
 from survey_kit.stats._design_compare import mean_design, share_design
+from survey_kit.stats._design_median import median_design
 from survey_kit.stats.design import resolve_design
 from survey_kit.stats.raoscott import check_ci_method
 
@@ -289,15 +290,14 @@ def compare(
     method = check_ci_method(ci_method, d) if stat == "share" else None
     w = None
     pop = _populations(None if fpc_col else fpc, groups, cb, df)
-    if d is not None and stat == "median":
+    if d is not None and stat == "median" and by is not None:
         warnings.warn(
-            "Vægtede medianer: estimat og interval er vægtede, men grupperne testes ikke "
-            "(ingen designbaseret rangtest); p_val er tom.",
+            "Vægtede medianer: estimat og Woodruff-interval er designbaserede, men grupperne "
+            "testes ikke (ingen designbaseret rangtest); p_val er tom.",
             UserWarning,
             stacklevel=2,
         )
-        w = d.w
-    elif d is not None and not np.isnan(pop).all():
+    if d is not None and not np.isnan(pop).all():
         raise ValueError("fpc: a population per group does not combine with a design; "
                          "give the design's fpc column instead")
     labels, gcodes = group_rows(groups) if by is not None else (["I alt"], [None])
@@ -306,8 +306,10 @@ def compare(
         spec = item_spec(df, col, cb, dont_know=missing)
         mn = item_min_n(cb, col, min_n)
         min_ns[col] = mn
-        if d is not None and stat != "median":
-            if stat == "share":
+        if d is not None:
+            if stat == "median":
+                spec, res, vs_p = median_design(df, col, spec, groups, d, _coded(spec), ci)
+            elif stat == "share":
                 if spec.numeric:
                     raise ValueError(
                         f"stat: column {col!r} holds numbers; use stat='mean' or 'median'"
@@ -380,10 +382,6 @@ def compare(
             "df": np.concatenate([r.get("df", np.full(g, np.nan)) for _, _, r in parts]),
         }
     )
-    if d is not None and stat == "median":
-        table["test"] = ""
-        table["p_val"] = table["q_val"] = np.nan
-        table["vs_total"] = ""
     out = suppress_by_item(
         table,
         min_ns,

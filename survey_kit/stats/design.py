@@ -23,7 +23,6 @@ positive weight in the base of the estimate.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -122,7 +121,9 @@ def _codes(df: pd.DataFrame, column: str, name: str) -> np.ndarray:
     na = s.isna().to_numpy()
     if na.any():
         i = int(np.flatnonzero(na)[0])
-        raise DataError(f"column {column!r}, row {df.index[i]!r}: blank {name}; every row needs one")
+        raise DataError(
+            f"column {column!r}, row {df.index[i]!r}: blank {name}; every row needs one"
+        )
     codes, _ = pd.factorize(s, sort=True)
     return codes.astype(np.intp)
 
@@ -324,7 +325,6 @@ def domain_stats(
         se = np.sqrt(np.maximum(var, 0))
         deff = np.where(vsrs > 0, var / vsrs, np.nan)
     return {"value": p, "se": se, "deff": deff, "df": df, "nrow": nrow, "wsum": wd}
-
 
 
 def domain_tables(tabs: dict, groups: Groups) -> dict:

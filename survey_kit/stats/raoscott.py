@@ -104,7 +104,9 @@ def rao_scott(
     tot = t.sum(axis=0)
     keep_r, keep_c = tot.sum(axis=1) > 0, tot.sum(axis=0) > 0
     if keep_r.sum() < 2 or keep_c.sum() < 2:
-        return {k: float(v[0]) for k, v in rao_scott_batch(d, t[:, None, :1, :1], None, 1, 0).items()}
+        return {
+            k: float(v[0]) for k, v in rao_scott_batch(d, t[:, None, :1, :1], None, 1, 0).items()
+        }
     t = t[:, keep_r][:, :, keep_c]
     t2 = None if t2 is None else t2[:, keep_r][:, :, keep_c][:, None]
     out = rao_scott_batch(d, t[:, None], t2, np.array([nrow]), nu)
@@ -121,8 +123,15 @@ def rao_scott_batch(d: Design, t: np.ndarray, t2, nrow, nu) -> dict[str, np.ndar
     nu = np.broadcast_to(np.asarray(nu, dtype=float), (b,))
     if dof == 0:
         nan = np.full(b, np.nan)
-        return {"chi2": nan, "F": nan, "ndf": nan, "ddf": nan, "p_val": nan, "p_chisq": nan,
-                "dof": np.full(b, dof)}
+        return {
+            "chi2": nan,
+            "F": nan,
+            "ndf": nan,
+            "ddf": nan,
+            "p_val": nan,
+            "p_chisq": nan,
+            "dof": np.full(b, dof),
+        }
     s = cov_totals(d, t.reshape(u, b, k), None if t2 is None else t2.reshape(u, b, k))
     w = t.sum(axis=(0, 2, 3))  # (B,)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -148,9 +157,15 @@ def rao_scott_batch(d: Design, t: np.ndarray, t2, nrow, nu) -> dict[str, np.ndar
         good = (tr > 0) & (nu > 0)
         p = np.where(good, spc.fdtrc(d0, d0 * nu, f), np.nan)
         pc = np.where(good, spc.chdtrc(dof, chi2 / (tr / dof)), np.nan)
-    return {"chi2": chi2, "F": np.where(good, f, np.nan), "ndf": np.where(good, d0, np.nan),
-            "ddf": np.where(good, d0 * nu, np.nan), "p_val": p, "p_chisq": pc,
-            "dof": np.full(b, dof)}
+    return {
+        "chi2": chi2,
+        "F": np.where(good, f, np.nan),
+        "ndf": np.where(good, d0, np.nan),
+        "ddf": np.where(good, d0 * nu, np.nan),
+        "p_val": p,
+        "p_chisq": pc,
+        "dof": np.full(b, dof),
+    }
 
 
 def mean_cov(d: Design, t: np.ndarray, t2: np.ndarray | None, values: np.ndarray):
@@ -185,5 +200,10 @@ def wald_means(means: np.ndarray, cov: np.ndarray, df: float) -> dict[str, float
     except np.linalg.LinAlgError:
         return {"F": np.nan, "t": np.nan, "ndf": g - 1, "ddf": ddf, "p_val": np.nan}
     tval = float(diff[0] / np.sqrt(vd[0, 0])) if g == 2 else np.nan
-    return {"F": stat, "t": tval, "ndf": g - 1, "ddf": ddf,
-            "p_val": float(spc.fdtrc(g - 1, ddf, stat))}
+    return {
+        "F": stat,
+        "t": tval,
+        "ndf": g - 1,
+        "ddf": ddf,
+        "p_val": float(spc.fdtrc(g - 1, ddf, stat)),
+    }

@@ -91,6 +91,11 @@ for (nm in names(designs)) {
     one$mean <- list(r = cmd("svymean(~", x, ", subset(des, ", condx, "), deff='replace'); confint(., df=degf(subset))"),
                      value = unname(coef(mx)), se = unname(SE(mx)), deff = unname(deff(mx)),
                      df = degf(subx), low = ci[1], high = ci[2])
+    # median of x in the domain (compare stat='median'): svyquantile, Woodruff interval
+    q <- eval(parse(text = cmd("svyquantile(~", x, ", subx, 0.5, ci=TRUE)")))[[1]]
+    one$median <- list(r = cmd("svyquantile(~", x, ", subset(des, ", condx, "), 0.5, ci=TRUE)  # qrule='math', interval.type='mean' (Woodruff)"),
+                       value = unname(q[1, 1]), low = unname(q[1, 2]), high = unname(q[1, 3]),
+                       se = unname(q[1, 4]))
     fr[[length(fr) + 1]] <- one
   }
   res$domains <- fr
