@@ -15,11 +15,19 @@ Methods
   ``ci``); Mann-Whitney U for two groups (rank-biserial correlation) and Kruskal-Wallis for more
   (epsilon-squared); ``vs_total`` by Mann-Whitney U of the group against the rest.
 
-Weights (``weight=``) give weighted shares and means with Kish's effective sample size
-``n_eff = (sum w)^2 / sum w^2`` in the Wilson/t intervals and the tests (an approximation to a
-design-based analysis); the weighted median is the lower weighted 50 % quantile, its interval the
-weighted quantiles at l/m and (m-l+1)/m with m the rounded Kish n_eff, and the rank tests stay
-unweighted. ``n`` is always the unweighted base.
+With a design (``weight=``, ``strata=``, ``cluster=``, ``fpc=`` as column names, or the
+codebook's ``design:`` block; a weight alone is a design with every row its own PSU) the
+estimates are design-based and agree with R's ``survey`` package (see
+:mod:`survey_kit.stats.design`): Taylor-linearised ``se``, ``deff`` (R's ``deff="replace"``) and
+design ``df`` per group (domain estimation, as ``svyby``); shares with a ``svyciprop`` interval
+(``ci_method``, default "logit"), the test across groups Rao-Scott's F (``svychisq``, ``test =
+"rao_scott_f"``) and ``vs_total`` by the 2 x 2 Rao-Scott F of the group against the rest; means
+with ``mean +/- t(df) se`` (``ci_method = "t_design"``), the design Wald F (``regTermTest`` on
+``svyglm``, ``"wald_f"``; ``"design_t"`` = ``svyttest`` for two groups) and ``vs_total`` by
+``svyttest(y ~ group == g)``; medians by ``svyquantile`` with Woodruff intervals
+(``"woodruff"``), not tested across groups (a warning says so). A group with zero total weight is
+left out of the tests. ``n`` is always the unweighted base. Without a design ``se``, ``deff`` and
+``df`` are empty and every number is as before.
 
 Tests use the unsuppressed data, but a group below the item's minimum n is left out of the test
 across groups and gets no ``vs_total`` flag; its respondents still count in the total and in "the
@@ -27,8 +35,9 @@ rest" of the other groups. ``q_val`` adjusts ``p_val`` over the items of the cal
 (Benjamini-Hochberg); ``vs_total`` flags use BH-adjusted p-values over every group x item of the
 call, at the level ``1 - ci``.
 
-Finite population correction: with ``fpc`` (group code -> population size N, taken from
-``codebook.population[by]`` when not given and the data holds a single wave) the standard errors of each group are multiplied by
+Finite population correction without a design: with ``fpc`` (group code -> population size N,
+taken from ``codebook.population[by]`` when not given and the data holds a single wave) the
+standard errors of each group are multiplied by
 ``sqrt((N - n) / (N - 1))``; for a share this is the Wilson interval with ``n / fpc^2`` as its
 size. A group with ``n == N`` has no sampling error (``ci_low == ci_high == value``). The total row
 is corrected when every group has a population size. The order-statistic median interval is
@@ -153,8 +162,9 @@ def _positive(positive: Any, col: str, spec_positive: tuple) -> tuple:
     return pos
 
 
-def _share(df, col, spec, groups, w, pos, ci, mn, pop):
-    spec, tabs = tabulate(df, spec, groups, (None,) if w is None else (None, w, w * w))
+def _share(df, col, spec, groups, pos, ci, mn, pop):
+    """Shares without a design (Wilson interval, Pearson chi-square)."""
+    spec, tabs = tabulate(df, spec, groups, (None,))
     nv = len(spec.values)
     unknown = [c for c in pos if c not in spec.values]
     if unknown and not spec.provisional:
@@ -163,11 +173,7 @@ def _share(df, col, spec, groups, w, pos, ci, mn, pop):
     raw = tabs[0]
     n_all = raw[:, :nv].sum(axis=1)  # per group incl. the no-group row
     x_all = raw[:, :nv][:, posmask].sum(axis=1)
-    if w is None:
-        wx_all, wn_all, w2_all = x_all.astype(float), n_all.astype(float), n_all.astype(float)
-    else:
-        wr, w2r = tabs[1][:, :nv], tabs[2][:, :nv]
-        wx_all, wn_all, w2_all = wr[:, posmask].sum(axis=1), wr.sum(axis=1), w2r.sum(axis=1)
+    wx_all, wn_all, w2_all = x_all.astype(float), n_all.astype(float), n_all.astype(float)
     g = groups.n_groups
     n = with_total(n_all[:, None], groups)[:, 0]
     wx = with_total(wx_all[:, None], groups)[:, 0]
@@ -181,7 +187,7 @@ def _share(df, col, spec, groups, w, pos, ci, mn, pop):
     with np.errstate(divide="ignore"):
         size = np.where(f == 0, np.inf, neff / f**2)
     with np.errstate(invalid="ignore"):  # 0 * inf where a census group is complete
-        succ = wx if (w is None and np.isnan(pop).all()) else value * size
+        succ = wx if np.isnan(pop).all() else value * size
     low, high = wilson(np.where(np.isinf(size), value, succ), size, ci)
     low = np.where(np.isinf(size), value, low)
     high = np.where(np.isinf(size), value, high)
@@ -190,7 +196,7 @@ def _share(df, col, spec, groups, w, pos, ci, mn, pop):
         "value": value,
         "ci_low": low,
         "ci_high": high,
-        "ci_method": "wilson" if w is None else "wilson_kish",
+        "ci_method": "wilson",
     }
     p = eff = np.nan
     test = effect_name = ""
@@ -204,13 +210,7 @@ def _share(df, col, spec, groups, w, pos, ci, mn, pop):
             test, effect_name = "chi2", "cramers_v"
             eff = np.sqrt(chi2 / tab.sum()) if dof else np.nan
         tot_pos, tot_n = value[g] * neff[g], neff[g]
-        if w is not None:  # the rest: weighted sums minus the group's, on the effective scale
-            rest_wn, rest_wx, rest_w2 = wn[g] - wn[:g], wx[g] - wx[:g], w2[g] - w2[:g]
-            with np.errstate(divide="ignore", invalid="ignore"):
-                r_neff = rest_wn**2 / rest_w2
-                r_pos = rest_wx / rest_wn * r_neff
-        else:
-            r_neff, r_pos = tot_n - e_n, tot_pos - e_pos
+        r_neff, r_pos = tot_n - e_n, tot_pos - e_pos
         vp = T.two_proportion(e_pos, e_n, r_pos, r_neff)
         direction = np.sign(e_pos / e_n - r_pos / r_neff)
         vs_p[:g] = np.where(ok, vp * np.where(direction == 0, np.nan, 1), np.nan)
@@ -288,7 +288,6 @@ def compare(
     fpc_col = fpc if isinstance(fpc, str) else None
     d = resolve_design(df, cb, weight=weight, strata=strata, cluster=cluster, fpc=fpc_col)
     method = check_ci_method(ci_method, d) if stat == "share" else None
-    w = None
     pop = _populations(None if fpc_col else fpc, groups, cb, df)
     if d is not None and stat == "median" and by is not None:
         warnings.warn(
@@ -322,34 +321,23 @@ def compare(
             if spec.numeric:
                 raise ValueError(f"stat: column {col!r} holds numbers; use stat='mean' or 'median'")
             pos = _positive(positive, col, spec.positive)
-            res, vs_p = _share(df, col, spec, groups, w, pos, ci, mn, pop)
+            res, vs_p = _share(df, col, spec, groups, pos, ci, mn, pop)
         elif _coded(spec):
-            spec, tabs = tabulate(df, spec, groups, (None,) if w is None else (None, w, w * w))
+            spec, tabs = tabulate(df, spec, groups, (None,))
             nv = len(spec.values)
             cv = np.array(list(spec.values), dtype=float)
             c = tabs[0][:, :nv]
-            wt = c.astype(float) if w is None else tabs[1][:, :nv]
-            w2 = wt if w is None else tabs[2][:, :nv]
+            wt = c.astype(float)
             if stat == "mean":
-                mom = L.moments_from_table(cv, c, wt, w2)
-                res, vs_p = L.mean_stats(mom, groups, w is not None, ci, mn, pop, col)
+                mom = L.moments_from_table(cv, c, wt, wt)
+                res, vs_p = L.mean_stats(mom, groups, False, ci, mn, pop, col)
             else:
-                res, vs_p = L.median_stats(
-                    cv,
-                    c,
-                    None if w is None else wt,
-                    None if w is None else w2,
-                    groups,
-                    ci,
-                    mn,
-                    pop,
-                    col,
-                )
+                res, vs_p = L.median_stats(cv, c, None, None, groups, ci, mn, pop, col)
         elif stat == "mean":
-            mom = L.moments_from_values(df, spec, groups, w)
-            res, vs_p = L.mean_stats(mom, groups, w is not None, ci, mn, pop, col)
+            mom = L.moments_from_values(df, spec, groups, None)
+            res, vs_p = L.mean_stats(mom, groups, False, ci, mn, pop, col)
         else:
-            res, vs_p = L.median_from_values(df, spec, groups, w, ci, mn, pop)
+            res, vs_p = L.median_from_values(df, spec, groups, None, ci, mn, pop)
         parts.append((col, spec.label, res))
         vs_ps.append(vs_p)
         dirs.append(res.pop("direction", np.zeros(len(labels))))

@@ -2,8 +2,10 @@
 
 ``share`` is over the valid base: declared missing codes ("Ved ikke") are outside the base and
 counted in ``n_dont_know``; blanks are counted in ``n_missing``. Intervals are Wilson score
-intervals; with ``weight=`` the shares are weighted and the interval uses Kish's effective sample
-size ``(sum w)^2 / sum w^2`` of the base (``ci_method = "wilson_kish"``).
+intervals. With a design (``weight=``, ``strata=``, ``cluster=``, ``fpc=`` or the codebook's
+``design:`` block) the shares are weighted domain estimates with Taylor-linearised ``se``,
+``deff`` and design ``df`` as R's ``svymean``/``svyby``, and ``svyciprop`` intervals
+(``ci_method``: "logit" by default, "beta", "mean", "asin"); see :mod:`survey_kit.stats.design`.
 """
 
 from __future__ import annotations
