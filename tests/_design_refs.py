@@ -24,6 +24,11 @@ DESIGNS = {
     "ces11": ("ces", {"weight": "weight", "strata": "province"}),
     "ces11_w": ("ces", {"weight": "weight"}),
     "ces11_fpc": ("ces", {"weight": "weight", "strata": "province", "fpc": "population"}),
+    # held out: analyses added after the code was written
+    "ess10no_h": ("ess", {"weight": "pspwght", "strata": "stratum", "cluster": "psu"}),
+    "ces11_h": ("ces", {"weight": "weight", "strata": "province"}),
+    "apistrat_h": ("apistrat", {"weight": "pw", "strata": "stype", "fpc": "fpc"}),
+    "nhanes_h": ("nhanes", {"weight": "WTMEC2YR", "strata": "SDMVSTRA", "cluster": "SDMVPSU"}),
 }
 
 

@@ -35,7 +35,12 @@ designs <- list(
   ess10no_w = list(data = "ess", call = "svydesign(ids=~1, weights=~anweight, data=ess)"),
   ces11 = list(data = "ces", call = "svydesign(ids=~1, strata=~province, weights=~weight, data=ces)"),
   ces11_w = list(data = "ces", call = "svydesign(ids=~1, weights=~weight, data=ces)"),
-  ces11_fpc = list(data = "ces", call = "svydesign(ids=~1, strata=~province, weights=~weight, fpc=~population, data=ces)")
+  ces11_fpc = list(data = "ces", call = "svydesign(ids=~1, strata=~province, weights=~weight, fpc=~population, data=ces)"),
+  # held-out analyses (added after the code was written; not used while developing it)
+  ess10no_h = list(data = "ess", call = "svydesign(ids=~psu, strata=~stratum, weights=~pspwght, nest=TRUE, data=ess)"),
+  ces11_h = list(data = "ces", call = "svydesign(ids=~1, strata=~province, weights=~weight, data=ces)"),
+  apistrat_h = list(data = "apistrat", call = "svydesign(id=~1, strata=~stype, weights=~pw, fpc=~fpc, data=apistrat)"),
+  nhanes_h = list(data = "nhanes", call = "svydesign(id=~SDMVPSU, strata=~SDMVSTRA, weights=~WTMEC2YR, nest=TRUE, data=nhanes)")
 )
 # analyses: y (categorical item) by g, the share of y %in% pos, numeric x by g, crosstab a x b
 plans <- list(
@@ -48,19 +53,26 @@ plans <- list(
   ess10no_w = list(y = "polint", g = "region", pos = 1, x = "imbgeco", a = "polint", b = "region"),
   ces11 = list(y = "abortion", g = "importance", pos = "Yes", x = "weight", a = "gender", b = "abortion"),
   ces11_w = list(y = "abortion", g = "gender", pos = "Yes", x = "population", a = "gender", b = "abortion"),
-  ces11_fpc = list(y = "importance", g = "gender", pos = "very", x = "population", a = "gender", b = "abortion")
+  ces11_fpc = list(y = "importance", g = "gender", pos = "very", x = "population", a = "gender", b = "abortion"),
+  ess10no_h = list(y = "imueclt", g = "region", pos = c(7, 8, 9, 10), x = "imwbcnt", a = "uempla", b = "region"),
+  ces11_h = list(y = "education", g = "urban", pos = c("bachelors", "higher"), x = "weight", a = "education", b = "importance"),
+  apistrat_h = list(y = "both", g = "yr.rnd", pos = "Yes", x = "ell", a = "sch.wide", b = "stype"),
+  nhanes_h = list(y = "agecat", g = "race", pos = "(19,39]", x = "HI_CHOL", a = "RIAGENDR", b = "race")
 )
 methods <- c("logit", "beta", "mean", "asin")
 cmd <- function(...) paste0(...)
 
 for (nm in names(designs)) {
   spec <- designs[[nm]]; pl <- plans[[nm]]
+  message(nm)
   dat <- get(spec$data)
   des <- eval(parse(text = sub(paste0("data=", spec$data), "data=dat", spec$call, fixed = TRUE)))
   y <- pl$y; g <- pl$g; x <- pl$x
   levs <- sort(unique(na.omit(dat[[g]])))
   ylevs <- sort(unique(na.omit(dat[[y]])))
   res <- list(design = spec$call, plan = pl)
+  des <- eval(parse(text = cmd("update(des, pos_ = ", y, " %in% ", deparse(pl$pos), ")")))
+  res$pos_r <- cmd("des <- update(des, pos_ = ", y, " %in% ", deparse(pl$pos), ")")
   # -- frequencies: shares of every code of y per domain (each group, then the total)
   doms <- c(as.list(levs), list(NULL))
   fr <- list()
@@ -69,13 +81,18 @@ for (nm in names(designs)) {
       cmd("!is.na(", y, ") & ", g, " == ", deparse(lev))
     sub <- eval(parse(text = cmd("subset(des, ", cond, ")")))
     m <- eval(parse(text = cmd("svymean(~factor(", y, "), sub, deff='replace')")))
+    dlevs <- sub(cmd("factor(", y, ")"), "", names(coef(m)), fixed = TRUE)  # codes in the domain
     one <- list(domain = if (is.null(lev)) "I alt" else lev, subset = cond,
                 r = cmd("svymean(~factor(", y, "), subset(des, ", cond, "), deff='replace')"),
-                codes = ylevs, share = unname(coef(m)), se = unname(SE(m)),
+                codes = dlevs, share = unname(coef(m)), se = unname(SE(m)),
                 deff = unname(deff(m)), df = degf(sub), nrow = nrow(sub))
+    mp <- svymean(~as.numeric(pos_), sub)
+    cp <- attr(svyciprop(~pos_, sub, method = "logit"), "ci")
+    one$pos <- list(r = cmd("svymean(~as.numeric(pos_), subset(des, ", cond, ")); svyciprop(~pos_, <same>, method='logit')"),
+                    value = unname(coef(mp)), se = unname(SE(mp)), low = unname(cp[1]), high = unname(cp[2]))
     for (meth in methods) {
       lo <- hi <- c()
-      for (code in ylevs) {
+      for (code in ylevs[as.character(ylevs) %in% dlevs]) {
         ci <- attr(eval(parse(text = cmd("svyciprop(~I(", y, " == ", deparse(code), "), sub, method='", meth, "')"))), "ci")
         lo <- c(lo, unname(ci[1])); hi <- c(hi, unname(ci[2]))
       }
@@ -101,8 +118,6 @@ for (nm in names(designs)) {
   res$domains <- fr
   # -- compare share: Rao-Scott across groups, and each group against the rest
   cond <- cmd("!is.na(", y, ") & !is.na(", g, ")")
-  des <- eval(parse(text = cmd("update(des, pos_ = ", y, " %in% ", deparse(pl$pos), ")")))
-  res$pos_r <- cmd("des <- update(des, pos_ = ", y, " %in% ", deparse(pl$pos), ")")
   f <- cmd("~pos_ + ", g)
   sub <- eval(parse(text = cmd("subset(des, ", cond, ")")))
   tF <- svychisq(as.formula(f), sub, statistic = "F")
