@@ -98,7 +98,8 @@ def rao_scott(
     ``t`` is (U, r, c): weighted totals of each cell per unit (PSU, or stratum when rows are the
     PSUs, then ``t2`` holds the squared-weight sums); ``nrow`` the rows in the base (R's ``N``);
     ``nu`` the design df (PSUs minus strata of the rows in the base). Rows or columns with zero
-    weight are left out. Returns ``chi2`` (Pearson X^2 on the table scaled to ``nrow``), ``F``,
+    weight are left out. A table with an empty cell (where R's ``svychisq`` stops with
+    "computationally singular") uses the pseudo-inverse: Delta of the estimable contrasts. Returns ``chi2`` (Pearson X^2 on the table scaled to ``nrow``), ``F``,
     ``ndf``, ``ddf``, ``p_val`` (F) and ``p_chisq`` (``statistic="Chisq"``).
     """
     tot = t.sum(axis=0)
@@ -147,9 +148,13 @@ def rao_scott_batch(d: Design, t: np.ndarray, t2, nrow, nu) -> dict[str, np.ndar
         denom = np.einsum("kd,bke->bde", cmat, cd) / nrow[:, None, None]
         numr = cd.transpose(0, 2, 1) @ v @ cd
         ok = np.isfinite(denom).all(axis=(1, 2)) & np.isfinite(numr).all(axis=(1, 2))
+        empty = (m == 0).any(axis=1)  # an empty cell: Delta only on the estimable contrasts
         delta = np.full((b, dof, dof), np.nan)
-        if ok.any():
-            delta[ok] = np.linalg.solve(denom[ok], numr[ok])
+        solve = ok & ~empty
+        if solve.any():
+            delta[solve] = np.linalg.solve(denom[solve], numr[solve])
+        if (ok & empty).any():  # R's svychisq stops ("computationally singular") here
+            delta[ok & empty] = np.linalg.pinv(denom[ok & empty], hermitian=True) @ numr[ok & empty]
         tr = np.trace(delta, axis1=1, axis2=2)
         tr2 = np.trace(delta @ delta, axis1=1, axis2=2)
         d0 = tr * tr / tr2
