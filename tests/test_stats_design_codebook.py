@@ -65,3 +65,16 @@ def test_codebook_design_errors():
         frequencies(df, "polint", ci_method="logit")  # needs a design
     with pytest.raises(ValueError, match="ci_method"):
         frequencies(df, "polint", weight="anweight", ci_method="wald")
+
+
+def test_group_fpc_without_by_is_refused_not_ignored():
+    df, _, _ = scenario("ess10no")
+    with pytest.raises(ValueError, match="by="):
+        compare(df, "polint", positive=[1], fpc={0: 100, 1: 100})
+
+
+def test_design_describe_names_the_design_in_danish():
+    df, kw, _ = scenario("ess10no")
+    text = resolve_design(df, None, **kw).describe()
+    assert "Taylor" in text and "'anweight'" in text and "strata 'stratum'" in text
+    assert "klynger (PSU) 'psu'" in text

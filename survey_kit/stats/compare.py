@@ -128,6 +128,11 @@ def _populations(fpc: Any, groups: Groups, cb: Codebook | None, df: pd.DataFrame
             return out
     if not isinstance(fpc, Mapping):
         raise ValueError("fpc: expected a mapping of group code -> population size, or False")
+    if groups.by is None:
+        raise ValueError(
+            "fpc: population sizes per group need by=; for a sample of the whole population "
+            "give a design (fpc= the column of the population size, with weight=/strata=)"
+        )
     for code, size in fpc.items():
         if isinstance(size, bool) or not isinstance(size, int | np.integer) or size < 1:
             raise ValueError(f"fpc: population size of group {code!r} must be a positive integer")
