@@ -309,8 +309,6 @@ class Codebook(_Frozen):
             cols.append(self.panel_key.column)
         for it in self.items:
             cols.extend(it.columns)
-        if self.design is not None:
-            cols.extend(c for c in self.design.columns if c not in cols)
         return cols
 
     def scale(self, code: str) -> Scale:
