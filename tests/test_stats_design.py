@@ -240,3 +240,32 @@ def test_compare_median_matches_svyquantile_woodruff(name):
                 assert np.isnan(row[col])
             else:
                 assert row[col] == pytest.approx(m[key], rel=1e-9)
+
+
+@pytest.mark.parametrize("name", list(DESIGNS))
+def test_compare_total_matches_svytotal(name):
+    df, kw, ref = scenario(name)
+    plan = ref["plan"]
+    out = compare(df, plan["x"], by=plan["g"], stat="total", min_n=1, **kw)
+    assert out["p_val"].isna().all() and (out["ci_method"] == "t_design").all()
+    for dom in ref["domains"]:
+        row = out[out["group"] == _dom_label(dom)].iloc[0]
+        t = dom["total"]  # R: svytotal(~x, subset(des, ...), deff='replace'); confint(df=degf)
+        for key, col in (
+            ("value", "value"),
+            ("se", "se"),
+            ("deff", "deff"),
+            ("low", "ci_low"),
+            ("high", "ci_high"),
+        ):
+            assert row[col] == pytest.approx(np.ravel(t[key])[0], rel=1e-9), key
+    # the whole sample: svytotal(~x, des, na.rm=TRUE, deff='replace')
+    tot = out[out["group"] == "I alt"].iloc[0]
+    assert tot["value"] == pytest.approx(np.ravel(ref["total"]["value"])[0], rel=1e-9)
+    assert tot["se"] == pytest.approx(np.ravel(ref["total"]["se"])[0], rel=1e-9)
+
+
+def test_total_needs_a_design():
+    df, _, _ = scenario("ces11")
+    with pytest.raises(ValueError, match="total"):
+        compare(df, "weight", stat="total")

@@ -18,10 +18,21 @@ def _codebook(design: dict | None):
         "title": "ESS 10 Norge",
         "respondent_id": {"column": "idno"},
         "items": [
-            {"code": "polint", "type": "single", "label": "Politisk interesse", "text": "Interesse?",
-             "values": {0: "Nej", 1: "Ja"}, "positive": [1]},
-            {"code": "female", "type": "single", "label": "Køn", "text": "Køn?",
-             "values": {0: "Mand", 1: "Kvinde"}},
+            {
+                "code": "polint",
+                "type": "single",
+                "label": "Politisk interesse",
+                "text": "Interesse?",
+                "values": {0: "Nej", 1: "Ja"},
+                "positive": [1],
+            },
+            {
+                "code": "female",
+                "type": "single",
+                "label": "Køn",
+                "text": "Køn?",
+                "values": {0: "Mand", 1: "Kvinde"},
+            },
         ],
     }
     if design is not None:

@@ -235,3 +235,60 @@ def mean_design(df, col, spec, groups: Groups, d: Design, coded: bool, ci, mn):
         res["direction"] = direction
     res.update(p_val=p, effect=np.nan, effect_name="", test=test)
     return spec, res, vs_p
+
+
+def total_design(df, col, spec, groups: Groups, d: Design, coded: bool, ci):
+    """Weighted totals per group and the total (``svytotal``/``svyby``): (spec, res, vs_total p).
+
+    ``se`` Taylor-linearised, ``deff`` as R's ``deff="replace"`` (``svyvar * (sum w)^2 / n``),
+    interval ``total +/- t(df) se``; no test across groups (totals depend on group sizes)."""
+    if coded:
+        spec, tabs = tabulate_design(df, spec, groups, d)
+        nv = len(spec.values)
+        values = np.array(list(spec.values), dtype=float)
+        tabs = {k: None if v is None else v[:, :, :nv] for k, v in tabs.items()}
+    else:
+        tabs = _numeric_tables(df, spec, groups, d)
+        values = None
+    dom = domain_tables(tabs, groups)
+    if coded:
+        n, npos = dom["n"].sum(axis=(0, 2)), dom["npos"].sum(axis=2)
+        t, t2, jac = dom["t"], dom["t2"], values
+    else:
+        n, npos = dom["n"].sum(axis=0), dom["npos"]
+        t, t2, jac = dom["t"][:, :, :2], dom["t2"], np.array([0.0, 1.0])
+    s = cov_totals(d, t, t2)  # (D, k, k)
+    tot = dom["t"].sum(axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if coded:
+            wd = tot.sum(axis=1)
+            value = tot @ values
+            mean = value / wd
+            popvar = (tot * (values[None, :] - mean[:, None]) ** 2).sum(axis=1) / wd
+        else:
+            wd, value = tot[:, 0], tot[:, 1]
+            popvar = tot[:, 2] / wd - (value / wd) ** 2
+        se = np.sqrt(np.maximum(np.einsum("k,dkl,l->d", jac, s, jac), 0))
+        nobs = npos.sum(axis=0)
+        vsrs = nobs / (nobs - 1) * popvar * wd**2 / nobs
+        deff = np.where(vsrs > 0, se**2 / vsrs, np.nan)
+    dfree = degf(d, npos)
+    from survey_kit.stats.raoscott import _tq
+
+    half = _tq(ci, dfree) * se
+    res = {
+        "n": n,
+        "value": np.where(n > 0, value, np.nan),
+        "ci_low": value - half,
+        "ci_high": value + half,
+        "ci_method": "t_design",
+        "se": se,
+        "deff": deff,
+        "df": dfree,
+        "p_val": np.nan,
+        "effect": np.nan,
+        "effect_name": "",
+        "test": "",
+        "direction": np.zeros(n.size),
+    }
+    return spec, res, np.full(n.size, np.nan)

@@ -79,7 +79,7 @@ from survey_kit.stats._common import (
     wilson,
     with_total,
 )
-from survey_kit.stats._design_compare import mean_design, share_design
+from survey_kit.stats._design_compare import mean_design, share_design, total_design
 from survey_kit.stats._design_median import median_design
 from survey_kit.stats.design import resolve_design
 from survey_kit.stats.raoscott import check_ci_method
@@ -107,7 +107,7 @@ COMPARE_COLUMNS = [
     "deff",
     "df",
 ]
-STATS = ("share", "mean", "median")
+STATS = ("share", "mean", "median", "total")
 
 
 def _populations(fpc: Any, groups: Groups, cb: Codebook | None, df: pd.DataFrame) -> np.ndarray:
@@ -251,7 +251,9 @@ def compare(
         Item codes, or any numeric columns (e.g. scale scores) with ``stat="mean"``/``"median"``.
     by : str, optional
         Grouping column. Without it only the total row is returned (no tests).
-    stat : {"share", "mean", "median"}
+    stat : {"share", "mean", "median", "total"}
+        "total" (with a design only): the estimated population total of the item's values
+        (``svytotal``), no test across groups.
     positive : list of codes or mapping item -> codes, optional
         Codes making the share; default the item's ``positive`` codes from the codebook.
     weight, strata, cluster : str, optional
@@ -293,6 +295,11 @@ def compare(
     fpc_col = fpc if isinstance(fpc, str) else None
     d = resolve_design(df, cb, weight=weight, strata=strata, cluster=cluster, fpc=fpc_col)
     method = check_ci_method(ci_method, d) if stat == "share" else None
+    if stat == "total" and d is None:
+        raise ValueError(
+            "stat: 'total' estimates a population total and needs a design (weight=, strata=, "
+            "cluster= or the codebook's design:)"
+        )
     pop = _populations(None if fpc_col else fpc, groups, cb, df)
     if d is not None and stat == "median" and by is not None:
         warnings.warn(
@@ -311,7 +318,9 @@ def compare(
         mn = item_min_n(cb, col, min_n)
         min_ns[col] = mn
         if d is not None:
-            if stat == "median":
+            if stat == "total":
+                spec, res, vs_p = total_design(df, col, spec, groups, d, _coded(spec), ci)
+            elif stat == "median":
                 spec, res, vs_p = median_design(df, col, spec, groups, d, _coded(spec), ci)
             elif stat == "share":
                 if spec.numeric:

@@ -53,17 +53,28 @@ for name in DESIGNS:
     mean = compare(df, pl["x"], by=pl["g"], stat="mean", min_n=1, **kw)
     upd("p Wald F (compare mean)", mean["p_val"].iloc[0], np.ravel(ref["mean_test"]["p"])[0])
     med = compare(df, pl["x"], by=pl["g"], stat="median", min_n=1, **kw)
+    tot = compare(df, pl["x"], by=pl["g"], stat="total", min_n=1, **kw)
     for dom in ref["domains"]:
         lab = dom["domain"] if isinstance(dom["domain"], str) else str(dom["domain"])
         r = mean[mean["group"] == lab].iloc[0]
-        upd("mean", r["value"], dom["mean"]["value"])
+        upd(
+            "mean (relative)", r["value"] / abs(dom["mean"]["value"]), np.sign(dom["mean"]["value"])
+        )
         upd("mean se", r["se"], dom["mean"]["se"])
         upd("mean deff", r["deff"], dom["mean"]["deff"])
         upd("mean ci", [r["ci_low"], r["ci_high"]], [dom["mean"]["low"], dom["mean"]["high"]])
+        tt = tot[tot["group"] == lab].iloc[0]
+        rel = abs(np.ravel(dom["total"]["value"])[0])
+        upd("total (relative)", tt["value"] / rel, np.ravel(dom["total"]["value"])[0] / rel)
+        upd("total se (relative)", tt["se"] / rel, np.ravel(dom["total"]["se"])[0] / rel)
+        upd("total deff", tt["deff"], dom["total"]["deff"])
         q = med[med["group"] == lab].iloc[0]
         upd("median", q["value"], dom["median"]["value"])
-        upd("median ci (Woodruff)", [q["ci_low"], q["ci_high"]],
-            [dom["median"]["low"], dom["median"]["high"]])
+        upd(
+            "median ci (Woodruff)",
+            [q["ci_low"], q["ci_high"]],
+            [dom["median"]["low"], dom["median"]["high"]],
+        )
     ct = crosstab(df, pl["a"], pl["b"], min_n=1, **kw)
     upd("p Rao-Scott F (crosstab)", ct.p_val, ref["crosstab"]["p"])
     upd("p Rao-Scott Chisq (crosstab)", ct.p_val_chisq, ref["crosstab"]["p_chisq"])
@@ -76,10 +87,13 @@ for name in DESIGNS:
 
     d = resolve_design(df, None, **kw)
     groups = make_groups(df, pl["g"], None)
-    _, _, vs = share_design(df, pl["y"], item_spec(df, pl["y"], None), groups, d, tuple(pos), 0.95,
-                            1, "logit")
+    _, _, vs = share_design(
+        df, pl["y"], item_spec(df, pl["y"], None), groups, d, tuple(pos), 0.95, 1, "logit"
+    )
     ref_vs = {str(r["group"]): r["p"] for r in ref["share_vs_total"]}
-    upd("p vs_total share (2x2 svychisq)", vs[: groups.n_groups], [ref_vs[g] for g in groups.labels])
+    upd(
+        "p vs_total share (2x2 svychisq)", vs[: groups.n_groups], [ref_vs[g] for g in groups.labels]
+    )
     spec = item_spec(df, pl["x"], None)
     _, _, vs = mean_design(df, pl["x"], spec, groups, d, _coded(spec), 0.95, 1)
     ref_vs = {str(r["group"]): r["p"] for r in ref["mean_vs_total"]}
@@ -95,8 +109,9 @@ wref = json.loads((Path(__file__).parent / "waves_refs.json").read_text())
 nh = pd.read_csv(Path(__file__).parent / "data" / "nhanes.csv")
 kw = {"weight": "WTMEC2YR", "strata": "SDMVSTRA", "cluster": "SDMVPSU"}
 for stat in ("share", "mean"):
-    out = compare_waves(nh, "HI_CHOL", wave="RIAGENDR", by="race", stat=stat, positive=[1],
-                        min_n=1, **kw)
+    out = compare_waves(
+        nh, "HI_CHOL", wave="RIAGENDR", by="race", stat=stat, positive=[1], min_n=1, **kw
+    )
     for r in wref["nhanes_gender"]["rows"]:
         row = out[out["group"] == str(r["race"])].iloc[0]
         upd("waves change", row["change"], r["change"])

@@ -108,6 +108,10 @@ for (nm in names(designs)) {
     one$mean <- list(r = cmd("svymean(~", x, ", subset(des, ", condx, "), deff='replace'); confint(., df=degf(subset))"),
                      value = unname(coef(mx)), se = unname(SE(mx)), deff = unname(deff(mx)),
                      df = degf(subx), low = ci[1], high = ci[2])
+    tx <- eval(parse(text = cmd("svytotal(~", x, ", subx, deff='replace')")))
+    one$total <- list(r = cmd("svytotal(~", x, ", subset(des, ", condx, "), deff='replace'); confint(., df=degf(subset))"),
+                      value = unname(coef(tx)), se = unname(SE(tx)), deff = unname(deff(tx)),
+                      low = confint(tx, df = degf(subx))[1], high = confint(tx, df = degf(subx))[2])
     # median of x in the domain (compare stat='median'): svyquantile, Woodruff interval
     q <- eval(parse(text = cmd("svyquantile(~", x, ", subx, 0.5, ci=TRUE)")))[[1]]
     one$median <- list(r = cmd("svyquantile(~", x, ", subset(des, ", condx, "), 0.5, ci=TRUE)  # qrule='math', interval.type='mean' (Woodruff)"),
