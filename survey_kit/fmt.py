@@ -56,6 +56,8 @@ METHOD_NAMES = {
     "rao_scott_f": "chi-i-anden-test med Rao-Scott-korrektion (F)",
     "wald_f": "designbaseret Wald F-test",
     "design_t": "designbaseret t-test",
+    "design_wilcoxon": "designbaseret Wilcoxon-rangtest",
+    "design_kruskal_wallis": "designbaseret Kruskal-Wallis-rangtest",
     "paired_t": "parret t-test",
     "cramers_v": "Cramérs V",
     "eta_squared": "eta²",

@@ -227,10 +227,13 @@ def test_rank_shares_with_design_equal_design_shares_of_indicators():
 def test_compare_median_matches_svyquantile_woodruff(name):
     df, kw, ref = scenario(name)
     plan = ref["plan"]
-    with pytest.warns(UserWarning, match="testes ikke"):
-        out = compare(df, plan["x"], by=plan["g"], stat="median", min_n=1, **kw)
-    assert out["p_val"].isna().all() and (out["test"] == "").all()
+    out = compare(df, plan["x"], by=plan["g"], stat="median", min_n=1, **kw)
     assert (out["ci_method"] == "woodruff").all()
+    # R: svyranktest(x ~ factor(g), subset(des, !is.na(x) & !is.na(g)))
+    assert out["p_val"].iloc[0] == pytest.approx(
+        np.ravel(ref["rank_test"]["p"])[0], rel=TOL, abs=1e-12
+    )
+    assert out["test"].iloc[0] in ("design_wilcoxon", "design_kruskal_wallis")
     for dom in ref["domains"]:
         row = out[out["group"] == _dom_label(dom)].iloc[0]
         m = dom["median"]  # R: svyquantile(~x, subset(des, ...), 0.5, ci=TRUE)
@@ -269,3 +272,23 @@ def test_total_needs_a_design():
     df, _, _ = scenario("ces11")
     with pytest.raises(ValueError, match="total"):
         compare(df, "weight", stat="total")
+
+
+@pytest.mark.parametrize("name", list(DESIGNS))
+def test_compare_median_vs_total_matches_svyranktest(name):
+    df, kw, ref = scenario(name)
+    plan = ref["plan"]
+    from survey_kit.stats._common import item_spec, make_groups
+    from survey_kit.stats._design_median import _rank_tests
+    from survey_kit.stats.design import resolve_design
+
+    d = resolve_design(df, None, **kw)
+    groups = make_groups(df, plan["g"], None)
+    spec = item_spec(df, plan["x"], None)
+    out = compare(df, plan["x"], by=plan["g"], stat="median", min_n=1, **kw)
+    n = out["n"].to_numpy(dtype=float)
+    _, _, vs_p, _ = _rank_tests(df, spec, groups, d, n, 1)
+    refs = _by_group(None, ref["rank_vs_total"])
+    for j, lab in enumerate(groups.labels):
+        # R: svyranktest(x ~ in_, subset(update(des, in_ = factor(g %in% lev)), !is.na(x)))
+        np.testing.assert_allclose(vs_p[j], refs[lab]["p"], rtol=TOL, atol=1e-12)

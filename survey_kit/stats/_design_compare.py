@@ -98,7 +98,11 @@ def share_design(df, col, spec, groups: Groups, d: Design, pos, ci, mn, method):
 def _numeric_tables(df, spec, groups: Groups, d: Design) -> dict:
     """Per unit x group: counts, positive-weight counts, [sum w, sum w x, sum w x^2] and (rows
     as PSUs) the second moments [[w^2, w^2 x], [w^2 x, w^2 x^2]]."""
-    x = numeric_values(df[spec.column], spec)
+    return value_tables(numeric_values(df[spec.column], spec), groups, d)
+
+
+def value_tables(x: np.ndarray, groups: Groups, d: Design) -> dict:
+    """:func:`_numeric_tables` of the values ``x`` (NaN: not in the base)."""
     valid = ~np.isnan(x)
     g1 = groups.n_groups + 1
     u = d.n_units

@@ -4,13 +4,20 @@ As R's ``svyquantile(~x, subset(design, domain), 0.5, ci=TRUE)`` (survey >= 4.1 
 the estimate is ``qrule="math"``, the smallest value whose weighted cumulative share reaches 0.5;
 the interval is Woodruff's (``interval.type="mean"``): the design-based interval of the share
 ``p = F(median)`` of the domain, ``p -/+ t(df) se``, mapped back through the same quantile rule
-(NaN where it leaves [0, 1]). ``se`` is R's: the interval width / (2 t). Medians are not tested
-across groups with a design (no design-based rank test): ``p_val`` is NaN and ``test`` empty.
+(NaN where it leaves [0, 1]). ``se`` is R's: the interval width / (2 t).
+
+Tests: R's ``svyranktest`` (Wilcoxon / Kruskal-Wallis scores): every row of the base gets the
+rank score ``r = (cumulative weight up to it - w / 2) / sum w`` in the order of the values
+(stable), averaged over tied values (R's ``ave``: an unweighted mean over the tied rows), and the
+design t (two groups, df - 1) or Wald F (df - G + 1) compares the domain means of ``r``;
+``test`` is "design_wilcoxon" or "design_kruskal_wallis". Each group against the rest: the same on
+the two domains, ranks over every row with a value.
 """
 
 from __future__ import annotations
 
 import numpy as np
+from scipy import stats as sps
 
 from survey_kit.stats._common import Groups, numeric_values
 from survey_kit.stats.design import Design, domain_stats, domain_tables, tabulate_design
@@ -120,8 +127,68 @@ def _numeric(df, spec, groups: Groups, d: Design, ci: float):
     return n.astype(np.int64), med, lo, hi, dfree
 
 
-def median_design(df, col, spec, groups: Groups, d: Design, coded: bool, ci: float):
-    """Medians per group and the total with Woodruff intervals: (spec, res, vs_total p)."""
+def rank_scores(x: np.ndarray, w: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """R ``svyranktest`` rank scores of the ``rows`` (NaN elsewhere)."""
+    idx = np.flatnonzero(rows)
+    out = np.full(x.size, np.nan)
+    if idx.size == 0:
+        return out
+    xs, ws = x[idx], w[idx]
+    order = np.argsort(xs, kind="stable")
+    cw = np.cumsum(ws[order]) - ws[order] / 2
+    _, inv = np.unique(xs[order], return_inverse=True)
+    avg = np.bincount(inv, weights=cw) / np.bincount(inv)
+    r = np.empty(idx.size)
+    r[order] = avg[inv]
+    out[idx] = r / ws.sum()
+    return out
+
+
+def _rank_tests(df, spec, groups: Groups, d: Design, n: np.ndarray, mn: int):
+    """(p, test, vs_total p, direction) of the design rank tests."""
+    from survey_kit.stats._design_compare import _means_cov, value_tables
+    from survey_kit.stats.design import degf
+    from survey_kit.stats.raoscott import wald_means
+
+    g = groups.n_groups
+    x = numeric_values(df[spec.column], spec)
+    valid = ~np.isnan(x)
+    vs_p = np.full(g + 1, np.nan)
+    direction = np.zeros(g + 1)
+    p, test = np.nan, ""
+    wsum = np.bincount(groups.index[valid], weights=d.w[valid], minlength=g + 1)[:g]
+    ok = np.flatnonzero((n[:g] >= mn) & (n[:g] >= 2) & (wsum > 0))
+    if ok.size >= 2:
+        r = rank_scores(x, d.w, valid & np.isin(groups.index, ok))
+        tabs = value_tables(r, groups, d)
+        t = tabs["t"][:, :, :2][:, None, ok]
+        q = None if tabs["t2"] is None else tabs["t2"][:, None, ok]
+        m, v = _means_cov(d, t, q, None)
+        p = wald_means(m[0], v[0], float(degf(d, tabs["npos"][:, ok].sum(axis=1))))["p_val"]
+        test = "design_wilcoxon" if ok.size == 2 else "design_kruskal_wallis"
+    el = np.flatnonzero((n[:g] >= mn) & (n[:g] >= 2) & (n[g] - n[:g] >= 2) & (wsum > 0))
+    if el.size:
+        r = rank_scores(x, d.w, valid)
+        tabs = value_tables(r, groups, d)
+        gt = tabs["t"][:, :, :2]
+        gq = tabs["t2"]
+        tot_t = gt.sum(axis=1)
+        tt = np.stack([gt[:, el], tot_t[:, None] - gt[:, el]], axis=2)
+        qq = None
+        if gq is not None:
+            qq = np.stack([gq[:, el], gq.sum(axis=1)[:, None] - gq[:, el]], axis=2)
+        m, v = _means_cov(d, tt, qq, None)
+        nu = float(degf(d, tabs["npos"].sum(axis=1)))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            tstat = (m[:, 0] - m[:, 1]) / np.sqrt(v[:, 0, 0] + v[:, 1, 1] - 2 * v[:, 0, 1])
+        vs_p[el] = 2 * sps.t.sf(np.abs(tstat), nu - 1) if nu > 1 else np.nan
+        direction[el] = np.sign(m[:, 0] - m[:, 1])
+    return p, test, vs_p, direction
+
+
+def median_design(df, col, spec, groups: Groups, d: Design, coded: bool, ci: float, mn: int = 1):
+    """Medians per group and the total with Woodruff intervals and design rank tests:
+    (spec, res, vs_total p)."""
     if coded:
         n, med, lo, hi, dfree = _coded(df, spec, groups, d, ci)
     else:
@@ -144,4 +211,8 @@ def median_design(df, col, spec, groups: Groups, d: Design, coded: bool, ci: flo
         "test": "",
         "direction": np.zeros(n.size),
     }
-    return spec, res, np.full(n.size, np.nan)
+    vs_p = np.full(n.size, np.nan)
+    if groups.n_groups:
+        p, test, vs_p, direction = _rank_tests(df, spec, groups, d, n, mn)
+        res.update(p_val=p, test=test, direction=direction)
+    return spec, res, vs_p

@@ -25,8 +25,9 @@ design ``df`` per group (domain estimation, as ``svyby``); shares with a ``svyci
 with ``mean +/- t(df) se`` (``ci_method = "t_design"``), the design Wald F (``regTermTest`` on
 ``svyglm``, ``"wald_f"``; ``"design_t"`` = ``svyttest`` for two groups) and ``vs_total`` by
 ``svyttest(y ~ group == g)``; medians by ``svyquantile`` with Woodruff intervals
-(``"woodruff"``), not tested across groups (a warning says so). A group with zero total weight is
-left out of the tests. ``n`` is always the unweighted base. Without a design ``se``, ``deff`` and
+(``"woodruff"``) and R's ``svyranktest`` (``"design_wilcoxon"``, ``"design_kruskal_wallis"``;
+see :mod:`survey_kit.stats._design_median`). A group with zero total weight is left out of the
+tests. ``n`` is always the unweighted base. Without a design ``se``, ``deff`` and
 ``df`` are empty and every number is as before.
 
 Tests use the unsuppressed data, but a group below the item's minimum n is left out of the test
@@ -46,7 +47,6 @@ corrected only for a census (``n == N``). Tests are not corrected.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -301,13 +301,6 @@ def compare(
             "cluster= or the codebook's design:)"
         )
     pop = _populations(None if fpc_col else fpc, groups, cb, df)
-    if d is not None and stat == "median" and by is not None:
-        warnings.warn(
-            "Vægtede medianer: estimat og Woodruff-interval er designbaserede, men grupperne "
-            "testes ikke (ingen designbaseret rangtest); p_val er tom.",
-            UserWarning,
-            stacklevel=2,
-        )
     if d is not None and not np.isnan(pop).all():
         raise ValueError("fpc: a population per group does not combine with a design; "
                          "give the design's fpc column instead")
@@ -321,7 +314,7 @@ def compare(
             if stat == "total":
                 spec, res, vs_p = total_design(df, col, spec, groups, d, _coded(spec), ci)
             elif stat == "median":
-                spec, res, vs_p = median_design(df, col, spec, groups, d, _coded(spec), ci)
+                spec, res, vs_p = median_design(df, col, spec, groups, d, _coded(spec), ci, mn)
             elif stat == "share":
                 if spec.numeric:
                     raise ValueError(

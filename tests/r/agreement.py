@@ -75,6 +75,7 @@ for name in DESIGNS:
             [q["ci_low"], q["ci_high"]],
             [dom["median"]["low"], dom["median"]["high"]],
         )
+    upd("p svyranktest (compare median)", med["p_val"].iloc[0], np.ravel(ref["rank_test"]["p"])[0])
     ct = crosstab(df, pl["a"], pl["b"], min_n=1, **kw)
     upd("p Rao-Scott F (crosstab)", ct.p_val, ref["crosstab"]["p"])
     upd("p Rao-Scott Chisq (crosstab)", ct.p_val_chisq, ref["crosstab"]["p_chisq"])

@@ -152,6 +152,18 @@ for (nm in names(designs)) {
                                  t = unname(tt$statistic), df = unname(tt$parameter), p = tt$p.value)
   }
   res$mean_vs_total <- vs
+  # -- compare median: design-based rank test (svyranktest), group vs rest
+  rk <- svyranktest(as.formula(cmd(x, " ~ factor(", g, ")")), subx)
+  res$rank_test <- list(r = cmd("svyranktest(", x, " ~ factor(", g, "), subset(des, ", condx, "))"),
+                        p = unname(rk$p.value))
+  vs <- list()
+  for (lev in levs) {
+    dv <- eval(parse(text = cmd("update(des, in_ = factor(", g, " %in% ", deparse(lev), "))")))
+    tt <- svyranktest(as.formula(cmd(x, " ~ in_")), eval(parse(text = cmd("subset(dv, !is.na(", x, "))"))))
+    vs[[length(vs) + 1]] <- list(group = lev, r = cmd("svyranktest(", x, " ~ in_, subset(update(des, in_ = factor(", g, " %in% ", deparse(lev), ")), !is.na(", x, ")))"),
+                                 p = unname(tt$p.value))
+  }
+  res$rank_vs_total <- vs
   # -- crosstab a x b
   condc <- cmd("!is.na(", pl$a, ") & !is.na(", pl$b, ")")
   subc <- eval(parse(text = cmd("subset(des, ", condc, ")")))
