@@ -292,3 +292,14 @@ def test_compare_median_vs_total_matches_svyranktest(name):
     for j, lab in enumerate(groups.labels):
         # R: svyranktest(x ~ in_, subset(update(des, in_ = factor(g %in% lev)), !is.na(x)))
         np.testing.assert_allclose(vs_p[j], refs[lab]["p"], rtol=TOL, atol=1e-12)
+
+
+def test_crosstab_zero_weight_category_is_left_out_of_the_test():
+    df, kw, _ = scenario("ces11_w")
+    zero = df.assign(weight=np.where(df["province"] == "PE", 0.0, df["weight"]))
+    res = crosstab(zero, "province", "abortion", min_n=1, **kw)
+    assert np.isfinite(res.p_val) and np.isfinite(res.chi2)
+    # equal to the table where those respondents have no province (they stay in the design)
+    nop = zero.assign(province=zero["province"].where(zero["province"] != "PE"))
+    ref = crosstab(nop, "province", "abortion", min_n=1, **kw)
+    assert res.p_val == pytest.approx(ref.p_val, rel=1e-9)

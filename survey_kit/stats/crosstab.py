@@ -166,14 +166,17 @@ def crosstab(
     raw, obs = raw[used_r][:, used_c], obs[used_r][:, used_c]
     rs_test = None
     if d is not None:
-        ut = utabs["t"][:, :nr, :nc][:, used_r][:, :, used_c]
+        # categories of zero total weight are left out of the test (their rows too)
+        pr, pc = obs.sum(axis=1) > 0, obs.sum(axis=0) > 0
+        ut = utabs["t"][:, :nr, :nc][:, used_r][:, :, used_c][:, pr][:, :, pc]
         uq = None if utabs["t2"] is None else utabs["t2"][:, :nr, :nc][:, used_r][:, :, used_c]
-        un = utabs["n"][:, :nr, :nc][:, used_r][:, :, used_c]
-        n_rows = float(raw.sum())
+        uq = None if uq is None else uq[:, pr][:, :, pc]
+        un = utabs["n"][:, :nr, :nc][:, used_r][:, :, used_c][:, pr][:, :, pc]
+        n_rows = float(un.sum())
         rs_test = rao_scott(d, ut, uq, n_rows, float(degf(d, un.sum(axis=(1, 2)))))
     wobs = obs
     if rs_test is not None and obs.sum() > 0:
-        obs = obs * (raw.sum() / obs.sum())  # the weighted table scaled to N, as svychisq
+        obs = obs * (n_rows / obs.sum())  # the weighted table scaled to N, as svychisq
     rlab = [lab for lab, u in zip(groups.labels, used_r, strict=True) if u]
     clab = [lab for lab, u in zip(cspec.values.values(), used_c, strict=True) if u]
     n = obs.sum()
@@ -217,12 +220,14 @@ def crosstab(
     if hide.any():
         k = int(hide.sum())
         warns.append(f"{k} {'celle' if k == 1 else 'celler'} med under {mn} besvarelser er skjult.")
+    with np.errstate(divide="ignore", invalid="ignore"):  # a zero-weight category: NaN
+        row_pct, col_pct = 100 * obs / rs[:, None], 100 * obs / cs[None, :]
     return CrosstabResult(
         row=row,
         col=col,
         counts=counts,
-        row_pct=frame(100 * obs / rs[:, None]),
-        col_pct=frame(100 * obs / cs[None, :]),
+        row_pct=frame(row_pct),
+        col_pct=frame(col_pct),
         chi2=chi2,
         dof=dof,
         p_val=p,
