@@ -14,6 +14,7 @@ GB = 1024  # MB
 TARGETS = (
     ("ingest+validation <= 3x pyarrow floor", "ingest", "ratio", 3.0),
     ("compare by 10 levels <= 3x bincount floor", "compare_10", "ratio", 3.0),
+    ("compare with a design <= 5x the unweighted call", "compare_design", "ratio", 5.0),
     ("peak memory of ingest < 3 GB", "ingest", "peak_mb", 3 * GB),
     ("peak memory of compare by 10 levels < 3 GB", "compare_10", "peak_mb", 3 * GB),
 )

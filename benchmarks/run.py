@@ -35,7 +35,8 @@ import _data  # noqa: E402
 import _report  # noqa: E402
 from _stages import FLOORS  # noqa: E402
 
-DATA_STAGES = ("ingest", "compare_10", "compare_100", "scale_scores", "compare_waves")
+DATA_STAGES = ("ingest", "compare_10", "compare_100", "compare_design", "scale_scores",
+               "compare_waves")
 ALL_STAGES = (*DATA_STAGES, "charts")
 DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
 QUICK_CHARTS = 2

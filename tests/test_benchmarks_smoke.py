@@ -16,7 +16,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-STAGES = {"ingest", "compare_10", "compare_100", "scale_scores", "compare_waves", "charts"}
+STAGES = {
+    "ingest", "compare_10", "compare_100", "compare_design", "scale_scores", "compare_waves", "charts"
+}
 
 pytestmark = pytest.mark.xdist_group("benchmarks")
 

@@ -177,6 +177,10 @@ def test_weighted_counts_on_ess():
     res = crosstab(ess, "female", "eu_vote", weight="dweight", min_n=1)
     ref = pd.crosstab(ess["female"], ess["eu_vote"], values=ess["dweight"], aggfunc="sum")
     np.testing.assert_allclose(res.counts.to_numpy(dtype=float), ref.to_numpy(), atol=TOL)
-    chi = sps.chi2_contingency(ref.to_numpy(), correction=False)  # scipy on the weighted table
+    # Pearson's X^2 of the weighted table scaled to the respondents (R svychisq's statistic);
+    # the p-value is Rao-Scott's (checked against R in test_stats_design.py)
+    scaled = ref.to_numpy() / ref.to_numpy().sum() * ess[["female", "eu_vote"]].dropna().shape[0]
+    chi = sps.chi2_contingency(scaled, correction=False)
     assert res.chi2 == pytest.approx(chi.statistic, abs=TOL)
+    assert res.test == "rao_scott_f"
     assert res.fisher_p is None  # no exact test on weighted sums

@@ -178,6 +178,24 @@ class Wave(_Frozen):
         return {int(k): str(x) for k, x in v.items()} if isinstance(v, Mapping) else v
 
 
+class Design(_Frozen):
+    """The sampling design: columns of the processed data holding the design variables.
+
+    ``weight``: sampling (or analysis) weight; ``strata``: stratum; ``cluster``: primary sampling
+    unit (ids may repeat across strata); ``fpc``: population size of the stratum (number of PSUs,
+    or of respondents when there is no cluster). Statistics use it unless a call overrides it.
+    """
+
+    weight: str | None = None
+    strata: str | None = None
+    cluster: str | None = None
+    fpc: str | None = None
+
+    @property
+    def columns(self) -> list[str]:
+        return [c for c in (self.weight, self.strata, self.cluster, self.fpc) if c is not None]
+
+
 class Codebook(_Frozen):
     """A survey instrument: id, version, respondent id, items, groups and scales."""
 
@@ -201,6 +219,9 @@ class Codebook(_Frozen):
     )
     items: tuple[Item, ...] = Field(min_length=1)
     scales: tuple[Scale, ...] = ()
+    design: Design | None = Field(
+        default=None, description="sampling design columns (weight, strata, cluster, fpc)"
+    )
 
     @field_validator("version", mode="before")
     @classmethod

@@ -68,6 +68,18 @@ def expand_items(cols: list[str], codebook: Codebook | None) -> list[str]:
     return out
 
 
+def merge_missing(dont_know: Sequence[Any] | None, missing: Sequence[Any] | None) -> list | None:
+    """``dont_know=`` and ``missing=`` (two names for codes outside the base), checked and merged."""
+    out: list | None = None
+    for name, v in (("dont_know", dont_know), ("missing", missing)):
+        if v is None:
+            continue
+        if isinstance(v, str | bytes) or not hasattr(v, "__iter__"):
+            raise ValueError(f"{name}: expected a list of codes")
+        out = [*(out or []), *[c for c in v if c not in (out or [])]]
+    return out
+
+
 def check_ci(ci: float) -> float:
     if not isinstance(ci, int | float) or not 0 < float(ci) < 1:
         raise ValueError(f"ci: must be a confidence level between 0 and 1, got {ci!r}")
@@ -160,6 +172,8 @@ def item_spec(
         present = vals if mask is None else vals[~mask]
         if present.size == 0:
             rng: list[Any] = []
+        elif int(present.max()) - int(present.min()) > 4096:  # ids, counts: the observed values
+            rng = [int(v) for v in np.unique(present)]
         else:
             rng = list(range(int(present.min()), int(present.max()) + 1))
         values = {v: str(v) for v in rng if v not in dk}
@@ -168,10 +182,7 @@ def item_spec(
         observed: list[Any] = [v for v in (False, True) if (s == v).any()]
     else:
         uniq = pd.unique(s.dropna())
-        try:
-            observed = sorted(uniq.tolist())
-        except TypeError:
-            observed = sorted(uniq.tolist(), key=str)
+        observed = _sorted_values(uniq.tolist())
         if pd.api.types.is_float_dtype(s) and all(float(v).is_integer() for v in observed):
             observed = [int(v) for v in observed]
     if pd.api.types.is_float_dtype(s) and not all(isinstance(v, int) for v in observed):
@@ -181,9 +192,36 @@ def item_spec(
     return ItemSpec(column, label, values, missing)
 
 
-def group_spec(df: pd.DataFrame, by: str, codebook: Codebook | None, name: str = "by") -> ItemSpec:
+def _number(v: Any) -> float | None:
+    try:
+        x = float(v)
+    except (TypeError, ValueError):
+        return None
+    return x if np.isfinite(x) else None
+
+
+def _sorted_values(values: list) -> list:
+    """Observed values in order: numbers (also numeric strings "1".."11") by value, else as
+    text."""
+    if values and all(isinstance(v, str) for v in values):
+        nums = [_number(v) for v in values]
+        if all(x is not None for x in nums):
+            return [v for _, v in sorted(zip(nums, values, strict=True), key=lambda p: p[0])]
+    try:
+        return sorted(values)
+    except TypeError:
+        return sorted(values, key=str)
+
+
+def group_spec(
+    df: pd.DataFrame,
+    by: str,
+    codebook: Codebook | None,
+    name: str = "by",
+    dont_know: Sequence[Any] | None = None,
+) -> ItemSpec:
     """The groups of ``by``: the item's answer codes (missing codes and NA form no group)."""
-    spec = item_spec(df, by, codebook, name=name)
+    spec = item_spec(df, by, codebook, name=name, dont_know=dont_know)
     if spec.numeric and not spec.values:
         raise ValueError(f"{name}: column {by!r} is numeric, not a grouping variable")
     return spec
@@ -301,7 +339,7 @@ def _count_raw(
     if vals.dtype.kind not in "iu" or vals.dtype.itemsize > 8 or vals.dtype == np.uint64:
         return None
     g1 = groups.n_groups + 1
-    if vals.dtype.itemsize == 1:  # the whole int8/uint8 range: no min/max pass
+    if vals.dtype.itemsize == 1 and g1 * 257 <= 65536:  # the whole int8 range: no min/max pass
         lo = -128 if vals.dtype.kind == "i" else 0
         hi = lo + 255
     elif vals.size:
@@ -381,13 +419,17 @@ class Groups:
 
 
 def make_groups(
-    df: pd.DataFrame, by: str | None, codebook: Codebook | None, name: str = "by"
+    df: pd.DataFrame,
+    by: str | None,
+    codebook: Codebook | None,
+    name: str = "by",
+    dont_know: Sequence[Any] | None = None,
 ) -> Groups:
     if by is None:
         return Groups(np.zeros(len(df), dtype=np.intp), [], [], None)
     if not isinstance(by, str):
         raise ValueError(f"{name}: expected one column name")
-    spec = group_spec(df, by, codebook, name)
+    spec = group_spec(df, by, codebook, name, dont_know=dont_know)
     codes = list(spec.values)
     idx = encode(df[by], codes)
     idx = np.minimum(idx, len(codes))  # NA, missing codes and unknown values: no group

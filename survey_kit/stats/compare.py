@@ -15,11 +15,20 @@ Methods
   ``ci``); Mann-Whitney U for two groups (rank-biserial correlation) and Kruskal-Wallis for more
   (epsilon-squared); ``vs_total`` by Mann-Whitney U of the group against the rest.
 
-Weights (``weight=``) give weighted shares and means with Kish's effective sample size
-``n_eff = (sum w)^2 / sum w^2`` in the Wilson/t intervals and the tests (an approximation to a
-design-based analysis); the weighted median is the lower weighted 50 % quantile, its interval the
-weighted quantiles at l/m and (m-l+1)/m with m the rounded Kish n_eff, and the rank tests stay
-unweighted. ``n`` is always the unweighted base.
+With a design (``weight=``, ``strata=``, ``cluster=``, ``fpc=`` as column names, or the
+codebook's ``design:`` block; a weight alone is a design with every row its own PSU) the
+estimates are design-based and agree with R's ``survey`` package (see
+:mod:`survey_kit.stats.design`): Taylor-linearised ``se``, ``deff`` (R's ``deff="replace"``) and
+design ``df`` per group (domain estimation, as ``svyby``); shares with a ``svyciprop`` interval
+(``ci_method``, default "logit"), the test across groups Rao-Scott's F (``svychisq``, ``test =
+"rao_scott_f"``) and ``vs_total`` by the 2 x 2 Rao-Scott F of the group against the rest; means
+with ``mean +/- t(df) se`` (``ci_method = "t_design"``), the design Wald F (``regTermTest`` on
+``svyglm``, ``"wald_f"``; ``"design_t"`` = ``svyttest`` for two groups) and ``vs_total`` by
+``svyttest(y ~ group == g)``; medians by ``svyquantile`` with Woodruff intervals
+(``"woodruff"``) and R's ``svyranktest`` (``"design_wilcoxon"``, ``"design_kruskal_wallis"``;
+see :mod:`survey_kit.stats._design_median`). A group with zero total weight is left out of the
+tests. ``n`` is always the unweighted base. Without a design ``se``, ``deff`` and
+``df`` are empty and every number is as before.
 
 Tests use the unsuppressed data, but a group below the item's minimum n is left out of the test
 across groups and gets no ``vs_total`` flag; its respondents still count in the total and in "the
@@ -27,8 +36,9 @@ rest" of the other groups. ``q_val`` adjusts ``p_val`` over the items of the cal
 (Benjamini-Hochberg); ``vs_total`` flags use BH-adjusted p-values over every group x item of the
 call, at the level ``1 - ci``.
 
-Finite population correction: with ``fpc`` (group code -> population size N, taken from
-``codebook.population[by]`` when not given and the data holds a single wave) the standard errors of each group are multiplied by
+Finite population correction without a design: with ``fpc`` (group code -> population size N,
+taken from ``codebook.population[by]`` when not given and the data holds a single wave) the
+standard errors of each group are multiplied by
 ``sqrt((N - n) / (N - 1))``; for a share this is the Wilson interval with ``n / fpc^2`` as its
 size. A group with ``n == N`` has no sampling error (``ci_low == ci_high == value``). The total row
 is corrected when every group has a population size. The order-statistic median interval is
@@ -62,13 +72,17 @@ from survey_kit.stats._common import (
     item_min_n,
     item_spec,
     make_groups,
+    merge_missing,
     resolve,
     suppress_by_item,
     tabulate,
-    weights_of,
     wilson,
     with_total,
 )
+from survey_kit.stats._design_compare import mean_design, share_design, total_design
+from survey_kit.stats._design_median import median_design
+from survey_kit.stats.design import resolve_design
+from survey_kit.stats.raoscott import check_ci_method
 
 COMPARE_COLUMNS = [
     "item",
@@ -90,8 +104,11 @@ COMPARE_COLUMNS = [
     "suppressed",
     "is_total",
     "ci_method",
+    "se",
+    "deff",
+    "df",
 ]
-STATS = ("share", "mean", "median")
+STATS = ("share", "mean", "median", "total")
 
 
 def _populations(fpc: Any, groups: Groups, cb: Codebook | None, df: pd.DataFrame) -> np.ndarray:
@@ -112,6 +129,11 @@ def _populations(fpc: Any, groups: Groups, cb: Codebook | None, df: pd.DataFrame
             return out
     if not isinstance(fpc, Mapping):
         raise ValueError("fpc: expected a mapping of group code -> population size, or False")
+    if groups.by is None:
+        raise ValueError(
+            "fpc: population sizes per group need by=; for a sample of the whole population "
+            "give a design (fpc= the column of the population size, with weight=/strata=)"
+        )
     for code, size in fpc.items():
         if isinstance(size, bool) or not isinstance(size, int | np.integer) or size < 1:
             raise ValueError(f"fpc: population size of group {code!r} must be a positive integer")
@@ -146,8 +168,9 @@ def _positive(positive: Any, col: str, spec_positive: tuple) -> tuple:
     return pos
 
 
-def _share(df, col, spec, groups, w, pos, ci, mn, pop):
-    spec, tabs = tabulate(df, spec, groups, (None,) if w is None else (None, w, w * w))
+def _share(df, col, spec, groups, pos, ci, mn, pop):
+    """Shares without a design (Wilson interval, Pearson chi-square)."""
+    spec, tabs = tabulate(df, spec, groups, (None,))
     nv = len(spec.values)
     unknown = [c for c in pos if c not in spec.values]
     if unknown and not spec.provisional:
@@ -156,11 +179,7 @@ def _share(df, col, spec, groups, w, pos, ci, mn, pop):
     raw = tabs[0]
     n_all = raw[:, :nv].sum(axis=1)  # per group incl. the no-group row
     x_all = raw[:, :nv][:, posmask].sum(axis=1)
-    if w is None:
-        wx_all, wn_all, w2_all = x_all.astype(float), n_all.astype(float), n_all.astype(float)
-    else:
-        wr, w2r = tabs[1][:, :nv], tabs[2][:, :nv]
-        wx_all, wn_all, w2_all = wr[:, posmask].sum(axis=1), wr.sum(axis=1), w2r.sum(axis=1)
+    wx_all, wn_all, w2_all = x_all.astype(float), n_all.astype(float), n_all.astype(float)
     g = groups.n_groups
     n = with_total(n_all[:, None], groups)[:, 0]
     wx = with_total(wx_all[:, None], groups)[:, 0]
@@ -174,7 +193,7 @@ def _share(df, col, spec, groups, w, pos, ci, mn, pop):
     with np.errstate(divide="ignore"):
         size = np.where(f == 0, np.inf, neff / f**2)
     with np.errstate(invalid="ignore"):  # 0 * inf where a census group is complete
-        succ = wx if (w is None and np.isnan(pop).all()) else value * size
+        succ = wx if np.isnan(pop).all() else value * size
     low, high = wilson(np.where(np.isinf(size), value, succ), size, ci)
     low = np.where(np.isinf(size), value, low)
     high = np.where(np.isinf(size), value, high)
@@ -183,7 +202,7 @@ def _share(df, col, spec, groups, w, pos, ci, mn, pop):
         "value": value,
         "ci_low": low,
         "ci_high": high,
-        "ci_method": "wilson" if w is None else "wilson_kish",
+        "ci_method": "wilson",
     }
     p = eff = np.nan
     test = effect_name = ""
@@ -197,13 +216,7 @@ def _share(df, col, spec, groups, w, pos, ci, mn, pop):
             test, effect_name = "chi2", "cramers_v"
             eff = np.sqrt(chi2 / tab.sum()) if dof else np.nan
         tot_pos, tot_n = value[g] * neff[g], neff[g]
-        if w is not None:  # the rest: weighted sums minus the group's, on the effective scale
-            rest_wn, rest_wx, rest_w2 = wn[g] - wn[:g], wx[g] - wx[:g], w2[g] - w2[:g]
-            with np.errstate(divide="ignore", invalid="ignore"):
-                r_neff = rest_wn**2 / rest_w2
-                r_pos = rest_wx / rest_wn * r_neff
-        else:
-            r_neff, r_pos = tot_n - e_n, tot_pos - e_pos
+        r_neff, r_pos = tot_n - e_n, tot_pos - e_pos
         vp = T.two_proportion(e_pos, e_n, r_pos, r_neff)
         direction = np.sign(e_pos / e_n - r_pos / r_neff)
         vs_p[:g] = np.where(ok, vp * np.where(direction == 0, np.nan, 1), np.nan)
@@ -223,7 +236,11 @@ def compare(
     min_n: int | None = None,
     ci: float = 0.95,
     codebook: Codebook | None = None,
-    fpc: Mapping[Any, int] | bool | None = None,
+    fpc: Mapping[Any, int] | str | bool | None = None,
+    strata: str | None = None,
+    cluster: str | None = None,
+    missing: Sequence[Any] | None = None,
+    ci_method: str | None = None,
 ) -> pd.DataFrame:
     """Compare ``items`` across the groups of ``by`` (see the module docstring for the methods).
 
@@ -235,20 +252,30 @@ def compare(
         Item codes, or any numeric columns (e.g. scale scores) with ``stat="mean"``/``"median"``.
     by : str, optional
         Grouping column. Without it only the total row is returned (no tests).
-    stat : {"share", "mean", "median"}
+    stat : {"share", "mean", "median", "total"}
+        "total" (with a design only): the estimated population total of the item's values
+        (``svytotal``), no test across groups.
     positive : list of codes or mapping item -> codes, optional
         Codes making the share; default the item's ``positive`` codes from the codebook.
-    weight : str, optional
-        Weight column (Kish effective sample size in intervals and tests).
+    weight, strata, cluster : str, optional
+        Design columns (default: the codebook's ``design:`` block). With a design (a weight
+        alone is one, every row its own PSU) estimates are design-based: ``se``, ``deff``, ``df``,
+        share intervals by ``ci_method``, Rao-Scott / Wald tests (see :mod:`.design`).
     min_n : int, optional
         Minimum n; the applied minimum is ``max(min_n, codebook.min_n_for(item))`` (the codebook's
         ``min_n`` by default; 5 without a codebook). Smaller
         groups are suppressed and left out of the tests.
     ci : float
         Confidence level; ``vs_total`` flags at the level ``1 - ci``.
-    fpc : mapping or False, optional
-        Population size per group code for the finite population correction; default
-        ``codebook.population[by]`` when the codebook has it; ``False`` turns it off.
+    fpc : mapping, str or False, optional
+        Without a design: population size per group code for the finite population correction;
+        default ``codebook.population[by]`` when the codebook has it; ``False`` turns it off.
+        A column name: the design's population size per stratum (as ``svydesign(fpc=)``).
+    missing : list, optional
+        Codes outside the base ("Ved ikke") for data without a codebook.
+    ci_method : str, optional
+        Share interval: "wilson" without a design; with one a ``svyciprop`` method ("logit",
+        default, "beta", "mean", "asin").
 
     Returns
     -------
@@ -266,48 +293,62 @@ def compare(
     ci = check_ci(ci)
     min_n = check_min_n(min_n)
     groups = make_groups(df, by, cb)
-    w = weights_of(df, weight)
-    pop = _populations(fpc, groups, cb, df)
+    missing = merge_missing(None, missing)
+    fpc_col = fpc if isinstance(fpc, str) else None
+    d = resolve_design(df, cb, weight=weight, strata=strata, cluster=cluster, fpc=fpc_col)
+    method = check_ci_method(ci_method, d) if stat == "share" else None
+    if stat == "total" and d is None:
+        raise ValueError(
+            "stat: 'total' estimates a population total and needs a design (weight=, strata=, "
+            "cluster= or the codebook's design:)"
+        )
+    pop = _populations(None if fpc_col else fpc, groups, cb, df)
+    if d is not None and not np.isnan(pop).all():
+        raise ValueError("fpc: a population per group does not combine with a design; "
+                         "give the design's fpc column instead")
     labels, gcodes = group_rows(groups) if by is not None else (["I alt"], [None])
     parts, vs_ps, dirs, min_ns = [], [], [], {}
     for col in cols:
-        spec = item_spec(df, col, cb)
+        spec = item_spec(df, col, cb, dont_know=missing)
         if stat != "share" and cb is not None and col in cb and cb[col].type == "single":  # nominal codes
             raise ValueError(f"stat: item {col!r} is not ordinal (type single), so a {stat} of its codes means nothing; use stat='share' or make it likert in the codebook")
         mn = item_min_n(cb, col, min_n)
         min_ns[col] = mn
-        if stat == "share":
+        if d is not None:
+            if stat == "total":
+                spec, res, vs_p = total_design(df, col, spec, groups, d, _coded(spec), ci)
+            elif stat == "median":
+                spec, res, vs_p = median_design(df, col, spec, groups, d, _coded(spec), ci, mn)
+            elif stat == "share":
+                if spec.numeric:
+                    raise ValueError(
+                        f"stat: column {col!r} holds numbers; use stat='mean' or 'median'"
+                    )
+                pos = _positive(positive, col, spec.positive)
+                spec, res, vs_p = share_design(df, col, spec, groups, d, pos, ci, mn, method)
+            else:
+                spec, res, vs_p = mean_design(df, col, spec, groups, d, _coded(spec), ci, mn)
+        elif stat == "share":
             if spec.numeric:
                 raise ValueError(f"stat: column {col!r} holds numbers; use stat='mean' or 'median'")
             pos = _positive(positive, col, spec.positive)
-            res, vs_p = _share(df, col, spec, groups, w, pos, ci, mn, pop)
+            res, vs_p = _share(df, col, spec, groups, pos, ci, mn, pop)
         elif _coded(spec):
-            spec, tabs = tabulate(df, spec, groups, (None,) if w is None else (None, w, w * w))
+            spec, tabs = tabulate(df, spec, groups, (None,))
             nv = len(spec.values)
             cv = np.array(list(spec.values), dtype=float)
             c = tabs[0][:, :nv]
-            wt = c.astype(float) if w is None else tabs[1][:, :nv]
-            w2 = wt if w is None else tabs[2][:, :nv]
+            wt = c.astype(float)
             if stat == "mean":
-                mom = L.moments_from_table(cv, c, wt, w2)
-                res, vs_p = L.mean_stats(mom, groups, w is not None, ci, mn, pop, col)
+                mom = L.moments_from_table(cv, c, wt, wt)
+                res, vs_p = L.mean_stats(mom, groups, False, ci, mn, pop, col)
             else:
-                res, vs_p = L.median_stats(
-                    cv,
-                    c,
-                    None if w is None else wt,
-                    None if w is None else w2,
-                    groups,
-                    ci,
-                    mn,
-                    pop,
-                    col,
-                )
+                res, vs_p = L.median_stats(cv, c, None, None, groups, ci, mn, pop, col)
         elif stat == "mean":
-            mom = L.moments_from_values(df, spec, groups, w)
-            res, vs_p = L.mean_stats(mom, groups, w is not None, ci, mn, pop, col)
+            mom = L.moments_from_values(df, spec, groups, None)
+            res, vs_p = L.mean_stats(mom, groups, False, ci, mn, pop, col)
         else:
-            res, vs_p = L.median_from_values(df, spec, groups, w, ci, mn, pop)
+            res, vs_p = L.median_from_values(df, spec, groups, None, ci, mn, pop)
         parts.append((col, spec.label, res))
         vs_ps.append(vs_p)
         dirs.append(res.pop("direction", np.zeros(len(labels))))
@@ -335,10 +376,16 @@ def compare(
             "test": np.repeat([r["test"] for _, _, r in parts], g),
             "vs_total": flags,
             "ci_method": np.repeat([r["ci_method"] for _, _, r in parts], g),
+            "se": np.concatenate([r.get("se", np.full(g, np.nan)) for _, _, r in parts]),
+            "deff": np.concatenate([r.get("deff", np.full(g, np.nan)) for _, _, r in parts]),
+            "df": np.concatenate([r.get("df", np.full(g, np.nan)) for _, _, r in parts]),
         }
     )
     out = suppress_by_item(
-        table, min_ns, partition=["item"], value_columns=["value", "ci_low", "ci_high"]
+        table,
+        min_ns,
+        partition=["item"],
+        value_columns=["value", "ci_low", "ci_high", "se", "deff", "df"],
     )
     out.loc[out["suppressed"], "vs_total"] = ""
     return out[COMPARE_COLUMNS]

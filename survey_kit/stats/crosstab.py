@@ -7,8 +7,13 @@ test), Cramér's V and the adjusted standardized residuals (Haberman 1973:
 ``(O - E) / sqrt(E (1 - row share) (1 - column share))``, approximately N(0, 1) under
 independence). Warnings (in Danish) flag expected counts below 5.
 
-With ``weight=`` the counts are weighted sums and the tests run on them as if they were counts
-(no design correction).
+With a design (``weight=``, ``strata=``, ``cluster=``, ``fpc=`` or the codebook's ``design:``)
+the counts are weighted sums and the test is Rao-Scott's (R ``svychisq``): Pearson's X^2 of the
+weighted table scaled to the number of respondents (``chi2``, so scaling every weight changes
+nothing), ``p_val`` from the F statistic ``f_stat`` on (``ndf``, ``ddf``) degrees of freedom,
+``p_val_chisq`` from the first-order corrected chi-square; ``test = "rao_scott_f"``. Cramér's V
+and the residuals use the scaled table; Yates and Fisher are not computed. Categories with zero
+total weight are left out of the test.
 
 Suppression (:func:`suppress_cells`): cells with 1 to ``min_n - 1`` respondents are hidden (NA in
 the counts, both percentages and the residuals), and so many more that no hidden count can be
@@ -26,6 +31,7 @@ analyst's: publish them rounded.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,10 +47,12 @@ from survey_kit.stats._common import (
     item_min_n,
     item_spec,
     make_groups,
+    merge_missing,
     resolve,
     tabulate,
-    weights_of,
 )
+from survey_kit.stats.design import degf, resolve_design, tabulate_design
+from survey_kit.stats.raoscott import rao_scott
 
 
 @dataclass(frozen=True)
@@ -67,6 +75,11 @@ class CrosstabResult:
     fisher_p: float | None = None
     warnings: tuple[str, ...] = field(default_factory=tuple)
     min_n: int = 5
+    test: str = "chi2"
+    f_stat: float | None = None
+    ndf: float | None = None
+    ddf: float | None = None
+    p_val_chisq: float | None = None
 
     def to_frame(self) -> pd.DataFrame:
         """Tidy view: one row per cell (``row_label, col_label, n, row_share, col_share,
@@ -101,6 +114,10 @@ def crosstab(
     weight: str | None = None,
     min_n: int | None = None,
     codebook: Codebook | None = None,
+    strata: str | None = None,
+    cluster: str | None = None,
+    fpc: str | None = None,
+    missing: Sequence[Any] | None = None,
 ) -> CrosstabResult:
     """Cross-tabulate ``row`` by ``col`` (see the module docstring for the methods).
 
@@ -109,8 +126,11 @@ def crosstab(
     data : Survey or DataFrame
     row, col : str
         Categorical columns (item codes, or any column; without a codebook the values are codes).
-    weight : str, optional
-        Weight column; counts become weighted sums.
+    weight, strata, cluster, fpc : str, optional
+        Design columns (default the codebook's ``design:``); counts become weighted sums and
+        the test Rao-Scott's.
+    missing : list, optional
+        Codes left out of both variables ("Ved ikke") for data without a codebook.
     min_n : int, optional
         Cells with fewer respondents are suppressed; default the codebook's minimum for the two
         items (5 without a codebook).
@@ -127,19 +147,38 @@ def crosstab(
         raise ValueError("col: must differ from row")
     min_n = check_min_n(min_n)
     mn = max(item_min_n(cb, row, min_n), item_min_n(cb, col, min_n))
-    groups = make_groups(df, row, cb, name="row")
-    rspec = item_spec(df, row, cb, name="row")
-    cspec = item_spec(df, col, cb, name="col")
+    missing = merge_missing(None, missing)
+    groups = make_groups(df, row, cb, name="row", dont_know=missing)
+    rspec = item_spec(df, row, cb, name="row", dont_know=missing)
+    cspec = item_spec(df, col, cb, name="col", dont_know=missing)
     if cspec.numeric:
         raise ValueError(f"col: column {col!r} holds numbers, not categories")
-    w = weights_of(df, weight)
-    cspec, tabs = tabulate(df, cspec, groups, (None,) if w is None else (None, w))
+    d = resolve_design(df, cb, weight=weight, strata=strata, cluster=cluster, fpc=fpc)
+    w = None if d is None else d.w
+    if d is None:
+        cspec, tabs = tabulate(df, cspec, groups, (None,))
+    else:
+        cspec, utabs = tabulate_design(df, cspec, groups, d)
+        tabs = [utabs["n"].sum(axis=0), utabs["t"].sum(axis=0)]
     nr, nc = groups.n_groups, len(cspec.values)
     raw = tabs[0][:nr, :nc]
     obs = (tabs[-1][:nr, :nc]).astype(float)
     used_r = raw.sum(axis=1) > 0
     used_c = raw.sum(axis=0) > 0
     raw, obs = raw[used_r][:, used_c], obs[used_r][:, used_c]
+    rs_test = None
+    if d is not None:
+        # categories of zero total weight are left out of the test (their rows too)
+        pr, pc = obs.sum(axis=1) > 0, obs.sum(axis=0) > 0
+        ut = utabs["t"][:, :nr, :nc][:, used_r][:, :, used_c][:, pr][:, :, pc]
+        uq = None if utabs["t2"] is None else utabs["t2"][:, :nr, :nc][:, used_r][:, :, used_c]
+        uq = None if uq is None else uq[:, pr][:, :, pc]
+        un = utabs["n"][:, :nr, :nc][:, used_r][:, :, used_c][:, pr][:, :, pc]
+        n_rows = float(un.sum())
+        rs_test = rao_scott(d, ut, uq, n_rows, float(degf(d, un.sum(axis=(1, 2)))))
+    wobs = obs
+    if rs_test is not None and obs.sum() > 0:
+        obs = obs * (n_rows / obs.sum())  # the weighted table scaled to N, as svychisq
     rlab = [lab for lab, u in zip(groups.labels, used_r, strict=True) if u]
     clab = [lab for lab, u in zip(cspec.values.values(), used_c, strict=True) if u]
     n = obs.sum()
@@ -147,13 +186,16 @@ def crosstab(
         raise ValueError(f"row/col: {row!r} x {col!r} needs at least two used categories each")
     rs, cs = obs.sum(axis=1), obs.sum(axis=0)
     exp = np.outer(rs, cs) / n
-    chi2 = float(((obs - exp) ** 2 / exp).sum())
-    dof = (obs.shape[0] - 1) * (obs.shape[1] - 1)
-    p = float(sps.chi2.sf(chi2, dof))
-    v = float(np.sqrt(chi2 / (n * (min(obs.shape) - 1))))
-    resid = (obs - exp) / np.sqrt(exp * np.outer(1 - rs / n, 1 - cs / n))
+    kr, kc = rs > 0, cs > 0  # a category of zero total weight is left out of the test
+    o_k, e_k = (obs, exp) if kr.all() and kc.all() else (obs[kr][:, kc], exp[kr][:, kc])
+    chi2 = float(((o_k - e_k) ** 2 / e_k).sum())
+    dof = (o_k.shape[0] - 1) * (o_k.shape[1] - 1)
+    p = float(sps.chi2.sf(chi2, dof)) if rs_test is None else rs_test["p_val"]
+    v = float(np.sqrt(chi2 / (n * (min(o_k.shape) - 1))))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        resid = (obs - exp) / np.sqrt(exp * np.outer(1 - rs / n, 1 - cs / n))
     chi2_y = p_y = fisher = None
-    if obs.shape == (2, 2):
+    if obs.shape == (2, 2) and rs_test is None:
         corr = np.minimum(0.5, np.abs(obs - exp))  # Yates, as scipy.stats.chi2_contingency
         chi2_y = float(((np.abs(obs - exp) - corr) ** 2 / exp).sum())
         p_y = float(sps.chi2.sf(chi2_y, 1))
@@ -178,7 +220,7 @@ def crosstab(
     by_row = hide | hide_rows[:, None]  # a hidden row total hides the row's percentages
     by_col = hide | hide_cols[None, :]
 
-    counts = pd.DataFrame(obs if w is not None else raw, index=idx, columns=cols)
+    counts = pd.DataFrame(wobs if w is not None else raw, index=idx, columns=cols)
     counts = counts.astype("Float64" if w is not None else "Int64").mask(hide, pd.NA)
     if hide.any():
         k, k1 = int(hide.sum()), int(((raw > 0) & (raw < mn)).sum())
@@ -186,12 +228,14 @@ def crosstab(
             f"{k} {'celle' if k == 1 else 'celler'} er skjult: {k1} med under {mn} besvarelser"
             f"{' og de celler, der ellers ville afsløre dem' if k > k1 else ''}."
         )
+    with np.errstate(divide="ignore", invalid="ignore"):  # a zero-weight category: NaN
+        row_share, col_share = obs / rs[:, None], obs / cs[None, :]
     return CrosstabResult(
         row=row,
         col=col,
         counts=counts,
-        row_share=frame(obs / rs[:, None], by_row),
-        col_share=frame(obs / cs[None, :], by_col),
+        row_share=frame(row_share, by_row),
+        col_share=frame(col_share, by_col),
         chi2=chi2,
         dof=dof,
         p_val=p,
@@ -203,6 +247,11 @@ def crosstab(
         fisher_p=fisher,
         warnings=tuple(warns),
         min_n=mn,
+        test="chi2" if rs_test is None else "rao_scott_f",
+        f_stat=None if rs_test is None else rs_test["F"],
+        ndf=None if rs_test is None else rs_test["ndf"],
+        ddf=None if rs_test is None else rs_test["ddf"],
+        p_val_chisq=None if rs_test is None else rs_test["p_chisq"],
     )
 
 

@@ -2,8 +2,10 @@
 
 ``share`` is over the valid base: declared missing codes ("Ved ikke") are outside the base and
 counted in ``n_dont_know``; blanks are counted in ``n_missing``. Intervals are Wilson score
-intervals; with ``weight=`` the shares are weighted and the interval uses Kish's effective sample
-size ``(sum w)^2 / sum w^2`` of the base (``ci_method = "wilson_kish"``).
+intervals. With a design (``weight=``, ``strata=``, ``cluster=``, ``fpc=`` or the codebook's
+``design:`` block) the shares are weighted domain estimates with Taylor-linearised ``se``,
+``deff`` and design ``df`` as R's ``svymean``/``svyby``, and ``svyciprop`` intervals
+(``ci_method``: "logit" by default, "beta", "mean", "asin"); see :mod:`survey_kit.stats.design`.
 
 Suppression: a group whose valid base is below the item's minimum n is hidden, with complementary
 groups so that the total row minus the others does not give it back. With ``min_cell=`` an answer
@@ -34,14 +36,16 @@ from survey_kit.stats._common import (
     item_min_n,
     item_spec,
     make_groups,
+    merge_missing,
     resolve,
     suppress_by_item,
     tabulate,
-    weights_of,
     wilson,
     with_total,
 )
 from survey_kit.stats.crosstab import suppress_cells
+from survey_kit.stats.design import domain_stats, domain_tables, resolve_design, tabulate_design
+from survey_kit.stats.raoscott import check_ci_method, ciprop
 
 FREQUENCY_COLUMNS = [
     "item",
@@ -62,6 +66,9 @@ FREQUENCY_COLUMNS = [
     "suppressed",
     "is_total",
     "ci_method",
+    "se",
+    "deff",
+    "df",
 ]
 
 
@@ -76,6 +83,11 @@ def frequencies(
     codebook: Codebook | None = None,
     dont_know: Sequence[Any] | None = None,
     min_cell: int | None = None,
+    missing: Sequence[Any] | None = None,
+    strata: str | None = None,
+    cluster: str | None = None,
+    fpc: str | None = None,
+    ci_method: str | None = None,
 ) -> pd.DataFrame:
     """Count every answer code of ``items``, overall or per group of ``by``.
 
@@ -90,15 +102,21 @@ def frequencies(
     by : str, optional
         A grouping column; every group gets its rows, followed by the total row (``"I alt"``,
         over every respondent, also those without a group).
-    weight : str, optional
-        A weight column: shares are weighted, ``n`` stays the unweighted count.
+    weight, strata, cluster, fpc : str, optional
+        Design columns (see :mod:`survey_kit.stats.design`); default the codebook's ``design:``
+        block. With a design the shares are weighted (``n`` stays the unweighted count) with
+        Taylor-linearised ``se``, ``deff`` and design ``df``.
     ci : float
         Confidence level of the Wilson score interval.
     min_n : int, optional
         Minimum base; the applied minimum is ``max(min_n, codebook.min_n_for(item))``. A group
         whose valid base is below it is suppressed (``suppressed=True``, NA numbers).
-    dont_know : list, optional
-        Codes outside the base in addition to the codebook's ``missing`` codes.
+    dont_know, missing : list, optional
+        Codes outside the base in addition to the codebook's ``missing`` codes (``missing`` is
+        another name for the same thing, for data without a codebook).
+    ci_method : str, optional
+        Interval of a share: "wilson" without a design; with one, a ``svyciprop`` method
+        ("logit", the default, "beta", "mean", "asin").
     min_cell : int, optional
         Also hide answer counts of 1 to ``min_cell - 1`` in shown groups, with complementary cells
         (see the module docstring); hidden rows have ``suppressed=True``. Default: answer counts
@@ -121,35 +139,39 @@ def frequencies(
     cols = expand_items(as_list(items, "items"), cb)
     ci = check_ci(ci)
     min_n = check_min_n(min_n)
-    if dont_know is not None and (isinstance(dont_know, str) or not hasattr(dont_know, "__iter__")):
-        raise ValueError("dont_know: expected a list of codes")
+    dont_know = merge_missing(dont_know, missing)
     groups = make_groups(df, by, cb)
-    w = weights_of(df, weight)
-    w2 = None if w is None else w * w
+    d = resolve_design(df, cb, weight=weight, strata=strata, cluster=cluster, fpc=fpc)
+    method = check_ci_method(ci_method, d)
     labels, gcodes = group_rows(groups)
     frames, min_ns = [], {}
     for col in cols:
         spec = item_spec(df, col, cb, dont_know=dont_know)
         if spec.numeric:
             raise ValueError(f"items: column {col!r} holds numbers, not answer codes")
-        spec, tabs = tabulate(df, spec, groups, (None,) if w is None else (None, w, w2))
+        if d is None:
+            spec, tabs = tabulate(df, spec, groups, (None,))
+            cnt = with_total(tabs[0], groups)
+        else:
+            spec, utabs = tabulate_design(df, spec, groups, d)
+            dom = domain_tables(utabs, groups)
+            cnt = dom["n"].sum(axis=0)
         codes = spec.codes
         k, nv = len(codes), len(spec.values)
-        cnt = with_total(tabs[0], groups)
         n_valid = cnt[:, :nv].sum(axis=1)
-        if w is None:
-            wc, wvalid, neff = cnt[:, :nv].astype(float), n_valid.astype(float), n_valid
-        else:
-            wc = with_total(tabs[1], groups)[:, :nv]
-            wvalid = wc.sum(axis=1)
-            sq = with_total(tabs[2], groups)[:, :nv].sum(axis=1)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                neff = np.where(sq > 0, wvalid**2 / sq, 0.0)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            share = np.where(wvalid[:, None] > 0, wc / wvalid[:, None], np.nan)
-        succ = wc if w is None else share * neff[:, None]
-        low, high = wilson(succ, np.repeat(neff[:, None].astype(float), nv, 1), ci)
         g = cnt.shape[0]
+        if d is None:
+            wc, wvalid = cnt[:, :nv].astype(float), n_valid.astype(float)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                share = np.where(wvalid[:, None] > 0, wc / wvalid[:, None], np.nan)
+            low, high = wilson(wc, np.repeat(wvalid[:, None], nv, 1), ci)
+            se = deff = np.full((g, nv), np.nan)
+            dfree = np.full((g, nv), np.nan)
+        else:
+            st = domain_stats(d, dom, np.arange(nv))
+            share, se, deff = st["value"], st["se"], st["deff"]
+            dfree = np.repeat(st["df"][:, None], nv, 1)
+            low, high = ciprop(share, se, dfree, st["nrow"][:, None], ci, method)
         nan_tail = np.full((g, k - nv), np.nan)
         frames.append(
             pd.DataFrame(
@@ -169,7 +191,10 @@ def frequencies(
                     "n_valid": np.repeat(n_valid, k).astype(np.int64),
                     "n_dont_know": np.repeat(cnt[:, nv:k].sum(axis=1), k).astype(np.int64),
                     "n_missing": np.repeat(cnt[:, k], k).astype(np.int64),
-                    "ci_method": "wilson" if w is None else "wilson_kish",
+                    "ci_method": method,
+                    "se": np.hstack([se, nan_tail]).reshape(-1),
+                    "deff": np.hstack([deff, nan_tail]).reshape(-1),
+                    "df": np.hstack([dfree, nan_tail]).reshape(-1),
                 }
             )
         )
@@ -180,7 +205,9 @@ def frequencies(
         min_ns,
         partition=["item", "code"],
         n_column="n_valid",
-        value_columns=["n", "share", "ci_low", "ci_high", "n_dont_know", "n_missing"],
+        value_columns=[
+            "n", "share", "ci_low", "ci_high", "n_dont_know", "n_missing", "se", "deff", "df"
+        ],
     )
     if min_cell is not None and min_cell > 1:
         out = _hide_small_codes(table, out, min_cell)

@@ -1,6 +1,10 @@
 """Ranking items: how often each option is ranked first and within the top k.
 
-Base: respondents who ranked at least one option (``n``). Intervals: Wilson score intervals.
+Base: respondents who ranked at least one option (``n``). Intervals: Wilson score intervals;
+with a design (``weight=``, ``strata=``, ``cluster=``, ``fpc=`` or the codebook's ``design:``)
+the shares are weighted, with Taylor-linearised standard errors (``se_first``, ``se_top_k``), the
+design ``df`` and ``svyciprop`` intervals (``ci_method``, default "logit"); ``n_first`` and
+``n_top_k`` stay unweighted counts.
 """
 
 from __future__ import annotations
@@ -16,11 +20,14 @@ from survey_kit.stats._common import (
     check_ci,
     check_min_n,
     item_min_n,
+    merge_missing,
     require_column,
     resolve,
     suppress_by_item,
     wilson,
 )
+from survey_kit.stats.design import Design, domain_stats, resolve_design
+from survey_kit.stats.raoscott import check_ci_method, ciprop
 
 RANK_COLUMNS = [
     "item",
@@ -37,6 +44,10 @@ RANK_COLUMNS = [
     "top_k_ci_high",
     "k",
     "suppressed",
+    "ci_method",
+    "se_first",
+    "se_top_k",
+    "df",
 ]
 
 
@@ -48,6 +59,12 @@ def rank_shares(
     min_n: int = 5,
     ci: float = 0.95,
     codebook: Codebook | None = None,
+    weight: str | None = None,
+    strata: str | None = None,
+    cluster: str | None = None,
+    fpc: str | None = None,
+    missing: Sequence[Any] | None = None,
+    ci_method: str | None = None,
 ) -> pd.DataFrame:
     """Share of respondents placing each option first and in their top ``k``.
 
@@ -63,7 +80,13 @@ def rank_shares(
         Minimum base (``max(min_n, codebook.min_n_for(item))``); below it every row is
         suppressed.
     ci : float
-        Confidence level of the Wilson score intervals.
+        Confidence level of the intervals.
+    weight, strata, cluster, fpc : str, optional
+        Design columns (default the codebook's ``design:``).
+    missing : list, optional
+        Rank values that mean "not ranked" (e.g. a don't-know code) for data without a codebook.
+    ci_method : str, optional
+        "wilson" without a design; a ``svyciprop`` method with one ("logit", default).
 
     Returns
     -------
@@ -93,6 +116,11 @@ def rank_shares(
     ranks = np.column_stack(
         [pd.to_numeric(df[c], errors="coerce").to_numpy(dtype=float, na_value=np.nan) for c in cols]
     )
+    missing = merge_missing(None, missing)
+    if missing:
+        ranks = np.where(np.isin(ranks, [float(m) for m in missing]), np.nan, ranks)
+    d = resolve_design(df, cb, weight=weight, strata=strata, cluster=cluster, fpc=fpc)
+    method = check_ci_method(ci_method, d)
     ranked = ~np.isnan(ranks) & (ranks >= 1)
     n = int(ranked.any(axis=1).sum())
     n_first = (ranks == 1).sum(axis=0)
@@ -100,8 +128,19 @@ def rank_shares(
     nn = np.full(len(cols), n, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         s1, sk = n_first / nn, n_top / nn
-    l1, h1 = wilson(n_first, nn, ci)
-    lk, hk = wilson(n_top, nn, ci)
+    se1 = sek = dfree = np.full(len(cols), np.nan)
+    if d is None:
+        l1, h1 = wilson(n_first, nn, ci)
+        lk, hk = wilson(n_top, nn, ci)
+    else:
+        base = ranked.any(axis=1)
+        (s1, se1, df1, nr), (sk, sek, _, _) = (
+            _design_shares(d, base, ranks == 1),
+            _design_shares(d, base, ranked & (ranks <= k)),
+        )
+        dfree = df1
+        l1, h1 = ciprop(s1, se1, df1, nr, ci, method)
+        lk, hk = ciprop(sk, sek, df1, nr, ci, method)
     table = pd.DataFrame(
         {
             "item": name,
@@ -117,6 +156,10 @@ def rank_shares(
             "top_k_ci_low": lk,
             "top_k_ci_high": hk,
             "k": int(k),
+            "ci_method": method,
+            "se_first": se1,
+            "se_top_k": sek,
+            "df": dfree,
         }
     )
     mn = item_min_n(cb, name if isinstance(ranking, str) else cols[0], min_n)
@@ -133,6 +176,31 @@ def rank_shares(
             "share_top_k",
             "top_k_ci_low",
             "top_k_ci_high",
+            "se_first",
+            "se_top_k",
+            "df",
         ],
     )
     return out[RANK_COLUMNS]
+
+
+def _design_shares(d: Design, base: np.ndarray, hit: np.ndarray):
+    """Design-based share of ``hit`` (rows x options) among the ``base`` rows, per option:
+    (share, se, df, rows in the base)."""
+    shares, ses = [], []
+    b = base.astype(float)
+    u = d.n_units
+    for j in range(hit.shape[1]):
+        cell = np.where(base, np.where(hit[:, j], 0, 1), 2)  # hit, no hit, outside the base
+
+        def tab(weights, cell=cell):
+            return np.bincount(d.unit * 3 + cell, weights=weights, minlength=u * 3).reshape(u, 1, 3)
+
+        tabs = {"n": tab(None), "t": tab(d.w), "t2": None if d.clustered else tab(d.w2)}
+        tabs["npos"] = tab(d.wpos) if d.has_zero_weights else tabs["n"]
+        st = domain_stats(d, tabs, np.array([0, 1]))
+        shares.append(st["value"][0, 0])
+        ses.append(st["se"][0, 0])
+    dfree = np.full(hit.shape[1], st["df"][0]) if hit.shape[1] else np.array([])
+    nrow = np.full(hit.shape[1], b.sum())
+    return np.array(shares), np.array(ses), dfree, nrow

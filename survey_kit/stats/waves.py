@@ -11,7 +11,10 @@
   Shares: McNemar's test, exact (binomial) when fewer than 25 respondents changed answer, else the
   continuity-corrected chi-square; interval: Newcombe's hybrid score interval for paired data
   (Newcombe 1998, method 10). Means: the paired t-interval of the mean change, p from the Wilcoxon
-  signed-rank test (``scipy.stats.wilcoxon``, zero differences dropped).
+  signed-rank test (zero differences dropped; one method per call, ``wilcoxon=``, default the
+  normal approximation with tie and continuity correction, as R's ``wilcox.test`` for n >= 50).
+* with a design (``weight=``/``strata=``/``cluster=`` or the codebook's ``design:``), independent
+  waves are design domains: see :mod:`survey_kit.stats._design_waves`.
 
 ``q_val`` adjusts ``p_val`` (Benjamini-Hochberg) over every row of the call; ``significant`` is
 ``q_val < 1 - ci``. A row where either wave has fewer than the item's minimum n respondents gets
@@ -43,6 +46,7 @@ from survey_kit.stats._common import (
     item_min_n,
     item_spec,
     make_groups,
+    merge_missing,
     numeric_values,
     require_column,
     resolve,
@@ -51,7 +55,9 @@ from survey_kit.stats._common import (
     tabulate,
     wilson,
 )
+from survey_kit.stats._design_waves import design_changes, wave_tables
 from survey_kit.stats.compare import _positive
+from survey_kit.stats.design import resolve_design
 
 WAVE_COLUMNS = [
     "item",
@@ -78,6 +84,8 @@ WAVE_COLUMNS = [
     "wave_from_code",
     "wave_to_code",
     "paired",
+    "se",
+    "df",
 ]
 
 
@@ -233,7 +241,31 @@ def _independent(cells, stat: str, i: int, j: int, total: bool, ci: float) -> di
     }
 
 
-def _paired(df, spec, stat, pos, waves, groups, key, i, j, total, ci) -> dict:
+WILCOXON = ("normal_cc", "normal", "exact", "r")
+
+
+def wilcoxon_signed_rank(diff: np.ndarray, method: str) -> tuple[float, str]:
+    """Two-sided Wilcoxon signed-rank p of paired differences (zeros dropped) and the test name.
+
+    "normal_cc": normal approximation with tie and continuity correction (R ``wilcox.test(...,
+    exact=FALSE)``); "normal": without continuity correction (``correct=FALSE``); "exact": the
+    exact null distribution (``exact=TRUE``; ties are not allowed for); "r": R's default rule,
+    exact below 50 non-zero differences without ties or zeros, else "normal_cc".
+    """
+    nz = diff[diff != 0]
+    if nz.size == 0:
+        return np.nan, "wilcoxon_" + ("normal_cc" if method == "r" else method)
+    if method == "r":
+        ties = np.unique(np.abs(nz)).size < nz.size
+        method = "exact" if nz.size < 50 and not ties and nz.size == diff.size else "normal_cc"
+    if method == "exact":
+        p = sps.wilcoxon(nz, method="exact").pvalue
+    else:
+        p = sps.wilcoxon(nz, method="approx", correction=method == "normal_cc").pvalue
+    return float(p), f"wilcoxon_{method}"
+
+
+def _paired(df, spec, stat, pos, waves, groups, key, i, j, total, ci, wilcoxon="normal_cc") -> dict:
     f_rows, t_rows = _pairs(df, waves, key, i)
     keep = np.ones(f_rows.size, dtype=bool) if total else groups.index[f_rows] == j
     f_rows, t_rows = f_rows[keep], t_rows[keep]
@@ -265,8 +297,7 @@ def _paired(df, spec, stat, pos, waves, groups, key, i, j, total, ci) -> dict:
             lo, hi = t_interval(d, diff.std(ddof=1) / np.sqrt(n), n - 1, ci)
         else:
             lo = hi = np.nan
-        p = float(sps.wilcoxon(diff).pvalue) if n and np.any(diff != 0) else np.nan
-        test = "wilcoxon"
+        p, test = wilcoxon_signed_rank(diff, wilcoxon)
     return {
         "n_from": n,
         "n_to": n,
@@ -292,6 +323,12 @@ def compare_waves(
     min_n: int | None = None,
     ci: float = 0.95,
     codebook: Codebook | None = None,
+    weight: str | None = None,
+    strata: str | None = None,
+    cluster: str | None = None,
+    fpc: str | None = None,
+    missing: Sequence[Any] | None = None,
+    wilcoxon: str = "normal_cc",
 ) -> pd.DataFrame:
     """Compare each wave of ``wave`` with the next (see the module docstring for the methods).
 
@@ -310,6 +347,15 @@ def compare_waves(
     min_n : int, optional
         Minimum n; default the codebook's (``max(min_n, codebook.min_n_for(item))``; 5 without).
     ci : float
+    weight, strata, cluster, fpc : str, optional
+        Design columns (default the codebook's ``design:``): independent waves are compared as
+        design domains (see :mod:`survey_kit.stats._design_waves`); not with ``paired_on``.
+    missing : list, optional
+        Codes outside the base ("Ved ikke") for data without a codebook.
+    wilcoxon : {"normal_cc", "normal", "exact", "r"}
+        Paired means: the Wilcoxon signed-rank method, one per call (see
+        :func:`wilcoxon_signed_rank`); "r" is R's ``wilcox.test`` default rule. The ``test``
+        column names the method used (``wilcoxon_normal_cc``, ...).
 
     Returns
     -------
@@ -327,6 +373,15 @@ def compare_waves(
             raise ValueError("paired_on: expected a column name")
         require_column(df, paired_on, "paired_on")
     waves = _waves(df, wave, cb)
+    missing = merge_missing(None, missing)
+    if wilcoxon not in WILCOXON:
+        raise ValueError(f"wilcoxon: expected one of {', '.join(WILCOXON)}, got {wilcoxon!r}")
+    d = resolve_design(df, cb, weight=weight, strata=strata, cluster=cluster, fpc=fpc)
+    if d is not None and paired_on is not None:
+        raise ValueError(
+            "paired_on: paired comparisons with a design (weight/strata/cluster) are not "
+            "supported; compare the waves as independent samples or drop the design"
+        )
     groups = make_groups(df, by, cb)
     labels, gcodes = group_rows(groups) if by is not None else ([TOTAL_LABEL], [None])
     nw, g1 = waves.n_groups, groups.n_groups + 1
@@ -340,7 +395,7 @@ def compare_waves(
     rows: list[dict] = []
     min_ns = {}
     for col in cols:
-        spec = item_spec(df, col, cb)
+        spec = item_spec(df, col, cb, dont_know=missing)
         mn = item_min_n(cb, col, min_n)
         min_ns[col] = mn
         pos: tuple = ()
@@ -348,7 +403,14 @@ def compare_waves(
             pos = _positive(positive, col, spec.positive)
             if spec.numeric:
                 raise ValueError(f"stat: column {col!r} holds numbers; use stat='mean'")
-        if paired_on is None:
+        dres = None
+        if d is not None:
+            coded = not spec.numeric and bool(spec.values) and all(
+                isinstance(v, int | np.integer) and not isinstance(v, bool) for v in spec.codes
+            )
+            tabs = wave_tables(df, spec, stat, pos, comb, d, coded)
+            dres = design_changes(d, tabs, stat, nw, g1, by is not None, ci)
+        elif paired_on is None:
             cells = _cells(df, spec, stat, pos, comb, nw, g1)
         for i in range(nw - 1):
             base = {
@@ -364,14 +426,21 @@ def compare_waves(
             }
             for j in range(len(labels)):
                 total = by is None or j == len(labels) - 1
-                if paired_on is None:
+                if dres is not None:
+                    r = dres[(i, j)]
+                elif paired_on is None:
                     r = _independent(cells, stat, i, j, total, ci)
                 else:
-                    r = _paired(df, spec, stat, pos, waves, groups, paired_on, i, j, total, ci)
+                    r = _paired(
+                        df, spec, stat, pos, waves, groups, paired_on, i, j, total, ci, wilcoxon
+                    )
                 if min(r["n_from"], r["n_to"]) < mn:
                     r["p_val"] = np.nan
                 rows.append({**base, "group": labels[j], "group_code": j, **r})
     table = pd.DataFrame(rows)
+    for c in ("se", "df"):
+        if c not in table.columns:
+            table[c] = np.nan
     table["q_val"] = bh(table["p_val"].to_numpy(dtype=float))
     table["significant"] = (table["q_val"] < 1 - ci).to_numpy()
     table["group_code"] = code_array([gcodes[j] for j in table["group_code"]])
@@ -392,6 +461,8 @@ def compare_waves(
             "ci_high",
             "p_val",
             "q_val",
+            "se",
+            "df",
         ],
     )
     out.loc[out["suppressed"], "significant"] = False

@@ -1,7 +1,15 @@
-"""Raking (iterative proportional fitting) of survey weights to known population margins."""
+"""Calibration of survey weights: raking (iterative proportional fitting) to known population
+margins (post-stratification is raking on one margin), and trimming.
+
+Standard errors after calibration: the statistics treat the calibrated weights as design
+weights (``weight=`` on a raked or trimmed column). They do **not** account for the calibration
+(R's ``svymean`` on a ``rake()``/``postStratify()`` design would); for variables related to the
+margins the reported standard errors are then conservative (too wide), for others about right.
+"""
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -9,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from survey_kit.codebook import Codebook
 from survey_kit.errors import DataError
 from survey_kit.stats._common import encode, require_column, resolve, weights_of
 
@@ -30,11 +39,12 @@ class RakeResult:
 
 def rake(
     data: Any,
-    margins: Mapping[str, Mapping[Any, float]],
+    margins: Mapping[str, Mapping[Any, float]] | None = None,
     *,
     weight: str | None = None,
     max_iter: int = 100,
     tol: float = 1e-8,
+    codebook: Codebook | None = None,
 ) -> RakeResult:
     """Rake weights to population margins by iterative proportional fitting (Deming-Stephan).
 
@@ -46,13 +56,17 @@ def rake(
     Parameters
     ----------
     data : Survey or DataFrame
-    margins : mapping
+    margins : mapping, optional
         Column -> {code: population share}; the shares of a column must sum to 1. Every
-        respondent needs a code of every margin column (else :class:`DataError`).
+        respondent needs a code of every margin column (else :class:`DataError`). Default: the
+        population sizes of ``codebook.population`` (every item there, sizes as shares); one
+        margin is post-stratification.
     weight : str, optional
         Starting (design) weights; default 1.
     max_iter : int
     tol : float
+    codebook : Codebook, optional
+        Source of the default margins (a :class:`Survey` brings its own).
 
     Returns
     -------
@@ -62,7 +76,14 @@ def rake(
     --------
     >>> rake(df, {"sektor": {1: 0.4, 2: 0.35, 3: 0.2, 4: 0.05}}).weights  # doctest: +SKIP
     """
-    df, _ = resolve(data, None)
+    df, cb = resolve(data, codebook)
+    if margins is None:
+        if cb is None or not cb.population:
+            raise ValueError("margins: give margins, or a codebook with population sizes")
+        margins = {
+            g: {c: n / sum(sizes.values()) for c, n in sizes.items()}
+            for g, sizes in cb.population.items()
+        }
     if not isinstance(margins, Mapping) or not margins:
         raise ValueError("margins: expected a non-empty mapping column -> {code: share}")
     if isinstance(max_iter, bool) or not isinstance(max_iter, int) or max_iter < 1:
@@ -121,4 +142,53 @@ def rake(
             w = w * factor[idx]
         w *= total / w.sum()
         err = error()
+    if err >= tol:
+        warnings.warn(
+            f"rake: vægtene konvergerede ikke efter {it} iterationer (største afvigelse fra en "
+            f"målandel {err:.2g} >= tol {tol:g}); resultatet har converged=False.",
+            UserWarning,
+            stacklevel=2,
+        )
     return RakeResult(pd.Series(w, index=df.index, name="weight"), it, err < tol, err)
+
+
+def trim_weights(
+    data: Any,
+    weight: str,
+    *,
+    upper: float = np.inf,
+    lower: float = -np.inf,
+    strict: bool = False,
+) -> pd.Series:
+    """Trim weights to ``[lower, upper]`` keeping their total, as R's ``trimWeights()``.
+
+    Weights outside the bounds are set to the bound; the amount trimmed is spread evenly over
+    the weights inside (which may push some of them over a bound: ``strict=True`` repeats until
+    none is). The data is not modified.
+
+    Returns
+    -------
+    Series
+        The trimmed weights (index as the data, name ``weight``).
+
+    Examples
+    --------
+    >>> trim_weights(df, "pw", upper=40)  # doctest: +SKIP
+    """
+    df, _ = resolve(data, None)
+    w = weights_of(df, weight)
+    if w is None:
+        raise ValueError("weight: give the weight column to trim")
+    if not lower <= upper:
+        raise ValueError(f"lower: must not exceed upper ({lower!r} > {upper!r})")
+    for _ in range(1000):
+        outside = (w < lower) | (w > upper)
+        if not outside.any() or outside.all():
+            break
+        new = np.clip(w, lower, upper)
+        trimmed = (w - new).sum()
+        new[~outside] += trimmed / (~outside).sum()
+        w = new
+        if not strict:
+            break
+    return pd.Series(w, index=df.index, name=weight)
