@@ -110,7 +110,7 @@ def leader_headlines(ctx):
         if g is not None:
             ctx.finding(f"{fmt_pct(g['value'])} af dem, der har prøvet et ledernetværk, vurderer det som en god "
                         "måde at udvikle sig som leder på.", 1)
-        r = publish.rounded(ctx.get(ranks))
+        r = publish.rounded(ctx.get(ranks), ctx)
         net = r[r["code"] == 1]
         if len(net) and not bool(net["suppressed"].iloc[0]):
             net = net.iloc[0]

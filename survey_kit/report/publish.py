@@ -123,29 +123,14 @@ def test_note(comp: pd.DataFrame) -> str:
 
 
 # -- the method section ------------------------------------------------------------------------
-_TEST_WORDS = {
-    "chi2": "chi-i-anden-test (andele)",
-    "anova": "variansanalyse (ANOVA) for gennemsnit",
-    "welch": "Welch's t-test for gennemsnit",
-    "kruskal": "Kruskal-Wallis-test",
-    "mannwhitney": "Mann-Whitney-test",
-    "mcnemar": "McNemars test for parrede andele",
-    "paired_t": "parret t-test for gennemsnit",
-    "wilcoxon": "Wilcoxons test for parrede observationer",
-    "newcombe": "Newcombes interval for forskellen mellem to andele",
-}
+#: Codes of tests (``test`` columns); effect sizes and interval methods are not tests.
+_NOT_TESTS = {"cramers_v", "eta_squared", "epsilon_squared", "rank_biserial", "cohens_d", "wilson",
+              "wilson_fpc", "t", "logit", "beta", "mean", "asin"}
 
 
 def method_paragraphs(ctx) -> list[Block]:
-    used = sorted(m for m in ctx.methods if not m.startswith("_"))
-    tests = []
-    for m in used:
-        low = m.lower()
-        for key, words in _TEST_WORDS.items():
-            if key in low and words not in tests:
-                tests.append(words)
-        if not any(k in low for k in _TEST_WORDS) and low not in ("eta2", "cramers_v", "cohens_d", "wilson", "t") and method_name(m) != m:
-            tests.append(method_name(m))
+    used = sorted(m for m in ctx.methods if not m.startswith("_") and m not in _NOT_TESTS)
+    tests = list(dict.fromkeys(method_name(m) for m in used if method_name(m) != m))
     paras = [
         "Andele er beregnet blandt dem, der har svaret på spørgsmålet; 'Ved ikke' og tilsvarende svar "
         "indgår ikke i grundlaget for andelene, men tælles for sig. Spørgsmål, der kun er stillet til "
@@ -160,6 +145,11 @@ def method_paragraphs(ctx) -> list[Block]:
             "statistisk signifikant på 5 %-niveau."
         )
     cb = ctx.cb
+    design = _design_sentence(ctx)
+    if design:
+        paras.append(design + " Konfidensintervaller og test tager højde for designet (vægte, "
+                     "strata og klynger); test på tværs af grupper er designbaserede (Rao-Scott for "
+                     "andele, Wald F eller t for gennemsnit).")
     if cb.population and ctx.wave is not None:
         paras.append(
             "Svarprocenten er beregnet i forhold til antallet af ansatte i enhederne. Når en stor del af "
@@ -176,6 +166,19 @@ def method_paragraphs(ctx) -> list[Block]:
              "for navne, e-mail-adresser, telefonnumre og CPR-numre og vises ikke for små grupper.")
     paras.append(anon)
     return [Paragraph(p) for p in paras]
+
+
+def _design_sentence(ctx) -> str:
+    """The sampling design in a sentence, when the codebook declares one."""
+    if getattr(ctx.cb, "design", None) is None:
+        return ""
+    from survey_kit.stats.design import resolve_design
+
+    try:
+        design = resolve_design(ctx.now, ctx.cb)
+    except (ValueError, KeyError):
+        return ""
+    return design.describe() if design is not None else ""
 
 
 def provenance(ctx) -> list[Block]:

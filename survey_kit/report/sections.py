@@ -504,7 +504,7 @@ def _waves(ctx: Context, sec: Section) -> Composer:
         from survey_kit.report.findings import change_sentence
 
         for stat, tid in tids:
-            w = publish.rounded(ctx.get(tid))
+            w = publish.rounded(ctx.get(tid), ctx)
             for _, r in w.iterrows():
                 if not r["suppressed"] and pd.notna(r["value_to"]) and bool(r["significant"]):
                     ctx.finding(change_sentence(r["item_label"], r["value_from"], r["value_to"], True,
@@ -546,7 +546,7 @@ def _panel(ctx: Context, sec: Section) -> Composer:
         from survey_kit.report.findings import change_sentence
 
         for stat, by, tid in tids:
-            w = publish.rounded(ctx.get(tid))
+            w = publish.rounded(ctx.get(tid), ctx)
             kind = "pct" if stat == "share" else "num"
             # the test is named in the note under the table (a column of its own is too wide for A4)
             one = w["item"].nunique() == 1  # one question: named in the title, not in a column
@@ -594,7 +594,7 @@ def _ranking(ctx: Context, sec: Section) -> Composer:
         blocks = _heading(sec, "Prioritering")
         src = ctx.source()
         for code, k, tid in tids:
-            r = publish.rounded(ctx.get(tid)).sort_values("share_top_k", ascending=False, na_position="last")
+            r = publish.rounded(ctx.get(tid), ctx).sort_values("share_top_k", ascending=False, na_position="last")
             blocks.append(Paragraph(cb[code].text))
             blocks.append(Figure(f"prioritering_{code}", partial(charts.ranking_bars, r, title=sec.heading or cb[code].label, source=src, size="full"), r))
             if sec.table:
@@ -646,7 +646,7 @@ def _benchmark(ctx: Context, sec: Section) -> Composer:
             for s, label, tid in tids:
                 if s != stat:
                     continue
-                t = publish.rounded(ctx.get(tid))
+                t = publish.rounded(ctx.get(tid), ctx)
                 t = t[t["group"] == TOTAL].copy()
                 t["group"] = label
                 t["by"] = "niveau"
@@ -704,7 +704,7 @@ def _gap(ctx: Context, sec: Section) -> Composer:
     def compose(ctx: Context) -> list[Block]:
         blocks = _heading(sec, "Kompetencegab")
         src = ctx.source()
-        g = publish.rounded(ctx.get(tid)).copy()
+        g = publish.rounded(ctx.get(tid), ctx).copy()
         g["wave_from"], g["wave_to"] = labels
         rng = _scale_range(cb, today[0])
         blocks.append(Figure("gab", partial(charts.wave_dumbbell, g, title=f"{sec.heading or 'Kompetencer'}: i dag og behov om fem år",
@@ -720,7 +720,7 @@ def _gap(ctx: Context, sec: Section) -> Composer:
                 Column("value_to", "Om fem år", "num"), Column("change", "Gab", "num"),
                 Column("ci_low", "95 %-KI, nedre", "num"), Column("ci_high", "95 %-KI, øvre", "num"), Column("p_val", "p-værdi", "p"))))
         for by, btid in by_tids:
-            comp = publish.rounded(ctx.get(btid))
+            comp = publish.rounded(ctx.get(btid), ctx)
             title = f"Kompetencegab fordelt på {cb[by].label.lower()}"
             blocks.append(Figure(f"gab_{by}", partial(charts.heatmap, comp, title=title, source=src,
                                                              value_range=(-(rng[1] - rng[0]), rng[1] - rng[0]) if rng else None, size="full"), comp))
