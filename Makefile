@@ -35,6 +35,7 @@ test: install
 
 bench: install
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/reports.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check survey_kit tests benchmarks

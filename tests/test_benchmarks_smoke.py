@@ -69,3 +69,23 @@ def test_machine_description_and_targets(quick: tuple[dict, str]) -> None:
     # targets are defined at N = 1,000,000: a quick run reports them as not evaluated
     assert payload["targets"] and {t["status"] for t in payload["targets"]} == {"n/a"}
     assert "ratio" in log and "ingest" in log
+
+
+@pytest.mark.slow
+def test_report_benchmark_runs_and_reports_against_its_floor(tmp_path: Path) -> None:
+    """``benchmarks/reports.py --quick``: the report and guard stages give times and ratios."""
+    before = set((ROOT / "benchmarks" / "results").glob("reports-*.json"))
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "reports.py"), "--quick", "--repeat", "1",
+         "--stages", "report,guard"],
+        cwd=ROOT, capture_output=True, text=True, timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    new = set((ROOT / "benchmarks" / "results").glob("reports-*.json")) - before
+    assert new, proc.stdout
+    rows = {r["stage"]: r for r in json.loads(max(new).read_text(encoding="utf-8"))["rows"]}
+    assert rows["report"]["median_s"] > 0 and rows["report"]["floor_s"] > 0
+    assert rows["report"]["ratio"] == pytest.approx(rows["report"]["median_s"] / rows["report"]["floor_s"], rel=0.1)
+    assert rows["guard"]["with_guard_s"] > 0 and rows["guard"]["per_table_s"] > 0
+    for path in new:
+        path.unlink()
