@@ -149,6 +149,7 @@ def report(
     by: Annotated[str | None, typer.Option(help="Also one report per group of this variable, e.g. omraade or enhed")] = None,
     formats: Annotated[str, typer.Option("--format", help="html, pdf, docx, xlsx (comma separated)")] = "html,pdf,docx",
     min_n: Annotated[int | None, typer.Option(help="Minimum respondents per published group (never below the codebook's)")] = None,
+    figures: Annotated[str, typer.Option("--figurer", help="Figure files (PNG/SVG/PDF + CSV): samlet (only the whole survey's report), alle, ingen")] = "samlet",
 ) -> None:
     """Render the report of a survey (and one per group with --by) from processed data."""
     from survey_kit.report import render_reports
@@ -167,9 +168,13 @@ def report(
                        "brug --codebook for din egen undersøgelse", err=True)
             raise typer.Exit(2)
     fmts = tuple(f.strip() for f in formats.split(",") if f.strip())
+    fig = {"samlet": "whole", "alle": True, "ingen": False}.get(figures)
+    if fig is None:
+        typer.echo(f"survey-kit report: --figurer {figures!r} er ukendt; brug samlet, alle eller ingen", err=True)
+        raise typer.Exit(2)
     try:
         paths = render_reports(data, codebook if codebook is not None else instrument, spec=spec, out_dir=out,
-                               wave=wave, by=by, formats=fmts, min_n=min_n)
+                               wave=wave, by=by, formats=fmts, min_n=min_n, figures=fig)
     except DataError:
         raise
     except ValueError as err:  # a bad option value (wave, by, format): a usage error

@@ -30,7 +30,7 @@ DEMO_KEY = b"survey_kit demo key: not a secret"
 
 NO_BROWSER = (
     "Ingen Chrome, Chromium eller Microsoft Edge fundet: rapporterne skrives som HTML og Excel, "
-    "men uden PDF og figurfiler (PNG/SVG/PDF); installér Google Chrome, Chromium eller Edge "
+    "men uden PDF, Word og figurfiler (PNG/SVG/PDF); installér Google Chrome, Chromium eller Edge "
     "(eller sæt BROWSER_PATH til programmet) for at få dem med."
 )
 
@@ -75,7 +75,7 @@ def run_demo(
     figures = browser_available()
     if not figures:
         _say(NO_BROWSER)
-        formats = tuple(f for f in formats if f != "pdf")
+        formats = tuple(f for f in formats if f not in ("pdf", "docx"))  # Word needs the PNG figures
     raw, processed, reports = root / "data" / "raw", root / "data" / "processed", root / "reports"
     _say(f"1/3 Skriver demo-eksporter i {raw / 'demo'}")
     exports = write_demo_exports(raw, n_temperature=n_temperature)
@@ -93,7 +93,7 @@ def run_demo(
             out_dir=reports,
             by=REPORT_BY.get(name),
             formats=formats,
-            figures=figures,
+            figures="whole" if figures else False,  # figure files for the whole survey's reports
         )
     n_files = sum(len(v) for v in out.values())
     _say(f"Færdig: {n_files} filer i {reports}")

@@ -121,7 +121,7 @@ def render_reports(
     by: str | None = None,
     formats: tuple[str, ...] = ("html", "pdf", "docx"),
     min_n: int | None = None,
-    figures: bool = True,
+    figures: bool | str = True,
     progress: bool = True,
     template_docx: str | Path | None = None,
 ) -> RunResult:
@@ -129,7 +129,8 @@ def render_reports(
 
     Each report folder (``<out_dir>/<instrument>/samlet``, ``.../<group>``) holds ``rapport.html``
     (offline), ``rapport.pdf`` (A4), ``rapport.docx`` (Word; ``template_docx`` gives the
-    municipality's own styles and logo), ``tabeller.xlsx`` (always) and ``figurer/``. Every
+    municipality's own styles and logo), ``tabeller.xlsx`` (always) and ``figurer/`` (every chart as
+    PNG/SVG/PDF + CSV + alt text; ``figures="whole"``: only the whole survey's report). Every
     report of the run is built and protected together before anything is written; groups too small
     to report get none and a line in ``koerselsoversigt.txt`` beside the reports, where the
     suppression audit (``anonymitet_log.csv``) is written for the analyst too.
@@ -144,10 +145,14 @@ def render_reports(
     run = build_run(survey, spec, by=by, wave=wave, min_n=min_n)
     base = Path(out_dir) / survey.codebook.instrument
     written = RunResult(skipped=run.skipped)
-    writer = _writer(formats, figures, template_docx)
+    if figures not in (True, False, "whole"):
+        raise ValueError(f"figures: expected True, False or 'whole', got {figures!r}")
+    writer = _writer(formats, bool(figures), template_docx)
     with writer:
         for built in tqdm(run.reports, desc=f"Rapporter ({survey.codebook.instrument})",
                           disable=not progress or len(run.reports) < 2):
+            # figure files (figurer/) for every report, or only for the whole survey's
+            writer.figures = bool(figures) and (figures is True or not built.scope.conditions)
             written.extend(writer.write(built.report, base / built.scope.slug))
     written.summary_path = _write_summary(run, base, by=by)
     return written
