@@ -364,10 +364,44 @@ def build_run(
         blocks = [Findings(sentences) if isinstance(b, sections.FindingsSlot) else b
                   for i in range(len(composers)) for b in parts[i]]
         report = Report(title=_title(ctx), subtitle=_subtitle(ctx))
-        report.add(*blocks)
+        report.add(*_without_empty(blocks, ctx.min_n))
         built.append(Built(ctx.scope, report))
     audit = protector.audit.to_frame() if hasattr(protector, "audit") else None
     return Run(built, skipped, audit, list(protector.published.values()))
+
+
+def _all_hidden(data: pd.DataFrame) -> bool:
+    if "suppressed" not in data or data.empty:
+        return False
+    return bool(data["suppressed"].fillna(False).astype(bool).all())
+
+
+def _without_empty(blocks: list[Block], min_n: int) -> list[Block]:
+    """A chart or table whose every number is hidden becomes one sentence saying so."""
+    from survey_kit.report.content import Figure, Paragraph, Table
+
+    note = f"Ikke vist: for få svar (færre end {min_n}) til at vise resultatet uden at afsløre nogen."
+    nobody = "Ingen har svaret på spørgsmålet her."
+    out: list[Block] = []
+    for b in blocks:
+        text = None
+        if isinstance(b, Figure | Table):
+            if _all_hidden(b.data):
+                text = note
+            elif _no_answers(b.data):
+                text = nobody
+        if text is None:
+            out.append(b)
+        elif not (out and isinstance(out[-1], Paragraph) and out[-1].text == text):
+            out.append(Paragraph(text, "sk-note"))
+    return out
+
+
+def _no_answers(data: pd.DataFrame) -> bool:
+    for col in ("n", "n_to", "n_valid"):
+        if col in data and not data.empty:
+            return bool(pd.to_numeric(data[col], errors="coerce").fillna(0).sum() == 0)
+    return False
 
 
 def register_counts(protector, survey: Survey, scope: Scope, by: str | None, wave: int | None) -> str | None:
