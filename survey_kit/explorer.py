@@ -92,13 +92,33 @@ def _items(survey: Survey, what: str) -> tuple[str, list[str]]:
     raise ValueError(f"what: expected 'item:', 'battery:' or 'scale:', got {what!r}")
 
 
-def publish(survey: Survey, function: str, items: list[str], **kwargs: Any) -> pd.DataFrame:
-    """The only place the explorer computes numbers: a statistics function on ``survey``.
+_KINDS = {"compare": "compare", "compare_waves": "waves", "frequencies": "frequencies"}
+_VALUES = {"compare": ("value", "ci_low", "ci_high"),
+           "compare_waves": ("value_from", "value_to", "change", "ci_low", "ci_high"),
+           "frequencies": ("share", "ci_low", "ci_high")}
 
-    The statistics functions apply the codebook's minimum n and complementary suppression
-    (``privacy.suppress_table``) before they return, exactly as the reports do.
-    """
-    return getattr(survey, function)(items, **kwargs)
+
+def publish(survey: Survey, function: str, items: list[str], **kwargs: Any) -> pd.DataFrame:
+    """The only place the explorer computes numbers, through the same disclosure control as the
+    reports: the statistic is computed raw and protected by a :class:`~survey_kit.privacy.RunGuard`
+    with the respondent counts of the breakdown (minimum n, complementary cells over the
+    hierarchy, zero groups, tests left out when a group is hidden, rounding for publication)."""
+    from survey_kit.privacy import RunGuard, raw_codebook, respondent_counts
+
+    cb = survey.codebook
+    raw_survey = Survey(data=survey.data, codebook=raw_codebook(cb), manifest=survey.manifest)
+    raw = getattr(raw_survey, function)(items, min_n=1, **kwargs)
+    guard = RunGuard(cb)
+    tid = guard.add(raw, scope={}, kind=_KINDS[function], value_columns=_VALUES[function])
+    by = kwargs.get("by")
+    if by is not None and function != "compare_waves":
+        guard.add(respondent_counts(survey.data, by), scope={}, kind="count")
+    guard.protect()
+    out = guard.table(tid)
+    if "n" in out and "group_code" in out and by is not None:  # groups nobody belongs to
+        zero = pd.to_numeric(raw["n"], errors="coerce").eq(0).to_numpy() & raw["group_code"].notna().to_numpy()
+        out = out[~zero].reset_index(drop=True)
+    return out
 
 
 def subset(survey: Survey, view: View) -> Survey:

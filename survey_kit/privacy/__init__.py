@@ -7,7 +7,7 @@ from survey_kit.privacy.cells import safe_cell, safe_frame
 from survey_kit.privacy.checker import recoverable
 from survey_kit.privacy.guard import DisclosureGuard
 from survey_kit.privacy.keys import pseudonymise
-from survey_kit.privacy.run import RunGuard, Scope, respondent_counts
+from survey_kit.privacy.run import RunGuard, Scope, raw_codebook, respondent_counts
 from survey_kit.privacy.suppression import SUPPRESSED_LABEL, AuditLog, suppress_table
 from survey_kit.privacy.text import (
     CommentSelection,
@@ -30,6 +30,7 @@ __all__ = [
     "mask_personal",
     "pseudonymise",
     "recoverable",
+    "raw_codebook",
     "respondent_counts",
     "safe_cell",
     "safe_comments",

@@ -76,6 +76,14 @@ def _num(table: pd.DataFrame, col: str) -> np.ndarray:
     return pd.to_numeric(table[col], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
 
 
+def raw_codebook(codebook: Codebook) -> Codebook:
+    """A copy of ``codebook`` with every minimum n at 1: statistics computed with it (and
+    ``min_n=1``) hide nothing, so the guard sees the raw tables it must protect."""
+    items = tuple(it.model_copy(update={"min_n": None}) for it in codebook.items)
+    scales = tuple(s.model_copy(update={"min_n": None}) for s in codebook.scales)
+    return codebook.model_copy(update={"min_n": 1, "items": items, "scales": scales})
+
+
 def respondent_counts(data: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
     """A ``count`` table: respondents per group of ``by`` (every group present) and in total."""
     rows = []

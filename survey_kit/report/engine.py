@@ -26,6 +26,7 @@ import pandas as pd
 
 from survey_kit.codebook.model import Codebook
 from survey_kit.fmt import fmt_int
+from survey_kit.privacy.run import raw_codebook
 from survey_kit.report.content import Block, Findings, Report
 from survey_kit.report.spec import ReportSpec, spec_for
 from survey_kit.survey import Survey
@@ -331,12 +332,12 @@ def build_run(
     current, previous = _waves(survey, wave)
     scopes, skipped = plan_scopes(survey, by, wave=current, min_n=min_n)
     data = survey.data
-    if cb.scales:
+    if cb.scales and not all(s.code in data for s in cb.scales):
         data = stats.with_scale_scores(data, cb)
     full = Survey(data=data, codebook=cb, manifest=survey.manifest)
     protector = _protector(cb, min_n)
     raw = getattr(protector, "raw", False)
-    stats_cb = _raw_codebook(cb) if raw else cb
+    stats_cb = raw_codebook(cb) if raw else cb
     stats_min_n = 1 if raw else min_n
     plans: list[tuple[Context, list[tuple[str, Composer]]]] = []
     for scope in scopes:
@@ -417,12 +418,6 @@ def register_counts(protector, survey: Survey, scope: Scope, by: str | None, wav
         df = df[df[cb.wave.column].eq(wave).fillna(False).to_numpy()]
         sc[cb.wave.column] = wave
     return protector.add(respondent_counts(df, by), scope=sc, kind="count")
-
-
-def _raw_codebook(cb: Codebook) -> Codebook:
-    items = tuple(it.model_copy(update={"min_n": None}) for it in cb.items)
-    scales = tuple(s.model_copy(update={"min_n": None}) for s in cb.scales)
-    return cb.model_copy(update={"min_n": 1, "items": items, "scales": scales})
 
 
 def _title(ctx: Context) -> str:
