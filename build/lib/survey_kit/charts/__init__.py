@@ -1,0 +1,51 @@
+"""Charts for council papers: plotly builders in the house style and static export.
+
+Builders take survey_kit result tables and return a ``plotly.graph_objects.Figure``::
+
+    fig = share_bars(compare(survey, ["q1"], by="omraade"), title="...", source="Kilde: ...")
+    export(fig, "reports/figur1", size="full")   # png, svg, pdf + csv + alt text
+"""
+
+from __future__ import annotations
+
+from survey_kit.charts.bars import likert_bars, ranking_bars, share_bars
+from survey_kit.charts.export import (
+    alt_text,
+    chart_table,
+    export,
+    exporting,
+    figure_size,
+    fit_width,
+)
+from survey_kit.charts.style import (
+    SIZES,
+    TEMPLATE_NAME,
+    HouseStyle,
+    Palette,
+    get_style,
+    set_style,
+    use_style,
+)
+from survey_kit.charts.waves import heatmap, prepost, wave_dumbbell
+
+__all__ = [
+    "SIZES",
+    "TEMPLATE_NAME",
+    "HouseStyle",
+    "Palette",
+    "alt_text",
+    "chart_table",
+    "export",
+    "exporting",
+    "figure_size",
+    "fit_width",
+    "get_style",
+    "heatmap",
+    "likert_bars",
+    "prepost",
+    "ranking_bars",
+    "set_style",
+    "share_bars",
+    "use_style",
+    "wave_dumbbell",
+]

@@ -1,0 +1,320 @@
+"""An interactive explorer for JupyterLab: pick a question, a breakdown, a wave and a filter.
+
+``sk.explore(survey)`` shows dropdowns like the report module of SurveyXact: *what* (a question,
+a battery of questions, or a scale), *how* (the distribution of answers, the share of positive
+answers, or the mean), *by* (a background variable), *which wave* (one, all, or the change between
+waves) and *a filter* (a background variable and one of its categories). Every change redraws the
+chart and the Danish table below it. "Gem" writes the current view as figure files (PNG, SVG, PDF
++ CSV and alt text) and an Excel workbook.
+
+Every number shown comes from :func:`publish`, which calls the statistics functions (they apply
+the minimum n and complementary suppression exactly as in reports). Keep it that way: a run-wide
+disclosure guard replaces that one function.
+
+The state without widgets is :class:`View` (a frozen description) and :func:`compute` (a view ->
+table, figure, presentation), so the explorer can be tested and timed without a browser.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from survey_kit.display import Presentation, present
+from survey_kit.survey import Survey
+
+ALL = "__all__"
+CHANGE = "__change__"
+HOW_LABELS = {"dist": "Fordeling af svar", "share": "Andel positive svar", "mean": "Gennemsnit"}
+#: A distribution chart with more rows (items x groups) than this is drawn as positive shares (the
+#: table keeps the whole distribution): a stacked bar per unit of 100 units is unreadable, and
+#: plotly needs seconds to lay it out.
+MAX_DIST_ROWS = 30
+
+
+@dataclass(frozen=True)
+class View:
+    """What the explorer shows: ``what`` is ``"item:<code>"``, ``"battery:<name>"`` or
+    ``"scale:<code>"``; ``how`` one of ``"dist"``, ``"share"``, ``"mean"``; ``by`` a background
+    column or None; ``wave`` a wave code, :data:`ALL` or :data:`CHANGE`; ``filter`` a
+    (column, code) pair or None."""
+
+    what: str
+    how: str = "dist"
+    by: str | None = None
+    wave: Any = ALL
+    filter: tuple[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class Result:
+    view: View
+    table: pd.DataFrame
+    figure: Any
+    presentation: Presentation
+    n: int
+    seconds: float
+    note: str = ""
+
+
+def choices(survey: Survey) -> dict[str, list[tuple[str, str]]]:
+    """The options of each dropdown as (Danish label, value) pairs."""
+    cb = survey.codebook
+    what = [(f"Spørgsmål: {it.label}", f"item:{it.code}") for it in cb.items
+            if it.type in ("likert", "single") and not it.group]
+    what += [(f"Batteri: {', '.join(cb[c].label for c in codes)[:70]}", f"battery:{name}")
+             for name, codes in survey.batteries().items()]
+    what += [(f"Skala: {s.label}", f"scale:{s.code}") for s in cb.scales]
+    wave_col = cb.wave.column if cb.wave is not None else None
+    by = [("(ingen opdeling)", "")] + [(it.label, it.code) for it in cb.groups
+                                        if it.code != wave_col and it.code in survey.data]
+    waves = [("Alle målinger", ALL)]
+    if cb.wave is not None and wave_col in survey.data:
+        present_codes = set(pd.unique(survey.data[wave_col].dropna()).tolist())
+        waves += [(lab, str(code)) for code, lab in cb.wave.labels.items() if code in present_codes]
+        if len(waves) > 2:
+            waves.append(("Udvikling mellem målinger", CHANGE))
+    return {"what": what, "by": by, "wave": waves}
+
+
+def _items(survey: Survey, what: str) -> tuple[str, list[str]]:
+    kind, _, code = what.partition(":")
+    if kind == "item":
+        return kind, [code]
+    if kind == "battery":
+        return kind, survey.batteries()[code]
+    if kind == "scale":
+        return kind, [code]
+    raise ValueError(f"what: expected 'item:', 'battery:' or 'scale:', got {what!r}")
+
+
+_KINDS = {"compare": "compare", "compare_waves": "waves", "frequencies": "frequencies"}
+_VALUES = {"compare": ("value", "ci_low", "ci_high"),
+           "compare_waves": ("value_from", "value_to", "change", "ci_low", "ci_high"),
+           "frequencies": ("share", "ci_low", "ci_high")}
+
+
+def publish(survey: Survey, function: str, items: list[str], **kwargs: Any) -> pd.DataFrame:
+    """The only place the explorer computes numbers, through the same disclosure control as the
+    reports: the statistic is computed raw and protected by a :class:`~survey_kit.privacy.RunGuard`
+    with the respondent counts of the breakdown (minimum n, complementary cells over the
+    hierarchy, zero groups, tests left out when a group is hidden, rounding for publication)."""
+    from survey_kit.privacy import RunGuard, raw_codebook, respondent_counts
+
+    cb = survey.codebook
+    raw_survey = Survey(data=survey.data, codebook=raw_codebook(cb), manifest=survey.manifest)
+    raw = getattr(raw_survey, function)(items, min_n=1, **kwargs)
+    guard = RunGuard(cb)
+    tid = guard.add(raw, scope={}, kind=_KINDS[function], value_columns=_VALUES[function])
+    by = kwargs.get("by")
+    if by is not None and function != "compare_waves":
+        guard.add(respondent_counts(survey.data, by), scope={}, kind="count")
+    guard.protect()
+    out = guard.table(tid)
+    if "n" in out and "group_code" in out and by is not None:  # groups nobody belongs to
+        zero = pd.to_numeric(raw["n"], errors="coerce").eq(0).to_numpy() & raw["group_code"].notna().to_numpy()
+        out = out[~zero].reset_index(drop=True)
+    return out
+
+
+def subset(survey: Survey, view: View) -> Survey:
+    """The respondents of the view: its filter and its wave (not for a change between waves)."""
+    cb = survey.codebook
+    if view.filter is not None:
+        survey = survey.filter(**{view.filter[0]: view.filter[1]})
+    if view.wave not in (ALL, CHANGE) and cb.wave is not None:
+        code = int(view.wave) if str(view.wave).lstrip("-").isdigit() else view.wave
+        survey = survey.filter(**{cb.wave.column: code})
+    return survey
+
+
+def compute(survey: Survey, view: View) -> Result:
+    """The table, chart and Danish presentation of ``view`` (``survey`` should carry its scale
+    scores, see :meth:`Survey.with_scale_scores`)."""
+    from survey_kit import charts
+
+    t0 = time.perf_counter()
+    kind, items = _items(survey, view.what)
+    how = "mean" if kind == "scale" else view.how
+    sub = subset(survey, view)
+    by = view.by or None
+    title = _title(survey, kind, items, how)
+    source = sub.source()
+    note = ""
+    if view.wave == CHANGE:
+        stat = "mean" if how == "mean" else "share"
+        table = publish(sub, "compare_waves", items, by=by, stat=stat)
+        fig = charts.wave_dumbbell(table, title=title, source=source)
+    elif how == "dist":
+        table = publish(sub, "frequencies", items, by=by)
+        rows = table.drop_duplicates(["item", "group"]).shape[0]
+        ordinal = all(survey.codebook[c].type == "likert" for c in items if c in survey.codebook)
+        if rows > MAX_DIST_ROWS or not ordinal:
+            comp = publish(sub, "compare", items, by=by, stat="share")
+            fig = charts.share_bars(comp, title=f"{title}: andel positive svar", source=source)
+            note = (f"Figuren viser andelen positive svar ({rows} rækker er for mange til en "
+                    "fordeling); tabellen viser hele fordelingen." if ordinal else
+                    "Figuren viser andelen positive svar (svarene har ingen rækkefølge); "
+                    "tabellen viser hele fordelingen.")
+        else:
+            fig = charts.likert_bars(table, title=title, source=source)
+    else:
+        table = publish(sub, "compare", items, by=by, stat=how)
+        fig = charts.share_bars(table, title=title, source=source)
+    pres = present(table, title=title, codebook=survey.codebook)
+    return Result(view, table, fig, pres, sub.n, time.perf_counter() - t0, note)
+
+
+def _title(survey: Survey, kind: str, items: list[str], how: str) -> str:
+    cb = survey.codebook
+    if kind == "scale":
+        return f"{cb.scale(items[0]).label}: gennemsnit (indeks)"
+    name = cb[items[0]].label if len(items) == 1 else ", ".join(cb[c].label for c in items)
+    return f"{name}: {HOW_LABELS[how].lower()}" if how != "dist" else name
+
+
+class Explorer:
+    """The widget (``explorer.widget``); shows itself in JupyterLab.
+
+    Parameters
+    ----------
+    survey : Survey
+    what : str, optional
+        The first view's ``View.what`` (default: the first question).
+    """
+
+    def __init__(self, survey: Survey, *, what: str | None = None, by: str | None = None) -> None:
+        import ipywidgets as w
+
+        self.survey = survey if all(s.code in survey.data for s in survey.codebook.scales) \
+            else survey.with_scale_scores()
+        opts = choices(self.survey)
+        cb = self.survey.codebook
+        groups = [(lab, code) for lab, code in opts["by"] if code]
+        lay = w.Layout(width="auto")
+        style = {"description_width": "initial"}
+        self.what = w.Dropdown(options=opts["what"], value=what or opts["what"][0][1],
+                               description="Vis:", layout=w.Layout(width="44em"), style=style)
+        self.how = w.Dropdown(options=[(v, k) for k, v in HOW_LABELS.items()], value="dist",
+                              description="Som:", layout=lay, style=style)
+        self.by = w.Dropdown(options=opts["by"], value=by or "", description="Opdelt på:",
+                             layout=lay, style=style)
+        self.wave = w.Dropdown(options=opts["wave"], value=ALL, description="Måling:",
+                               layout=lay, style=style)
+        self.filter_col = w.Dropdown(options=[("(intet filter)", "")] + groups, value="",
+                                     description="Filter:", layout=lay, style=style)
+        self.filter_val = w.Dropdown(options=[("(alle)", "")], value="", layout=lay)
+        self.folder = w.Text(value="udforsk", description="Mappe:", layout=w.Layout(width="16em"))
+        self.save = w.Button(description="Gem figur og tabel", icon="download")
+        self.status = w.HTML()
+        self.chart = w.Output(layout=w.Layout(min_height="300px"))
+        self.table = w.Output()
+        self.result: Result | None = None
+        for d in (self.what, self.how, self.by, self.wave, self.filter_val):
+            d.observe(self._changed, names="value")
+        self.filter_col.observe(self._filter_column, names="value")
+        self.save.on_click(lambda _: self.export(self.folder.value))
+        self.widget = w.VBox([
+            w.HBox([self.what, self.how]),
+            w.HBox([self.by, self.wave, self.filter_col, self.filter_val]),
+            w.HBox([self.folder, self.save, self.status]),
+            self.chart,
+            self.table,
+        ])
+        self.widget.add_class("sk-explorer")
+        self._cb = cb
+        self.refresh()
+
+    # -- state --------------------------------------------------------------------------------
+    @property
+    def view(self) -> View:
+        filt = None
+        if self.filter_col.value and self.filter_val.value != "":
+            filt = (self.filter_col.value, self.filter_val.value)
+        wave = self.wave.value
+        return View(what=self.what.value, how=self.how.value, by=self.by.value or None,
+                    wave=wave, filter=filt)
+
+    def _filter_column(self, change: dict) -> None:
+        col = change["new"]
+        opts = [("(alle)", "")]
+        if col:
+            occurring = set(pd.unique(self.survey.data[col].dropna()).tolist())
+            opts += [(lab, code) for code, lab in self._cb[col].values.items() if code in occurring]
+        with self.filter_val.hold_trait_notifications():
+            self.filter_val.options = opts
+            self.filter_val.value = ""
+        self.refresh()
+
+    def _changed(self, _change: dict) -> None:
+        self.refresh()
+
+    def refresh(self) -> Result | None:
+        """Recompute the current view and redraw the chart and the table."""
+        from IPython.display import display
+
+        view = self.view
+        if view.what.startswith("scale:"):
+            view = replace(view, how="mean")
+        try:
+            res = compute(self.survey, view)
+        except (ValueError, KeyError) as err:  # e.g. a filter that leaves nobody
+            self.status.value = f"<span style='color:#a00'>{err}</span>"
+            return None
+        self.result = res
+        self.chart.clear_output(wait=True)
+        with self.chart:
+            display(res.figure)
+        self.table.clear_output(wait=True)
+        with self.table:
+            display(res.presentation)
+        self.status.value = (f"<span class='sk-status'>{res.n:,} svar · beregnet på "
+                             f"{res.seconds * 1000:.0f} ms</span>").replace(",", ".") + (
+                             f" <i>{res.note}</i>" if res.note else "")
+        return res
+
+    def export(self, folder: str | Path, *, formats: tuple[str, ...] = ("png", "svg", "pdf")
+               ) -> list[Path]:
+        """Write the current view: ``<folder>/<name>.png/.svg/.pdf/.csv/.alt.txt`` and
+        ``<folder>/<name>.xlsx`` (the Danish table and its numbers)."""
+        from survey_kit.charts import export
+
+        if self.result is None:
+            raise ValueError("export: nothing to export (the current view has no result)")
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        name = _file_name(self.result.view)
+        written = [self.result.presentation.to_excel(folder / f"{name}.xlsx")]
+        try:
+            written = export(self.result.figure, folder / name, formats=formats) + written
+        except Exception as err:  # no Chrome/Chromium for kaleido: the table is still written
+            self.status.value = (f"Tabellen er gemt i {written[0]}; figurerne kræver Chrome, "
+                                 f"Chromium eller Edge ({type(err).__name__}).")
+            return written
+        self.status.value = f"Gemt: {', '.join(p.name for p in written)} i {folder}"
+        return written
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.widget)
+
+
+def _file_name(view: View) -> str:
+    parts = [view.what.replace(":", "-"), view.how]
+    if view.by:
+        parts.append(f"efter-{view.by}")
+    if view.wave not in (ALL, None):
+        parts.append("udvikling" if view.wave == CHANGE else f"maaling-{view.wave}")
+    if view.filter:
+        parts.append(f"{view.filter[0]}-{view.filter[1]}")
+    return "_".join(str(p) for p in parts)
+
+
+def explore(survey: Survey, **kwargs: Any) -> Explorer:
+    """Open the explorer on ``survey`` (see :class:`Explorer`)."""
+    return Explorer(survey, **kwargs)

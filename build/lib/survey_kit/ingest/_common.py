@@ -1,0 +1,102 @@
+"""Helpers shared by the format readers: header detection, column names, blank cells."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from survey_kit.errors import DataError
+
+#: How many leading rows are searched for the header row.
+HEADER_SCAN_ROWS = 25
+
+
+def data_error(path: Path | str, problem: str) -> DataError:
+    """A :class:`DataError` whose message names the file: ``"<path>: <problem>"`` (English, with
+    its Danish wording from :mod:`._danish` for the command line)."""
+    from survey_kit.ingest._danish import danish
+
+    da = danish(problem)
+    return DataError(f"{path}: {problem}", da=f"{path}: {da}" if da else None)
+
+
+def is_blank(value: Any) -> bool:
+    """True for None, NaN/NA and strings holding only whitespace."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return value.strip() == ""
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def filled(row: Sequence[Any]) -> int:
+    """Number of non-blank cells in a row."""
+    return sum(not is_blank(v) for v in row)
+
+
+def find_header(rows: Sequence[Sequence[Any]]) -> int:
+    """Index of the header row among the first rows of a table.
+
+    Title rows (a report title, an export date) stand above the header and fill far fewer cells
+    than it. The header is the first row that fills at least half as many cells as the widest of
+    the scanned rows (and at least two, unless the table has a single column). Leading blank rows
+    are skipped the same way.
+    """
+    counts = [filled(r) for r in rows[:HEADER_SCAN_ROWS]]
+    if not counts:
+        return 0
+    widest = max(counts)
+    if widest == 0:
+        return 0
+    need = max(min(2, widest), (widest + 1) // 2)
+    for i, n in enumerate(counts):
+        if n >= need:
+            return i
+    return 0
+
+
+def column_names(cells: Sequence[Any]) -> tuple[list[str], list[str]]:
+    """Column names from header cells: text as written (stripped), blanks named ``Unnamed: i``,
+    duplicates suffixed ``.1``, ``.2`` as pandas does. Returns (names, notes)."""
+    names: list[str] = []
+    notes: list[str] = []
+    seen: dict[str, int] = {}
+    blanks = []
+    for i, cell in enumerate(cells):
+        if is_blank(cell):
+            name = f"Unnamed: {i}"
+            blanks.append(i + 1)
+        else:
+            name = _header_text(cell)
+        if name in seen:
+            seen[name] += 1
+            new = f"{name}.{seen[name]}"
+            notes.append(f"column {name!r} appears more than once; later copy named {new!r}")
+            name = new
+        seen.setdefault(name, 0)
+        names.append(name)
+    if blanks:
+        notes.append(f"header cells {blanks} are empty; columns named 'Unnamed: <index>'")
+    return names, notes
+
+
+def _header_text(cell: Any) -> str:
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return str(cell).strip()
+
+
+def trailing_blank_rows(rows: Sequence[Sequence[Any]]) -> int:
+    """How many rows at the end of ``rows`` are entirely blank."""
+    n = 0
+    for r in reversed(rows):
+        if filled(r):
+            break
+        n += 1
+    return n

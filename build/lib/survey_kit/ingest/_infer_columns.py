@@ -1,0 +1,366 @@
+"""What one column of an export is, for :mod:`survey_kit.ingest.infer` (the per-column rules).
+
+Each function returns plain item dicts (the YAML a codebook holds) plus ``_notes``: Danish
+sentences about what the analyst must check, which the draft prints as comments.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from survey_kit.codebook.scales import AnswerScale, find_scales, is_dont_know, polarity
+from survey_kit.ingest.raw import RawExport
+
+_SCALE_WORDS = re.compile(
+    r"\b(?:enig|uenig|grad\b|agree|disagree|tilfreds|satisf|altid|aldrig|ofte|sjælden|never|always|often|"
+    r"rarely|meget god|god|dårlig|good|poor|bad|excellent|vigtig|important|likely|sandsynlig|"
+    r"høj grad|lav grad|slet ikke|i nogen grad|rigtigt|instämmer|stämmer|fornøyd|nöjd|viktig)",
+    re.I,
+)
+_MEASURE = re.compile(r"\b(?:alder|age|antal|number|count|timer|hours|år|years|score|total|beløb|kr)\b", re.I)
+_FAMILY = re.compile(r"^(?P<base>.+)_(?P<opt>\d+)$")
+_SIBLING = re.compile(r"^(?P<stem>[A-Za-z][A-Za-z_]*?)_?(?P<n>\d+)$")
+_CODE_OK = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+_TRANSLIT = str.maketrans({"æ": "ae", "Æ": "Ae", "ø": "oe", "Ø": "Oe", "å": "aa", "Å": "Aa"})
+_MAX_CODE = 32
+MAX_SINGLE = 12
+
+
+# -- multiple-choice families ------------------------------------------------------------------
+def families(raw: RawExport, columns: list) -> dict[str, list]:
+    """SurveyXact-style option families ``s_11_1, s_11_2 ...`` holding only 0/1."""
+    groups: dict[str, list] = {}
+    for c in columns:
+        m = _FAMILY.match(str(c))
+        if m:
+            groups.setdefault(m.group("base"), []).append(c)
+    names = {str(c) for c in columns}
+    return {base: cols for base, cols in groups.items()
+            if len(cols) >= 2 and base not in names and all(_is_dummy(raw, c) for c in cols)}
+
+
+def _is_dummy(raw: RawExport, col: Any) -> bool:
+    labels = raw.value_labels.get(col)
+    if labels and not set(labels) <= {0, 1}:
+        return False
+    v = pd.to_numeric(raw.frame[col], errors="coerce")
+    if v.isna().sum() > raw.frame[col].isna().sum():
+        return False  # text in the column
+    return bool(v.dropna().isin([0, 1]).all())
+
+
+def multiple_family(raw: RawExport, base: str, cols: list, used: set) -> dict[str, Any]:
+    texts = [raw.variable_labels.get(c) for c in cols]
+    question, options = str(base), {}
+    if all(texts):
+        heads = {t.rsplit(" - ", 1)[0] for t in texts if " - " in t}
+        if len(heads) == 1 and all(" - " in t for t in texts):
+            question = heads.pop()
+            texts = [t.rsplit(" - ", 1)[1] for t in texts]
+    for c, t in zip(cols, texts, strict=True):
+        opt = int(_FAMILY.match(str(c)).group("opt"))
+        options[opt] = t or f"Valgmulighed {opt}"
+    code = make_code(str(base), used)
+    item = {"code": code, "text": question, "label": short(question), "type": "multiple", "values": options}
+    if code != base:
+        item["label"] = str(base)
+    return item
+
+
+# -- one column ---------------------------------------------------------------------------------
+def column_item(raw: RawExport, col: Any, used: set) -> dict[str, Any]:
+    """The item dict of one column (type, values, missing, positive; ``_answers`` for a column of
+    answer texts, resolved across the file by :func:`resolve_text_scales`)."""
+    name = str(col)
+    var_label = raw.variable_labels.get(col)
+    code = make_code(name, used)
+    text = var_label or name
+    label = short(text)
+    if code != name and var_label:
+        text, label = f"{var_label} (kolonne {name})", name
+    elif code != name:
+        label = name if len(name) <= 40 else short(name)
+    item: dict[str, Any] = {"code": code, "text": text, "label": label, "_column": name}
+    item.update(kind(raw, col, raw.frame[col]))
+    return item
+
+
+def kind(raw: RawExport, col: Any, s: pd.Series) -> dict[str, Any]:
+    labels = raw.value_labels.get(col) or {}
+    declared = raw.missing_codes.get(col) or []
+    codes = int_codes(s)
+    if raw.platform == "forms" and _multi_cell(s):
+        parts = Counter(p.strip() for v in s.dropna().astype(str) for p in v.split(";") if p.strip())
+        return {"type": "multiple", "values": {i + 1: p for i, p in enumerate(parts)}}
+    if labels and codes is not None:
+        return _labelled(labels, declared, codes)
+    if codes is not None:
+        distinct = sorted(codes)
+        if 4 <= len(distinct) <= 7 and distinct == list(range(distinct[0], distinct[0] + len(distinct))) \
+                and distinct[0] in (0, 1):
+            return {"type": "likert", "values": {c: str(c) for c in distinct},
+                    "_notes": ["koderne har ingen etiketter: skriv svarteksterne og 'positive' (de positive koder)"]}
+        if 0 < len(distinct) <= MAX_SINGLE and min(distinct) >= 0 and max(distinct) < 1000 and not _MEASURE.search(str(col)):
+            return {"type": "single", "values": {c: str(c) for c in distinct},
+                    "_notes": ["koderne har ingen etiketter: skriv svarteksterne"]}
+    if pd.api.types.is_datetime64_any_dtype(s):
+        return {"type": "date"}
+    num = pd.to_numeric(s, errors="coerce") if not pd.api.types.is_bool_dtype(s) else None
+    if num is not None and s.notna().any() and num.notna().sum() == s.notna().sum():
+        return {"type": "number"}
+    text = s.dropna().astype(str).str.strip()
+    text = text[text != ""]
+    if len(text) and _looks_like_dates(text):
+        return {"type": "date"}
+    if len(text) and text.str.fullmatch(r"[-+]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?").all():
+        return {"type": "number"}  # Danish decimal comma ("2,5") kept as text by the file
+    return _text_answers(text) or {"type": "text"}
+
+
+def _labelled(labels: dict[int, str], declared: list, codes: set[int]) -> dict[str, Any]:
+    """A column with value labels: don't-know labels (whole labels) and declared user-missing
+    codes are ``missing``; a known scale makes it likert with ``positive``; code order is kept."""
+    notes: list[str] = []
+    declared_int = {c for c in declared if isinstance(c, int)}
+    missing = {c: lab or "Manglende værdi" for c, lab in labels.items() if c in declared_int or is_dont_know(lab or "")}
+    for c in declared_int:
+        missing.setdefault(c, labels.get(c) or "Manglende værdi")
+    values = {c: lab or str(c) for c, lab in labels.items() if c not in missing}
+    values = _fill_end_labels(values, codes, set(missing))
+    if not values:  # only missing codes labelled (SPSS: 99 "Missing data" on an age)
+        observed = sorted(c for c in codes if c not in missing)
+        if len(observed) > MAX_SINGLE:
+            return {"type": "number", "missing": dict(sorted(missing.items()))}
+        values = {c: str(c) for c in observed}
+    if not values:
+        return {"type": "text"}
+    values = dict(sorted(values.items()))
+    out: dict[str, Any] = {"type": "single", "values": values}
+    scales = find_scales(values.values())
+    if scales:
+        scale = scales[0]
+        out["type"] = "likert" if scale.ordinal else "single"
+        pos = [c for c, lab in values.items() if scale.position(lab) in scale.positive_positions]
+        out["positive"] = pos
+        out["_scale"] = scale.name
+        order = [scale.position(values[c]) for c in values]
+        if order == sorted(order, reverse=True) and scale.ordinal:
+            notes.append("koderne går fra den positive til den negative ende: et højere gennemsnit betyder "
+                         "mindre enighed/tilfredshed")
+    elif _is_scale(values):
+        out["type"] = "likert"
+        pos = _positive_by_ends(values)
+        if pos:
+            out["positive"] = pos
+        else:
+            notes.append("ukendt svarskala: angiv 'positive' (de koder, der tæller som positive)")
+    if missing:
+        out["missing"] = dict(sorted(missing.items()))
+    if notes:
+        out["_notes"] = notes
+    return out
+
+
+def _positive_by_ends(values: dict[int, str]) -> list[int]:
+    codes = sorted(values)
+    lo, hi = polarity(values[codes[0]]), polarity(values[codes[-1]])
+    n = 2 if len(codes) >= 4 else 1
+    if hi > 0 or lo < 0:
+        return codes[-n:]
+    if lo > 0 or hi < 0:
+        return codes[:n]
+    return []
+
+
+def _fill_end_labels(values: dict[int, str], codes: set[int], missing: set[int]) -> dict[int, str]:
+    """Labels on the two ends only (1 "Helt uenig", 4 "Helt enig") mark a scale: the codes between
+    are valid too (never a missing code). Observed codes outside them stay invalid."""
+    if len(values) != 2:
+        return values
+    lo, hi = min(values), max(values)
+    if not 3 <= hi - lo + 1 <= 11 or not any(lo < c < hi for c in codes):
+        return values
+    return {c: values.get(c, str(c)) for c in range(lo, hi + 1) if c not in missing}
+
+
+def _is_scale(values: dict[int, str]) -> bool:
+    codes = sorted(values)
+    consecutive = codes == list(range(codes[0], codes[0] + len(codes)))
+    if not consecutive or not 3 <= len(codes) <= 11:
+        return False
+    labels = [values[c] for c in codes]
+    inner = labels[1:-1]
+    if inner and all(lab.strip() == str(c) for lab, c in zip(inner, codes[1:-1], strict=True)):
+        return True  # only the ends labelled: "1 I liten grad ... 4 I stor grad"
+    hits = sum(bool(_SCALE_WORDS.search(lab)) for lab in labels)
+    return hits >= max(2, len(labels) // 2)
+
+
+def _text_answers(text: pd.Series) -> dict[str, Any] | None:
+    """Few distinct, repeated answers written as text: kept as ``_answers`` (first-seen order) for
+    :func:`resolve_text_scales`; None for free text."""
+    if not len(text):
+        return None
+    order = list(dict.fromkeys(text))  # order of first appearance, never frequency order
+    if len(order) > 3 * MAX_SINGLE:
+        return None
+    dk = [t for t in order if is_dont_know(t)]
+    answers = [t for t in order if t not in dk]
+    if not answers:
+        return None
+    if not find_scales(answers) and (len(order) > MAX_SINGLE or len(order) > len(text) / 2):
+        return None  # mostly different answers: free text
+    return {"type": "_answers", "_answers": answers, "_dk": dk}
+
+
+def resolve_text_scales(items: list[dict[str, Any]]) -> None:
+    """Give every column of answer texts its codes, the same for every item on one scale.
+
+    A column whose answers all lie on known scales gets the scale that fits the most such columns
+    of the file (so a battery is coded alike even when one item never got "Helt uenig"); its codes
+    are ``1..k`` in scale order, don't-know answers follow as ``missing``. Other columns are
+    ``single`` with the answers in the order they first appear (an order the analyst must check).
+    """
+    pending = [it for it in items if it.get("type") == "_answers"]
+    candidates = [find_scales(it["_answers"]) for it in pending]
+    fits = Counter(s.name for cands in candidates for s in cands)
+    by_scale: dict[str, list[dict[str, Any]]] = {}
+    scales: dict[str, AnswerScale] = {}
+    for it, cands in zip(pending, candidates, strict=True):
+        if cands:
+            best = max(cands, key=lambda s: (fits[s.name], -cands.index(s)))
+            by_scale.setdefault(best.name, []).append(it)
+            scales[best.name] = best
+            continue
+        values = {i + 1: a for i, a in enumerate(it["_answers"])}
+        it.update(type="single", values=values)
+        it.setdefault("_notes", []).append(
+            "svarene står i den rækkefølge, de første gang optræder i filen: ret kodernes rækkefølge, "
+            "hvis de er en skala")
+        _dk_codes(it, it["_dk"], len(values) + 1)
+    for name, members in by_scale.items():
+        scale = scales[name]
+        spelling: dict[int, str] = {}
+        dk: list[str] = []
+        for it in members:
+            for a in it["_answers"]:
+                spelling.setdefault(scale.position(a), a)
+            dk += [d for d in it["_dk"] if d not in dk]
+        values = {i + 1: spelling.get(i, scale.labels[i]) for i in range(scale.k)}
+        for it in members:
+            it.update(type="likert" if scale.ordinal else "single", values=dict(values),
+                      positive=[p + 1 for p in scale.positive_positions], _scale=scale.name)
+            _dk_codes(it, dk, scale.k + 1)
+    for it in pending:
+        it.pop("_answers", None)
+        it.pop("_dk", None)
+
+
+def _dk_codes(item: dict[str, Any], dk: list[str], start: int) -> None:
+    if dk:
+        item["missing"] = {start + i: t for i, t in enumerate(dk)}
+
+
+def harmonise_siblings(raw: RawExport, items: list[dict[str, Any]]) -> None:
+    """Numbered items of one scale without value labels (``mast1`` ... ``mast7``) share one scale:
+    every code used by at least half of the siblings, filled to a range. A sibling whose other codes
+    are rare (at most 1 % of its answers) gets the shared scale, so a stray ``mast2 = 5`` on a 1-4
+    scale is reported by validation instead of widening the scale."""
+    groups: dict[str, list[int]] = {}
+    for i, item in enumerate(items):
+        col = item.get("_column")
+        if col is None or raw.value_labels.get(col) or item.get("type") not in ("likert", "single"):
+            continue
+        if item.get("missing") or any(str(v) != str(c) for c, v in item["values"].items()):
+            continue
+        m = _SIBLING.match(str(col))
+        if m:
+            groups.setdefault(m.group("stem").lower(), []).append(i)
+    for members in groups.values():
+        if len(members) < 3:
+            continue
+        counts = [pd.to_numeric(raw.frame[items[i]["_column"]], errors="coerce").dropna().astype(int).value_counts()
+                  for i in members]
+        used = Counter(c for vc in counts for c in vc.index)
+        common = [c for c, n in used.items() if n >= len(members) / 2]
+        if not common:
+            continue
+        scale = list(range(min(common), max(common) + 1))
+        if len(scale) > MAX_SINGLE:
+            continue
+        for i, vc in zip(members, counts, strict=True):
+            if vc[~vc.index.isin(scale)].sum() > 0.01 * vc.sum():
+                continue
+            item = items[i]
+            item["values"] = {c: str(c) for c in scale}
+            if 4 <= len(scale) <= 7 and scale[0] in (0, 1):
+                item["type"] = "likert"
+
+
+def int_codes(s: pd.Series) -> set[int] | None:
+    """The distinct integer codes of a column, or None if it holds anything but integers."""
+    if pd.api.types.is_bool_dtype(s) or pd.api.types.is_datetime64_any_dtype(s):
+        return None
+    present = s.dropna()
+    if present.empty:
+        return None
+    v = pd.to_numeric(present, errors="coerce")
+    if v.isna().any() or not np.all(np.isfinite(v)) or not (v % 1 == 0).all():
+        return None
+    return {int(x) for x in v.unique()}
+
+
+def _looks_like_dates(text: pd.Series) -> bool:
+    sample = text.head(200)
+    iso = sample.str.fullmatch(r"\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2})?)?")
+    dmy = sample.str.fullmatch(r"\d{1,2}[-./]\d{1,2}[-./]\d{4}( \d{1,2}:\d{2}(:\d{2})?)?")
+    return bool((iso | dmy).mean() >= 0.9)
+
+
+def _multi_cell(s: pd.Series) -> bool:
+    v = s.dropna()
+    if v.empty or not (s.dtype == "str" or s.dtype == object):
+        return False
+    return bool(v.astype(str).str.endswith(";").all())
+
+
+# -- names --------------------------------------------------------------------------------------
+def sanitise(name: str) -> str:
+    text = unicodedata.normalize("NFKD", name.translate(_TRANSLIT))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = re.sub(r"[^A-Za-z0-9_]+", "_", text)
+    return re.sub(r"_+", "_", text).strip("_")
+
+
+def make_code(name: str, used: set) -> str:
+    if _CODE_OK.match(name) and len(name) <= _MAX_CODE and name not in used:
+        used.add(name)
+        return name
+    code = sanitise(name)
+    if not code or len(code) > _MAX_CODE or (" " in name.strip() and len(name) > 20):
+        code = f"q{len(used) + 1}"
+    if not code[0].isalpha():
+        code = f"q_{code}"
+    base, k = code, 2
+    while code in used:
+        code, k = f"{base}_{k}", k + 1
+    used.add(code)
+    return code
+
+
+def short(text: str, width: int = 40) -> str:
+    text = " ".join(str(text).split())
+    if len(text) <= width:
+        return text
+    if " - " in text:
+        tail = text.rsplit(" - ", 1)[1].strip()
+        if 0 < len(tail) <= width:
+            return tail
+    cut = text[:width].rsplit(" ", 1)[0].rstrip(",.;:?")
+    return f"{cut}…"

@@ -1,0 +1,428 @@
+"""Draft a codebook from an export, for the analyst to check and edit.
+
+:func:`draft_codebook` reads the export with :func:`survey_kit.ingest.readers.read_export` and
+decides, column by column, what each one is; a draft always comes out. The rules:
+
+1. Platform system columns (SurveyXact's ``closetime``, ``statoverall_*``; Qualtrics' ``Status``;
+   Forms' ``Email`` ...) and columns starting with ``_`` are left out.
+2. The respondent id is the first id-named column (``respondentid``, ``responde``, ``ResponseId``,
+   ``ID``, ``id`` ...), or a first column counting up, whose values are unique and non-empty in the
+   data. When no column qualifies, the row number (``_source_row``) is the id and the draft says
+   why (e.g. "kolonnen 'id' har 77 tomme og gentagne værdier").
+3. SurveyXact-style option families ``s_11_1, s_11_2 ...`` holding only 0/1 are one ``multiple``
+   item; a Forms column of ``a;b;`` cells is a ``multiple`` item.
+4. Answer scales are knowledge (:mod:`survey_kit.codebook.scales`): answers on a known scale in
+   Danish, Norwegian, Swedish or English make a ``likert`` item (yes/no a ``single`` item) with
+   ``positive`` set to the agreeing end. Text answers are coded ``1..k`` in scale order, the same
+   codes for every item on the scale; labelled codes (SPSS, SurveyXact) keep the file's codes and
+   order. Don't-know answers ("Ved ikke", "Vet ej", "Don't know") are ``missing``, matched as whole
+   labels. Unknown answer texts keep the order they first appear in, never frequency order.
+5. ``single`` items that read like background variables (words in four languages: "køn",
+   "kjønn", "kön", "gender", "Er du jente eller gutt?", "afdeling", "department", "age" ...) or
+   whose few answers are such groups get ``group: true``.
+6. Short labels are the part of the question text that differs within a battery.
+7. What the draft could not decide, and any conflict in one item (a code both an answer and a
+   missing code, a label that would match another column), becomes a ``# TJEK:`` comment in the
+   YAML and a warning; ``survey-kit codebook check`` lists them.
+
+Item codes are the column names made to fit ``^[A-Za-z][A-Za-z0-9_]*$`` (æ -> ae, ø -> oe,
+å -> aa; long question-text headers become ``q1``, ``q2``...); when the code differs from the
+column name, the item's ``label`` keeps the column name so mapping finds the column again.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from survey_kit.codebook.model import Codebook, CodebookError, Item, parse_codebook
+from survey_kit.ingest import _infer_columns as C
+from survey_kit.ingest.raw import RawExport
+
+__all__ = ["Draft", "draft_codebook", "infer_codebook", "open_decisions"]
+
+CHECK = "TJEK"
+_ID_NAMES = ("respondentid", "responde", "responseid", "response_id", "respondent_id", "respondent",
+             "id", "løbenr", "lobenr", "lbnr", "loebenr", "deltagerid")
+_BACKGROUND = re.compile(
+    r"\b(?:"
+    # Danish
+    r"enhed|enheder|afdeling|afdelinger|område|omraade|fagområde|fagomraade|forvaltning|sektor|køn|koen|"
+    r"alder|aldersgruppe|anciennitet|stilling|stillingsbetegnelse|uddannelse|bølge|måling|målingsrunde|"
+    r"arbejdssted|arbejdsplads|institution|kommune|civilstand|ledelsesniveau|faggruppe|klassetrin|"
+    r"leder eller medarbejder|mand eller kvinde|kvinde eller mand|dreng eller pige|pige eller dreng|"
+    # Norwegian
+    r"kjønn|kjonn|jente eller gutt|gutt eller jente|avdeling|enhet|stillingskategori|utdanning|fylke|"
+    r"trinn|klassetrinn|kvinne eller mann|mann eller kvinne|ansiennitet|"
+    # Swedish
+    r"kön|kon|ålder|avdelning|befattning|tjänst|utbildning|årskurs|förvaltning|kvinna eller man|man eller kvinna|"
+    # English
+    r"gender|sex|age|agegp\d*|age group|department|unit|area|region|sector|seniority|tenure|position|"
+    r"job title|job role|role|education|educ\w*|wave|marital|school|grade|team|division|"
+    r"male or female|female or male"
+    r")\b",
+    re.I,
+)
+_QUESTION_ABOUT = re.compile(
+    r"^\s*(?:hvilk|hvad er din|hvad er dit|hvor gammel|er du|hvilken|hvor lenge|hva er|hvor gammal|"
+    r"vilk|vad är|är du|which|what is your|are you|how old|in which|where do you)", re.I)
+_GROUP_ANSWERS = re.compile(
+    r"^(?:mand|kvinde|mænd|kvinder|mann|kvinne|man|kvinna|male|female|man|woman|men|women|jente|gutt|"
+    r"pige|dreng|flicka|pojke|girl|boy|andet|annet|annat|other)$", re.I)
+_SEPARATORS = re.compile(r"(?:[:?]\s+|\s+-\s+|\s*…\s*|\.\s+)")
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A drafted codebook and what the analyst must decide.
+
+    Attributes
+    ----------
+    codebook
+        A valid :class:`~survey_kit.codebook.Codebook`.
+    notes
+        Item code (``""`` for the codebook as a whole) -> Danish sentences to check.
+    """
+
+    codebook: Codebook
+    notes: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def warnings(self) -> list[str]:
+        """Every note as ``"item: sentence"``."""
+        return [f"{code}: {n}" if code else n for code, ns in self.notes.items() for n in ns]
+
+    def to_yaml(self) -> str:
+        """The codebook as YAML with each note as a ``# TJEK:`` comment above its item."""
+        text = self.codebook.to_yaml()
+        lines = text.splitlines()
+        out: list[str] = []
+        head = self.notes.get("", [])
+        if head:
+            out += [f"# {CHECK}: {n}" for n in head]
+        for line in lines:
+            m = re.match(r"^(\s*)- code: ['\"]?([A-Za-z][A-Za-z0-9_]*)['\"]?$", line)
+            if m and self.notes.get(m.group(2)):
+                out += [f"{m.group(1)}# {CHECK}: {_one_line(n)}" for n in self.notes[m.group(2)]]
+            out.append(line)
+        return "\n".join(out) + "\n"
+
+
+def open_decisions(path: str | Path, codebook: Codebook) -> list[str]:
+    """What is left to decide in a codebook file: its ``# TJEK:`` comments (with the item they
+    stand above), likert items without ``positive``, and a row number used as the id."""
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    out: list[str] = []
+    pending: list[str] = []
+    for line in lines:
+        m = re.match(rf"^\s*#\s*{CHECK}:\s*(.*)$", line)
+        if m:
+            pending.append(m.group(1).strip())
+            continue
+        c = re.match(r"^\s*- code: ['\"]?([A-Za-z][A-Za-z0-9_]*)", line)
+        if pending and (c or line.strip()):
+            where = f"{c.group(1)}: " if c else ""
+            out += [f"{where}{p}" for p in pending]
+            pending = []
+    out += pending
+    flagged = {o.split(":", 1)[0] for o in out}
+    for it in codebook.items:
+        if it.type == "likert" and not it.positive and it.code not in flagged:
+            out.append(f"{it.code}: angiv 'positive' (de koder, der tæller som positive svar)")
+    if codebook.respondent_id.column == "_source_row" and not any("_source_row" in o for o in out):
+        out.append("respondent_id: rækkenummeret bruges som id; angiv en kolonne, hvis filen har et entydigt id")
+    return out
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def infer_codebook(path: str | Path, *, instrument: str | None = None, sheet: str | None = None) -> Codebook:
+    """Draft a :class:`Codebook` from an export (see :func:`draft_codebook`; its notes are dropped).
+
+    Examples
+    --------
+    >>> cb = infer_codebook("survey.sav", instrument="trivsel_2024")  # doctest: +SKIP
+    """
+    return draft_codebook(path, instrument=instrument, sheet=sheet).codebook
+
+
+def draft_codebook(path: str | Path, *, instrument: str | None = None, sheet: str | None = None) -> Draft:
+    """Draft a codebook from an export (rules in the module docstring).
+
+    Parameters
+    ----------
+    path
+        Any export :func:`~survey_kit.ingest.readers.read_export` reads.
+    instrument
+        Instrument id to write (default: the file name made into an id).
+    sheet
+        Excel sheet to read.
+
+    Returns
+    -------
+    Draft
+        ``draft.to_yaml()`` is the draft to edit, with ``# TJEK:`` comments.
+
+    Raises
+    ------
+    DataError
+        The file cannot be read, or holds no answer columns at all.
+
+    Examples
+    --------
+    >>> draft = draft_codebook("survey.sav", instrument="trivsel_2024")  # doctest: +SKIP
+    >>> print(draft.to_yaml())  # doctest: +SKIP
+    """
+    from survey_kit.ingest.core import read_raw
+
+    raw = read_raw(path, sheet=sheet)
+    return draft_from_raw(raw, instrument=instrument)
+
+
+def draft_from_raw(raw: RawExport, *, instrument: str | None = None) -> Draft:
+    """:func:`draft_codebook` for an export already read."""
+    frame = raw.frame
+    notes: dict[str, list[str]] = {}
+    id_col, why = _respondent_id(raw)
+    if why:
+        notes[""] = [why]
+    skip = set(raw.system_columns) | ({id_col} if id_col else set()) | {c for c in frame.columns if str(c).startswith("_")}
+    columns = [c for c in frame.columns if c not in skip]
+    used: set[str] = set()
+    items: list[dict[str, Any]] = []
+    fams = C.families(raw, columns)
+    owner = {c: b for b, cols in fams.items() for c in cols}
+    for col in columns:
+        if col in owner:
+            if col == fams[owner[col]][0]:
+                items.append(C.multiple_family(raw, owner[col], fams[owner[col]], used))
+            continue
+        items.append(C.column_item(raw, col, used))
+    if not items:
+        raise CodebookError(f"{raw.path}: filen har ingen svarkolonner at lave en kodebog ud fra",
+                            en=f"{raw.path}: the file has no answer columns to draft a codebook from")
+    C.resolve_text_scales(items)
+    C.harmonise_siblings(raw, items)
+    _battery_labels(items)
+    for item in items:
+        if item["type"] == "single" and _is_group(item, raw):
+            item["group"] = True
+    name = instrument or _instrument_id(raw.path)
+    platform = f" ({raw.platform})" if raw.platform else ""
+    data = {
+        "instrument": name,
+        "version": "0.1",
+        "title": f"Udkast fra {raw.path.name}",
+        "description": (
+            f"Udkast udledt automatisk af survey-kit fra {raw.path.name}{platform}. Kontrollér "
+            "spørgsmålstyper, etiketter, manglende-værdi-koder og grupper før brug."
+        ),
+        "source": raw.path.name,
+        "respondent_id": {"column": id_col or "_source_row", "personal": _personal(frame, id_col)},
+        "items": items,
+    }
+    codebook = _build(data, notes, raw)
+    for _ in range(3):  # a relabelled item may expose another look-alike: check again
+        if not _check_matching(raw, codebook, data, notes):
+            break
+        codebook = _build(data, notes, raw)
+    return Draft(codebook, {k: v for k, v in notes.items() if v})
+
+
+# -- the respondent id --------------------------------------------------------------------------
+def _respondent_id(raw: RawExport) -> tuple[str | None, str | None]:
+    """The id column (unique and non-empty in the data), or None and the reason."""
+    frame = raw.frame
+    by_lower = {str(c).strip().lower().replace(" ", ""): c for c in frame.columns}
+    rejected: list[str] = []
+    tried: set = set()
+    for name in _ID_NAMES:
+        col = by_lower.get(name)
+        if col is None:
+            continue
+        tried.add(col)
+        problem = _id_problem(frame[col])
+        if problem is None:
+            return col, None
+        rejected.append(f"kolonnen {str(col)!r} {problem}")
+    if len(frame.columns) >= 2:
+        for col in frame.columns:
+            if col in tried or col in raw.value_labels or col in raw.system_columns:
+                continue
+            named = "id" in re.split(r"[^a-z]+", str(col).lower())
+            if not (named or col == frame.columns[0]):
+                continue
+            v = pd.to_numeric(frame[col], errors="coerce")
+            if len(v) and v.notna().all() and (v % 1 == 0).all() and v.is_unique and (named or v.is_monotonic_increasing):
+                return col, None
+    if rejected:
+        return None, ("rækkenummeret (_source_row) bruges som respondent-id, fordi " + "; ".join(rejected)
+                      + ". Angiv en anden kolonne under respondent_id, hvis filen har et entydigt id.")
+    return None, ("filen har ingen kolonne med et respondent-id; rækkenummeret (_source_row) bruges. "
+                  "Angiv kolonnen under respondent_id, hvis filen har et entydigt id.")
+
+
+def _id_problem(s: pd.Series) -> str | None:
+    text = s.astype("string").str.strip()
+    blank = int((text.isna() | (text == "")).sum())
+    present = text[text.notna() & (text != "")]
+    repeated = int(present.duplicated().sum())
+    if not blank and not repeated:
+        return None
+    parts = []
+    if blank:
+        parts.append(f"{blank} tomme")
+    if repeated:
+        examples = ", ".join(map(str, present[present.duplicated()].unique()[:3]))
+        noun = "gentaget værdi" if repeated == 1 else "gentagne værdier"
+        parts.append(f"{repeated} {noun} (fx {examples}; {present.nunique()} forskellige)")
+    return "har " + " og ".join(parts)
+
+
+def _personal(frame: pd.DataFrame, id_col: str | None) -> bool:
+    if id_col is None:
+        return False
+    v = frame[id_col].dropna().astype(str)
+    return bool(len(v)) and bool(v.str.contains("@").mean() > 0.5)
+
+
+# -- groups and labels --------------------------------------------------------------------------
+def _is_group(item: dict[str, Any], raw: RawExport) -> bool:
+    """A background variable: its name, or a short text / a question asking which group one is in,
+    names one (in Danish, Norwegian, Swedish or English); or its answers are groups (Mand/Kvinde)."""
+    values = item.get("values", {})
+    if len(values) > 40 or (len(values) > C.MAX_SINGLE and all(v == str(c) for c, v in values.items())):
+        return False  # many bare numbers (ages, years): a measure, not a group
+    name = item.get("_column") or item["code"]
+    header_is_text = " " in str(name).strip() and len(str(name)) > 20
+    text = raw.variable_labels.get(name) or (str(name) if header_is_text else "")
+    if not header_is_text and _BACKGROUND.search(str(name).replace("_", " ")):
+        return True
+    if text and _BACKGROUND.search(text) and (len(text.split()) <= 6 or _QUESTION_ABOUT.match(text)):
+        return True
+    answers = [v for v in item.get("values", {}).values()]
+    return 2 <= len(answers) <= 4 and sum(bool(_GROUP_ANSWERS.match(a.strip())) for a in answers) >= 2
+
+
+def _battery_labels(items: list[dict[str, Any]]) -> None:
+    """Within a battery (consecutive items whose texts share a lead-in such as "Hvor enig er du i:"),
+    each label is the part of the text that differs."""
+    i = 0
+    while i < len(items):
+        j = i + 1
+        prefix = items[i]["text"]
+        while j < len(items):
+            common = os.path.commonprefix([prefix, items[j]["text"]])
+            cut = _cut(common)
+            if len(cut) < 12:
+                break
+            prefix = cut
+            j += 1
+        if j - i >= 2:
+            for it in items[i:j]:
+                rest = it["text"][len(prefix):].strip(" -:?…")
+                if rest and it["label"] in (C.short(it["text"]), it["text"]):
+                    it["label"] = C.short(rest, 50)
+        i = j
+
+
+def _cut(common: str) -> str:
+    """The common prefix up to its last separator (":", "?", " - ", ". ", "…"), else ''."""
+    last = None
+    for m in _SEPARATORS.finditer(common):
+        last = m.end()
+    return common[:last] if last else ""
+
+
+# -- building, conflicts, self-check ------------------------------------------------------------
+def _build(data: dict[str, Any], notes: dict[str, list[str]], raw: RawExport) -> Codebook:
+    """Clean the item dicts (conflicts become notes) and parse the codebook."""
+    clean = []
+    for item in data["items"]:
+        code = item["code"]
+        own = notes.setdefault(code, [])
+        for n in item.get("_notes", []):
+            if n not in own:
+                own.append(n)
+        body = {k: v for k, v in item.items() if not k.startswith("_")}
+        clean.append(_resolve(body, own))
+    out = dict(data, items=clean)
+    try:
+        return parse_codebook(out, source=f"kodebog udledt af {raw.path}")
+    except CodebookError as err:  # pragma: no cover - _resolve makes each item valid
+        notes.setdefault("", []).append(f"udkastet kunne ikke bygges helt: {err}")
+        raise
+
+
+def _resolve(item: dict[str, Any], own: list[str]) -> dict[str, Any]:
+    """An item that validates: a code both answer and missing stays a missing code (noted), positive
+    codes that are no answers are dropped, an item that still fails becomes text (noted)."""
+    notes: list[str] = []
+    item = _resolved(item, notes, own)
+    own.extend(n for n in notes if n not in own)
+    return item
+
+
+def _resolved(item: dict[str, Any], notes: list[str], own: list[str]) -> dict[str, Any]:
+    values, missing = dict(item.get("values") or {}), dict(item.get("missing") or {})
+    both = sorted(set(values) & set(missing))
+    if both:
+        for c in both:
+            notes.append(f"kode {c} ({values[c]!r}) er både et svar og en manglende-værdi-kode i filen; "
+                         f"den er sat som manglende ({missing[c]!r}): ret det, hvis det er et rigtigt svar")
+            values.pop(c)
+        item["values"] = values
+    if "positive" in item:
+        item["positive"] = [c for c in item["positive"] if c in values]
+        if not item["positive"]:
+            item.pop("positive")
+    if item.get("type") == "likert" and "positive" not in item and not any("positive" in n for n in notes + own):
+        notes.append("angiv 'positive' (de koder, der tæller som positive svar)")
+    try:
+        Item.model_validate(item)
+    except ValueError as err:
+        notes.append(f"kunne ikke læses som {item.get('type')} ({_one_line(str(err))[:200]}); sat til text")
+        item = {k: item[k] for k in ("code", "text", "label") if k in item} | {"type": "text"}
+    return item
+
+
+def _check_matching(raw: RawExport, codebook: Codebook, data: dict[str, Any], notes: dict[str, list[str]]) -> bool:
+    """Every drafted column must map onto its own item. A column that would map onto another item
+    (another item's label, cut to 40 characters, reads like this column's header: "Score
+    (Indekseret score) (gennemsnit)") makes that item's label unique with its code, and is noted.
+    Returns True when a label changed."""
+    from survey_kit.ingest.mapping import match_columns, normalise_text
+
+    matched, _, _ = match_columns(raw, codebook)
+    owners = {it.get("_column"): it for it in data["items"] if it.get("_column") is not None}
+    changed = False
+    for col, mine in owners.items():
+        target = matched.get(str(col))
+        if target is not None and target.column == mine["code"]:
+            continue
+        key = normalise_text(col)
+        for other in data["items"]:
+            if other is mine or other["label"].endswith(f"[{other['code']}]"):
+                continue
+            if normalise_text(other["label"]) == key or (target is not None and target.column == other["code"]):
+                other["label"] = f"{other['label']} [{other['code']}]"
+                changed = True
+                note = f"etiketten lignede kolonnen {str(col)!r} ({mine['code']}); koden er sat på, så den er entydig"
+                if note not in notes.setdefault(other["code"], []):
+                    notes[other["code"]].append(note)
+    return changed
+
+
+def _instrument_id(path: Path) -> str:
+    stem = path.parent.name if path.name.lower() in ("dataset.csv", "dataset_en.csv") else path.stem
+    code = C.sanitise(stem).lower()
+    if not code or not code[0].isalpha():
+        code = f"survey_{code}".rstrip("_")
+    return code

@@ -1,0 +1,320 @@
+"""Map an export (a :class:`RawExport`) onto a codebook: columns, codes, dates, numbers, ids.
+
+Columns are matched by data column name (``s_11_3``), item code, or question text (normalised
+for case, whitespace and punctuation, for label-header exports). Answers may be codes in any
+spelling (``4``, ``"4"``, ``"4.0"``, ``4.0``) or label text (``"Helt enig"``, ``"Ved ikke"``);
+multiple-choice answers may be 0/1 option columns or one cell ``"a;b;"`` (Microsoft Forms).
+Every column is converted on its *distinct* values (``pd.factorize``, :mod:`._convert`), so a
+million rows cost little more than the few distinct answers they hold.
+
+Values that cannot be read are set to NA and recorded as issues (rule ``wrong_type``); values
+that can be read but break a codebook rule are left in the frame for validation to report.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from survey_kit.codebook import Codebook, Item
+from survey_kit.codebook.conventions import COMPLETE, DATE_DTYPE, SOURCE_ROW, code_dtype
+from survey_kit.errors import DataError
+from survey_kit.ingest._convert import (
+    _UNPARSED,
+    _integer_strings,
+    _Issues,
+    _map_cell,
+    _map_codes,
+    _map_id,
+    _map_plain,
+    normalise_text,
+)
+from survey_kit.ingest.raw import RawExport
+
+__all__ = ["COMPLETE", "DATE_DTYPE", "SOURCE_ROW", "Mapped", "code_dtype", "map_export", "map_to_codebook",
+           "match_columns", "normalise_text", "not_answered_mask", "resolve_key"]
+
+KEY_ENV = "SURVEY_KIT_KEY"
+NOT_ANSWERED_STATUS = ("not_started", "distributed", "new")
+ID_ALIASES = ("respondentid", "responde", "id", "respondent_id", "respondent")
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a source column becomes: ``kind`` is id, panel, wave, item, option or cell."""
+
+    kind: str
+    column: str
+    item: Item | None = None
+
+
+@dataclass
+class Mapped:
+    """The result of mapping: the frame, its issues (internal form) and what was matched."""
+
+    frame: pd.DataFrame
+    issues: pd.DataFrame
+    matched: dict[str, str]
+    status: pd.Series
+    ephemeral_key: bool
+
+
+def resolve_key(key: bytes | str | None) -> bytes | None:
+    """The pseudonymisation key: the argument, else ``$SURVEY_KIT_KEY``, else None."""
+    if key is None:
+        key = os.environ.get(KEY_ENV) or None
+    if key is None:
+        return None
+    key = key.encode("utf-8") if isinstance(key, str) else bytes(key)
+    return key.strip() or None
+
+
+def _targets(codebook: Codebook) -> tuple[dict[str, Target], dict[str, Target]]:
+    """Targets by exact data-column name, and by normalised name/text/label."""
+    exact: dict[str, Target] = {}
+    fuzzy: dict[str, Target] = {}
+    exact[codebook.respondent_id.column] = Target("id", codebook.respondent_id.column)
+    if codebook.panel_key is not None:
+        exact[codebook.panel_key.column] = Target("panel", codebook.panel_key.column)
+    if codebook.wave is not None and codebook.wave.column not in codebook:
+        exact[codebook.wave.column] = Target("wave", codebook.wave.column)
+    for item in codebook.items:
+        if item.type in ("multiple", "ranking"):
+            for col, label in zip(item.columns, item.values.values(), strict=True):
+                exact[col] = Target("option", col, item)
+                # "Question text - Option label" headers (SurveyXact's Complete sheet, Excel re-saves)
+                for head in (item.text, item.label):
+                    fuzzy.setdefault(normalise_text(f"{head} {label}"), Target("option", col, item))
+            cell = Target("cell", item.code, item)  # Forms: all options in one "a;b;" cell
+            exact.setdefault(item.code, cell)
+            fuzzy.setdefault(normalise_text(item.text), cell)
+            fuzzy.setdefault(normalise_text(item.label), cell)
+        else:
+            target = Target("item", item.code, item)
+            exact[item.code] = target
+            fuzzy.setdefault(normalise_text(item.text), target)
+            fuzzy.setdefault(normalise_text(item.label), target)
+    for name, target in exact.items():
+        fuzzy.setdefault(normalise_text(name), target)
+    return exact, fuzzy
+
+
+def match_columns(raw: RawExport, codebook: Codebook) -> tuple[dict[str, Target], list[str], list[str]]:
+    """Match source columns to targets: ``(matched, unknown, duplicates)``."""
+    exact, fuzzy = _targets(codebook)
+    matched: dict[str, Target] = {}
+    taken: set[str] = set()
+    unknown: list[str] = []
+    duplicates: list[str] = []
+    system = set(raw.system_columns)
+    for col in map(str, raw.frame.columns):
+        target = exact.get(col) or fuzzy.get(normalise_text(col))
+        if target is None and col in raw.variable_labels:
+            target = fuzzy.get(normalise_text(raw.variable_labels[col]))
+        if target is None:
+            if col not in system and not col.startswith("_") and col.strip():
+                unknown.append(col)
+            continue
+        if target.column in taken:
+            duplicates.append(col)
+            continue
+        matched[col] = target
+        taken.add(target.column)
+    id_col = codebook.respondent_id.column
+    if id_col not in taken:  # Forms' "ID", SurveyXact's short "responde"
+        for col in map(str, raw.frame.columns):
+            if col not in matched and normalise_text(col).replace(" ", "") in ID_ALIASES:
+                matched[col] = Target("id", id_col)
+                if col in unknown:
+                    unknown.remove(col)
+                break
+    return matched, unknown, duplicates
+
+
+# -- conversion of distinct values -------------------------------------------------------------
+def map_export(raw: RawExport, codebook: Codebook, *, key: bytes | str | None = None,
+               require_key: bool = True) -> Mapped:
+    """Map ``raw`` onto ``codebook`` (see the module docstring); issues in internal form."""
+    personal = [r.column for r in (codebook.respondent_id, codebook.panel_key) if r is not None and r.personal]
+    key_bytes = resolve_key(key)
+    ephemeral = False
+    matched, unknown, duplicates = match_columns(raw, codebook)
+    if personal and key_bytes is None:
+        present = [t.column for t in matched.values() if t.column in personal]
+        if present and require_key:
+            raise DataError(
+                f"{raw.path}: kolonnen {present[0]!r} indeholder personhenførbare id'er, som skal "
+                f"pseudonymiseres, men der er ingen nøgle. Angiv en hemmelig nøgle med --key-file "
+                f"FIL eller miljøvariablen {KEY_ENV} (rule: personal_id_needs_key).",
+                en=f"{raw.path}: column {present[0]!r} holds personal ids that must be pseudonymised, but "
+                   f"there is no key. Give a secret key with --key-file FILE or the environment variable "
+                   f"{KEY_ENV} (rule: personal_id_needs_key).",
+            )
+        key_bytes, ephemeral = secrets.token_bytes(32), True
+    n = raw.n_rows
+    issues = _Issues()
+    src = raw.frame
+    by_target = {t.column: (col, t) for col, t in matched.items()}
+    if not any(t.kind in ("item", "option", "cell") for t in matched.values()) and len(src.columns):
+        raise DataError(
+            f"{raw.path}: ingen af filens kolonner passer til kodebogen {codebook.instrument!r} "
+            f"(kolonner i filen: {', '.join(map(str, list(src.columns)[:8]))}); "
+            f"er det den rigtige kodebog? (rule: no_matching_columns)",
+            en=f"{raw.path}: none of the file's columns fits the codebook {codebook.instrument!r} (columns in "
+               f"the file: {', '.join(map(str, list(src.columns)[:8]))}); is it the right codebook? "
+               f"(rule: no_matching_columns)",
+        )
+    answer_columns = [c for it in codebook.items for c in it.columns]
+    found = {t.column for t in matched.values()}
+    found |= {c for t in matched.values() if t.kind == "cell" for c in t.item.columns}
+    share_missing = 1 - len(found & set(answer_columns)) / len(answer_columns)
+    if len(src.columns) and len(unknown) > len(matched) and share_missing > 0.5:
+        raise DataError(
+            f"{raw.path}: filen passer ikke til kodebogen {codebook.instrument!r}: "
+            f"{len(unknown)} af filens kolonner er ukendte (fx {', '.join(unknown[:5])}) og "
+            f"{share_missing:.0%} af kodebogens kolonner mangler; er det den rigtige kodebog? "
+            f"(rule: codebook_mismatch)",
+            en=f"{raw.path}: the file does not fit the codebook {codebook.instrument!r}: {len(unknown)} of the "
+               f"file's columns are unknown (e.g. {', '.join(unknown[:5])}) and {share_missing:.0%} of the "
+               f"codebook's columns are missing; is it the right codebook? (rule: codebook_mismatch)",
+        )
+    id_col = codebook.respondent_id.column
+    if n and id_col not in by_target and id_col != SOURCE_ROW:
+        raise DataError(
+            f"{raw.path}: kolonnen {id_col!r} med respondent-id mangler i filen, så besvarelserne "
+            f"kan ikke skelnes (kolonner i filen: {', '.join(map(str, list(src.columns)[:8]))}) "
+            f"(rule: missing_id_column)",
+            en=f"{raw.path}: the respondent id column {id_col!r} is missing from the file, so the answers "
+               f"cannot be told apart (columns in the file: {', '.join(map(str, list(src.columns)[:8]))}) "
+               f"(rule: missing_id_column)",
+        )
+    for col in unknown:
+        issues.add([-1], col, [None], "unknown_column")
+    for col in duplicates:
+        issues.add([-1], col, [None], "duplicate_column")
+    columns: dict[str, pd.Series] = {}
+    positions = {str(c): i for i, c in reversed(list(enumerate(src.columns)))}
+    pos_of = {t.column: positions[c] for c, t in matched.items()}
+    cell_items = {t.column: t for t in matched.values() if t.kind == "cell"}
+    ints = _parse_integer_columns(
+        {c: src.iloc[:, pos_of[c]] for c, (_, t) in by_target.items() if _integer_target(t, personal)})
+    for data_col in codebook.data_columns:
+        if data_col == SOURCE_ROW and data_col not in by_target:  # no id column: the row is the id
+            columns[data_col] = pd.Series(pd.array(np.asarray(raw.source_rows, dtype=np.int64), dtype="Int64"))
+            continue
+        if data_col in by_target:
+            source_col, target = by_target[data_col]
+            series = src.iloc[:, pos_of[data_col]].reset_index(drop=True)
+            columns[data_col] = _map_target(series, target, codebook, raw, source_col, issues, personal, key_bytes,
+                                            ints.get(data_col, _UNPARSED))
+            continue
+        owner = codebook.item_for_column(data_col)
+        if owner is not None and owner.code in cell_items:
+            if data_col == owner.columns[0]:
+                series = src.iloc[:, pos_of[owner.code]].reset_index(drop=True)
+                columns.update(_map_cell(series, owner, issues))
+            continue
+        issues.add([-1], data_col, [None], "missing_column")
+        columns[data_col] = _empty_column(data_col, codebook, n)
+    frame = pd.DataFrame(columns, index=pd.RangeIndex(n))
+    frame = frame[[c for c in codebook.data_columns]]
+    status = raw.status.reset_index(drop=True) if raw.status is not None else pd.Series([pd.NA] * n, dtype=object)
+    frame[SOURCE_ROW] = pd.array(np.asarray(raw.source_rows, dtype=np.int64), dtype="Int64")
+    frame[COMPLETE] = (status.astype(object) != "partial").to_numpy(dtype=bool)
+    return Mapped(frame, issues.frame(), {c: t.column for c, t in matched.items()}, status, ephemeral)
+
+
+def _integer_target(target: Target, personal: list[str]) -> bool:
+    """True when the target's cells are codes or (non-personal) ids: worth parsing as integers."""
+    if target.kind in ("id", "panel"):
+        return target.column not in personal
+    if target.kind in ("wave", "option"):
+        return True
+    return target.kind == "item" and target.item.type in ("likert", "single")
+
+
+def _parse_integer_columns(series: dict[str, pd.Series]) -> dict[str, object]:
+    """:func:`_integer_strings` of each column, in threads (pyarrow releases the GIL)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    if len(series) < 2:
+        return {}
+    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+        return dict(zip(series, pool.map(_integer_strings, series.values()), strict=True))
+
+
+def _map_target(series, target, codebook, raw, source_col, issues, personal, key_bytes,
+                ints=_UNPARSED) -> pd.Series:
+    col = target.column
+    if target.kind in ("id", "panel"):
+        return _map_id(series, col in personal, key_bytes, ints)
+    raw_labels = raw.value_labels.get(source_col)
+    if target.kind == "wave":
+        codes = sorted(codebook.wave.labels)
+        words = {normalise_text(v): k for k, v in codebook.wave.labels.items()}
+        return _map_codes(series, None, raw_labels, code_dtype(codes), col, issues, words, codes, ints)
+    item = target.item
+    if target.kind == "option":
+        if item.type == "multiple":
+            opt = int(col.rsplit("_", 1)[1])
+            words = {"ikke valgt": 0, "valgt": 1, "nej": 0, "ja": 1, "x": 1,
+                     normalise_text(item.values[opt]): 1}
+            return _map_codes(series, None, None, "Int8", col, issues, words, (0, 1), ints)
+        return _map_codes(series, None, None, "Int8", col, issues, ints=ints)
+    if item.type in ("likert", "single"):
+        return _map_codes(series, item, raw_labels, code_dtype(item.allowed_codes), col, issues, ints=ints)
+    return _map_plain(series, item.type, col, issues)
+
+
+def _empty_column(data_col: str, codebook: Codebook, n: int) -> pd.Series:
+    item = codebook.item_for_column(data_col)
+    if item is None:
+        if codebook.wave is not None and data_col == codebook.wave.column:
+            return pd.Series(pd.array([pd.NA] * n, dtype=code_dtype(sorted(codebook.wave.labels))))
+        return pd.Series(pd.array([pd.NA] * n, dtype="string"))
+    dtype = {"number": "Float64", "date": DATE_DTYPE, "text": "string"}.get(item.type)
+    if dtype is None:
+        dtype = code_dtype(item.allowed_codes) if item.is_categorical else "Int8"
+    if dtype == DATE_DTYPE:
+        return pd.Series(pd.NaT, index=range(n), dtype=dtype)
+    return pd.Series(pd.array([pd.NA] * n, dtype=dtype))
+
+
+def not_answered_mask(status: pd.Series) -> np.ndarray:
+    """Rows whose SurveyXact status says the respondent never answered."""
+    if status.isna().all():  # no status column (a plain export)
+        return np.zeros(len(status), dtype=bool)
+    return status.astype(object).isin(NOT_ANSWERED_STATUS).to_numpy(dtype=bool)
+
+
+def map_to_codebook(raw: RawExport, codebook: Codebook, *, key: bytes | str | None = None,
+                    lang: str = "da") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Map an export onto a codebook: ``(frame, problems)``.
+
+    ``frame`` has the codebook's ``data_columns`` (nullable ``Int8``/``Int16`` codes, ``Float64``
+    numbers, ``datetime64[us]`` dates, ``string`` text) plus ``_source_row`` and ``_complete``;
+    personal ids are replaced by ``survey_kit.privacy.pseudonymise`` with ``key`` (or
+    ``$SURVEY_KIT_KEY``; a :class:`DataError` when neither is set). ``problems`` lists what could
+    not be mapped (unknown/missing columns, values of the wrong type) as
+    ``respondent_id, row, column, value, rule, message``; codebook rules are checked by
+    :func:`survey_kit.validate.validate_frame`, not here.
+
+    Examples
+    --------
+    >>> from survey_kit.codebook import instrument
+    >>> raw = RawExport(pd.DataFrame({"respondentid": ["1"], "sektor": ["Skole"]}),
+    ...                 np.array([2]), path=None, sha256="", n_bytes=0, format="csv")
+    >>> frame, problems = map_to_codebook(raw, instrument("lederudvikling_2008"))
+    >>> int(frame.loc[0, "sektor"])
+    1
+    """
+    from survey_kit.ingest.check import check_mapped
+    from survey_kit.validate.report import render_problems
+
+    mapped = map_export(raw, codebook, key=key, require_key=True)
+    checked = check_mapped(raw, mapped, codebook, rules=False)
+    return mapped.frame.copy(), render_problems(checked, codebook, lang=lang)

@@ -1,0 +1,100 @@
+"""The main job of ``make demo``: demo exports -> ingest + validation -> reports.
+
+Each survey is ingested from the export a municipality would most often get for it: the leader
+survey from a SurveyXact workbook, the temperaturmåling from a SurveyXact CSV export, and the
+network evaluation from an SPSS file. The other demo exports are written beside them in
+``data/raw/demo/`` for the notebooks and the tests.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from survey_kit import paths
+
+#: Which demo export each survey is ingested from.
+PRIMARY_EXPORT = {
+    "lederudvikling_2008": "surveyxact_xlsx",
+    "temperaturmaaling": "surveyxact_csv",
+    "netvaerksevaluering": "sav",
+    "kompetencekortlaegning": "forms_xlsx",
+}
+#: How each demo report is broken down (one report per value, besides the whole).
+REPORT_BY = {"temperaturmaaling": "omraade", "kompetencekortlaegning": "omraade"}
+#: The demo's pseudonymisation key. A real survey's key comes from the analyst
+#: (``--key-file`` or ``SURVEY_KIT_KEY``) and is never stored beside the data.
+DEMO_KEY = b"survey_kit demo key: not a secret"
+
+
+NO_BROWSER = (
+    "Ingen Chrome, Chromium eller Microsoft Edge fundet: rapporterne skrives som HTML og Excel, "
+    "men uden PDF, Word og figurfiler (PNG/SVG/PDF); installér Google Chrome, Chromium eller Edge "
+    "(eller sæt BROWSER_PATH til programmet) for at få dem med."
+)
+
+
+def _say(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def browser_available() -> bool:
+    """True when kaleido (static figures) and the PDF printer can find a Chrome/Chromium/Edge:
+    ``BROWSER_PATH`` when set, else the browsers choreographer looks for on this system."""
+    hint = os.environ.get("BROWSER_PATH")
+    if hint:
+        return Path(hint).is_file()
+    try:
+        from choreographer.browsers.chromium import Chromium
+
+        found = Chromium.find_browser(skip_local=False)
+    except Exception:  # choreographer missing or unable to look: treat as no browser
+        return False
+    return bool(found) and Path(found).is_file()
+
+
+def run_demo(
+    root: Path | None = None,
+    *,
+    formats: tuple[str, ...] = ("html", "pdf", "docx"),
+    n_temperature: int | None = None,
+    instruments: tuple[str, ...] = tuple(PRIMARY_EXPORT),
+) -> dict[str, list[Path]]:
+    """Run the whole demo; returns the report files per instrument.
+
+    Without a Chrome/Chromium/Edge the reports are written as HTML and Excel (no PDF, no figure
+    files), after one Danish sentence saying what to install.
+    """
+    from survey_kit.codebook import instrument as load_instrument
+    from survey_kit.datasets import write_demo_exports
+    from survey_kit.ingest import ingest
+    from survey_kit.report import render_reports
+
+    root = Path(root) if root else paths.PROJ_ROOT
+    figures = browser_available()
+    if not figures:
+        _say(NO_BROWSER)
+        formats = tuple(f for f in formats if f not in ("pdf", "docx"))  # Word needs the PNG figures
+    raw, processed, reports = root / "data" / "raw", root / "data" / "processed", root / "reports"
+    _say(f"1/3 Skriver demo-eksporter i {raw / 'demo'}")
+    exports = write_demo_exports(raw, n_temperature=n_temperature)
+    key = os.environ.get("SURVEY_KIT_KEY", "").encode() or DEMO_KEY
+    out: dict[str, list[Path]] = {}
+    for name in instruments:
+        export = exports[name][PRIMARY_EXPORT[name]]
+        _say(f"2/3 Indlæser og validerer {export.relative_to(root) if export.is_relative_to(root) else export}")
+        result = ingest(export, load_instrument(name), out_dir=processed, name=name, key=key)
+        _say("    " + result.summary().replace("\n", "\n    "))
+        _say(f"3/3 Danner rapporter for {name}")
+        out[name] = render_reports(
+            name,
+            processed / f"{name}.parquet",
+            out_dir=reports,
+            by=REPORT_BY.get(name),
+            formats=formats,
+            figures="whole" if figures else False,  # figure files for the whole survey's reports
+        )
+    n_files = sum(len(v) for v in out.values())
+    _say(f"Færdig: {n_files} filer i {reports}")
+    return out

@@ -1,0 +1,436 @@
+"""One report engine: a :class:`~survey_kit.report.spec.ReportSpec` + a survey -> every report of a run.
+
+A run is the whole survey plus one report per group of ``by`` (any categorical variable or
+hierarchy level). It is built in three phases, so that disclosure control sees every number of
+the run before anything is composed or written:
+
+1. **compute**: each section of each report computes its statistics (:mod:`survey_kit.stats`) and
+   registers every table it would publish with the run's protector, with the table's *scope*
+   (the population it describes: the report's group and wave);
+2. **protect**: the protector decides, for the whole run at once, which cells are hidden
+   (:class:`survey_kit.privacy.RunGuard` when available);
+3. **compose**: each section turns its protected tables into blocks (tables, charts, sentences).
+
+Groups too small to report (fewer than ``min_n`` answers in the wave) get no report and a line in
+the run's summary (:attr:`Run.skipped`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from survey_kit.codebook.model import Codebook
+from survey_kit.fmt import fmt_int
+from survey_kit.privacy.run import raw_codebook
+from survey_kit.report.content import Block, Findings, Report
+from survey_kit.report.spec import ReportSpec, spec_for
+from survey_kit.survey import Survey
+
+WHOLE_LABEL = "I alt"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The population of one report: conditions on group columns (empty for the whole survey)."""
+
+    conditions: tuple[tuple[str, int], ...] = ()
+    label: str = ""
+    slug: str = "samlet"
+
+    @property
+    def var(self) -> str | None:
+        return self.conditions[-1][0] if self.conditions else None
+
+    @property
+    def code(self) -> int | None:
+        return self.conditions[-1][1] if self.conditions else None
+
+    def as_dict(self) -> dict[str, int]:
+        return dict(self.conditions)
+
+    def mask(self, df: pd.DataFrame) -> pd.Series:
+        m = pd.Series(True, index=df.index)
+        for col, code in self.conditions:
+            m &= df[col].eq(code).fillna(False).astype(bool)
+        return m
+
+
+def slug(text: str) -> str:
+    table = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "Ae", "Ø": "Oe", "Å": "Aa"})
+    return re.sub(r"[^a-z0-9]+", "-", str(text).translate(table).lower()).strip("-") or "gruppe"
+
+
+class LocalProtector:
+    """Per-table suppression, as the statistics functions apply it (the tables arrive protected).
+
+    The run-wide :class:`survey_kit.privacy.RunGuard` replaces it where available; both take the
+    same calls.
+    """
+
+    raw = False
+
+    def __init__(self, codebook: Codebook, *, min_n: int) -> None:
+        self.codebook, self.min_n = codebook, min_n
+        self._tables: dict[str, pd.DataFrame] = {}
+        from survey_kit.privacy import AuditLog
+
+        self.audit = AuditLog()
+
+    def add(self, table: pd.DataFrame, *, scope: dict[str, int], kind: str,
+            value_columns: tuple[str, ...] | list[str] = ()) -> str:
+        tid = f"t{len(self._tables)}"
+        self._tables[tid] = table
+        return tid
+
+    def protect(self) -> None:
+        return None
+
+    def table(self, tid: str) -> pd.DataFrame:
+        return self._tables[tid]
+
+
+class Recorder:
+    """The run's protector, recording every table it hands out with its scope: what the run
+    publishes, for the attacker (:func:`survey_kit.report.disclosure_check`)."""
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+        self.raw = getattr(inner, "raw", False)
+        self.audit = inner.audit
+        self.scopes: dict[str, dict] = {}
+        self.kinds: dict[str, str] = {}
+        self.published: dict[str, tuple[pd.DataFrame, dict]] = {}
+
+    def add(self, table: pd.DataFrame, *, scope: dict, kind: str, value_columns=()) -> str:
+        tid = self.inner.add(table, scope=scope, kind=kind, value_columns=tuple(value_columns))
+        self.scopes[tid], self.kinds[tid] = dict(scope), kind
+        return tid
+
+    def protect(self) -> None:
+        self.inner.protect()
+
+    def table(self, tid: str, **kw) -> pd.DataFrame:
+        out = self.inner.table(tid, **kw)
+        self.published[tid] = (out, self.scopes[tid])
+        return out
+
+    def hidden_groups(self, by: str, scope: dict) -> set[int]:
+        return self.inner.hidden_groups(by, scope) if hasattr(self.inner, "hidden_groups") else set()
+
+
+def _protector(codebook: Codebook, min_n: int) -> Recorder:
+    try:
+        from survey_kit.privacy import RunGuard
+    except ImportError:  # pragma: no cover - the privacy stage always ships RunGuard
+        return Recorder(LocalProtector(codebook, min_n=min_n))
+    guard = RunGuard(codebook, min_n=min_n)
+    guard.raw = True  # type: ignore[attr-defined]
+    return Recorder(guard)
+
+
+@dataclass
+class Context:
+    """What a section knows while it computes: the data in scope, the waves, the protector."""
+
+    survey: Survey  # the whole survey (all waves), scale scores added
+    spec: ReportSpec
+    scope: Scope
+    min_n: int
+    protector: Any
+    wave: int | None  # the current wave's code (None without waves)
+    previous: int | None  # the previous wave's code
+    stats_codebook: Codebook  # the codebook the stats are called with (min_n 1 in raw mode)
+    stats_min_n: int
+    findings: list[tuple[int, str]] = field(default_factory=list)  # (priority, sentence)
+    methods: set[str] = field(default_factory=set)  # test/interval codes used, for the method section
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def cb(self) -> Codebook:
+        return self.survey.codebook
+
+    @property
+    def wave_col(self) -> str | None:
+        return self.cb.wave.column if self.cb.wave is not None else None
+
+    def wave_label(self, code: int | None) -> str:
+        if code is None or self.cb.wave is None:
+            return ""
+        return self.cb.wave.labels.get(int(code), str(code))
+
+    @property
+    def scoped(self) -> pd.DataFrame:
+        """Every wave of the report's population."""
+        df = self.survey.data
+        return df[self.scope.mask(df).to_numpy()]
+
+    @property
+    def now(self) -> pd.DataFrame:
+        """The report's population in the current wave."""
+        df = self.scoped
+        if self.wave is None:
+            return df
+        return df[df[self.wave_col].eq(self.wave).fillna(False).to_numpy()]
+
+    def table_scope(self, *, wave: int | None | str = "current", extra: dict | None = None) -> dict:
+        s = self.scope.as_dict()
+        if self.wave_col is not None and wave is not None:
+            s[self.wave_col] = self.wave if wave == "current" else wave
+        if extra:
+            s.update(extra)
+        return s
+
+    def register(self, table: pd.DataFrame, kind: str, value_columns=(), *, wave="current") -> str:
+        return self.protector.add(table, scope=self.table_scope(wave=wave), kind=kind,
+                                  value_columns=tuple(value_columns))
+
+    def get(self, tid: str) -> pd.DataFrame:
+        return self.protector.table(tid)
+
+    def stats_kw(self) -> dict[str, Any]:
+        return {"codebook": self.stats_codebook, "min_n": self.stats_min_n}
+
+    def source(self) -> str:
+        parts = [self.spec.title]
+        if self.wave is not None:
+            parts[0] += f" {self.wave_label(self.wave)}" if self.wave_label(self.wave)[:1].isdigit() else ""
+        if self.scope.label:
+            parts.append(self.scope.label)
+        return f"Kilde: {', '.join(parts)}, antal svar = {fmt_int(len(self.now))}"
+
+    def finding(self, sentence: str | None, priority: int = 5) -> None:
+        if sentence:
+            self.findings.append((priority, sentence))
+
+
+Composer = Callable[[Context], list[Block]]
+
+
+@dataclass
+class Built:
+    """One report of a run: where it goes and what it holds."""
+
+    scope: Scope
+    report: Report
+
+
+@dataclass
+class Run:
+    """Every report of a run, and the groups that got none (with the reason)."""
+
+    reports: list[Built]
+    skipped: list[tuple[str, str]]  # (group label, reason in Danish)
+    audit: pd.DataFrame | None = None
+    published: list[tuple[pd.DataFrame, dict]] = field(default_factory=list)  # (table, scope)
+
+
+# -- planning ----------------------------------------------------------------------------------
+def _waves(survey: Survey, wave: str | int | None) -> tuple[int | None, int | None]:
+    w = survey.codebook.wave
+    if w is None or w.column not in survey.data:
+        if wave is not None:
+            raise ValueError("wave: the codebook has no waves")
+        return None, None
+    present = sorted(int(x) for x in survey.data[w.column].dropna().unique())
+    if not present:
+        return None, None
+    if wave is None:
+        current = present[-1]
+    else:
+        by_label = {v: k for k, v in w.labels.items()}
+        try:
+            current = int(by_label.get(str(wave), wave))
+        except (TypeError, ValueError):
+            current = None  # type: ignore[assignment]
+        if current not in present:
+            shown = ", ".join(w.labels.get(p, str(p)) for p in present)
+            raise ValueError(f"wave: {wave!r} is not in the data (waves present: {shown})")
+    earlier = [p for p in present if p < current]
+    return current, (earlier[-1] if earlier else None)
+
+
+def plan_scopes(survey: Survey, by: str | None, *, wave: int | None, min_n: int) -> tuple[list[Scope], list[tuple[str, str]]]:
+    """The whole survey plus one scope per group of ``by`` big enough to report."""
+    cb = survey.codebook
+    scopes = [Scope((), "", "samlet")]
+    skipped: list[tuple[str, str]] = []
+    if by is None:
+        return scopes, skipped
+    if by not in cb or not cb[by].is_categorical or by not in survey.data:
+        groups = ", ".join(it.code for it in cb.items if it.group) or "ingen"
+        raise ValueError(f"by: {by!r} is not a grouping variable of {cb.instrument} (group variables: {groups})")
+    item = cb[by]
+    df = survey.data
+    if wave is not None and cb.wave is not None:
+        df = df[df[cb.wave.column].eq(wave).fillna(False).to_numpy()]
+    counts = df[by].value_counts()
+    used: set[str] = set()
+    for code, label in item.values.items():
+        n = int(counts.get(code, 0))
+        if n == 0:
+            continue
+        if n < min_n:
+            skipped.append((label, f"færre end {min_n} svar ({'ingen' if n == 0 else 'for få'})"))
+            continue
+        conditions = tuple((p, c) for p, c in _ancestors(cb, by, code)) + ((by, int(code)),)
+        s = slug(label)
+        while s in used or s == "samlet":
+            s += f"-{code}"
+        used.add(s)
+        scopes.append(Scope(conditions, label, s))
+    return scopes, skipped
+
+
+def _ancestors(cb: Codebook, var: str, code: int) -> list[tuple[str, int]]:
+    """The hierarchy cells above ``(var, code)``, top first (unit 101 -> [("omraade", 1)])."""
+    out: list[tuple[str, int]] = []
+    if var not in cb.hierarchy:
+        return out
+    i = cb.hierarchy.index(var)
+    while i > 0:
+        up = cb[cb.hierarchy[i]].parent.get(int(code))
+        if up is None:
+            break
+        code, i = up, i - 1
+        out.append((cb.hierarchy[i], int(code)))
+    return list(reversed(out))
+
+
+def next_level(cb: Codebook, scope: Scope) -> str | None:
+    """The hierarchy level just below the scope's (the areas for the whole, units for an area)."""
+    if not cb.hierarchy:
+        return None
+    if scope.var is None:
+        return cb.hierarchy[0]
+    if scope.var in cb.hierarchy:
+        i = cb.hierarchy.index(scope.var)
+        return cb.hierarchy[i + 1] if i + 1 < len(cb.hierarchy) else None
+    return None
+
+
+# -- the run -----------------------------------------------------------------------------------
+def build_run(
+    survey: Survey,
+    spec: ReportSpec | str | None = None,
+    *,
+    by: str | None = None,
+    wave: str | int | None = None,
+    min_n: int | None = None,
+) -> Run:
+    """Build every report of a run (the whole + one per group of ``by``), protected together."""
+    from survey_kit import stats
+    from survey_kit.report import sections
+
+    cb = survey.codebook
+    spec = spec_for(cb, spec)
+    min_n = max(min_n or 0, spec.min_n or 0, cb.min_n)
+    current, previous = _waves(survey, wave)
+    scopes, skipped = plan_scopes(survey, by, wave=current, min_n=min_n)
+    data = survey.data
+    if cb.scales and not all(s.code in data for s in cb.scales):
+        data = stats.with_scale_scores(data, cb)
+    full = Survey(data=data, codebook=cb, manifest=survey.manifest)
+    protector = _protector(cb, min_n)
+    raw = getattr(protector, "raw", False)
+    stats_cb = raw_codebook(cb) if raw else cb
+    stats_min_n = 1 if raw else min_n
+    plans: list[tuple[Context, list[tuple[str, Composer]]]] = []
+    for scope in scopes:
+        ctx = Context(full, spec, scope, min_n, protector, current, previous, stats_cb, stats_min_n)
+        plans.append((ctx, [(sec.kind, sections.compute(ctx, sec)) for sec in spec.sections]))
+    # every breakdown variable's respondent counts, so the guard knows the groups of the whole run
+    if by is not None:
+        register_counts(protector, full, Scope(), by, current)
+    protector.protect()
+    built = []
+    hidden_by = set()
+    if by is not None:
+        sc = {cb.wave.column: current} if current is not None and cb.wave is not None else {}
+        hidden_by = protector.hidden_groups(by, sc)
+    for ctx, composers in plans:
+        if ctx.scope.code is not None and ctx.scope.code in hidden_by:
+            skipped.append((ctx.scope.label, "skjult for at beskytte en mindre gruppe (ellers kunne den regnes ud)"))
+            continue
+        parts: dict[int, list[Block]] = {}
+        # findings and the method section are composed last: they state what the others found/used
+        order = sorted(range(len(composers)), key=lambda i: composers[i][0] in ("findings", "method"))
+        for i in order:
+            parts[i] = composers[i][1](ctx)
+        sentences = tuple(dict.fromkeys(s for _, s in sorted(ctx.findings, key=lambda x: x[0])))
+        blocks = [Findings(sentences) if isinstance(b, sections.FindingsSlot) else b
+                  for i in range(len(composers)) for b in parts[i]]
+        report = Report(title=_title(ctx), subtitle=_subtitle(ctx))
+        report.add(*_without_empty(blocks, ctx.min_n))
+        built.append(Built(ctx.scope, report))
+    audit = protector.audit.to_frame() if hasattr(protector, "audit") else None
+    return Run(built, skipped, audit, list(protector.published.values()))
+
+
+def _all_hidden(data: pd.DataFrame) -> bool:
+    if "suppressed" not in data or data.empty:
+        return False
+    return bool(data["suppressed"].fillna(False).astype(bool).all())
+
+
+def _without_empty(blocks: list[Block], min_n: int) -> list[Block]:
+    """A chart or table whose every number is hidden becomes one sentence saying so."""
+    from survey_kit.report.content import Figure, Paragraph, Table
+
+    note = f"Ikke vist: for få svar (færre end {min_n}) til at vise resultatet uden at afsløre nogen."
+    nobody = "Ingen har svaret på spørgsmålet her."
+    out: list[Block] = []
+    for b in blocks:
+        text = None
+        if isinstance(b, Figure | Table):
+            if _all_hidden(b.data):
+                text = note
+            elif _no_answers(b.data):
+                text = nobody
+        if text is None:
+            out.append(b)
+        elif not (out and isinstance(out[-1], Paragraph) and out[-1].text == text):
+            out.append(Paragraph(text, "sk-note"))
+    return out
+
+
+def _no_answers(data: pd.DataFrame) -> bool:
+    for col in ("n", "n_to", "n_valid"):
+        if col in data and not data.empty:
+            return bool(pd.to_numeric(data[col], errors="coerce").fillna(0).sum() == 0)
+    return False
+
+
+def register_counts(protector, survey: Survey, scope: Scope, by: str | None, wave: int | None) -> str | None:
+    """Register respondents per group of ``by`` (and in total) in ``scope`` and the wave."""
+    try:
+        from survey_kit.privacy import respondent_counts
+    except ImportError:
+        return None
+    df = survey.data[scope.mask(survey.data).to_numpy()]
+    sc = scope.as_dict()
+    cb = survey.codebook
+    if wave is not None and cb.wave is not None:
+        df = df[df[cb.wave.column].eq(wave).fillna(False).to_numpy()]
+        sc[cb.wave.column] = wave
+    return protector.add(respondent_counts(df, by), scope=sc, kind="count")
+
+
+def _title(ctx: Context) -> str:
+    label = ctx.wave_label(ctx.wave)
+    wave = (f" {label}" if label[:1].isdigit() else f" ({label.lower()})") if label else ""
+    scope = f": {ctx.scope.label}" if ctx.scope.label else ""
+    return f"{ctx.spec.title}{wave}{scope}"
+
+
+def _subtitle(ctx: Context) -> str:
+    parts = [ctx.spec.subtitle] if ctx.spec.subtitle else []
+    if ctx.scope.conditions and len(ctx.scope.conditions) > 1:
+        cb = ctx.cb
+        up = [cb[v].values.get(c, str(c)) for v, c in ctx.scope.conditions[:-1]]
+        parts.append("Del af " + ", ".join(up))
+    return ". ".join(parts)

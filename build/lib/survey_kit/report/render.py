@@ -1,0 +1,431 @@
+"""Render a :class:`~survey_kit.report.content.Report` as one self-contained HTML page (jinja2,
+plotly.js embedded once, nothing loaded from the network) and print it to a tagged A4 PDF with
+headless Chromium (Playwright driving Debian's chromium; no LaTeX).
+
+The PDF has page numbers ("Side 3 af 12") and the report's title and date in the footer of every
+page but the first, a document outline (bookmarks) from the headings, and Danish as its language
+(from ``<html lang="da">``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+
+from survey_kit.report.content import (
+    NUMERIC_KINDS,
+    Comments,
+    Figure,
+    Findings,
+    Heading,
+    Paragraph,
+    Report,
+    Table,
+)
+
+TEMPLATES = resources.files("survey_kit.report") / "templates"
+
+#: Chromium flags for a closed network, as root, without a screen (see TECH-NOTES).
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-extensions",
+)
+CSS_DPI = 96
+CM_PER_INCH = 2.54
+#: A4 text width with 2 cm margins: 170 mm in CSS pixels.
+TEXT_WIDTH_PX = 170 / 10 / CM_PER_INCH * CSS_DPI
+#: A4 text height (257 mm) less room for a caption: a taller figure is shown smaller to fit one page.
+FIGURE_MAX_HEIGHT_PX = 245 / 10 / CM_PER_INCH * CSS_DPI
+
+WORDS = {
+    "da": {"date": "Rapportdato", "page": "Side", "of": "af", "none": "Ingen kommentarer at vise."},
+    "en": {"date": "Report date", "page": "Page", "of": "of", "none": "No comments to show."},
+}
+
+
+def chromium_path() -> str:
+    """The Chromium executable: ``BROWSER_PATH`` if set, else Debian's ``chromium``."""
+    candidates = [os.environ.get("BROWSER_PATH"), "chromium", "chromium-browser", "google-chrome"]
+    for c in candidates:
+        if c and (found := shutil.which(c)):
+            return found
+    raise RuntimeError(
+        "Chromium was not found: install Debian's chromium (make install does) or set BROWSER_PATH"
+    )
+
+
+# -- HTML ---------------------------------------------------------------------------------------
+@cache
+def _environment():
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        trim_blocks=False,
+        lstrip_blocks=False,
+        keep_trailing_newline=True,
+    )
+    return env
+
+
+@cache
+def _css() -> str:
+    return (TEMPLATES / "report.css").read_text(encoding="utf-8")
+
+
+@cache
+def _draw_js() -> str:
+    return (TEMPLATES / "draw.js").read_text(encoding="utf-8")
+
+
+@cache
+def _plotlyjs() -> str:
+    from plotly.offline import get_plotlyjs
+
+    return get_plotlyjs()
+
+
+def print_figure(fig: Any, size: str | tuple[float, float]) -> Any:
+    """The figure as laid out for its print size, with ``layout.width``/``height`` in CSS px.
+
+    A figure that already carries its width and height is used as it is; otherwise the chart
+    export's own fitting gives the print layout (the same as the figure files).
+    """
+    if fig.layout.width and fig.layout.height:
+        return fig
+    from survey_kit.charts.export import figure_size, fit_width
+
+    w_cm, h_cm = figure_size(fig, size)
+    out = fit_width(fig, size)
+    out.update_layout(width=round(w_cm / CM_PER_INCH * CSS_DPI), height=round(h_cm / CM_PER_INCH * CSS_DPI))
+    return out
+
+
+def _figure_spec(fig: Any) -> str:
+    """The figure's data and layout as JSON that is safe inside a ``<script>`` element."""
+    import plotly.io as pio
+
+    text = pio.to_json(fig, validate=False, pretty=False, engine="json")
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
+
+
+def table_context(table: Table, label: str) -> dict:
+    """A table as text cells for a template: headers, rows, classes, suppression."""
+    frame = table.display_frame()
+    sup = table.suppressed()
+    kinds = [c.kind for c in table.columns]
+    rows = []
+    for i, values in enumerate(frame.itertuples(index=False)):
+        cells = []
+        for kind, v in zip(kinds, values, strict=True):
+            cls = "num" if kind in NUMERIC_KINDS else ("sk-method" if kind == "method" else "")
+            if sup[i] and kind in NUMERIC_KINDS:
+                cls += " sk-suppressed"
+            cells.append({"text": str(v), "cls": cls.strip()})
+        rows.append({"cells": cells, "suppressed": sup[i]})
+    return {
+        "kind": "table",
+        "id": f"tabel-{_slug(table.name)}",
+        "label": label,
+        "title": table.title,
+        "headers": [{"text": c.header, "numeric": c.kind in NUMERIC_KINDS} for c in table.columns],
+        "rows": rows,
+        "row_headers": bool(kinds) and kinds[0] in ("text", "method"),
+        "note": table.note,
+    }
+
+
+def table_html(table: Table, label: str) -> str:
+    """One table as accessible HTML (caption, ``th scope``)."""
+    mod = _environment().get_template("report.html.j2").module
+    return str(mod.table(table_context(table, label)))
+
+
+def _figure_context(report: Report, fig: Figure, used_ids: set[str]) -> dict:
+    printed = print_figure(fig.figure, fig.size)
+    div_id = f"figur-{_slug(fig.name)}"
+    while div_id in used_ids:
+        div_id += "-2"
+    used_ids.add(div_id)
+    return {
+        "name": fig.name,
+        "id": div_id,
+        "size": fig.size if isinstance(fig.size, str) else "custom",
+        "label": report.label(fig),
+        "title": fig.caption_title(),
+        "alt": fig.alt_text(),
+        "spec": Markup(_figure_spec(printed)),
+        "width_px": printed.layout.width,
+        "height_px": printed.layout.height,
+        "zoom": min(1.0, FIGURE_MAX_HEIGHT_PX / printed.layout.height, TEXT_WIDTH_PX / printed.layout.width),
+    }
+
+
+def _blocks_context(report: Report) -> list[dict]:
+    out: list[dict] = []
+    used: set[str] = set()
+    for block in report.blocks:
+        if isinstance(block, Heading):
+            out.append({"kind": "heading", "level": min(max(block.level, 2), 3), "text": report.resolve(block.text)})
+        elif isinstance(block, Paragraph):
+            out.append({"kind": "paragraph", "text": report.resolve(block.text), "css": block.css})
+        elif isinstance(block, Findings):
+            out.append({"kind": "findings", "sentences": [report.resolve(s) for s in block.sentences]})
+        elif isinstance(block, Table):
+            out.append(table_context(block, report.label(block)))
+        elif isinstance(block, Figure):
+            ctx = _figure_context(report, block, used)
+            prev = out[-1] if out else None
+            if (block.size == "half" and prev and prev["kind"] == "figures"
+                    and len(prev["figs"]) == 1 and prev["figs"][0]["size"] == "half"):
+                prev["figs"].append(ctx)
+            else:
+                out.append({"kind": "figures", "figs": [ctx]})
+        elif isinstance(block, Comments):
+            out.append({"kind": "comments", "title": block.title, "texts": [Markup(t) for t in block.texts]})
+    return out
+
+
+def page_css(report: Report, lang: str = "da") -> str:
+    """The report's ``@page`` rules: the footer (title, date, "Side N af M") on every page but
+    the first, as CSS margin boxes (printed by Chromium >= 131 and by the browser's print dialog)."""
+    w = WORDS.get(lang, WORDS["da"])
+    font = 'font: 8pt "Liberation Sans", Arial, sans-serif; color: #444; vertical-align: top; padding-top: 5mm;'
+    left = css_string(f"{report.title} · {report.date_text()}")
+    return (
+        "@page {\n"
+        f'  @bottom-left {{ content: "{left}"; {font} }}\n'
+        f'  @bottom-right {{ content: "{w["page"]} " counter(page) " {w["of"]} " counter(pages); {font} text-align: right; }}\n'
+        "}\n"
+        "@page :first { @bottom-left { content: none; } @bottom-right { content: none; } }\n"
+    )
+
+
+def _render(report: Report, *, lang: str, part: str, body: tuple[str, int] | None = None) -> tuple[str, int]:
+    words = WORDS.get(lang, WORDS["da"])
+    blocks = [] if body else _blocks_context(report)
+    n_figures = body[1] if body else sum(len(b["figs"]) for b in blocks if b["kind"] == "figures")
+    text = _environment().get_template("report.html.j2").render(
+        lang=lang,
+        part=part,
+        title=report.title,
+        subtitle=report.subtitle,
+        date_label=words["date"],
+        date_text=report.date_text(),
+        date_iso=report.report_date.isoformat(),
+        blocks=blocks,
+        no_comments=words["none"],
+        css=Markup(_css() + page_css(report, lang)),
+        body_html=Markup(body[0]) if body else None,
+        plotlyjs=Markup(_plotlyjs()) if n_figures else None,
+        draw_js=Markup(_draw_js()),
+    )
+    return text, n_figures
+
+
+def report_html(report: Report, *, lang: str = "da", fragment: bool = False,
+                body: tuple[str, int] | None = None) -> str:
+    """The report as one self-contained, offline HTML page (or a fragment for a notebook).
+
+    ``body`` is :func:`report_body`'s result when the caller has it already.
+    """
+    return _render(report, lang=lang, part="fragment" if fragment else "page", body=body)[0]
+
+
+def report_body(report: Report, *, lang: str = "da") -> tuple[str, int]:
+    """The page's ``<body>`` content and its number of figures (for :class:`PdfPrinter`)."""
+    return _render(report, lang=lang, part="body")
+
+
+def css_string(text: str) -> str:
+    """``text`` escaped for a CSS string in double quotes inside a ``<style>`` element."""
+    out = []
+    for ch in text:
+        if ch in '\\"<>&' or ord(ch) < 32:
+            out.append(f"\\{ord(ch):x} ")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def write_html(report: Report, path: Path, *, lang: str = "da", body: tuple[str, int] | None = None) -> Path:
+    """Write :func:`report_html` atomically to ``path``."""
+    _atomic_write_text(Path(path), report_html(report, lang=lang, body=body))
+    return Path(path)
+
+
+# -- PDF ----------------------------------------------------------------------------------------
+_READY_JS = """(n) => {
+  const plots = Array.from(document.querySelectorAll('.js-plotly-plot'));
+  return plots.length >= n && plots.every(p => p._fullLayout && p.querySelector('svg.main-svg'));
+}"""
+
+_LOAD_JS = """async ({lang, title, css, body}) => {
+  document.querySelectorAll('.js-plotly-plot').forEach(p => Plotly.purge(p));
+  document.documentElement.lang = lang;
+  document.title = title;
+  document.getElementById('sk-css').textContent = css;
+  document.body.innerHTML = body;
+  await skDraw();
+  await document.fonts.ready;
+  await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+  return document.querySelectorAll('.js-plotly-plot').length;
+}"""
+
+_PLAYWRIGHT: dict[str, Any] = {"instance": None}
+
+
+def playwright():
+    """The process's one Playwright driver (sync API), started on first use and stopped at exit.
+
+    Playwright's sync API allows one driver per thread: the PDF printer and any other user (the
+    tests' browser) share it, each launching and closing its own browser.
+    """
+    if _PLAYWRIGHT["instance"] is None:
+        import atexit
+
+        from playwright.sync_api import sync_playwright
+
+        _PLAYWRIGHT["instance"] = sync_playwright().start()
+        atexit.register(_stop_playwright)
+    return _PLAYWRIGHT["instance"]
+
+
+def _stop_playwright() -> None:
+    pw, _PLAYWRIGHT["instance"] = _PLAYWRIGHT["instance"], None
+    if pw is not None:
+        try:
+            pw.stop()
+        except Exception:  # noqa: BLE001 - the driver may already be gone at exit
+            pass
+
+
+def launch_chromium(**kwargs: Any):
+    """A headless Chromium (Debian's, closed-network flags) from the shared Playwright driver."""
+    return playwright().chromium.launch(
+        executable_path=kwargs.pop("executable_path", None) or chromium_path(),
+        args=[f for f in CHROMIUM_FLAGS if f != "--headless"],
+        **kwargs,
+    )
+
+
+_PDF_OPTIONS = dict(format="A4", prefer_css_page_size=True, print_background=True, tagged=True, outline=True)
+
+
+class PdfPrinter:
+    """One headless Chromium (Playwright, Debian's chromium) that prints any number of reports.
+
+    :meth:`print_report` keeps one page with plotly.js already loaded and swaps each report's
+    content into it (loading plotly.js takes about 2 s per page on a busy machine; drawing and
+    printing a report then takes a few tenths of a second). :meth:`print_pdf` prints an HTML file.
+    Every PDF is A4, tagged, with an outline (bookmarks) from the headings and the language of
+    ``<html lang>``; page numbers and the footer come from the page's CSS (see :func:`page_css`).
+    """
+
+    def __init__(self, *, executable: str | None = None) -> None:
+        self.executable = executable
+        self._browser = None
+        self._shell = None
+
+    def start(self) -> PdfPrinter:
+        if self._browser is None:
+            self._browser = launch_chromium(executable_path=self.executable)
+        return self
+
+    def close(self) -> None:
+        if self._browser is not None:
+            self._browser.close()
+            self._browser = None
+            self._shell = None
+
+    def __enter__(self) -> PdfPrinter:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _shell_page(self):
+        if self._shell is None or self._shell.is_closed():
+            self.start()
+            page = self._browser.new_page()
+            page.route("**/*", lambda route: route.abort()
+                       if not route.request.url.startswith(("data:", "about:", "blob:")) else route.continue_())
+            page.set_content(
+                '<!DOCTYPE html><html lang="da"><head><meta charset="utf-8"><title></title>'
+                '<style id="sk-css"></style>'
+                "<script>window.PlotlyConfig = {MathJaxConfig: 'local'};</script>"
+                f"<script>{_plotlyjs()}</script><script>{_draw_js()}</script></head><body></body></html>",
+                wait_until="load",
+            )
+            self._shell = page
+        return self._shell
+
+    def print_report(self, report: Report, pdf_path: Path, *, lang: str = "da",
+                     body: tuple[str, int] | None = None, timeout_ms: float = 60_000) -> Path:
+        """Print ``report`` (as :func:`report_html` shows it) to ``pdf_path``."""
+        body, n_figures = body or report_body(report, lang=lang)
+        page = self._shell_page()
+        page.set_default_timeout(timeout_ms)
+        drawn = page.evaluate(_LOAD_JS, {"lang": lang, "title": report.title,
+                                         "css": _css() + page_css(report, lang), "body": body})
+        if drawn < n_figures:
+            raise RuntimeError(f"{report.title}: only {drawn} of {n_figures} charts were drawn for the PDF")
+        return self._pdf(page, Path(pdf_path))
+
+    def print_pdf(self, html_path: Path, pdf_path: Path, *, n_figures: int = 0,
+                  timeout_ms: float = 60_000) -> Path:
+        """Print an HTML file (e.g. one written by :func:`write_html`) to ``pdf_path``."""
+        self.start()
+        page = self._browser.new_page()
+        try:
+            page.goto(Path(html_path).resolve().as_uri(), wait_until="load", timeout=timeout_ms)
+            if n_figures:
+                page.wait_for_function(_READY_JS, arg=n_figures, timeout=timeout_ms)
+            return self._pdf(page, Path(pdf_path))
+        finally:
+            page.close()
+
+    @staticmethod
+    def _pdf(page, pdf_path: Path) -> Path:
+        pdf_path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = pdf_path.with_name(f".{pdf_path.name}.part")
+        page.pdf(path=str(tmp), **_PDF_OPTIONS)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, pdf_path)
+        return pdf_path
+
+
+def html_to_pdf(html_path: Path, pdf_path: Path) -> Path:
+    """Print one HTML file to PDF with a browser of its own (use :class:`PdfPrinter` for many)."""
+    with PdfPrinter() as printer:
+        n = Path(html_path).read_text(encoding="utf-8").count('class="sk-plot"')
+        return printer.print_pdf(Path(html_path), Path(pdf_path), n_figures=n)
+
+
+def _atomic_write_text(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, path)
