@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from survey_kit.errors import DataError
 from survey_kit.report.content import Report
 from survey_kit.report.engine import Run, Scope, build_run
 from survey_kit.report.spec import ReportSpec, SpecError, default_spec, load_spec, spec_for
@@ -180,8 +179,3 @@ def _write_summary(run: Run, base: Path, *, by: str | None) -> Path:
     if run.audit is not None and len(run.audit):
         run.audit.to_csv(base / "anonymitet_log.csv", index=False, sep=";", decimal=",")
     return path
-
-
-def check_data(path: Path) -> None:
-    if not Path(path).is_file():
-        raise DataError(f"{path}: filen findes ikke")

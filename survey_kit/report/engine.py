@@ -275,7 +275,7 @@ def plan_scopes(survey: Survey, by: str | None, *, wave: int | None, min_n: int)
         if n == 0:
             continue
         if n < min_n:
-            skipped.append((label, f"færre end {min_n} svar ({'ingen' if n == 0 else 'for få'})"))
+            skipped.append((label, f"{n} svar i målingen, færre end mindstegrænsen på {min_n}"))
             continue
         conditions = tuple((p, c) for p, c in _ancestors(cb, by, code)) + ((by, int(code)),)
         s = slug(label)

@@ -254,10 +254,9 @@ def _response(ctx: Context, sec: Section) -> Composer:
 
 
 # -- items -------------------------------------------------------------------------------------
-def _stat_for(cb: Codebook, codes: list[str], stat: str | None, positive) -> str:
-    if stat is not None:
-        return stat
-    return "distribution"
+def _stat_for(stat: str | None) -> str:
+    """The section's statistic; a distribution of the answers by default."""
+    return stat if stat is not None else "distribution"
 
 
 def _measure_stat(cb: Codebook, codes: list[str], positive) -> str:
@@ -278,7 +277,7 @@ def _items(ctx: Context, sec: Section) -> Composer:
         return _NOTHING
     now = ctx.now
     kw = ctx.stats_kw()
-    stat = _stat_for(cb, codes, sec.stat, sec.positive)
+    stat = _stat_for(sec.stat)
     multiple = [c for c in codes if cb[c].type == "multiple"]
     plain = [c for c in codes if cb[c].type != "multiple"]
     registered: list[tuple[str, str, object]] = []  # (what, tid, extra)
