@@ -335,7 +335,8 @@ def _items(ctx: Context, sec: Section) -> Composer:
             elif what == "total":
                 comp = publish.retested(ctx, tid)
                 if sec.chart != "none":
-                    blocks.append(Figure(name, partial(charts.share_bars, comp, title=sec.heading or "I alt", source=src, size=sec.size), comp, size=sec.size))
+                    rows = items_as_rows(comp, sec.heading or "I alt")
+                    blocks.append(Figure(name, partial(charts.share_bars, rows, title=sec.heading or "I alt", source=src, size=sec.size), rows, size=sec.size))
                 if sec.table:
                     blocks.append(Table(name, sec.heading or "I alt", comp, compare_columns(extra, "Gruppe")))
             else:
@@ -400,6 +401,23 @@ def positive_finding(ctx: Context, freq: pd.DataFrame, sec: Section) -> None:
                 f"({fmt_pct(shares[best])}), færrest til '{cb[worst].label}' ({fmt_pct(shares[worst])}).", 6)
 
 
+def items_as_rows(comp: pd.DataFrame, label: str) -> pd.DataFrame:
+    """Totals of several items as the rows of one chart panel (not one panel per item)."""
+    total = comp[comp["group_code"].isna()].copy()
+    if total["item"].nunique() < 2:
+        return comp
+    total["group"] = total["item_label"]
+    total["group_code"] = range(1, len(total) + 1)
+    total["by"] = "item"
+    total["item"] = "_items"
+    total["item_label"] = label
+    if "is_total" in total:
+        total["is_total"] = False
+    if "vs_total" in total:
+        total["vs_total"] = ""
+    return total.reset_index(drop=True)
+
+
 def sec_name(sec: Section, codes: list[str]) -> str:
     return (codes[0] if codes else sec.kind)[:30]
 
@@ -453,7 +471,8 @@ def _scales(ctx: Context, sec: Section) -> Composer:
         t.loc[t["suppressed"].astype(bool), "alpha"] = np.nan
         t["alpha"] = t["alpha"].round(2)
         src = ctx.source()
-        blocks.append(Figure("indeks", partial(charts.share_bars, t, title="Indeks", source=src, value_range=rng, size="full"), t))
+        rows = items_as_rows(t, "Indeks")
+        blocks.append(Figure("indeks", partial(charts.share_bars, rows, title="Indeks", source=src, value_range=rng, size="full"), rows))
         if sec.table:
             blocks.append(Table("indeks", "Indeks og Cronbachs alfa", t,
                                 (Column("item_label", "Indeks"), Column("n", "Antal svar", "int"),
