@@ -245,7 +245,6 @@ def test_million_rows_hundred_items_in_seconds() -> None:
 
 def test_pallant_planted_errors_are_reported() -> None:
     """error_chap5.sav is survey.sav with data-entry errors planted (Pallant, SPSS Survival Manual)."""
-    pytest.importorskip("survey_kit.ingest.infer", reason="infer_codebook is written by the readers helper")
     import pyreadstat
 
     from survey_kit.ingest.infer import infer_codebook
@@ -321,7 +320,8 @@ RULE_OF_FLAW = {"impossible_code": "invalid_code", "skip_violation": "skip_logic
 
 @pytest.fixture(scope="module")
 def demo_exports(tmp_path_factory) -> dict:
-    datasets = pytest.importorskip("survey_kit.datasets", reason="demo generators not installed")
+    from survey_kit import datasets
+
     return datasets.write_demo_exports(tmp_path_factory.mktemp("demo"), n_temperature=150)
 
 
