@@ -23,6 +23,13 @@ from survey_kit.stats.design import (
 from survey_kit.stats.raoscott import ciprop, rao_scott, rao_scott_batch, wald_means
 
 
+def design_result(n, value, lo, hi, method: str, se, deff, dfree) -> dict:
+    """The columns of one estimate per group (no test yet): what every design path returns."""
+    return {"n": n, "value": np.where(n > 0, value, np.nan), "ci_low": lo, "ci_high": hi,
+            "ci_method": method, "se": se, "deff": deff, "df": dfree, "p_val": np.nan,
+            "effect": np.nan, "effect_name": "", "test": "", "direction": np.zeros(n.size)}
+
+
 def _fill(res: dict, st: dict, n: np.ndarray, ci: float, method: str | None, col: int | None):
     pick = (lambda a: a[:, col]) if col is not None else (lambda a: a)
     value, se, deff = pick(st["value"]), pick(st["se"]), pick(st["deff"])
@@ -195,16 +202,7 @@ def mean_design(df, col, spec, groups: Groups, d: Design, coded: bool, ci, mn):
     from survey_kit.stats.raoscott import _tq
 
     half = _tq(ci, dfree) * se
-    res = {
-        "n": n,
-        "value": np.where(n > 0, value, np.nan),
-        "ci_low": value - half,
-        "ci_high": value + half,
-        "ci_method": "t_design",
-        "se": se,
-        "deff": deff,
-        "df": dfree,
-    }
+    res = design_result(n, value, value - half, value + half, "t_design", se, deff, dfree)
     g = groups.n_groups
     p = np.nan
     test = ""
@@ -280,19 +278,5 @@ def total_design(df, col, spec, groups: Groups, d: Design, coded: bool, ci):
     from survey_kit.stats.raoscott import _tq
 
     half = _tq(ci, dfree) * se
-    res = {
-        "n": n,
-        "value": np.where(n > 0, value, np.nan),
-        "ci_low": value - half,
-        "ci_high": value + half,
-        "ci_method": "t_design",
-        "se": se,
-        "deff": deff,
-        "df": dfree,
-        "p_val": np.nan,
-        "effect": np.nan,
-        "effect_name": "",
-        "test": "",
-        "direction": np.zeros(n.size),
-    }
+    res = design_result(n, value, value - half, value + half, "t_design", se, deff, dfree)
     return spec, res, np.full(n.size, np.nan)

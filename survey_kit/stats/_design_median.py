@@ -20,6 +20,7 @@ import numpy as np
 from scipy import stats as sps
 
 from survey_kit.stats._common import Groups, numeric_values
+from survey_kit.stats._design_compare import design_result
 from survey_kit.stats.design import Design, domain_stats, domain_tables, tabulate_design
 from survey_kit.stats.raoscott import _tq
 
@@ -196,21 +197,7 @@ def median_design(df, col, spec, groups: Groups, d: Design, coded: bool, ci: flo
     t = _tq(ci, dfree)
     with np.errstate(invalid="ignore"):
         se = (hi - lo) / (2 * t)
-    res = {
-        "n": n,
-        "value": np.where(n > 0, med, np.nan),
-        "ci_low": lo,
-        "ci_high": hi,
-        "ci_method": "woodruff",
-        "se": se,
-        "deff": np.full(n.size, np.nan),
-        "df": dfree,
-        "p_val": np.nan,
-        "effect": np.nan,
-        "effect_name": "",
-        "test": "",
-        "direction": np.zeros(n.size),
-    }
+    res = design_result(n, med, lo, hi, "woodruff", se, np.full(n.size, np.nan), dfree)
     vs_p = np.full(n.size, np.nan)
     if groups.n_groups:
         p, test, vs_p, direction = _rank_tests(df, spec, groups, d, n, mn)
