@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import tempfile
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -20,6 +19,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from survey_kit._files import atomic_write_bytes
 from survey_kit.report.content import (
     NUMERIC_KINDS,
     Comments,
@@ -270,7 +270,7 @@ def css_string(text: str) -> str:
 
 def write_html(report: Report, path: Path, *, lang: str = "da", body: tuple[str, int] | None = None) -> Path:
     """Write :func:`report_html` atomically to ``path``."""
-    _atomic_write_text(Path(path), report_html(report, lang=lang, body=body))
+    atomic_write_bytes(Path(path), report_html(report, lang=lang, body=body).encode("utf-8"))
     return Path(path)
 
 
@@ -420,12 +420,3 @@ def html_to_pdf(html_path: Path, pdf_path: Path) -> Path:
     with PdfPrinter() as printer:
         n = Path(html_path).read_text(encoding="utf-8").count('class="sk-plot"')
         return printer.print_pdf(Path(html_path), Path(pdf_path), n_figures=n)
-
-
-def _atomic_write_text(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text)
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, path)
