@@ -31,8 +31,6 @@ from survey_kit.report.content import Block, Findings, Report
 from survey_kit.report.spec import ReportSpec, spec_for
 from survey_kit.survey import Survey
 
-WHOLE_LABEL = "I alt"
-
 
 @dataclass(frozen=True)
 class Scope:
@@ -72,8 +70,6 @@ class LocalProtector:
     same calls.
     """
 
-    raw = False
-
     def __init__(self, codebook: Codebook, *, min_n: int) -> None:
         self.codebook, self.min_n = codebook, min_n
         self._tables: dict[str, pd.DataFrame] = {}
@@ -90,25 +86,25 @@ class LocalProtector:
     def protect(self) -> None:
         return None
 
-    def table(self, tid: str) -> pd.DataFrame:
+    def table(self, tid: str, **_: object) -> pd.DataFrame:
         return self._tables[tid]
 
 
 class Recorder:
-    """The run's protector, recording every table it hands out with its scope: what the run
-    publishes, for the attacker (:func:`survey_kit.report.disclosure_check`)."""
+    """The run's protector, recording what it hands out: every protected table with its scope
+    (what the run publishes, for the attacker in :func:`survey_kit.report.disclosure_check`) and
+    how each compare table was made (for tests recomputed over published groups)."""
 
-    def __init__(self, inner) -> None:
-        self.inner = inner
-        self.raw = getattr(inner, "raw", False)
+    def __init__(self, inner, *, raw: bool) -> None:
+        self.inner, self.raw = inner, raw
         self.audit = inner.audit
         self.scopes: dict[str, dict] = {}
-        self.kinds: dict[str, str] = {}
+        self.made: dict[str, object] = {}
         self.published: dict[str, tuple[pd.DataFrame, dict]] = {}
 
     def add(self, table: pd.DataFrame, *, scope: dict, kind: str, value_columns=()) -> str:
         tid = self.inner.add(table, scope=scope, kind=kind, value_columns=tuple(value_columns))
-        self.scopes[tid], self.kinds[tid] = dict(scope), kind
+        self.scopes[tid] = dict(scope)
         return tid
 
     def protect(self) -> None:
@@ -123,14 +119,13 @@ class Recorder:
         return self.inner.hidden_groups(by, scope) if hasattr(self.inner, "hidden_groups") else set()
 
 
-def _protector(codebook: Codebook, min_n: int) -> Recorder:
-    try:
-        from survey_kit.privacy import RunGuard
-    except ImportError:  # pragma: no cover - the privacy stage always ships RunGuard
-        return Recorder(LocalProtector(codebook, min_n=min_n))
-    guard = RunGuard(codebook, min_n=min_n)
-    guard.raw = True  # type: ignore[attr-defined]
-    return Recorder(guard)
+def _protector(codebook: Codebook, min_n: int, *, per_table: bool = False) -> Recorder:
+    """The run-wide guard; ``per_table`` (benchmarks only) the statistics' own suppression."""
+    if per_table:
+        return Recorder(LocalProtector(codebook, min_n=min_n), raw=False)
+    from survey_kit.privacy import RunGuard
+
+    return Recorder(RunGuard(codebook, min_n=min_n), raw=True)
 
 
 @dataclass
@@ -148,7 +143,6 @@ class Context:
     stats_min_n: int
     findings: list[tuple[int, str]] = field(default_factory=list)  # (priority, sentence)
     methods: set[str] = field(default_factory=set)  # test/interval codes used, for the method section
-    notes: list[str] = field(default_factory=list)
 
     @property
     def cb(self) -> Codebook:
@@ -321,8 +315,12 @@ def build_run(
     by: str | None = None,
     wave: str | int | None = None,
     min_n: int | None = None,
+    _per_table: bool = False,
 ) -> Run:
-    """Build every report of a run (the whole + one per group of ``by``), protected together."""
+    """Build every report of a run (the whole + one per group of ``by``), protected together.
+
+    ``_per_table`` (benchmarks only, never for publication) skips the run-wide guard.
+    """
     from survey_kit import stats
     from survey_kit.report import sections
 
@@ -335,10 +333,9 @@ def build_run(
     if cb.scales and not all(s.code in data for s in cb.scales):
         data = stats.with_scale_scores(data, cb)
     full = Survey(data=data, codebook=cb, manifest=survey.manifest)
-    protector = _protector(cb, min_n)
-    raw = getattr(protector, "raw", False)
-    stats_cb = raw_codebook(cb) if raw else cb
-    stats_min_n = 1 if raw else min_n
+    protector = _protector(cb, min_n, per_table=_per_table)
+    stats_cb = raw_codebook(cb) if protector.raw else cb
+    stats_min_n = 1 if protector.raw else min_n
     plans: list[tuple[Context, list[tuple[str, Composer]]]] = []
     for scope in scopes:
         ctx = Context(full, spec, scope, min_n, protector, current, previous, stats_cb, stats_min_n)
@@ -367,7 +364,7 @@ def build_run(
         report = Report(title=_title(ctx), subtitle=_subtitle(ctx))
         report.add(*_without_empty(blocks, ctx.min_n))
         built.append(Built(ctx.scope, report))
-    audit = protector.audit.to_frame() if hasattr(protector, "audit") else None
+    audit = protector.audit.to_frame()
     return Run(built, skipped, audit, list(protector.published.values()))
 
 

@@ -32,9 +32,6 @@ class _Made:
     zero: frozenset = frozenset()  # groups nobody in the data belongs to: left out of every table
 
 
-_MADE: dict[tuple[int, str], _Made] = {}
-
-
 def compare(ctx, data: pd.DataFrame, items: list[str], **kwargs: Any) -> str:
     """Compute and register a compare table; returns its id for :func:`retested`."""
     kw = {k: v for k, v in kwargs.items() if v is not None}
@@ -43,7 +40,7 @@ def compare(ctx, data: pd.DataFrame, items: list[str], **kwargs: Any) -> str:
                             value_columns=("value", "ci_low", "ci_high"))
     n = pd.to_numeric(table["n"], errors="coerce")
     zero = frozenset(table.loc[table["group_code"].notna() & n.eq(0).fillna(False), "group_code"].astype(int))
-    _MADE[(id(ctx.protector), tid)] = _Made(data, items, kw, zero)
+    ctx.protector.made[tid] = _Made(data, items, kw, zero)
     return tid
 
 
@@ -51,7 +48,7 @@ def retested(ctx, tid: str) -> pd.DataFrame:
     """The protected table; where a group is hidden, the test across groups is computed again over
     the published groups only (or left out), so p and effect size say nothing about hidden groups."""
     table = ctx.get(tid)
-    made = _MADE.get((id(ctx.protector), tid))
+    made = ctx.protector.made.get(tid)
     by = made.kwargs.get("by") if made else None
     if made is not None and by is not None:
         groups = table[table["group_code"].notna()]
@@ -61,23 +58,11 @@ def retested(ctx, tid: str) -> pd.DataFrame:
             data = made.data
             sub = data[data[by].isin(shown).to_numpy()]
             again = stats.compare(sub, made.items, **made.kwargs, codebook=ctx.cb, min_n=ctx.min_n)
-            try:
-                table = ctx.protector.table(tid, tests=again)
-            except TypeError:  # a protector without test re-computation: copy the columns over
-                table = _copy_tests(table, again)
+            table = ctx.protector.table(tid, tests=again)
     if made is not None and made.zero:
         codes = pd.to_numeric(table["group_code"], errors="coerce")
         table = table[~codes.isin(made.zero).to_numpy()].reset_index(drop=True)
     return rounded(table, ctx)
-
-
-def _copy_tests(table: pd.DataFrame, again: pd.DataFrame) -> pd.DataFrame:
-    table = table.copy()
-    first = again.groupby("item")[["p_val", "q_val", "effect", "effect_name", "test"]].first()
-    for col in first.columns:
-        table[col] = table["item"].map(first[col])
-    table["test_scope"] = "published"
-    return table
 
 
 def rounded(table: pd.DataFrame, ctx=None) -> pd.DataFrame:

@@ -413,10 +413,3 @@ class PdfPrinter:
         os.chmod(tmp, 0o644)
         os.replace(tmp, pdf_path)
         return pdf_path
-
-
-def html_to_pdf(html_path: Path, pdf_path: Path) -> Path:
-    """Print one HTML file to PDF with a browser of its own (use :class:`PdfPrinter` for many)."""
-    with PdfPrinter() as printer:
-        n = Path(html_path).read_text(encoding="utf-8").count('class="sk-plot"')
-        return printer.print_pdf(Path(html_path), Path(pdf_path), n_figures=n)

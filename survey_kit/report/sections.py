@@ -135,11 +135,6 @@ def wave_columns(stat: str) -> tuple[Column, ...]:
             Column("p_val", "p-værdi", "p"))
 
 
-FREQ_COLUMNS = (Column("item_label", "Spørgsmål"), Column("label", "Svar"), Column("n", "Antal svar", "int"),
-                Column("share", "Andel", "pct"), Column("ci_low", "95 %-KI, nedre", "pct"),
-                Column("ci_high", "95 %-KI, øvre", "pct"))
-
-
 # -- dispatch ----------------------------------------------------------------------------------
 def compute(ctx: Context, sec: Section) -> Composer:
     fn = {
