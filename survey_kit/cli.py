@@ -79,7 +79,7 @@ def _key(key_file: Path | None, lang: str) -> bytes | None:
 def demo(
     out: Annotated[Path | None, typer.Option(help="Project root to write data/ and reports/ under")] = None,
     n_temperature: Annotated[int | None, typer.Option(help="Respondents per wave in the temperaturmåling demo")] = None,
-    formats: Annotated[str, typer.Option("--format", help="Report formats, comma separated")] = "html,pdf",
+    formats: Annotated[str, typer.Option("--format", help="Report formats, comma separated")] = "html,pdf,docx",
 ) -> None:
     """Write the demo exports to data/raw, ingest them into data/processed, render reports/."""
     from survey_kit.pipeline import run_demo

@@ -329,7 +329,9 @@ def _items(ctx: Context, sec: Section) -> Composer:
                                         compare_columns("share", "Svar", item=False)))
             elif what == "total":
                 comp = publish.retested(ctx, tid)
-                if sec.chart != "none":
+                # one question broken down: its breakdown chart draws the total as a line already
+                alone = len(plain) == 1 and any(w == "by" for w, _, _ in registered)
+                if sec.chart != "none" and not alone:
                     rows = items_as_rows(comp, sec.heading or "I alt")
                     blocks.append(Figure(name, partial(charts.share_bars, rows, title=sec.heading or "I alt", source=src, size=sec.size), rows, size=sec.size))
                 if sec.table:
