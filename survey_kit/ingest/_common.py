@@ -100,3 +100,21 @@ def trailing_blank_rows(rows: Sequence[Sequence[Any]]) -> int:
             break
         n += 1
     return n
+
+
+def integer_cells(arr, width=None):
+    """An arrow string array whose every cell is a plain decimal integer (``"4"``, ``"-1"``,
+    ``"04"``; nulls allowed) cast to ``width`` (default int8), or None when a cell is something
+    else or does not fit. Hexadecimal cells (``"0x1F"``, which pyarrow's cast accepts) are
+    something else: the per-value parser of the mapping reads them as text."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        ints = pc.cast(arr, width or pa.int8())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    if (pc.max(pc.binary_length(arr)).as_py() or 0) > 2 and (  # "0x1" is the shortest hex
+            pc.any(pc.match_substring(arr, "x")).as_py() or pc.any(pc.match_substring(arr, "X")).as_py()):
+        return None
+    return ints

@@ -17,6 +17,7 @@ import pandas as pd
 
 from survey_kit.codebook import Item
 from survey_kit.codebook.conventions import DATE_DTYPE
+from survey_kit.ingest._common import integer_cells
 from survey_kit.validate.rules import ISSUE_COLUMNS
 
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
@@ -198,24 +199,27 @@ def _integer_strings(series: pd.Series) -> tuple[np.ndarray, np.ndarray] | None:
     if not (isinstance(series.dtype, pd.StringDtype) and series.dtype.storage == "pyarrow"):
         return None
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     arr = pa.array(series.array)  # the column's own arrow data (no copy)
-    for width in (pa.int8(), pa.int64()):
-        try:
-            ints = pc.cast(arr, width)
-            break
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-            continue
-    else:
-        return None
-    if (pc.max(pc.binary_length(arr)).as_py() or 0) > 2 and (  # "0x1" is the shortest hex
-            pc.any(pc.match_substring(arr, "x")).as_py() or pc.any(pc.match_substring(arr, "X")).as_py()):
-        return None  # pyarrow reads hexadecimal 0x1F, _as_code does not
+    ints = integer_cells(arr, pa.int8())
+    if ints is None:
+        ints = integer_cells(arr, pa.int64())
+    return None if ints is None else integer_values(ints)
+
+
+def integer_values(ints) -> tuple[np.ndarray, np.ndarray] | None:
+    """An arrow integer array (from :func:`~survey_kit.ingest._common.integer_cells`) as
+    ``(values with nulls as 0, present)``; None when a value is beyond float precision, where
+    ``_as_code``'s ``float()`` would round it."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(ints, pa.ChunkedArray):
+        ints = ints.combine_chunks()
     present = ints.is_valid().to_numpy(zero_copy_only=False)
     values = pc.fill_null(ints, 0).to_numpy(zero_copy_only=False)
     if values.dtype != np.int8 and len(values) and np.abs(values).max() >= 2**53:
-        return None  # beyond float precision, where _as_code's float() rounds
+        return None
     return values, present
 
 
@@ -224,12 +228,14 @@ def _map_integer_codes(series: pd.Series, parsed: tuple[np.ndarray, np.ndarray],
     """:func:`_map_codes` for a column of integer strings: arithmetic on the whole column, and
     ``parse`` (``_as_code``) only on the distinct cells whose code is not allowed."""
     codes, present = parsed
-    slow = present & ~parse.allowed_mask(codes)
-    if slow.any():  # codes outside the codebook: a label may read them (wave label "2010")
+    if parse.any_outside(codes, present):  # codes outside the codebook: a label may read them (wave label "2010")
+        slow = present & ~parse.allowed_mask(codes)
         d = _Distinct(series[slow], parse)
         labelled = np.array([p if isinstance(p, int) else 0 for p in d.parsed] or [0], dtype=np.int64)
         codes = codes.astype(np.int64)
         codes[slow] = labelled[d.codes]
+    if codes.dtype == np.dtype(dtype.lower()):  # the usual case: every code fits the column's type
+        return pd.Series(pd.arrays.IntegerArray(codes if codes.flags.writeable else codes.copy(), ~present))
     info = np.iinfo(dtype.lower())
     fits = ~present | ((codes >= info.min) & (codes <= info.max))
     out = pd.Series(pd.arrays.IntegerArray(np.where(fits, codes, 0).astype(dtype.lower()), ~(present & fits)))
@@ -248,6 +254,18 @@ class _CodeParser:
 
     def __call__(self, value: object):
         return _as_code(value, self.lookup, self.allowed)
+
+    def any_outside(self, codes: np.ndarray, present: np.ndarray) -> bool:
+        """True when a present code is not allowed (for int8 codes: from a count of each byte,
+        quicker than :meth:`allowed_mask`)."""
+        if not self.allowed:
+            return False
+        if codes.dtype != np.int8:
+            return bool((present & ~self.allowed_mask(codes)).any())
+        counts = np.bincount(codes.view(np.uint8), minlength=256)
+        counts[0] -= len(present) - np.count_nonzero(present)  # absent cells hold 0
+        counts[[c % 256 for c in self.allowed if -128 <= c <= 127]] = 0
+        return bool(counts.any())
 
     def allowed_mask(self, codes: np.ndarray) -> np.ndarray:
         if not self.allowed:

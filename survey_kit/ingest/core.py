@@ -31,12 +31,14 @@ What happens to a row that breaks a rule (``survey_kit.validate.RULE_ACTIONS``):
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from survey_kit.codebook import Codebook
 from survey_kit.codebook.conventions import COMPLETE, SOURCE_ROW
@@ -282,18 +284,23 @@ def ingest(export: str | Path, codebook: Codebook, *, out_dir: str | Path = "dat
 
     personal = [r.column for r in (codebook.respondent_id, codebook.panel_key) if r is not None and r.personal]
     personal_sources = [src for src, tgt in checked.matched.items() if tgt in personal]
-    quarantine = _quarantine_frame(raw, q_pos, [" | ".join(reasons[int(p)]) for p in q_pos],
-                                   personal_sources, resolve_key(key))
-    if len(data) + len(quarantine) != raw.n_rows:
-        raise RuntimeError(
-            f"ingest invariant broken: rows read {raw.n_rows} != valid {len(data)} + "
-            f"quarantined {len(quarantine)}"
-        )
-    public = problems.drop(columns="_pos")
-    manifest = _manifest(raw, codebook, checked, data, quarantine, problems, blanked, paths)
+    # the parquet is encoded in a thread (pyarrow releases the GIL) while the rest is put together
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        encoding = pool.submit(parquet_bytes, pa.Table.from_pandas(data, preserve_index=False))
+        quarantine = _quarantine_frame(raw, q_pos, [" | ".join(reasons[int(p)]) for p in q_pos],
+                                       personal_sources, resolve_key(key))
+        if len(data) + len(quarantine) != raw.n_rows:
+            raise RuntimeError(
+                f"ingest invariant broken: rows read {raw.n_rows} != valid {len(data)} + "
+                f"quarantined {len(quarantine)}"
+            )
+        public = problems.drop(columns="_pos")
+        manifest = _manifest(raw, codebook, checked, data, quarantine, problems, blanked, paths)
+        quarantine_csv = _csv_bytes(quarantine)
+        parquet = encoding.result()
 
-    atomic_write_bytes(paths["data"], parquet_bytes(data))
-    atomic_write_bytes(paths["quarantine"], _csv_bytes(quarantine))
+    atomic_write_bytes(paths["data"], parquet)
+    atomic_write_bytes(paths["quarantine"], quarantine_csv)
     write_json_atomic(paths["manifest"], manifest)
     return IngestResult(data=data, quarantine=quarantine, problems=public, manifest=manifest, paths=paths)
 

@@ -30,9 +30,10 @@ PARQUET_OPTIONS: dict[str, Any] = {
 }
 
 
-def parquet_bytes(frame: pd.DataFrame) -> bytes:
-    """The frame as parquet with fixed pyarrow options: the same frame gives the same bytes."""
-    table = pa.Table.from_pandas(frame, preserve_index=False)
+def parquet_bytes(frame: pd.DataFrame | pa.Table) -> bytes:
+    """The frame (or its arrow table) as parquet with fixed pyarrow options: the same frame gives
+    the same bytes. Called with a table, it touches no pandas object (safe in a thread)."""
+    table = frame if isinstance(frame, pa.Table) else pa.Table.from_pandas(frame, preserve_index=False)
     buf = io.BytesIO()
     pq.write_table(table, buf, **PARQUET_OPTIONS)
     return buf.getvalue()

@@ -31,6 +31,7 @@ from survey_kit.ingest._convert import (
     _map_codes,
     _map_id,
     _map_plain,
+    integer_values,
     normalise_text,
 )
 from survey_kit.ingest.raw import RawExport
@@ -201,7 +202,8 @@ def map_export(raw: RawExport, codebook: Codebook, *, key: bytes | str | None = 
     pos_of = {t.column: positions[c] for c, t in matched.items()}
     cell_items = {t.column: t for t in matched.values() if t.kind == "cell"}
     ints = _parse_integer_columns(
-        {c: src.iloc[:, pos_of[c]] for c, (_, t) in by_target.items() if _integer_target(t, personal)})
+        {c: raw.integer_columns.get(source, src.iloc[:, pos_of[c]])
+         for c, (source, t) in by_target.items() if _integer_target(t, personal)})
     for data_col in codebook.data_columns:
         if data_col == SOURCE_ROW and data_col not in by_target:  # no id column: the row is the id
             columns[data_col] = pd.Series(pd.array(np.asarray(raw.source_rows, dtype=np.int64), dtype="Int64"))
@@ -237,14 +239,19 @@ def _integer_target(target: Target, personal: list[str]) -> bool:
     return target.kind == "item" and target.item.type in ("likert", "single")
 
 
-def _parse_integer_columns(series: dict[str, pd.Series]) -> dict[str, object]:
-    """:func:`_integer_strings` of each column, in threads (pyarrow releases the GIL)."""
+def _parse_integer_columns(columns: dict[str, object]) -> dict[str, object]:
+    """``(values, present)`` of each column of integer cells, or None: :func:`_integer_strings` of
+    a string column, :func:`integer_values` of cells the reader already cast (``RawExport
+    .integer_columns``); in threads (pyarrow releases the GIL)."""
     from concurrent.futures import ThreadPoolExecutor
 
-    if len(series) < 2:
+    def parse(column: object) -> object:
+        return _integer_strings(column) if isinstance(column, pd.Series) else integer_values(column)
+
+    if len(columns) < 2:
         return {}
     with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
-        return dict(zip(series, pool.map(_integer_strings, series.values()), strict=True))
+        return dict(zip(columns, pool.map(parse, columns.values()), strict=True))
 
 
 def _map_target(series, target, codebook, raw, source_col, issues, personal, key_bytes,

@@ -5,8 +5,10 @@ Contract between the readers (``readers.py``, ``platforms.py``) and mapping/vali
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -52,6 +54,11 @@ class RawExport:
         Text exports whose records do not all have the header's field count: per row the record's
         field count where it differs (else NA), the extra fields as delimited text (else NA), and
         the header's count of named fields. None when every record fits the header.
+    integer_columns
+        column -> its cells already cast to a pyarrow int8 array (nulls for empty cells), for the
+        columns a reader found to hold only plain small integers, row for row with ``frame``. The
+        text reader parses them anyway to tidy the table; mapping reuses them instead of parsing
+        the same strings again. Optional: a column not here is parsed from ``frame``.
     """
 
     frame: pd.DataFrame
@@ -74,6 +81,13 @@ class RawExport:
     n_fields: pd.Series | None = None
     extra_fields: pd.Series | None = None
     n_header_fields: int | None = None
+    integer_columns: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for col, ints in self.integer_columns.items():
+            if len(ints) != len(self.frame) or col not in self.frame.columns:
+                raise ValueError(f"integer_columns[{col!r}]: {len(ints)} cells do not line up with the "
+                                 f"frame's {len(self.frame)} rows")
 
     @property
     def n_rows(self) -> int:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import os
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -107,8 +108,10 @@ def read_export(
         notes.append(f"named {path.suffix} but the content is {_FORMAT_NAMES[fmt]}; read as such")
     if fmt == "csv":
         data = path.read_bytes()
-        digest = hashlib.sha256(data).hexdigest()
-        parts = _read_csv(path, data, encoding=encoding, delimiter=delimiter)
+        with ThreadPoolExecutor(max_workers=1) as pool:  # hashlib releases the GIL: hash while parsing
+            hashing = pool.submit(lambda: hashlib.sha256(data).hexdigest())
+            parts = _read_csv(path, data, encoding=encoding, delimiter=delimiter)
+            digest = hashing.result()
     else:
         digest = _sha256(path)
         if fmt == "xlsx":
@@ -245,6 +248,8 @@ def _read_csv(path: Path, data: bytes, *, encoding: str | None, delimiter: str |
     if extra is not None:
         parts.update(frame=extra["frame"], source_rows=extra["source_rows"],
                      variable_labels=extra["variable_labels"], notes=[*t.notes, *extra["notes"]])
+    else:  # rows as read: the parsed integer cells still line up with them
+        parts["integer_columns"] = t.integer_columns
     return _with_platform(parts, platforms.recognise(parts["frame"], fmt="csv"))
 
 

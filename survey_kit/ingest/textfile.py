@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from survey_kit.errors import DataError
-from survey_kit.ingest._common import column_names, data_error, find_header
+from survey_kit.ingest._common import column_names, data_error, find_header, integer_cells
 from survey_kit.ingest._encoding import (  # noqa: F401 - decode and sniff_encoding are used by surveyxact
     _SAMPLE_CHARS,
     _decode_all,
@@ -52,6 +52,8 @@ class TextTable:
     delimiter: str
     header_row: int
     notes: list[str] = field(default_factory=list)
+    #: column -> its cells cast to int8, for the columns of plain small integers (see RawExport)
+    integer_columns: dict[str, object] = field(default_factory=dict)
 
 
 def _sample_records(text: str, delimiter: str, n: int = 60) -> tuple[list[list[str]], list[int]]:
@@ -139,15 +141,16 @@ def read_text(
         text = _decode_all(data, enc)
         data_line, data_offset = _data_start(path, text, header_line, delim)
         table = _read_decoded(path, text, data_offset, delim, names, data_line, n_min, notes)
-    frame, source_rows, ragged, with_comma = table
+    frame, source_rows, ragged, with_comma, integers = table
     frame, source_rows, more = _drop_trailing_blank(frame, source_rows)
     notes += more
+    integers = {c: arr.slice(0, len(frame)) for c, arr in integers.items() if c in frame.columns}
     frame, more = _decimal_comma(frame, with_comma)
     notes += more
     if ragged:
         frame.attrs[N_HEADER_FIELDS] = n_min
     notes.append(f"{_DELIM_NAMES.get(delim, repr(delim))}-delimited, encoding {enc}")
-    return TextTable(frame, source_rows, enc, delim, header_line, notes)
+    return TextTable(frame, source_rows, enc, delim, header_line, notes, integers)
 
 
 def _data_start(path: Path, text: str, header_line: int, delim: str) -> tuple[int, int]:
@@ -181,7 +184,7 @@ def _read_decoded(
         notes += more
         frame, more = _tidy(frame)
         notes += more
-        return frame, source_rows, True, None
+        return frame, source_rows, True, None, {}
     sio = io.StringIO(text, newline="")
     sio.seek(data_offset)
     spare = f"Unnamed: {len(names)}"
@@ -200,7 +203,7 @@ def _read_decoded(
         notes.append(f"some rows have one field more than the header; kept as column {spare!r}")
     frame, more = _tidy(frame)
     notes += more
-    return frame, _record_lines(text, data_offset, delim, data_line, len(frame), notes), False, None
+    return frame, _record_lines(text, data_offset, delim, data_line, len(frame), notes), False, None, {}
 
 
 #: Encodings whose bytes pyarrow can be pointed into at a character offset (see _byte_offset).
@@ -240,8 +243,8 @@ def _read_arrow(
     if where is None:
         return None
     offset, arrow_enc = where
-    quotes = data.count(b'"', offset)
-    if quotes % 2:  # an unclosed quote: pandas' parser refuses it, pyarrow not
+    quotes = data.find(b'"', offset) != -1  # memchr: far quicker than counting
+    if quotes and data.count(b'"', offset) % 2:  # an unclosed quote: pandas' parser refuses it, pyarrow not
         return None
     keys = [f"f{i}" for i in range(len(names))]  # header names may be anything; position is key
     try:
@@ -259,44 +262,45 @@ def _read_arrow(
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError, LookupError):
         return None
     columns = _tidy_columns(table)
-    if quotes and any(quote for _, quote, _ in columns):
+    if quotes and any(quote for _, quote, _, _ in columns):
         return None  # a value holds a quote (stray or doubled): the parsers may split differently
-    frame, more = _arrow_frame([arr for arr, _, _ in columns], names, table.num_rows)
+    frame, more = _arrow_frame([arr for arr, _, _, _ in columns], names, table.num_rows)
     notes += more
-    with_comma = {n for n, (_, _, comma) in zip(names, columns, strict=True) if comma}
-    n_lines = _count_lines(data, offset, arrow_enc)
-    if n_lines == len(frame):  # one record per line: no line break inside quotes
+    with_comma = {n for n, (_, _, comma, _) in zip(names, columns, strict=True) if comma}
+    integers = {n: ints for n, (_, _, _, ints) in zip(names, columns, strict=True)
+                if ints is not None and n in frame.columns}
+    # without a quote every record is one line; with quotes a field may span lines
+    if not quotes or _count_lines(data, offset, arrow_enc) == len(frame):
         source_rows = np.arange(data_line, data_line + len(frame), dtype=np.int64)
     else:  # quoted fields span lines: count them on the text
         source_rows = _record_lines(_decode_all(data, enc), data_offset, delim, data_line,
                                     len(frame), notes)
-    return frame, source_rows, False, with_comma
+    return frame, source_rows, False, with_comma, integers
 
 
-def _tidy_columns(table) -> list[tuple[object, bool, bool]]:
+def _tidy_columns(table) -> list[tuple[object, bool, bool, object]]:
     """Per column of ``table`` (in threads: pyarrow releases the GIL): the column with
-    whitespace-only cells set to NA, whether a value holds a quote, whether one holds a comma."""
+    whitespace-only cells set to NA, whether a value holds a quote, whether one holds a comma,
+    and its cells cast to int8 when they are all plain small integers (else None)."""
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
         return list(pool.map(_tidy_column, table.columns))
 
 
-def _tidy_column(arr) -> tuple[object, bool, bool]:
+def _tidy_column(arr) -> tuple[object, bool, bool, object]:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    try:
-        pc.cast(arr, pa.int8())  # small integers (answer codes): no blank, quote or comma
-        return arr, False, False
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        pass
+    ints = integer_cells(arr)
+    if ints is not None:  # small integers (answer codes): no blank, quote or comma
+        return arr, False, False, ints.combine_chunks() if isinstance(ints, pa.ChunkedArray) else ints
     blank = pc.utf8_is_space(arr)
     if pc.any(blank).as_py():
         arr = pc.if_else(blank, pa.scalar(None, arr.type), arr)
     quote = bool(pc.any(pc.match_substring(arr, '"')).as_py())
     comma = bool(pc.any(pc.match_substring(arr, ",")).as_py())
-    return arr, quote, comma
+    return arr, quote, comma, None
 
 
 def _arrow_frame(arrays: list, names: list[str], n_rows: int) -> tuple[pd.DataFrame, list[str]]:
@@ -326,7 +330,7 @@ def _count_lines(data: bytes, offset: int, enc: str) -> int:
         n = text.count("\n") + text.count("\r") - text.count("\r\n")
         return n + (1 if text and text[-1] not in "\r\n" else 0)
     n = data.count(b"\n", offset)
-    cr = data.count(b"\r", offset)
+    cr = data.count(b"\r", offset) if data.find(b"\r", offset) != -1 else 0
     if cr:
         n += cr - data.count(b"\r\n", offset)
     return n + (1 if len(data) > offset and data[-1:] not in (b"\r", b"\n") else 0)

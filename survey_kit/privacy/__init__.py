@@ -1,40 +1,47 @@
 """Anonymity and safety: minimum-n and complementary suppression, a report-wide disclosure guard, a run-wide guard (``RunGuard``),
-an adversarial checker, pseudonymous keys, safe free text and safe export cells."""
+an adversarial checker, pseudonymous keys, safe free text and safe export cells.
+
+Names load lazily: ingest needs only :func:`pseudonymise` and the text masking, and should not pay
+for the adversarial checker's imports (scipy.stats, HiGHS: about 2 s in a fresh process).
+"""
 
 from __future__ import annotations
 
-from survey_kit.privacy.cells import safe_cell, safe_frame
-from survey_kit.privacy.checker import recoverable
-from survey_kit.privacy.guard import DisclosureGuard
-from survey_kit.privacy.keys import pseudonymise
-from survey_kit.privacy.run import RunGuard, Scope, raw_codebook, respondent_counts
-from survey_kit.privacy.suppression import SUPPRESSED_LABEL, AuditLog, suppress_table
-from survey_kit.privacy.text import (
-    CommentSelection,
-    html_escape,
-    looks_personal,
-    mask_personal,
-    safe_comments,
-    select_comments,
-)
+import importlib
+from typing import Any
 
-__all__ = [
-    "SUPPRESSED_LABEL",
-    "AuditLog",
-    "CommentSelection",
-    "DisclosureGuard",
-    "RunGuard",
-    "Scope",
-    "html_escape",
-    "looks_personal",
-    "mask_personal",
-    "pseudonymise",
-    "recoverable",
-    "raw_codebook",
-    "respondent_counts",
-    "safe_cell",
-    "safe_comments",
-    "safe_frame",
-    "select_comments",
-    "suppress_table",
-]
+_EXPORTS = {
+    "safe_cell": "cells",
+    "safe_frame": "cells",
+    "recoverable": "checker",
+    "DisclosureGuard": "guard",
+    "pseudonymise": "keys",
+    "RunGuard": "run",
+    "Scope": "run",
+    "raw_codebook": "run",
+    "respondent_counts": "run",
+    "SUPPRESSED_LABEL": "suppression",
+    "AuditLog": "suppression",
+    "suppress_table": "suppression",
+    "CommentSelection": "text",
+    "html_escape": "text",
+    "looks_personal": "text",
+    "mask_personal": "text",
+    "safe_comments": "text",
+    "select_comments": "text",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'survey_kit.privacy' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"survey_kit.privacy.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__
