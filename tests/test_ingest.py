@@ -352,3 +352,51 @@ def test_csv_rows_with_more_or_fewer_fields_than_the_header(tmp_path: Path) -> N
     data = result.data.set_index("_source_row")
     assert data.loc[20, "Age"] is pd.NA and data.loc[20, "M_I"] is pd.NA
     assert data.loc[20, "Height"] == 190.5
+
+
+# -- the fast paths give what the plain paths give ------------------------------------------------
+def test_parquet_holds_exactly_the_kept_rows(export: Path, tmp_path: Path) -> None:
+    """A clean export's parquet is encoded from the mapped rows while the rules run; an export
+    with rows held back or answers blanked is encoded again from what is kept. Either way the
+    file is the parquet of ``result.data``, byte for byte."""
+    from survey_kit.ingest.manifest import parquet_bytes
+
+    clean = write_rows(tmp_path / "clean.csv", ledere_rows(8))
+    for path in (clean, export):
+        res = ingest(path, LEDERE, out_dir=tmp_path / path.stem)
+        assert res.paths["data"].read_bytes() == parquet_bytes(res.data)
+        pd.testing.assert_frame_equal(pd.read_parquet(res.paths["data"]), res.data)
+    assert ingest(clean, LEDERE, out_dir=tmp_path / "again").manifest["rows_quarantined"] == 0
+    assert ingest(export, LEDERE, out_dir=tmp_path / "again").manifest["rows_quarantined"] == 2
+
+
+def test_reader_casts_are_reused_and_line_up(tmp_path: Path) -> None:
+    """The text reader hands the int8 casts of plain code columns to mapping; they line up with
+    the rows (a trailing blank line dropped), and a RawExport whose casts do not is refused."""
+    import pyarrow as pa
+
+    from survey_kit.ingest.raw import RawExport
+    from survey_kit.ingest.readers import read_export
+
+    path = write_rows(tmp_path / "l.csv", ledere_rows(5))
+    path.write_bytes(path.read_bytes() + b"\n\n")  # blank lines at the end
+    raw = read_export(path)
+    assert raw.n_rows == 5
+    assert {"sektor", "net_godt", "udb_kursus"} <= set(raw.integer_columns)
+    assert "kommentar" not in raw.integer_columns and "antal_medarb" not in raw.integer_columns
+    assert raw.integer_columns["sektor"].to_pylist() == [int(v) for v in raw.frame["sektor"]]
+    with pytest.raises(ValueError, match="line up"):
+        RawExport(raw.frame.iloc[1:], raw.source_rows[1:], path=path, sha256="", n_bytes=0, format="csv",
+                  integer_columns={"sektor": pa.array([1, 2], pa.int8())})
+
+
+@pytest.mark.parametrize("cell", ["0x2", "0X2"])
+def test_hexadecimal_cell_is_not_a_code(tmp_path: Path, cell: str) -> None:
+    """pyarrow's cast reads "0x2" as 2; survey_kit does not: the cell is text where a code is
+    expected, and its row is quarantined with the value as written."""
+    rows = ledere_rows(4)
+    rows[1]["sektor"] = cell
+    res = ingest(write_rows(tmp_path / "hex.csv", rows), LEDERE, out_dir=tmp_path / "o")
+    assert res.manifest["rows_quarantined"] == 1
+    assert res.quarantine["sektor"].tolist() == [cell]
+    assert 2 not in res.data["sektor"].tolist()[1:2]

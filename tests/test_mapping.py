@@ -210,3 +210,19 @@ def test_option_columns_by_question_and_option_text() -> None:
     out, problems = map_to_codebook(raw_of(frame), LEDERE)
     assert out.loc[0, "net_formaal_4"] == 1 and out.loc[0, "prioritet_4"] == 2
     assert "unknown_column" not in set(problems["rule"])
+
+
+def test_quick_outside_test_agrees_with_the_per_cell_test() -> None:
+    """``_CodeParser.any_outside`` (range, then counts of the disallowed runs inside it) says what
+    the per-cell lookup says, for int8 and int64 codes with absent cells held as 0."""
+    from survey_kit.ingest._convert import _CodeParser
+
+    rng = np.random.default_rng(20261130)
+    for trial in range(2000):
+        allowed = frozenset(int(x) for x in rng.choice(np.arange(-3, 12), size=rng.integers(0, 8), replace=False))
+        codes = rng.integers(-3, 12, size=rng.integers(0, 30)).astype(np.int8 if trial % 2 else np.int64)
+        present = rng.random(len(codes)) < 0.8
+        codes = np.where(present, codes, 0).astype(codes.dtype)
+        parser = _CodeParser({}, allowed)
+        want = bool((present & ~parser.allowed_mask(codes)).any()) if allowed else False
+        assert parser.any_outside(codes, present) == want, (sorted(allowed), codes.tolist(), present.tolist())

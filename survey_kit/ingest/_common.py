@@ -114,7 +114,25 @@ def integer_cells(arr, width=None):
         ints = pc.cast(arr, width or pa.int8())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
-    if (pc.max(pc.binary_length(arr)).as_py() or 0) > 2 and (  # "0x1" is the shortest hex
+    if not _one_character_each(arr) and (pc.max(pc.binary_length(arr)).as_py() or 0) > 2 and (
             pc.any(pc.match_substring(arr, "x")).as_py() or pc.any(pc.match_substring(arr, "X")).as_py()):
-        return None
+        return None  # "0x1" is the shortest hexadecimal cell
     return ints
+
+
+def _one_character_each(arr) -> bool:
+    """True when every non-null cell of a (large) string array is one byte long, read off the
+    offsets alone (answer codes 1-9 usually are): then no cell can be hexadecimal."""
+    import numpy as np
+    import pyarrow as pa
+
+    chunks = arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]
+    for chunk in chunks:
+        if not (pa.types.is_large_string(chunk.type) or pa.types.is_string(chunk.type)):
+            return False
+        dtype = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+        offsets = np.frombuffer(chunk.buffers()[1], dtype=dtype)
+        start, end = offsets[chunk.offset], offsets[chunk.offset + len(chunk)]
+        if end - start != len(chunk) - chunk.null_count:  # an empty cell is null, so each has >= 1 byte
+            return False
+    return True

@@ -235,14 +235,27 @@ def _map_integer_codes(series: pd.Series, parsed: tuple[np.ndarray, np.ndarray],
         codes = codes.astype(np.int64)
         codes[slow] = labelled[d.codes]
     if codes.dtype == np.dtype(dtype.lower()):  # the usual case: every code fits the column's type
-        return pd.Series(pd.arrays.IntegerArray(codes if codes.flags.writeable else codes.copy(), ~present))
+        codes = codes if codes.flags.writeable else codes.copy()
+        return pd.Series(pd.arrays.IntegerArray(codes, ~present), copy=False)  # arrays made here
     info = np.iinfo(dtype.lower())
     fits = ~present | ((codes >= info.min) & (codes <= info.max))
-    out = pd.Series(pd.arrays.IntegerArray(np.where(fits, codes, 0).astype(dtype.lower()), ~(present & fits)))
+    out = pd.Series(pd.arrays.IntegerArray(np.where(fits, codes, 0).astype(dtype.lower()), ~(present & fits)),
+                    copy=False)
     big = np.flatnonzero(~fits)
     if len(big):
         issues.add(big, col, [int(v) for v in codes[big]], "invalid_code")
     return out
+
+
+def _runs(values: list[int]) -> list[tuple[int, int]]:
+    """Sorted integers as runs of consecutive values: [6, 7, 8, 11] -> [(6, 8), (11, 11)]."""
+    runs: list[tuple[int, int]] = []
+    for v in values:
+        if runs and v == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], v)
+        else:
+            runs.append((v, v))
+    return runs
 
 
 class _CodeParser:
@@ -256,16 +269,20 @@ class _CodeParser:
         return _as_code(value, self.lookup, self.allowed)
 
     def any_outside(self, codes: np.ndarray, present: np.ndarray) -> bool:
-        """True when a present code is not allowed (for int8 codes: from a count of each byte,
-        quicker than :meth:`allowed_mask`)."""
-        if not self.allowed:
+        """True when a present code is not allowed (absent cells hold 0). Quick: the codes' range,
+        then a count of the codes in each run of disallowed values inside it."""
+        if not self.allowed or not len(codes):
             return False
-        if codes.dtype != np.int8:
+        lo, hi = int(codes.min()), int(codes.max())
+        gaps = [c for c in range(lo, hi + 1) if c not in self.allowed] if hi - lo <= 64 else None
+        if gaps is None or len(gaps) > 16:
             return bool((present & ~self.allowed_mask(codes)).any())
-        counts = np.bincount(codes.view(np.uint8), minlength=256)
-        counts[0] -= len(present) - np.count_nonzero(present)  # absent cells hold 0
-        counts[[c % 256 for c in self.allowed if -128 <= c <= 127]] = 0
-        return bool(counts.any())
+        n_absent = len(present) - int(np.count_nonzero(present))
+        for a, b in _runs(gaps):
+            inside = int(np.count_nonzero((codes >= a) & (codes <= b)))
+            if inside > (n_absent if a <= 0 <= b else 0):
+                return True
+        return False
 
     def allowed_mask(self, codes: np.ndarray) -> np.ndarray:
         if not self.allowed:

@@ -43,6 +43,7 @@ import pyarrow as pa
 from survey_kit.codebook import Codebook
 from survey_kit.codebook.conventions import COMPLETE, SOURCE_ROW
 from survey_kit.errors import DataError
+from survey_kit.ingest.check import check_mapped
 from survey_kit.ingest.manifest import (
     atomic_write_bytes,
     missing_code_counts,
@@ -51,8 +52,9 @@ from survey_kit.ingest.manifest import (
     utc_now,
     write_json_atomic,
 )
-from survey_kit.ingest.mapping import resolve_key
+from survey_kit.ingest.mapping import map_export, resolve_key
 from survey_kit.ingest.raw import RawExport
+from survey_kit.validate import RULE_ACTIONS, render_problems
 
 NOT_ANSWERED_REASON = "ikke besvaret"
 REJECTED_REASON = "afvist (status rejected)"
@@ -183,7 +185,8 @@ def _quarantine_frame(raw: RawExport, positions: np.ndarray, reasons: list[str],
     from survey_kit.privacy import pseudonymise
     from survey_kit.privacy.text import mask_personal
 
-    q = raw.frame.iloc[positions].copy()
+    # no row held back (the usual case): a zero-copy slice, not a take over every column
+    q = raw.frame.iloc[:0].copy() if len(positions) == 0 else raw.frame.iloc[positions].copy()
     q.columns = [str(c) for c in q.columns]
     hashed = []
     for col in personal_sources:  # never copy a personal id into data/processed
@@ -239,9 +242,6 @@ def ingest(export: str | Path, codebook: Codebook, *, out_dir: str | Path = "dat
     IngestResult
         See the module docstring for which rule quarantines a row.
     """
-    from survey_kit.ingest.check import check_raw
-    from survey_kit.validate import RULE_ACTIONS, render_problems
-
     if not isinstance(codebook, Codebook):
         raise ValueError(f"codebook: expected a Codebook, got {type(codebook).__name__}")
     export = Path(export)
@@ -253,7 +253,29 @@ def ingest(export: str | Path, codebook: Codebook, *, out_dir: str | Path = "dat
         raise DataError(f"{export}: uddata ville overskrive selve eksporten; vælg et andet --name",
                         en=f"{export}: output would overwrite the export itself; choose another --name")
     raw = read_raw(export, sheet=sheet)
-    checked, _ = check_raw(raw, codebook, key=key, require_key=True)
+    mapped = map_export(raw, codebook, key=key, require_key=True)
+    with ThreadPoolExecutor(max_workers=1) as pool:  # pyarrow's parquet writer releases the GIL
+        # Most exports hold back no row and change no answer: their parquet is encoded from the
+        # mapped rows while the rules run, and used only when that turns out to be so.
+        early = pool.submit(parquet_bytes, pa.Table.from_pandas(mapped.frame, preserve_index=False))
+        checked = check_mapped(raw, mapped, codebook)
+        data, quarantine, problems, manifest = _outcome(raw, codebook, checked, key, paths)
+        if data is not mapped.frame:  # rows held back or answers blanked: encode what is kept
+            early.cancel()
+            early = pool.submit(parquet_bytes, pa.Table.from_pandas(data, preserve_index=False))
+        quarantine_csv = _csv_bytes(quarantine)
+        parquet = early.result()
+
+    atomic_write_bytes(paths["data"], parquet)
+    atomic_write_bytes(paths["quarantine"], quarantine_csv)
+    write_json_atomic(paths["manifest"], manifest)
+    return IngestResult(data=data, quarantine=quarantine, problems=problems.drop(columns="_pos"),
+                        manifest=manifest, paths=paths)
+
+
+def _outcome(raw, codebook, checked, key, paths):
+    """``(data, quarantine, problems, manifest)`` of a checked export; ``data`` is the mapped
+    frame itself when no row is held back and no answer blanked."""
     problems = render_problems(checked, codebook, lang="da", with_pos=True)
     frame = checked.frame
     n = len(frame)
@@ -271,42 +293,33 @@ def ingest(export: str | Path, codebook: Codebook, *, out_dir: str | Path = "dat
     valid = np.ones(n, dtype=bool)
     valid[q_pos] = False
 
-    data = frame.copy(deep=False)  # copy-on-write: blanking below copies only what it changes
     blank = problems[(problems["rule"] == "skip_logic") & (problems["_pos"] >= 0)]
     blank = blank[valid[blank["_pos"].to_numpy(dtype=np.int64)]]
     blanked = len(blank)
-    for column, group in blank.groupby("column", sort=True):
-        item = codebook.item_for_column(str(column))
-        cols = item.columns if item is not None else [str(column)]
-        data.loc[group["_pos"].to_numpy(dtype=np.int64), cols] = pd.NA
-    data = (data if valid.all() else data.loc[valid]).reset_index(drop=True)
-    data[COMPLETE] = data[COMPLETE].astype(bool)
+    data = frame
+    if blanked or not valid.all() or data[COMPLETE].dtype != bool:
+        data = frame.copy(deep=False)  # copy-on-write: blanking below copies only what it changes
+        for column, group in blank.groupby("column", sort=True):
+            item = codebook.item_for_column(str(column))
+            cols = item.columns if item is not None else [str(column)]
+            data.loc[group["_pos"].to_numpy(dtype=np.int64), cols] = pd.NA
+        data = (data if valid.all() else data.loc[valid]).reset_index(drop=True)
+        data[COMPLETE] = data[COMPLETE].astype(bool)
 
     personal = [r.column for r in (codebook.respondent_id, codebook.panel_key) if r is not None and r.personal]
     personal_sources = [src for src, tgt in checked.matched.items() if tgt in personal]
-    # the parquet is encoded in a thread (pyarrow releases the GIL) while the rest is put together
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        encoding = pool.submit(parquet_bytes, pa.Table.from_pandas(data, preserve_index=False))
-        quarantine = _quarantine_frame(raw, q_pos, [" | ".join(reasons[int(p)]) for p in q_pos],
-                                       personal_sources, resolve_key(key))
-        if len(data) + len(quarantine) != raw.n_rows:
-            raise RuntimeError(
-                f"ingest invariant broken: rows read {raw.n_rows} != valid {len(data)} + "
-                f"quarantined {len(quarantine)}"
-            )
-        public = problems.drop(columns="_pos")
-        manifest = _manifest(raw, codebook, checked, data, quarantine, problems, blanked, paths)
-        quarantine_csv = _csv_bytes(quarantine)
-        parquet = encoding.result()
-
-    atomic_write_bytes(paths["data"], parquet)
-    atomic_write_bytes(paths["quarantine"], quarantine_csv)
-    write_json_atomic(paths["manifest"], manifest)
-    return IngestResult(data=data, quarantine=quarantine, problems=public, manifest=manifest, paths=paths)
+    quarantine = _quarantine_frame(raw, q_pos, [" | ".join(reasons[int(p)]) for p in q_pos],
+                                   personal_sources, resolve_key(key))
+    if len(data) + len(quarantine) != raw.n_rows:
+        raise RuntimeError(
+            f"ingest invariant broken: rows read {raw.n_rows} != valid {len(data)} + "
+            f"quarantined {len(quarantine)}"
+        )
+    manifest = _manifest(raw, codebook, checked, data, quarantine, problems, blanked, paths)
+    return data, quarantine, problems, manifest
 
 
 def _manifest(raw, codebook, checked, data, quarantine, problems, blanked, paths) -> dict[str, Any]:
-    from survey_kit.validate import RULE_ACTIONS
     from survey_kit.validate.messages import RULE_NAMES_DA
 
     rule_counts = problems["rule"].value_counts().to_dict()

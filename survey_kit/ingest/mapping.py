@@ -222,7 +222,7 @@ def map_export(raw: RawExport, codebook: Codebook, *, key: bytes | str | None = 
             continue
         issues.add([-1], data_col, [None], "missing_column")
         columns[data_col] = _empty_column(data_col, codebook, n)
-    frame = pd.DataFrame(columns, index=pd.RangeIndex(n))
+    frame = pd.DataFrame(columns, index=pd.RangeIndex(n), copy=False)  # columns made here: no copy
     frame = frame[[c for c in codebook.data_columns]]
     status = raw.status.reset_index(drop=True) if raw.status is not None else pd.Series([pd.NA] * n, dtype=object)
     frame[SOURCE_ROW] = pd.array(np.asarray(raw.source_rows, dtype=np.int64), dtype="Int64")

@@ -45,10 +45,15 @@ def _isin(allowed: list[int]) -> Callable[[pd.Series], pd.Series]:
     table = np.zeros(256, dtype=bool)
     table[[int(v) % 256 for v in allowed if -128 <= v <= 127]] = True
 
+    fill = int(values[0]) if len(values) and -128 <= values[0] <= 127 else None
+
     def check(s: pd.Series) -> pd.Series:
-        if isinstance(s.dtype, pd.Int8Dtype):
-            codes = s.array.to_numpy(dtype=np.int8, na_value=0).view(np.uint8)
-            return pd.Series(table[codes] | s.isna().to_numpy(dtype=bool), index=s.index)
+        if isinstance(s.dtype, pd.Int8Dtype) and fill is not None:
+            codes = s.array.to_numpy(dtype=np.int8, na_value=fill).view(np.uint8)  # NA reads as allowed
+            counts = np.bincount(codes, minlength=256)
+            if not counts[~table].any():  # the usual case: every code allowed (a count, not a lookup per row)
+                return pd.Series(np.ones(len(s), dtype=bool), index=s.index)
+            return pd.Series(table[codes], index=s.index)
         return s.isin(values) | s.isna()
 
     return check
