@@ -16,6 +16,7 @@ TARGETS = (
     ("compare by 10 levels <= 3x bincount floor", "compare_10", "ratio", 3.0),
     ("compare with a design <= 5x the unweighted call", "compare_design", "ratio", 5.0),
     ("peak memory of ingest < 3 GB", "ingest", "peak_mb", 3 * GB),
+    ("codebook infer (a draft from the export) <= 10 s", "infer", "seconds", 10.0),
     ("peak memory of compare by 10 levels < 3 GB", "compare_10", "peak_mb", 3 * GB),
 )
 GROWTH_LIMIT = 12.0
@@ -143,7 +144,14 @@ def targets_text(results: list[dict]) -> str:
     lines = []
     for t in results:
         v = t["value"]
-        shown = "-" if v is None else (fmt_mb(v) + " MB" if t["measure"] == "peak_mb" else fmt_x(v))
+        if v is None:
+            shown = "-"
+        elif t["measure"] == "peak_mb":
+            shown = fmt_mb(v) + " MB"
+        elif t["measure"] == "seconds":
+            shown = f"{v:.1f} s"
+        else:
+            shown = fmt_x(v)
         if t.get("cpu_ratio") is not None:
             shown += f" (CPU time ratio {fmt_x(t['cpu_ratio'])})"
         lines.append(f"  {t['status']:<5} {t['target']}: {shown}")

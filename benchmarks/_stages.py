@@ -91,6 +91,23 @@ def _ingest_floor_work(state: dict, ctx: dict) -> None:
     state["result"] = {"rows": table.num_rows}
 
 
+# -- codebook infer: a draft codebook from the same export ---------------------------------------
+def _infer_setup(ctx: dict) -> dict:
+    from survey_kit.ingest.infer import draft_codebook
+
+    return {"draft": draft_codebook}
+
+
+def _infer_work(state: dict, ctx: dict) -> None:
+    draft = state["draft"](ctx["csv"])
+    yaml = draft.to_yaml()
+    types: dict[str, int] = {}
+    for item in draft.codebook.items:
+        types[item.type] = types.get(item.type, 0) + 1
+    state["result"] = {"items": len(draft.codebook.items), "types": types, "yaml_chars": len(yaml),
+                       "respondent_id": draft.codebook.respondent_id.column}
+
+
 # -- statistics on the processed data ---------------------------------------------------------
 def stat_function(name: str) -> Callable:
     """``survey_kit.stats.<name>``, or the submodule of ``survey_kit.stats`` that defines it
@@ -274,6 +291,8 @@ def _charts_floor_work(state: dict, ctx: dict) -> None:
 STAGES: dict[str, tuple[Callable, Callable]] = {
     "ingest": (_ingest_setup, _ingest_work),
     "ingest.floor": (_ingest_floor_setup, _ingest_floor_work),
+    "infer": (_infer_setup, _infer_work),
+    "infer.floor": (_ingest_floor_setup, _ingest_floor_work),
     "compare_10": (_frame_setup, _compare_work("omraade")),
     "compare_10.floor": (_codes_setup("omraade"), _bincount_work),
     "compare_100": (_frame_setup, _compare_work("enhed")),
@@ -293,6 +312,7 @@ VERIFY = {"ingest": _ingest_verify}
 
 FLOORS = {
     "ingest": "pyarrow.csv.read_csv of the same cp1252 file (encoding='cp1252', delimiter ';')",
+    "infer": "pyarrow.csv.read_csv of the same cp1252 file (the draft also reads it)",
     "compare_10": "np.bincount(group * 7 + code) per item on int8 codes, 10-level group",
     "compare_100": "np.bincount(group * 7 + code) per item on int8 codes, 100-level group",
     "compare_design": "the same compare call without the design (unweighted, 10 areas)",

@@ -17,7 +17,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 STAGES = {
-    "ingest", "compare_10", "compare_100", "compare_design", "scale_scores", "compare_waves", "charts"
+    "ingest", "infer", "compare_10", "compare_100", "compare_design", "scale_scores", "compare_waves", "charts"
 }
 
 pytestmark = pytest.mark.xdist_group("benchmarks")
@@ -57,6 +57,10 @@ def test_ingest_round_trips_the_generated_survey(quick: tuple[dict, str]) -> Non
     assert ingest["result"]["rows_valid"] + ingest["result"]["rows_quarantined"] == 10_000
     # the parquet ingest wrote holds exactly the generated survey (checked by run.py)
     assert ingest["result"]["matches_generated"] is True, ingest["result"]
+    infer = next(r for r in payload["stages"] if r["stage"] == "infer")
+    # the draft of the benchmark export: its id column, and the 100 answer columns on one scale
+    assert infer["result"]["respondent_id"] == "respondentid", infer["result"]
+    assert infer["result"]["types"].get("likert", 0) >= 100, infer["result"]
     charts = next(r for r in payload["stages"] if r["stage"] == "charts")
     assert charts["result"]["charts"] == 2 == charts["floor_result"]["charts"]
 

@@ -49,10 +49,8 @@ def _is_dummy(raw: RawExport, col: Any) -> bool:
     labels = raw.value_labels.get(col)
     if labels and not set(labels) <= {0, 1}:
         return False
-    v = pd.to_numeric(raw.frame[col], errors="coerce")
-    if v.isna().sum() > raw.frame[col].isna().sum():
-        return False  # text in the column
-    return bool(v.dropna().isin([0, 1]).all())
+    counts = integer_counts(raw.frame[col])
+    return counts is not None and set(counts.index) <= {0, 1}  # None: text (or nothing) in the column
 
 
 def multiple_family(raw: RawExport, base: str, cols: list, used: set) -> dict[str, Any]:
@@ -86,15 +84,17 @@ def column_item(raw: RawExport, col: Any, used: set) -> dict[str, Any]:
         text, label = f"{var_label} (kolonne {name})", name
     elif code != name:
         label = name if len(name) <= 40 else short(name)
-    item: dict[str, Any] = {"code": code, "text": text, "label": label, "_column": name}
-    item.update(kind(raw, col, raw.frame[col]))
+    counts = integer_counts(raw.frame[col], raw.integer_columns.get(name))
+    item: dict[str, Any] = {"code": code, "text": text, "label": label, "_column": name, "_counts": counts}
+    item.update(kind(raw, col, raw.frame[col], counts))
     return item
 
 
-def kind(raw: RawExport, col: Any, s: pd.Series) -> dict[str, Any]:
+def kind(raw: RawExport, col: Any, s: pd.Series, counts: pd.Series | None) -> dict[str, Any]:
+    """Type, values, missing and positive of one column; ``counts`` is its :func:`integer_counts`."""
     labels = raw.value_labels.get(col) or {}
     declared = raw.missing_codes.get(col) or []
-    codes = int_codes(s)
+    codes = None if counts is None else {int(c) for c in counts.index}
     if raw.platform == "forms" and _multi_cell(s):
         parts = Counter(p.strip() for v in s.dropna().astype(str) for p in v.split(";") if p.strip())
         return {"type": "multiple", "values": {i + 1: p for i, p in enumerate(parts)}}
@@ -111,9 +111,10 @@ def kind(raw: RawExport, col: Any, s: pd.Series) -> dict[str, Any]:
                     "_notes": ["koderne har ingen etiketter: skriv svarteksterne"]}
     if pd.api.types.is_datetime64_any_dtype(s):
         return {"type": "date"}
-    num = pd.to_numeric(s, errors="coerce") if not pd.api.types.is_bool_dtype(s) else None
-    if num is not None and s.notna().any() and num.notna().sum() == s.notna().sum():
-        return {"type": "number"}
+    if not pd.api.types.is_bool_dtype(s):
+        numbers, present = _numeric_share(s)
+        if present and numbers == present:
+            return {"type": "number"}
     text = s.dropna().astype(str).str.strip()
     text = text[text != ""]
     if len(text) and _looks_like_dates(text):
@@ -285,8 +286,9 @@ def harmonise_siblings(raw: RawExport, items: list[dict[str, Any]]) -> None:
     for members in groups.values():
         if len(members) < 3:
             continue
-        counts = [pd.to_numeric(raw.frame[items[i]["_column"]], errors="coerce").dropna().astype(int).value_counts()
-                  for i in members]
+        counts = [items[i].get("_counts") for i in members]
+        if any(vc is None for vc in counts):
+            continue
         used = Counter(c for vc in counts for c in vc.index)
         common = [c for c, n in used.items() if n >= len(members) / 2]
         if not common:
@@ -305,15 +307,45 @@ def harmonise_siblings(raw: RawExport, items: list[dict[str, Any]]) -> None:
 
 def int_codes(s: pd.Series) -> set[int] | None:
     """The distinct integer codes of a column, or None if it holds anything but integers."""
+    counts = integer_counts(s)
+    return None if counts is None else {int(c) for c in counts.index}
+
+
+def integer_counts(s: pd.Series, ints=None) -> pd.Series | None:
+    """How often each integer code occurs in a column (code -> count, in code order), or None if
+    the column holds anything but integers (or nothing). The distinct cells are parsed, not every
+    row: a million answers on a 1-5 scale are five strings to read. ``ints``: the column's cells
+    as the reader already cast them (``RawExport.integer_columns``), counted directly."""
+    if ints is not None:
+        import pyarrow.compute as pc
+
+        pairs = pc.value_counts(ints.drop_null())
+        if not len(pairs):
+            return None
+        codes = pairs.field("values").to_numpy(zero_copy_only=False).astype(np.int64)
+        return pd.Series(pairs.field("counts").to_numpy(zero_copy_only=False), index=codes).sort_index()
     if pd.api.types.is_bool_dtype(s) or pd.api.types.is_datetime64_any_dtype(s):
         return None
-    present = s.dropna()
-    if present.empty:
+    cells = s.value_counts(dropna=True, sort=False)
+    if cells.empty:
         return None
-    v = pd.to_numeric(present, errors="coerce")
-    if v.isna().any() or not np.all(np.isfinite(v)) or not (v % 1 == 0).all():
+    v = pd.to_numeric(pd.Series(cells.index, dtype=object if cells.index.dtype == "str" else None),
+                      errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    if not (np.all(np.isfinite(v)) and np.all(v % 1 == 0)):
         return None
-    return {int(x) for x in v.unique()}
+    counts = pd.Series(cells.to_numpy(dtype=np.int64), index=v.astype(np.int64))
+    if counts.index.has_duplicates:  # "1" and "01" are one code
+        counts = counts.groupby(level=0).sum()
+    return counts.sort_index()
+
+
+def _numeric_share(s: pd.Series) -> tuple[int, int]:
+    """(cells that read as numbers, cells present), from the distinct cells."""
+    cells = s.value_counts(dropna=True, sort=False)
+    if cells.empty:
+        return 0, 0
+    v = pd.to_numeric(pd.Series(cells.index, dtype=object if cells.index.dtype == "str" else None), errors="coerce")
+    return int(cells.to_numpy()[v.notna().to_numpy()].sum()), int(cells.sum())
 
 
 def _looks_like_dates(text: pd.Series) -> bool:
