@@ -256,7 +256,7 @@ def codebook_check(path: Annotated[Path, typer.Argument(help="A codebook YAML fi
         typer.echo(f"{path}: ok ({cb.instrument} v{cb.version}, {len(cb.items)} spørgsmål, {len(cb.scales)} skalaer)")
     else:
         typer.echo(f"{path}: ok ({cb.instrument} v{cb.version}, {len(cb.items)} items, {len(cb.scales)} scales)")
-    todo = open_decisions(path, cb)
+    todo = open_decisions(path, cb, lang)
     if todo:
         typer.echo(f"{len(todo)} ting at tage stilling til:" if lang == "da" else f"{len(todo)} things to decide:")
         for line in todo:
@@ -274,14 +274,14 @@ def codebook_infer(
     from survey_kit.ingest.infer import draft_codebook
 
     draft = draft_codebook(export, instrument=instrument_id, sheet=sheet)
-    sys.stdout.write(draft.to_yaml())
+    sys.stdout.write(draft.to_yaml(lang))
     n = len(draft.warnings)
     if n and lang == "da":
         typer.echo(f"survey-kit: udkastet har {n} ting at tjekke (markeret '# TJEK:' i YAML'en); "
                    "'survey-kit codebook check FIL' viser dem.", err=True)
     elif n:
-        typer.echo(f"survey-kit: the draft has {n} things to check (marked '# TJEK:' in the YAML); "
-                   "'survey-kit codebook check FILE' lists them.", err=True)
+        typer.echo(f"survey-kit: the draft has {n} things to check (marked '# CHECK:' in the YAML); "
+                   "'survey-kit codebook check FILE --lang en' lists them.", err=True)
 
 
 def _lang_from_argv(argv: list[str]) -> str:

@@ -247,3 +247,30 @@ def test_draft_maps_every_column_onto_its_own_item(tmp_path):
     assert res.manifest["columns_matched"][a] == codes[a] and res.manifest["columns_matched"][b] == codes[b]
     assert res.data[codes[b]].tolist() == [2.0, 3.0, 4.0, 1.0]
     assert any("entydig" in n for n in draft.notes[codes[a]])  # the cut label of a was relabelled
+
+
+def test_cli_draft_and_check_in_english(tmp_path):
+    """``--lang en``: the draft's notes are ``# CHECK:`` comments in English (no Danish sentence
+    among them), and ``codebook check --lang en`` lists them in English; a Danish ``# TJEK:``
+    draft is read by the English check too."""
+    p = tmp_path / "x.sav"
+    df = pd.DataFrame({"id": [1.0, 1, None, 4, 5], "q1": [1.0, 2, 3, 4, 5],
+                       "q2": ["Helt enig", "Enig", "Uenig", "Helt uenig", "Hverken enig eller uenig"]})
+    pyreadstat.write_sav(df, p)
+    runner = CliRunner()
+    en = runner.invoke(app, ["codebook", "infer", str(p), "--lang", "en"])
+    da = runner.invoke(app, ["codebook", "infer", str(p)])
+    assert en.exit_code == 0 and da.exit_code == 0
+    notes_en = [line.split("# CHECK:", 1)[1] for line in en.stdout.splitlines() if "# CHECK:" in line]
+    notes_da = [line.split("# TJEK:", 1)[1] for line in da.stdout.splitlines() if "# TJEK:" in line]
+    assert len(notes_en) == len(notes_da) >= 2 and "# TJEK:" not in en.stdout
+    danish = ("kolonnen", "rækkenummeret", "koderne", "angiv", " og ", "tomme", "gentag")
+    assert not [n for n in notes_en if any(w in n for w in danish)], notes_en
+    assert any("row number" in n and "1 blank" in n and "1 repeated value" in n for n in notes_en), notes_en
+    for lang, draft in (("en", en.stdout), ("da", da.stdout)):
+        yml = tmp_path / f"x_{lang}.yaml"
+        yml.write_text(draft, encoding="utf-8")
+        r = runner.invoke(app, ["codebook", "check", str(yml), "--lang", "en"])
+        assert r.exit_code == 0, r.output
+        assert "things to decide" in r.output and "q1: " in r.output
+    assert "positive" in r.output

@@ -1,6 +1,6 @@
 """What one column of an export is, for :mod:`survey_kit.ingest.infer` (the per-column rules).
 
-Each function returns plain item dicts (the YAML a codebook holds) plus ``_notes``: Danish
+Each function returns plain item dicts (the YAML a codebook holds) plus ``_notes``: :class:`Note`
 sentences about what the analyst must check, which the draft prints as comments.
 """
 
@@ -16,6 +16,22 @@ import pandas as pd
 
 from survey_kit.codebook.scales import AnswerScale, find_scales, is_dont_know, polarity
 from survey_kit.ingest.raw import RawExport
+
+
+class Note(str):
+    """A sentence for the analyst to check: the Danish text (the string itself) and its English
+    wording in ``en``. Notes compare and de-duplicate by their Danish text."""
+
+    en: str
+
+    def __new__(cls, da: str, en: str) -> Note:
+        note = super().__new__(cls, da)
+        note.en = en
+        return note
+
+    def text(self, lang: str = "da") -> str:
+        return self.en if lang == "en" else str(self)
+
 
 _SCALE_WORDS = re.compile(
     r"\b(?:enig|uenig|grad\b|agree|disagree|tilfreds|satisf|altid|aldrig|ofte|sjælden|never|always|often|"
@@ -105,10 +121,12 @@ def kind(raw: RawExport, col: Any, s: pd.Series, counts: pd.Series | None) -> di
         if 4 <= len(distinct) <= 7 and distinct == list(range(distinct[0], distinct[0] + len(distinct))) \
                 and distinct[0] in (0, 1):
             return {"type": "likert", "values": {c: str(c) for c in distinct},
-                    "_notes": ["koderne har ingen etiketter: skriv svarteksterne og 'positive' (de positive koder)"]}
+                    "_notes": [Note("koderne har ingen etiketter: skriv svarteksterne og 'positive' (de positive koder)",
+                                    "the codes have no labels: write the answer texts and 'positive' (the positive codes)")]}
         if 0 < len(distinct) <= MAX_SINGLE and min(distinct) >= 0 and max(distinct) < 1000 and not _MEASURE.search(str(col)):
             return {"type": "single", "values": {c: str(c) for c in distinct},
-                    "_notes": ["koderne har ingen etiketter: skriv svarteksterne"]}
+                    "_notes": [Note("koderne har ingen etiketter: skriv svarteksterne",
+                                    "the codes have no labels: write the answer texts")]}
     if pd.api.types.is_datetime64_any_dtype(s):
         return {"type": "date"}
     if not pd.api.types.is_bool_dtype(s):
@@ -152,15 +170,18 @@ def _labelled(labels: dict[int, str], declared: list, codes: set[int]) -> dict[s
         out["_scale"] = scale.name
         order = [scale.position(values[c]) for c in values]
         if order == sorted(order, reverse=True) and scale.ordinal:
-            notes.append("koderne går fra den positive til den negative ende: et højere gennemsnit betyder "
-                         "mindre enighed/tilfredshed")
+            notes.append(Note("koderne går fra den positive til den negative ende: et højere gennemsnit betyder "
+                              "mindre enighed/tilfredshed",
+                              "the codes run from the positive to the negative end: a higher mean means less "
+                              "agreement/satisfaction"))
     elif _is_scale(values):
         out["type"] = "likert"
         pos = _positive_by_ends(values)
         if pos:
             out["positive"] = pos
         else:
-            notes.append("ukendt svarskala: angiv 'positive' (de koder, der tæller som positive)")
+            notes.append(Note("ukendt svarskala: angiv 'positive' (de koder, der tæller som positive)",
+                              "unknown answer scale: give 'positive' (the codes that count as positive)"))
     if missing:
         out["missing"] = dict(sorted(missing.items()))
     if notes:
@@ -241,9 +262,10 @@ def resolve_text_scales(items: list[dict[str, Any]]) -> None:
             continue
         values = {i + 1: a for i, a in enumerate(it["_answers"])}
         it.update(type="single", values=values)
-        it.setdefault("_notes", []).append(
+        it.setdefault("_notes", []).append(Note(
             "svarene står i den rækkefølge, de første gang optræder i filen: ret kodernes rækkefølge, "
-            "hvis de er en skala")
+            "hvis de er en skala",
+            "the answers are in the order they first occur in the file: reorder the codes if they are a scale"))
         _dk_codes(it, it["_dk"], len(values) + 1)
     for name, members in by_scale.items():
         scale = scales[name]

@@ -42,11 +42,16 @@ import pandas as pd
 
 from survey_kit.codebook.model import Codebook, CodebookError, Item, parse_codebook
 from survey_kit.ingest import _infer_columns as C
+from survey_kit.ingest._infer_columns import Note
 from survey_kit.ingest.raw import RawExport
 
 __all__ = ["Draft", "draft_codebook", "infer_codebook", "open_decisions"]
 
 CHECK = "TJEK"
+#: The comment that marks a note in a drafted codebook, per language.
+MARKS = {"da": CHECK, "en": "CHECK"}
+GIVE_POSITIVE = Note("angiv 'positive' (de koder, der tæller som positive svar)",
+                     "give 'positive' (the codes that count as positive answers)")
 _ID_NAMES = ("respondentid", "responde", "responseid", "response_id", "respondent_id", "respondent",
              "id", "løbenr", "lobenr", "lbnr", "loebenr", "deltagerid")
 _BACKGROUND = re.compile(
@@ -86,7 +91,8 @@ class Draft:
     codebook
         A valid :class:`~survey_kit.codebook.Codebook`.
     notes
-        Item code (``""`` for the codebook as a whole) -> Danish sentences to check.
+        Item code (``""`` for the codebook as a whole) -> sentences to check (Danish strings; a
+        :class:`~survey_kit.ingest._infer_columns.Note` also has its English wording).
     """
 
     codebook: Codebook
@@ -94,33 +100,41 @@ class Draft:
 
     @property
     def warnings(self) -> list[str]:
-        """Every note as ``"item: sentence"``."""
-        return [f"{code}: {n}" if code else n for code, ns in self.notes.items() for n in ns]
+        """Every note as ``"item: sentence"`` (Danish; :meth:`warnings_in` for English)."""
+        return self.warnings_in("da")
 
-    def to_yaml(self) -> str:
-        """The codebook as YAML with each note as a ``# TJEK:`` comment above its item."""
+    def warnings_in(self, lang: str = "da") -> list[str]:
+        """Every note as ``"item: sentence"`` in ``lang`` (``"da"`` or ``"en"``)."""
+        return [f"{code}: {_text(n, lang)}" if code else _text(n, lang)
+                for code, ns in self.notes.items() for n in ns]
+
+    def to_yaml(self, lang: str = "da") -> str:
+        """The codebook as YAML with each note as a comment above its item: ``# TJEK:`` in Danish,
+        ``# CHECK:`` in English (``lang="en"``)."""
+        mark = MARKS[lang]
         text = self.codebook.to_yaml()
         lines = text.splitlines()
         out: list[str] = []
         head = self.notes.get("", [])
         if head:
-            out += [f"# {CHECK}: {n}" for n in head]
+            out += [f"# {mark}: {_one_line(_text(n, lang))}" for n in head]
         for line in lines:
             m = re.match(r"^(\s*)- code: ['\"]?([A-Za-z][A-Za-z0-9_]*)['\"]?$", line)
             if m and self.notes.get(m.group(2)):
-                out += [f"{m.group(1)}# {CHECK}: {_one_line(n)}" for n in self.notes[m.group(2)]]
+                out += [f"{m.group(1)}# {mark}: {_one_line(_text(n, lang))}" for n in self.notes[m.group(2)]]
             out.append(line)
         return "\n".join(out) + "\n"
 
 
-def open_decisions(path: str | Path, codebook: Codebook) -> list[str]:
-    """What is left to decide in a codebook file: its ``# TJEK:`` comments (with the item they
-    stand above), likert items without ``positive``, and a row number used as the id."""
+def open_decisions(path: str | Path, codebook: Codebook, lang: str = "da") -> list[str]:
+    """What is left to decide in a codebook file: its ``# TJEK:`` (or ``# CHECK:``) comments
+    (with the item they stand above), likert items without ``positive``, and a row number used
+    as the id; the last two said in ``lang``."""
     lines = Path(path).read_text(encoding="utf-8").splitlines()
     out: list[str] = []
     pending: list[str] = []
     for line in lines:
-        m = re.match(rf"^\s*#\s*{CHECK}:\s*(.*)$", line)
+        m = re.match(rf"^\s*#\s*(?:{'|'.join(MARKS.values())}):\s*(.*)$", line)
         if m:
             pending.append(m.group(1).strip())
             continue
@@ -133,14 +147,21 @@ def open_decisions(path: str | Path, codebook: Codebook) -> list[str]:
     flagged = {o.split(":", 1)[0] for o in out}
     for it in codebook.items:
         if it.type == "likert" and not it.positive and it.code not in flagged:
-            out.append(f"{it.code}: angiv 'positive' (de koder, der tæller som positive svar)")
+            out.append(f"{it.code}: {_text(GIVE_POSITIVE, lang)}")
     if codebook.respondent_id.column == "_source_row" and not any("_source_row" in o for o in out):
-        out.append("respondent_id: rækkenummeret bruges som id; angiv en kolonne, hvis filen har et entydigt id")
+        out.append("respondent_id: " + _text(Note(
+            "rækkenummeret bruges som id; angiv en kolonne, hvis filen har et entydigt id",
+            "the row number is used as the id; name a column if the file has a unique id"), lang))
     return out
 
 
 def _one_line(text: str) -> str:
     return " ".join(str(text).split())
+
+
+def _text(note: str, lang: str) -> str:
+    """A note in ``lang``: a :class:`Note`'s English wording, else the note itself."""
+    return note.text(lang) if isinstance(note, Note) else str(note)
 
 
 def infer_codebook(path: str | Path, *, instrument: str | None = None, sheet: str | None = None) -> Codebook:
@@ -251,7 +272,7 @@ def _respondent_id(raw: RawExport) -> tuple[str | None, str | None]:
         problem = _id_problem(frame[col])
         if problem is None:
             return col, None
-        rejected.append(f"kolonnen {str(col)!r} {problem}")
+        rejected.append(Note(f"kolonnen {str(col)!r} {problem}", f"column {str(col)!r} {problem.en}"))
     if len(frame.columns) >= 2:
         for col in frame.columns:
             if col in tried or col in raw.value_labels or col in raw.system_columns:
@@ -263,27 +284,36 @@ def _respondent_id(raw: RawExport) -> tuple[str | None, str | None]:
             if len(v) and v.notna().all() and (v % 1 == 0).all() and v.is_unique and (named or v.is_monotonic_increasing):
                 return col, None
     if rejected:
-        return None, ("rækkenummeret (_source_row) bruges som respondent-id, fordi " + "; ".join(rejected)
-                      + ". Angiv en anden kolonne under respondent_id, hvis filen har et entydigt id.")
-    return None, ("filen har ingen kolonne med et respondent-id; rækkenummeret (_source_row) bruges. "
-                  "Angiv kolonnen under respondent_id, hvis filen har et entydigt id.")
+        return None, Note(
+            "rækkenummeret (_source_row) bruges som respondent-id, fordi " + "; ".join(rejected)
+            + ". Angiv en anden kolonne under respondent_id, hvis filen har et entydigt id.",
+            "the row number (_source_row) is the respondent id, because " + "; ".join(r.en for r in rejected)
+            + ". Name another column under respondent_id if the file has a unique id.")
+    return None, Note(
+        "filen har ingen kolonne med et respondent-id; rækkenummeret (_source_row) bruges. "
+        "Angiv kolonnen under respondent_id, hvis filen har et entydigt id.",
+        "the file has no respondent id column; the row number (_source_row) is used. "
+        "Name the column under respondent_id if the file has a unique id.")
 
 
-def _id_problem(s: pd.Series) -> str | None:
+def _id_problem(s: pd.Series) -> Note | None:
     text = s.astype("string").str.strip()
     blank = int((text.isna() | (text == "")).sum())
     present = text[text.notna() & (text != "")]
     repeated = int(present.duplicated().sum())
     if not blank and not repeated:
         return None
-    parts = []
+    parts, parts_en = [], []
     if blank:
         parts.append(f"{blank} tomme")
+        parts_en.append(f"{blank} blank")
     if repeated:
         examples = ", ".join(map(str, present[present.duplicated()].unique()[:3]))
         noun = "gentaget værdi" if repeated == 1 else "gentagne værdier"
         parts.append(f"{repeated} {noun} (fx {examples}; {present.nunique()} forskellige)")
-    return "har " + " og ".join(parts)
+        noun = "repeated value" if repeated == 1 else "repeated values"
+        parts_en.append(f"{repeated} {noun} (e.g. {examples}; {present.nunique()} distinct)")
+    return Note("har " + " og ".join(parts), "has " + " and ".join(parts_en))
 
 
 def _personal(frame: pd.DataFrame, id_col: str | None) -> bool:
@@ -357,7 +387,8 @@ def _build(data: dict[str, Any], notes: dict[str, list[str]], raw: RawExport) ->
     try:
         return parse_codebook(out, source=f"kodebog udledt af {raw.path}")
     except CodebookError as err:  # pragma: no cover - _resolve makes each item valid
-        notes.setdefault("", []).append(f"udkastet kunne ikke bygges helt: {err}")
+        notes.setdefault("", []).append(Note(f"udkastet kunne ikke bygges helt: {err}",
+                                             f"the draft could not be built in full: {err}"))
         raise
 
 
@@ -375,8 +406,11 @@ def _resolved(item: dict[str, Any], notes: list[str], own: list[str]) -> dict[st
     both = sorted(set(values) & set(missing))
     if both:
         for c in both:
-            notes.append(f"kode {c} ({values[c]!r}) er både et svar og en manglende-værdi-kode i filen; "
-                         f"den er sat som manglende ({missing[c]!r}): ret det, hvis det er et rigtigt svar")
+            notes.append(Note(
+                f"kode {c} ({values[c]!r}) er både et svar og en manglende-værdi-kode i filen; "
+                f"den er sat som manglende ({missing[c]!r}): ret det, hvis det er et rigtigt svar",
+                f"code {c} ({values[c]!r}) is both an answer and a missing-value code in the file; "
+                f"it is set as missing ({missing[c]!r}): change that if it is a real answer"))
             values.pop(c)
         item["values"] = values
     if "positive" in item:
@@ -384,11 +418,13 @@ def _resolved(item: dict[str, Any], notes: list[str], own: list[str]) -> dict[st
         if not item["positive"]:
             item.pop("positive")
     if item.get("type") == "likert" and "positive" not in item and not any("positive" in n for n in notes + own):
-        notes.append("angiv 'positive' (de koder, der tæller som positive svar)")
+        notes.append(GIVE_POSITIVE)
     try:
         Item.model_validate(item)
     except ValueError as err:
-        notes.append(f"kunne ikke læses som {item.get('type')} ({_one_line(str(err))[:200]}); sat til text")
+        why = _one_line(str(err))[:200]
+        notes.append(Note(f"kunne ikke læses som {item.get('type')} ({why}); sat til text",
+                          f"could not be read as {item.get('type')} ({why}); set to text"))
         item = {k: item[k] for k in ("code", "text", "label") if k in item} | {"type": "text"}
     return item
 
@@ -414,7 +450,9 @@ def _check_matching(raw: RawExport, codebook: Codebook, data: dict[str, Any], no
             if normalise_text(other["label"]) == key or (target is not None and target.column == other["code"]):
                 other["label"] = f"{other['label']} [{other['code']}]"
                 changed = True
-                note = f"etiketten lignede kolonnen {str(col)!r} ({mine['code']}); koden er sat på, så den er entydig"
+                note = Note(f"etiketten lignede kolonnen {str(col)!r} ({mine['code']}); koden er sat på, så den er entydig",
+                            f"the label looked like column {str(col)!r} ({mine['code']}); the code is added to "
+                            "make it unique")
                 if note not in notes.setdefault(other["code"], []):
                     notes[other["code"]].append(note)
     return changed
