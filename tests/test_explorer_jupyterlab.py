@@ -67,6 +67,60 @@ def _ticks(page) -> list[str]:
         "els => els.map(e => e.textContent)")
 
 
+def _accept_kernel_dialog(page) -> bool:
+    """On a busy machine JupyterLab may open the notebook before it has the kernel specs, and then
+    asks which kernel to start ("Select Kernel", the notebook's own Python 3 preselected): accept
+    it, as the analyst would. True when there was such a dialog."""
+    dialog = page.locator(".jp-Dialog", has_text="Select Kernel")
+    if dialog.count() and dialog.first.is_visible():
+        dialog.first.locator(".jp-mod-accept").first.click()
+        return True
+    return False
+
+
+def _kernel_ready(page, timeout: float) -> None:
+    """Wait until the notebook's kernel is idle (the toolbar's execution indicator) with no kernel
+    dialog in the way for two seconds."""
+    deadline, quiet_since = time.time() + timeout, None
+    idle = page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")
+    while time.time() < deadline:
+        if _accept_kernel_dialog(page) or not idle.count():
+            quiet_since = None
+        elif quiet_since is None:
+            quiet_since = time.time()
+        elif time.time() - quiet_since >= 2:
+            return
+        time.sleep(0.5)
+    pytest.fail(f"the notebook's kernel was not idle within {timeout:.0f} s")
+
+
+def _run_all(page) -> None:
+    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+    page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+
+
+def _wait_for_explorer(page, explorer, artifacts, timeout: float) -> None:
+    """Wait until the explorer widget shows; fail at once, with the cell's error, when a cell of
+    the notebook fails (Run All stops there), and with what the last outputs say on a timeout."""
+    errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if explorer.count() and explorer.first.is_visible():
+            return
+        if _accept_kernel_dialog(page):  # asked only now: the cells did not run, run them again
+            _kernel_ready(page, timeout=120)
+            _run_all(page)
+        failed = [t for t in errors.all_inner_texts() if "Error" in t or "Traceback" in t]
+        if failed:
+            page.screenshot(path=str(artifacts / "explorer_cell_error.png"))
+            pytest.fail(f"a notebook cell failed:\n{failed[0][-3000:]}")
+        time.sleep(1)
+    page.screenshot(path=str(artifacts / "explorer_timeout.png"))
+    status = page.locator(".jp-Notebook-ExecutionIndicator").first.get_attribute("data-status")
+    last = page.locator(".jp-OutputArea-output").all_inner_texts()[-3:]
+    pytest.fail(f"no explorer after {timeout:.0f} s (kernel {status}); last outputs: {last}")
+
+
 @pytest.mark.slow
 @pytest.mark.browser
 def test_explorer_in_jupyterlab(jupyterlab, browser, artifacts):
@@ -74,13 +128,10 @@ def test_explorer_in_jupyterlab(jupyterlab, browser, artifacts):
     page.set_default_timeout(60_000)
     page.goto(f"{jupyterlab}/lab/tree/{NOTEBOOK.name}?token={TOKEN}")
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=120_000)
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle'], "
-                           ".jp-DebuggerBugButton, .jp-KernelStatus", timeout=120_000)
-    time.sleep(2)  # the kernel connects
-    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-    page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+    _kernel_ready(page, timeout=180)
+    _run_all(page)
     explorer = page.locator(".sk-explorer")
-    explorer.wait_for(state="visible", timeout=300_000)
+    _wait_for_explorer(page, explorer, artifacts, timeout=300)
     page.wait_for_selector(".sk-explorer .js-plotly-plot .ytick text", timeout=120_000)
     explorer.scroll_into_view_if_needed()
     before = _ticks(page)
