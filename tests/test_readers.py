@@ -394,3 +394,37 @@ def test_spreadsheetml_damaged_is_a_sentence(tmp_path):
 
 def test_html_refused(tmp_path):
     _refused(write_text(tmp_path / "eksport.xls", "<html><body><table></table></body></html>"), "HTML")
+
+
+# -- the pyarrow path and the record-by-record path give the same table --------------------------
+TRICKY = {
+    "line break in a quoted value": 'id;q;txt\n1;2;"to\nlinjer"\n2;3;x\n3;4;y\n',
+    "a value that is only a line break": 'id;q;txt\n1;2;"\n"\n2;3;x\n',
+    "CRLF records, CR in a value": 'id;q;txt\r\n1;2;"a\rb"\r\n2;3;x\r\n',
+    "quoted values, one per line": 'id;q;txt\n"1";"2";"a"\n"2";"3";"b"\n',
+    "blank lines between records": 'id;q;txt\n1;2;a\n\n2;3;b\n',
+    "unclosed quote on the last line": 'id;q;txt\n1;2;a\n2;3;"b\n',
+    "unclosed quote before the last line": 'id;q;txt\n1;2;"a\n2;3;b\n3;4;c\n',
+}
+
+
+@pytest.mark.parametrize("name", list(TRICKY))
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1252", "utf-16"])
+def test_arrow_path_agrees_with_the_record_path(tmp_path, monkeypatch, name, encoding):
+    """What pyarrow reads (rows, cells, the physical line of each record, or a refusal) is what
+    the csv/pandas path reads from the decoded text."""
+    from survey_kit.ingest import textfile
+
+    path = tmp_path / "t.csv"
+    path.write_bytes(TRICKY[name].encode(encoding))
+
+    def read():
+        try:
+            t = textfile.read_text(path, path.read_bytes())
+        except DataError as err:
+            return "refused", str(err)
+        return t.frame.astype(object).where(t.frame.notna(), None).values.tolist(), t.source_rows.tolist()
+
+    fast = read()
+    monkeypatch.setattr(textfile, "_read_arrow", lambda *a, **k: None)
+    assert fast == read(), name

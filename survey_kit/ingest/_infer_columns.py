@@ -65,8 +65,10 @@ def _is_dummy(raw: RawExport, col: Any) -> bool:
     labels = raw.value_labels.get(col)
     if labels and not set(labels) <= {0, 1}:
         return False
+    if raw.frame[col].isna().all():
+        return True  # an option nobody chose may be left empty
     counts = integer_counts(raw.frame[col])
-    return counts is not None and set(counts.index) <= {0, 1}  # None: text (or nothing) in the column
+    return counts is not None and set(counts.index) <= {0, 1}  # None: text in the column
 
 
 def multiple_family(raw: RawExport, base: str, cols: list, used: set) -> dict[str, Any]:
@@ -325,12 +327,6 @@ def harmonise_siblings(raw: RawExport, items: list[dict[str, Any]]) -> None:
             item["values"] = {c: str(c) for c in scale}
             if 4 <= len(scale) <= 7 and scale[0] in (0, 1):
                 item["type"] = "likert"
-
-
-def int_codes(s: pd.Series) -> set[int] | None:
-    """The distinct integer codes of a column, or None if it holds anything but integers."""
-    counts = integer_counts(s)
-    return None if counts is None else {int(c) for c in counts.index}
 
 
 def integer_counts(s: pd.Series, ints=None) -> pd.Series | None:

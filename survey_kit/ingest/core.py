@@ -55,6 +55,7 @@ from survey_kit.ingest.manifest import (
 from survey_kit.ingest.mapping import map_export, resolve_key
 from survey_kit.ingest.raw import RawExport
 from survey_kit.validate import RULE_ACTIONS, render_problems
+from survey_kit.validate.report import Checked
 
 NOT_ANSWERED_REASON = "ikke besvaret"
 REJECTED_REASON = "afvist (status rejected)"
@@ -273,7 +274,8 @@ def ingest(export: str | Path, codebook: Codebook, *, out_dir: str | Path = "dat
                         manifest=manifest, paths=paths)
 
 
-def _outcome(raw, codebook, checked, key, paths):
+def _outcome(raw: RawExport, codebook: Codebook, checked: Checked, key: bytes | str | None,
+             paths: dict[str, Path]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, dict[str, Any]]:
     """``(data, quarantine, problems, manifest)`` of a checked export; ``data`` is the mapped
     frame itself when no row is held back and no answer blanked."""
     problems = render_problems(checked, codebook, lang="da", with_pos=True)

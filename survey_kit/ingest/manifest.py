@@ -19,23 +19,28 @@ from survey_kit.codebook import Codebook
 __all__ = ["PARQUET_OPTIONS", "atomic_write_bytes", "missing_code_counts", "parquet_bytes", "survey_kit_version",
            "utc_now", "write_json_atomic"]
 
-#: snappy (pyarrow's default, read by every parquet reader): at 1,000,000 x 100 codes it encodes
-#: in about 2.9 s against zstd's 3.4 s, for a file of 51 MB against 41 MB.
+#: snappy (pyarrow's default, read by every parquet reader). Integer columns (answer codes, ids,
+#: source rows) are DELTA_BINARY_PACKED (Parquet 2.0, read by Arrow, DuckDB, Spark, polars, R's
+#: arrow) instead of dictionary-encoded: at 1,000,000 x 100 codes the file encodes in about 2.3 s
+#: instead of 2.7 s (zstd with dictionaries: 3.4 s), 55 MB instead of 51 MB (zstd: 41 MB).
 PARQUET_OPTIONS: dict[str, Any] = {
     "compression": "snappy",
-    "use_dictionary": True,
     "write_statistics": True,
     "version": "2.6",
     "data_page_version": "1.0",
 }
+INTEGER_ENCODING = "DELTA_BINARY_PACKED"
 
 
 def parquet_bytes(frame: pd.DataFrame | pa.Table) -> bytes:
     """The frame (or its arrow table) as parquet with fixed pyarrow options: the same frame gives
     the same bytes. Called with a table, it touches no pandas object (safe in a thread)."""
     table = frame if isinstance(frame, pa.Table) else pa.Table.from_pandas(frame, preserve_index=False)
+    integers = [f.name for f in table.schema if pa.types.is_integer(f.type)]
+    others = [f.name for f in table.schema if not pa.types.is_integer(f.type)]
     buf = io.BytesIO()
-    pq.write_table(table, buf, **PARQUET_OPTIONS)
+    pq.write_table(table, buf, use_dictionary=others, column_encoding=dict.fromkeys(integers, INTEGER_ENCODING),
+                   **PARQUET_OPTIONS)
     return buf.getvalue()
 
 

@@ -20,6 +20,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -244,8 +245,6 @@ def _read_arrow(
         return None
     offset, arrow_enc = where
     quotes = data.find(b'"', offset) != -1  # memchr: far quicker than counting
-    if quotes and data.count(b'"', offset) % 2:  # an unclosed quote: pandas' parser refuses it, pyarrow not
-        return None
     keys = [f"f{i}" for i in range(len(names))]  # header names may be anything; position is key
     try:
         table = pacsv.read_csv(
@@ -262,15 +261,19 @@ def _read_arrow(
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError, LookupError):
         return None
     columns = _tidy_columns(table)
-    if quotes and any(quote for _, quote, _, _ in columns):
+    if quotes and any(c.quote for c in columns):
         return None  # a value holds a quote (stray or doubled): the parsers may split differently
-    frame, more = _arrow_frame([arr for arr, _, _, _ in columns], names, table.num_rows)
+    multiline = any(c.newline for c in columns)  # a quoted value spans lines
+    # an unclosed quote (which pandas' parser refuses, pyarrow not) runs to the end of the file:
+    # across lines, or, when no value spans lines, within the last line
+    if quotes and _last_line(data, offset).count(b'"') % 2 or multiline and data.count(b'"', offset) % 2:
+        return None
+    frame, more = _arrow_frame([c.array for c in columns], names, table.num_rows)
     notes += more
-    with_comma = {n for n, (_, _, comma, _) in zip(names, columns, strict=True) if comma}
-    integers = {n: ints for n, (_, _, _, ints) in zip(names, columns, strict=True)
-                if ints is not None and n in frame.columns}
-    # without a quote every record is one line; with quotes a field may span lines
-    if not quotes or _count_lines(data, offset, arrow_enc) == len(frame):
+    with_comma = {n for n, c in zip(names, columns, strict=True) if c.comma}
+    integers = {n: c.integers for n, c in zip(names, columns, strict=True)
+                if c.integers is not None and n in frame.columns}
+    if not multiline:  # one record per line
         source_rows = np.arange(data_line, data_line + len(frame), dtype=np.int64)
     else:  # quoted fields span lines: count them on the text
         source_rows = _record_lines(_decode_all(data, enc), data_offset, delim, data_line,
@@ -278,29 +281,48 @@ def _read_arrow(
     return frame, source_rows, False, with_comma, integers
 
 
-def _tidy_columns(table) -> list[tuple[object, bool, bool, object]]:
-    """Per column of ``table`` (in threads: pyarrow releases the GIL): the column with
-    whitespace-only cells set to NA, whether a value holds a quote, whether one holds a comma,
-    and its cells cast to int8 when they are all plain small integers (else None)."""
+def _last_line(data: bytes, offset: int) -> bytes:
+    """The bytes of the last line of ``data[offset:]`` (without its line end)."""
+    end = len(data.rstrip(b"\r\n")) if data.endswith((b"\n", b"\r")) else len(data)
+    start = max(data.rfind(b"\n", offset, end), data.rfind(b"\r", offset, end)) + 1
+    return data[max(start, offset):end]
+
+
+class _Column(NamedTuple):
+    """One column as pyarrow read it, tidied (see :func:`_tidy_column`)."""
+
+    array: object  # whitespace-only cells set to null
+    quote: bool  # a value holds a quote
+    comma: bool  # a value holds a comma (a decimal comma, perhaps)
+    newline: bool  # a value holds a line break
+    integers: object  # the cells cast to int8 when all are plain small integers, else None
+
+
+def _tidy_columns(table) -> list[_Column]:
+    """:func:`_tidy_column` of every column of ``table``, in threads (pyarrow releases the GIL)."""
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
         return list(pool.map(_tidy_column, table.columns))
 
 
-def _tidy_column(arr) -> tuple[object, bool, bool, object]:
+def _tidy_column(arr) -> _Column:
     import pyarrow as pa
     import pyarrow.compute as pc
 
     ints = integer_cells(arr)
-    if ints is not None:  # small integers (answer codes): no blank, quote or comma
-        return arr, False, False, ints.combine_chunks() if isinstance(ints, pa.ChunkedArray) else ints
+    if ints is not None:  # small integers (answer codes): no blank, quote, comma or line break
+        return _Column(arr, False, False, False,
+                       ints.combine_chunks() if isinstance(ints, pa.ChunkedArray) else ints)
+
+    def holds(text: str) -> bool:
+        return bool(pc.any(pc.match_substring(arr, text)).as_py())
+
+    quote, comma, newline = holds('"'), holds(","), holds("\n") or holds("\r")  # before blanking
     blank = pc.utf8_is_space(arr)
     if pc.any(blank).as_py():
         arr = pc.if_else(blank, pa.scalar(None, arr.type), arr)
-    quote = bool(pc.any(pc.match_substring(arr, '"')).as_py())
-    comma = bool(pc.any(pc.match_substring(arr, ",")).as_py())
-    return arr, quote, comma, None
+    return _Column(arr, quote, comma, newline, None)
 
 
 def _arrow_frame(arrays: list, names: list[str], n_rows: int) -> tuple[pd.DataFrame, list[str]]:
@@ -321,19 +343,6 @@ def _arrow_frame(arrays: list, names: list[str], n_rows: int) -> tuple[pd.DataFr
     if empty_unnamed:
         notes.append(f"dropped {empty_unnamed} empty column(s) without a header (trailing delimiters)")
     return frame, notes
-
-
-def _count_lines(data: bytes, offset: int, enc: str) -> int:
-    """Physical lines in ``data[offset:]`` (``\\n``, ``\\r\\n`` and ``\\r`` end a line)."""
-    if enc.startswith("utf-16"):
-        text = data[offset:].decode(enc)
-        n = text.count("\n") + text.count("\r") - text.count("\r\n")
-        return n + (1 if text and text[-1] not in "\r\n" else 0)
-    n = data.count(b"\n", offset)
-    cr = data.count(b"\r", offset) if data.find(b"\r", offset) != -1 else 0
-    if cr:
-        n += cr - data.count(b"\r\n", offset)
-    return n + (1 if len(data) > offset and data[-1:] not in (b"\r", b"\n") else 0)
 
 
 def _record_widths(text: str, offset: int, delim: str) -> np.ndarray | None:
