@@ -209,7 +209,8 @@ class Explorer:
                                      description="Filter:", layout=lay, style=style)
         self.filter_val = w.Dropdown(options=[("(alle)", "")], value="", layout=lay)
         self.folder = w.Text(value="udforsk", description="Mappe:", layout=w.Layout(width="16em"))
-        self.save = w.Button(description="Gem figur og tabel", icon="download")
+        self.save = w.Button(description="Gem figur og tabel", icon="download",
+                             layout=w.Layout(width="auto", min_width="13em"))  # the whole label shows
         self.status = w.HTML()
         self.chart = w.Output(layout=w.Layout(min_height="300px"))
         self.table = w.Output()
