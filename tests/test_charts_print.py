@@ -192,3 +192,19 @@ def test_word_wrap_never_cuts_words():
     assert len(wrapped.split("<br>")) >= 4
     # a compound wider than the room is the only thing broken, with a hyphen
     assert wrap_px("Medarbejderudviklingssamtaler", 60, 11, "Liberation Sans").count("-<br>") >= 1
+
+
+@pytest.mark.parametrize("size", ["full", "half"])
+def test_one_row_likert_keeps_its_bar_height(page, tmp_path, size):
+    """A Likert chart of one question with a long row label (the leader report's "Vurdering af
+    ledernetværk"): plotly wraps the legend at the plot's width, not the figure's, so a legend
+    estimated too short took its rows from the plot and squeezed the bar to a line. The bars of
+    the exported SVG, measured in Chromium, are as thick as a row asks for."""
+    t = freq_table({("net_godt", "Netværk er en god måde at udvikle sig som leder", "I alt"):
+                    [8, 20, 39, 295, 294, 24]})
+    fig = likert_bars(t, title="Vurdering af ledernetværk", source=SOURCE, size=size)
+    svg = export(fig, tmp_path / "one_row", formats=("svg",))[0]
+    page.goto(svg.as_uri())
+    heights = page.evaluate("""() => [...document.querySelectorAll('g.trace.bars path')]
+        .map(p => p.getBBox().height).filter(h => h > 0)""")
+    assert heights and min(heights) >= 12, heights

@@ -27,7 +27,10 @@ def canvas_for(size: str | tuple[float, float]) -> Canvas:
 
 
 def legend_layout(fig: go.Figure, canvas: Canvas, avail: float) -> float:
-    """Wrap long legend names and return the height the horizontal legend takes (px)."""
+    """Wrap long legend names and return the height the horizontal legend takes (px) when plotly
+    wraps it at ``avail`` px: plotly.js (legend/draw.js, ``computeLegendDimensions``) puts the
+    entries in one row when they fit, else in columns as wide as the widest entry, and it wraps a
+    legend placed over the plot at the width of the plot area, not of the figure."""
     size = canvas.base
     seen, items = set(), []
     for tr in fig.data:
@@ -46,17 +49,12 @@ def legend_layout(fig: go.Figure, canvas: Canvas, avail: float) -> float:
         items.append(tr.name)
     if not items:
         return 0.0
-    rows, x, row_h, height = 0, avail + 1, 0.0, 0.0
-    for name in items:
-        w = LEGEND_SYMBOL_PX + canvas.measure(name, size) + 12
-        h = max(n_lines(name) * canvas.line_px(size), 17) + 6
-        if x + w > avail:
-            rows += 1
-            height += row_h
-            x, row_h = 0.0, 0.0
-        x += w
-        row_h = max(row_h, h)
-    return height + row_h + 4
+    widths = [LEGEND_SYMBOL_PX + canvas.measure(name, size) + 12 for name in items]
+    heights = [max(n_lines(name) * canvas.line_px(size), 17) + 6 for name in items]
+    if sum(widths) < avail:  # one row, each entry as wide as its text
+        return max(heights) + 4
+    per_row = max(int(avail // max(widths)), 1)  # columns as wide as the widest entry
+    return sum(max(heights[i:i + per_row]) for i in range(0, len(heights), per_row)) + 4
 
 
 def finish(
@@ -99,7 +97,9 @@ def finish(
     logo_px = 64 if style.logo is not None else 0
     title_txt = canvas.wrap(title, W - 2 * PAD - logo_px, title_size) if title else ""
     title_block = (PAD + n_lines(title_txt) * canvas.line_px(title_size) + 6) if title else PAD
-    legend_block = legend_layout(fig, canvas, W - 2 * PAD)
+    left = PAD + left_px
+    right = PAD + right_px
+    legend_block = legend_layout(fig, canvas, W - left - right)  # plotly wraps it at the plot's width
     top = title_block + legend_block + top_px + 6
 
     xtitled = any(fig.layout[k].title.text for k in fig.layout if k.startswith("xaxis")
@@ -111,8 +111,6 @@ def finish(
     text_px = sum(n_lines(t) * canvas.line_px(small) for t, _ in wrapped)
     bottom = axis_px + (text_px + 6 if wrapped else 0) + PAD
 
-    left = PAD + left_px
-    right = PAD + right_px
     height = mm_to_px(canvas.height_mm) if canvas.height_mm else top + plot_px + bottom
     height = round(height, 2)
     # plotly gives the first line of a multi-line title dy=0 (its baseline at y): move it down
