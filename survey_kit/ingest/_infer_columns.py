@@ -132,8 +132,8 @@ def kind(raw: RawExport, col: Any, s: pd.Series, counts: pd.Series | None) -> di
     if pd.api.types.is_datetime64_any_dtype(s):
         return {"type": "date"}
     if not pd.api.types.is_bool_dtype(s):
-        numbers, present = _numeric_share(s)
-        if present and numbers == present:
+        counts, numbers = _distinct_numbers(s)
+        if len(counts) and not np.isnan(numbers).any():  # every answer a number
             return {"type": "number"}
     text = s.dropna().astype(str).str.strip()
     text = text[text != ""]
@@ -344,26 +344,23 @@ def integer_counts(s: pd.Series, ints=None) -> pd.Series | None:
         return pd.Series(pairs.field("counts").to_numpy(zero_copy_only=False), index=codes).sort_index()
     if pd.api.types.is_bool_dtype(s) or pd.api.types.is_datetime64_any_dtype(s):
         return None
-    cells = s.value_counts(dropna=True, sort=False)
-    if cells.empty:
+    counts, numbers = _distinct_numbers(s)
+    if not len(counts) or not (np.all(np.isfinite(numbers)) and np.all(numbers % 1 == 0)):
         return None
-    v = pd.to_numeric(pd.Series(cells.index, dtype=object if cells.index.dtype == "str" else None),
-                      errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
-    if not (np.all(np.isfinite(v)) and np.all(v % 1 == 0)):
-        return None
-    counts = pd.Series(cells.to_numpy(dtype=np.int64), index=v.astype(np.int64))
-    if counts.index.has_duplicates:  # "1" and "01" are one code
-        counts = counts.groupby(level=0).sum()
-    return counts.sort_index()
+    out = pd.Series(counts, index=numbers.astype(np.int64))
+    if out.index.has_duplicates:  # "1" and "01" are one code
+        out = out.groupby(level=0).sum()
+    return out.sort_index()
 
 
-def _numeric_share(s: pd.Series) -> tuple[int, int]:
-    """(cells that read as numbers, cells present), from the distinct cells."""
+def _distinct_numbers(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct non-empty cells of a column: how often each occurs, and each read as a number
+    (NaN where it is not one). Parsing the distinct cells, not every row, is what keeps drafting
+    a million-row export quick."""
     cells = s.value_counts(dropna=True, sort=False)
-    if cells.empty:
-        return 0, 0
-    v = pd.to_numeric(pd.Series(cells.index, dtype=object if cells.index.dtype == "str" else None), errors="coerce")
-    return int(cells.to_numpy()[v.notna().to_numpy()].sum()), int(cells.sum())
+    numbers = pd.to_numeric(pd.Series(cells.index, dtype=object if cells.index.dtype == "str" else None),
+                            errors="coerce")
+    return cells.to_numpy(dtype=np.int64), numbers.to_numpy(dtype="float64", na_value=np.nan)
 
 
 def _looks_like_dates(text: pd.Series) -> bool:
