@@ -189,3 +189,16 @@ def test_a_report_is_built_once_for_the_whole_and_each_group():
     assert len(a) == len(b)
     for x, y in zip(a, b, strict=True):
         pd.testing.assert_frame_equal(x.reset_index(drop=True), y.reset_index(drop=True))
+
+
+def test_a_table_of_totals_has_no_group_column():
+    """Status items without a breakdown: every row is the whole survey, so the table has no
+    "Gruppe" column saying "I alt" on every row; a broken-down table keeps its group column."""
+    rep = build_report(survey("temperaturmaaling"))
+    tables = [b for b in rep.blocks if isinstance(b, Table)]
+    totals = [t for t in tables if "group_code" in t.data and t.data["group_code"].isna().all()
+              and any(c.name == "value" for c in t.columns)]
+    assert totals, [t.name for t in tables]
+    for t in totals:
+        assert "Gruppe" not in [c.header for c in t.columns], t.name
+        assert "Gruppe" not in t.display_frame().columns

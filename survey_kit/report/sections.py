@@ -117,11 +117,14 @@ def _base_note(ctx: Context, codes: list[str]) -> str:
 
 
 # -- columns -----------------------------------------------------------------------------------
-def compare_columns(stat: str, by_header: str, *, item: bool = True) -> tuple[Column, ...]:
+def compare_columns(stat: str, by_header: str, *, item: bool = True, group: bool = True) -> tuple[Column, ...]:
+    """The columns of a comparison table; ``group=False`` leaves out the group column (a table
+    of totals only, where every row would say "I alt")."""
     kind = "pct" if stat == "share" else "num"
     head = "Andel" if stat == "share" else "Gennemsnit"
     cols = [Column("item_label", "Spørgsmål")] if item else []
-    cols += [Column("group", by_header), Column("n", "Antal svar", "int"), Column("value", head, kind),
+    cols += [Column("group", by_header)] if group else []
+    cols += [Column("n", "Antal svar", "int"), Column("value", head, kind),
              Column("ci_low", "95 %-KI, nedre", kind), Column("ci_high", "95 %-KI, øvre", kind)]
     return tuple(cols)
 
@@ -335,7 +338,8 @@ def _items(ctx: Context, sec: Section) -> Composer:
                     rows = items_as_rows(comp, sec.heading or "I alt")
                     blocks.append(Figure(name, partial(charts.share_bars, rows, title=sec.heading or "I alt", source=src, size=sec.size), rows, size=sec.size))
                 if sec.table:
-                    blocks.append(Table(name, sec.heading or "I alt", comp, compare_columns(extra, "Gruppe")))
+                    groups = bool(comp["group_code"].notna().any()) if "group_code" in comp else True
+                    blocks.append(Table(name, sec.heading or "I alt", comp, compare_columns(extra, "Gruppe", group=groups)))
             else:
                 comp = publish.retested(ctx, tid)
                 by_label = cb[extra].label
