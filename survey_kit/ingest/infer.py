@@ -44,6 +44,7 @@ from survey_kit.codebook.model import Codebook, CodebookError, Item, parse_codeb
 from survey_kit.ingest import _infer_columns as C
 from survey_kit.ingest._infer_columns import Note
 from survey_kit.ingest.raw import RawExport
+from survey_kit.validate.messages import check_lang
 
 __all__ = ["Draft", "draft_codebook", "infer_codebook", "open_decisions"]
 
@@ -105,13 +106,14 @@ class Draft:
 
     def warnings_in(self, lang: str = "da") -> list[str]:
         """Every note as ``"item: sentence"`` in ``lang`` (``"da"`` or ``"en"``)."""
+        check_lang(lang)
         return [f"{code}: {_text(n, lang)}" if code else _text(n, lang)
                 for code, ns in self.notes.items() for n in ns]
 
     def to_yaml(self, lang: str = "da") -> str:
         """The codebook as YAML with each note as a comment above its item: ``# TJEK:`` in Danish,
         ``# CHECK:`` in English (``lang="en"``)."""
-        mark = MARKS[lang]
+        mark = MARKS[check_lang(lang)]
         text = self.codebook.to_yaml()
         lines = text.splitlines()
         out: list[str] = []
@@ -130,6 +132,7 @@ def open_decisions(path: str | Path, codebook: Codebook, lang: str = "da") -> li
     """What is left to decide in a codebook file: its ``# TJEK:`` (or ``# CHECK:``) comments
     (with the item they stand above), likert items without ``positive``, and a row number used
     as the id; the last two said in ``lang``."""
+    check_lang(lang)
     lines = Path(path).read_text(encoding="utf-8").splitlines()
     out: list[str] = []
     pending: list[str] = []
