@@ -279,13 +279,9 @@ def test_cli_draft_and_check_in_english(tmp_path):
 def test_draft_in_an_unknown_language_is_a_sentence(tmp_path):
     p = tmp_path / "x.sav"
     pyreadstat.write_sav(pd.DataFrame({"q1": [1.0, 2, 3, 4, 5]}), p)
-    draft = infer_codebook_draft(p)
+    from survey_kit.ingest.infer import draft_codebook
+
+    draft = draft_codebook(p)
     for call in (lambda: draft.to_yaml("fr"), lambda: draft.warnings_in("de")):
         with pytest.raises(ValueError, match="lang: must be 'da' or 'en'"):
             call()
-
-
-def infer_codebook_draft(path):
-    from survey_kit.ingest.infer import draft_codebook
-
-    return draft_codebook(path)
