@@ -10,6 +10,8 @@ The public API; names load lazily so ``import survey_kit`` stays fast and has no
 from __future__ import annotations
 
 import importlib
+import sys
+import types
 from typing import Any
 
 __version__ = "0.1.0"
@@ -23,6 +25,7 @@ _EXPORTS = {
     "load_codebook": "survey_kit.codebook",
     "infer_codebook": "survey_kit.ingest.infer",
     # data
+    "ingest": "survey_kit.ingest.core",
     "DataError": "survey_kit.errors",
     "Survey": "survey_kit.survey",
     "load_processed": "survey_kit.survey",
@@ -64,11 +67,22 @@ _EXPORTS = {
     "select_comments": "survey_kit.privacy",
 }
 
-__all__ = sorted([*_EXPORTS, "ingest", "__version__"])
+__all__ = sorted([*_EXPORTS, "__version__"])
 
-# ``survey_kit.ingest`` is both a subpackage and the public function; bind the function eagerly so
-# that ``sk.ingest(...)`` is the function even after the subpackage has been imported.
-from survey_kit.ingest import ingest as ingest  # noqa: E402
+
+class _Package(types.ModuleType):
+    """``survey_kit.ingest`` is both a subpackage and the public function. The import system binds
+    a subpackage on its parent once it is loaded; here the function wins, so ``sk.ingest(...)`` is
+    the function whenever and by whom the subpackage is imported (``sys.modules`` keeps the
+    subpackage, so ``from survey_kit.ingest import core`` works as usual)."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "ingest" and isinstance(value, types.ModuleType):
+            return  # resolved to the function by __getattr__ on first use
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 
 def __getattr__(name: str) -> Any:

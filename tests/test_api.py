@@ -19,6 +19,29 @@ def test_ingest_is_the_function_even_after_the_subpackage_is_imported():
     assert callable(sk.ingest) and sk.ingest.__name__ == "ingest"
 
 
+def _fresh(code: str) -> str:
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True).stdout.strip()
+
+
+def test_import_is_lean():
+    # `import survey_kit` loads no data stack: every CLI call, worker and kernel pays the import
+    loaded = _fresh("import sys, survey_kit; print(sorted({m.split('.')[0] for m in sys.modules} "
+                    "& {'pandas', 'numpy', 'pandera', 'scipy', 'plotly', 'pyarrow'}))")
+    assert loaded == "[]"
+
+
+def test_ingest_is_the_function_whoever_imports_the_subpackage_first():
+    # in a fresh process the subpackage is loaded only now, after `import survey_kit`
+    out = _fresh("import survey_kit as sk, survey_kit.ingest.core, survey_kit.stats; "
+                 "from survey_kit.ingest import core; "
+                 "print(sk.ingest is core.ingest, sk.ingest.__name__)")
+    assert out == "True ingest"
+
+
 # -- one vocabulary across result tables (issue 16) ----------------------------------------------
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402

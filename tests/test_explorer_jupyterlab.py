@@ -1,5 +1,14 @@
 """The explorer in a real JupyterLab in Chromium: open notebook 2.0, run all cells, change the
-breakdown dropdown of the explorer, and see the chart and the table change."""
+breakdown dropdown of the explorer, and see the chart and the table change.
+
+The test drives JupyterLab through its own application object (``--expose-app-in-browser``: the
+same ``window.jupyterapp`` JupyterLab's galata test helpers use) and waits on states, never on time:
+the app restored and its kernel specs loaded, the notebook opened with the kernel named, the
+session's kernel connected and idle, ``notebook:run-all-cells`` settled with every code cell given an
+execution count, the explorer's chart shown, the chart's ticks changed. Clicking menus instead lost
+"Run All" when it came before the kernel was attached (cells stayed ``[ ]``, kernel idle), and a
+notebook opened before the kernel specs had loaded asked "Select Kernel" first; naming the kernel
+after the specs are loaded removes both races."""
 
 from __future__ import annotations
 
@@ -26,7 +35,8 @@ def _free_port() -> int:
 
 @pytest.fixture
 def jupyterlab(tmp_path):
-    """A JupyterLab server from this interpreter's environment, rooted in a temporary project."""
+    """A JupyterLab server from this interpreter's environment, rooted in a temporary project, with
+    its own (empty) workspaces and settings, so no earlier session's layout is restored."""
     shutil.copy(NOTEBOOK, tmp_path / NOTEBOOK.name)
     port = _free_port()
     env = {**os.environ, "SURVEY_KIT_HOME": str(tmp_path),
@@ -35,22 +45,26 @@ def jupyterlab(tmp_path):
     proc = subprocess.Popen(
         [sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--port={port}",
          "--ip=127.0.0.1", f"--ServerApp.token={TOKEN}", f"--ServerApp.root_dir={tmp_path}",
-         "--ServerApp.allow_root=True", "--LabApp.news_url=", "--LabApp.check_for_updates_class="
-         "jupyterlab.NeverCheckForUpdate"],
+         "--ServerApp.allow_root=True", "--LabApp.expose_app_in_browser=True",
+         f"--LabApp.workspaces_dir={tmp_path / '.workspaces'}",
+         f"--LabApp.user_settings_dir={tmp_path / '.settings'}",
+         "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
         env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(120):
+        # the server answers /api/status once it is up; poll that state (or the process's death)
+        deadline = time.monotonic() + 120
+        while True:
             try:
                 urllib.request.urlopen(f"{base}/api/status?token={TOKEN}", timeout=2)
                 break
             except OSError:
                 if proc.poll() is not None:
                     pytest.fail((tmp_path / "jupyterlab.log").read_text()[-2000:])
-                time.sleep(0.5)
-        else:
-            pytest.fail("JupyterLab did not start within 60 s")
+                if time.monotonic() > deadline:
+                    pytest.fail("JupyterLab did not answer /api/status within 120 s")
+                _wait_briefly(proc)
         yield base
     finally:
         proc.terminate()
@@ -61,78 +75,86 @@ def jupyterlab(tmp_path):
         log.close()
 
 
+def _wait_briefly(proc) -> None:
+    """Block until the server process exits or a short interval passes (a poll of its state)."""
+    try:
+        proc.wait(timeout=0.25)
+    except subprocess.TimeoutExpired:
+        pass
+
+
+# Open the notebook through JupyterLab's document manager once the kernel specs are loaded, naming
+# the kernel, and resolve when the session's kernel is connected and idle.
+_OPEN_NOTEBOOK = """
+async (path) => {
+  const app = window.jupyterapp;
+  await app.restored;
+  await app.serviceManager.ready;
+  await app.serviceManager.kernelspecs.ready;
+  const widget = await app.commands.execute('docmanager:open',
+      {path, factory: 'Notebook', kernel: {name: 'python3'}});
+  await widget.context.ready;
+  await widget.sessionContext.ready;
+  if (!widget.sessionContext.session || !widget.sessionContext.session.kernel) {
+    await widget.sessionContext.changeKernel({name: 'python3'});
+  }
+  app.shell.activateById(widget.id);
+  window.__skNotebook = widget;
+  return widget.sessionContext.session.kernel.name;
+}
+"""
+
+_KERNEL_IDLE = """
+() => {
+  const k = window.__skNotebook.sessionContext.session?.kernel;
+  return !!k && k.connectionStatus === 'connected' && k.status === 'idle';
+}
+"""
+
+# Run every cell through JupyterLab's command; resolve with each code cell's execution count and
+# the first error output (the run stops there).
+_RUN_ALL = """
+async () => {
+  const app = window.jupyterapp, widget = window.__skNotebook;
+  app.shell.activateById(widget.id);
+  await app.commands.execute('notebook:run-all-cells');
+  const cells = [], errors = [];
+  for (const cell of widget.content.widgets) {
+    if (cell.model.type !== 'code') continue;
+    cells.push(cell.model.executionCount);
+    for (const out of cell.model.outputs.toJSON()) {
+      if (out.output_type === 'error') errors.push(out.ename + ': ' + out.evalue + '\\n' + (out.traceback || []).join('\\n'));
+    }
+  }
+  return {counts: cells, errors};
+}
+"""
+
+
 def _ticks(page) -> list[str]:
     # SVG text has no innerText: read textContent
     return page.locator(".sk-explorer .js-plotly-plot .ytick text").evaluate_all(
         "els => els.map(e => e.textContent)")
 
 
-def _accept_kernel_dialog(page) -> bool:
-    """On a busy machine JupyterLab may open the notebook before it has the kernel specs, and then
-    asks which kernel to start ("Select Kernel", the notebook's own Python 3 preselected): accept
-    it, as the analyst would. True when there was such a dialog."""
-    dialog = page.locator(".jp-Dialog", has_text="Select Kernel")
-    if dialog.count() and dialog.first.is_visible():
-        dialog.first.locator(".jp-mod-accept").first.click()
-        return True
-    return False
-
-
-def _kernel_ready(page, timeout: float) -> None:
-    """Wait until the notebook's kernel is idle (the toolbar's execution indicator) with no kernel
-    dialog in the way for two seconds."""
-    deadline, quiet_since = time.time() + timeout, None
-    idle = page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")
-    while time.time() < deadline:
-        if _accept_kernel_dialog(page) or not idle.count():
-            quiet_since = None
-        elif quiet_since is None:
-            quiet_since = time.time()
-        elif time.time() - quiet_since >= 2:
-            return
-        time.sleep(0.5)
-    pytest.fail(f"the notebook's kernel was not idle within {timeout:.0f} s")
-
-
-def _run_all(page) -> None:
-    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-    page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
-
-
-def _wait_for_explorer(page, explorer, artifacts, timeout: float) -> None:
-    """Wait until the explorer widget shows; fail at once, with the cell's error, when a cell of
-    the notebook fails (Run All stops there), and with what the last outputs say on a timeout."""
-    errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if explorer.count() and explorer.first.is_visible():
-            return
-        if _accept_kernel_dialog(page):  # asked only now: the cells did not run, run them again
-            _kernel_ready(page, timeout=120)
-            _run_all(page)
-        failed = [t for t in errors.all_inner_texts() if "Error" in t or "Traceback" in t]
-        if failed:
-            page.screenshot(path=str(artifacts / "explorer_cell_error.png"))
-            pytest.fail(f"a notebook cell failed:\n{failed[0][-3000:]}")
-        time.sleep(1)
-    page.screenshot(path=str(artifacts / "explorer_timeout.png"))
-    status = page.locator(".jp-Notebook-ExecutionIndicator").first.get_attribute("data-status")
-    last = page.locator(".jp-OutputArea-output").all_inner_texts()[-3:]
-    pytest.fail(f"no explorer after {timeout:.0f} s (kernel {status}); last outputs: {last}")
-
-
 @pytest.mark.slow
 @pytest.mark.browser
 def test_explorer_in_jupyterlab(jupyterlab, browser, artifacts):
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    page.set_default_timeout(60_000)
-    page.goto(f"{jupyterlab}/lab/tree/{NOTEBOOK.name}?token={TOKEN}")
-    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=120_000)
-    _kernel_ready(page, timeout=180)
-    _run_all(page)
+    page.set_default_timeout(300_000)  # a ceiling for a hung state only; every wait is on a state
+    page.goto(f"{jupyterlab}/lab?token={TOKEN}")
+    page.wait_for_function("() => !!window.jupyterapp")
+    assert page.evaluate(_OPEN_NOTEBOOK, NOTEBOOK.name) == "python3"
+    page.wait_for_function(_KERNEL_IDLE)
+    run = page.evaluate(_RUN_ALL)
+    if run["errors"]:
+        page.screenshot(path=str(artifacts / "explorer_cell_error.png"))
+        pytest.fail(f"a notebook cell failed:\n{run['errors'][0][-3000:]}")
+    assert run["counts"] and all(isinstance(c, int) for c in run["counts"]), run["counts"]
+
     explorer = page.locator(".sk-explorer")
-    _wait_for_explorer(page, explorer, artifacts, timeout=300)
-    page.wait_for_selector(".sk-explorer .js-plotly-plot .ytick text", timeout=120_000)
+    explorer.wait_for(state="visible")
+    page.wait_for_selector(".sk-explorer .js-plotly-plot .ytick text")
     explorer.scroll_into_view_if_needed()
     before = _ticks(page)
     assert before, "no chart in the explorer"
@@ -140,11 +162,14 @@ def test_explorer_in_jupyterlab(jupyterlab, browser, artifacts):
 
     by = explorer.locator(".widget-dropdown", has_text="Opdelt på").locator("select")
     by.select_option(label="Fagområde")
-    deadline = time.time() + 30
-    after = before
-    while time.time() < deadline and after == before:
-        time.sleep(0.3)
-        after = _ticks(page)
+    # the kernel redraws chart and table: wait until the ticks name a Fagområde and the table
+    # is headed by the breakdown
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('.sk-explorer .js-plotly-plot .ytick text')]
+                   .some(e => e.textContent.includes('Børn og Familie'))
+              && [...document.querySelectorAll('.sk-explorer .sk-present th')]
+                   .some(e => e.textContent === 'Fagområde')""")
+    after = _ticks(page)
     page.screenshot(path=str(artifacts / "explorer_after.png"))
     assert after != before
     assert any("Børn og Familie" in t for t in after)

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from survey_kit.ingest.core import IngestResult, ingest, read_raw
-from survey_kit.ingest.mapping import map_to_codebook, normalise_text
-from survey_kit.ingest.raw import RawExport
-
 __all__ = ["IngestResult", "RawExport", "draft_codebook", "infer_codebook", "ingest", "map_to_codebook",
            "normalise_text", "read_export", "read_raw", "validate_export", "validate_frame"]
 
 _LAZY = {
+    "IngestResult": "survey_kit.ingest.core",
+    "ingest": "survey_kit.ingest.core",
+    "read_raw": "survey_kit.ingest.core",
+    "map_to_codebook": "survey_kit.ingest.mapping",
+    "normalise_text": "survey_kit.ingest.mapping",
+    "RawExport": "survey_kit.ingest.raw",
     "read_export": "survey_kit.ingest.readers",
     "validate_export": "survey_kit.ingest.check",
     "validate_frame": "survey_kit.ingest.check",
@@ -29,5 +31,11 @@ def __getattr__(name: str) -> Any:  # loaded on first use: import survey_kit.ing
     if name in _LAZY:
         import importlib
 
-        return getattr(importlib.import_module(_LAZY[name]), name)
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
     raise AttributeError(f"module 'survey_kit.ingest' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return __all__
