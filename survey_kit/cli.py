@@ -77,14 +77,15 @@ def _key(key_file: Path | None, lang: str) -> bytes | None:
 
 @app.command()
 def demo(
-    out: Annotated[Path | None, typer.Option(help="Project root to write data/ and reports/ under")] = None,
+    out: Annotated[Path | None, typer.Option(help="Project root to write data/ and reports/ under (default: the current folder)")] = None,
     n_temperature: Annotated[int | None, typer.Option(help="Respondents per wave in the temperaturmåling demo")] = None,
     formats: Annotated[str, typer.Option("--format", help="Report formats, comma separated")] = "html,pdf,docx",
 ) -> None:
-    """Write the demo exports to data/raw, ingest them into data/processed, render reports/."""
+    """Write the demo exports to data/raw, ingest them into data/processed, render reports/ (under
+    the current folder, or --out), whatever the install."""
     from survey_kit.pipeline import run_demo
 
-    run_demo(root=out, formats=tuple(formats.split(",")), n_temperature=n_temperature)
+    run_demo(root=out if out is not None else Path.cwd(), formats=tuple(formats.split(",")), n_temperature=n_temperature)
 
 
 @app.command()

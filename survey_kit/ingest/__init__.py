@@ -15,8 +15,8 @@ __all__ = ["IngestResult", "RawExport", "draft_codebook", "infer_codebook", "ing
 _LAZY = {
     "IngestResult": "survey_kit.ingest.core",
     "ingest": "survey_kit.ingest.core",
-    "read_raw": "survey_kit.ingest.core",
-    "map_to_codebook": "survey_kit.ingest.mapping",
+    "read_raw": "survey_kit.ingest.readers",
+    "map_to_codebook": "survey_kit.ingest.check",
     "normalise_text": "survey_kit.ingest.mapping",
     "RawExport": "survey_kit.ingest.raw",
     "read_export": "survey_kit.ingest.readers",

@@ -18,6 +18,7 @@ from survey_kit.codebook import Codebook
 from survey_kit.codebook.conventions import SOURCE_ROW
 from survey_kit.ingest.mapping import Mapped, map_export, not_answered_mask
 from survey_kit.ingest.raw import RawExport
+from survey_kit.ingest.readers import read_raw
 from survey_kit.validate.messages import check_lang
 from survey_kit.validate.report import Checked, ValidationReport, report_from
 from survey_kit.validate.rules import issues_frame, run_schema
@@ -105,9 +106,35 @@ def validate_export(path: str | Path, codebook: Codebook, *, lang: str = "da",
     Personal ids are pseudonymised with ``key`` (or ``$SURVEY_KIT_KEY``); without a key they are
     hashed with a throw-away key and left out of the report, which then names rows only.
     """
-    from survey_kit.ingest.core import read_raw
-
     check_lang(lang)
     raw = read_raw(path, sheet=sheet)
     checked, _ = check_raw(raw, codebook, key=key, require_key=False)
     return report_from(checked, codebook, lang=lang, source=str(path))
+
+
+def map_to_codebook(raw: RawExport, codebook: Codebook, *, key: bytes | str | None = None,
+                    lang: str = "da") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Map an export onto a codebook: ``(frame, problems)``.
+
+    ``frame`` has the codebook's ``data_columns`` (nullable ``Int8``/``Int16`` codes, ``Float64``
+    numbers, ``datetime64[us]`` dates, ``string`` text) plus ``_source_row`` and ``_complete``;
+    personal ids are replaced by ``survey_kit.privacy.pseudonymise`` with ``key`` (or
+    ``$SURVEY_KIT_KEY``; a :class:`DataError` when neither is set). ``problems`` lists what could
+    not be mapped (unknown/missing columns, values of the wrong type) as
+    ``respondent_id, row, column, value, rule, message``; codebook rules are checked by
+    :func:`survey_kit.validate.validate_frame`, not here.
+
+    Examples
+    --------
+    >>> from survey_kit.codebook import instrument
+    >>> raw = RawExport(pd.DataFrame({"respondentid": ["1"], "sektor": ["Skole"]}),
+    ...                 np.array([2]), path=None, sha256="", n_bytes=0, format="csv")
+    >>> frame, problems = map_to_codebook(raw, instrument("lederudvikling_2008"))
+    >>> int(frame.loc[0, "sektor"])
+    1
+    """
+    from survey_kit.validate.report import render_problems
+
+    mapped = map_export(raw, codebook, key=key, require_key=True)
+    checked = check_mapped(raw, mapped, codebook, rules=False)
+    return mapped.frame.copy(), render_problems(checked, codebook, lang=lang)

@@ -54,27 +54,12 @@ from survey_kit.ingest.manifest import (
 )
 from survey_kit.ingest.mapping import map_export, resolve_key
 from survey_kit.ingest.raw import RawExport
+from survey_kit.ingest.readers import read_raw
 from survey_kit.validate import RULE_ACTIONS, render_problems
 from survey_kit.validate.report import Checked
 
 NOT_ANSWERED_REASON = "ikke besvaret"
 REJECTED_REASON = "afvist (status rejected)"
-
-
-def read_raw(path: str | Path, *, sheet: str | None = None) -> RawExport:
-    """Read an export with :func:`survey_kit.ingest.readers.read_export` (a DataError if missing)."""
-    from survey_kit.ingest.readers import read_export
-
-    path = Path(path)
-    if not path.exists():
-        raise DataError(f"{path}: filen findes ikke", en=f"{path}: file not found")
-    raw = read_export(path, sheet=sheet)
-    if raw.n_rows == 0:
-        raise DataError(f"{raw.path}: filen har kun en overskrift og ingen besvarelser (0 rækker); "
-                        "eksportér undersøgelsen igen, når der er svar",
-                        en=f"{raw.path}: the file has a header but no responses (0 rows); export the survey "
-                           "again once there are answers")
-    return raw
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,7 @@ from survey_kit.ingest._convert import (
 )
 from survey_kit.ingest.raw import RawExport
 
-__all__ = ["COMPLETE", "DATE_DTYPE", "SOURCE_ROW", "Mapped", "code_dtype", "map_export", "map_to_codebook",
+__all__ = ["COMPLETE", "DATE_DTYPE", "SOURCE_ROW", "Mapped", "code_dtype", "map_export",
            "match_columns", "normalise_text", "not_answered_mask", "resolve_key"]
 
 KEY_ENV = "SURVEY_KIT_KEY"
@@ -296,32 +296,3 @@ def not_answered_mask(status: pd.Series) -> np.ndarray:
     if status.isna().all():  # no status column (a plain export)
         return np.zeros(len(status), dtype=bool)
     return status.astype(object).isin(NOT_ANSWERED_STATUS).to_numpy(dtype=bool)
-
-
-def map_to_codebook(raw: RawExport, codebook: Codebook, *, key: bytes | str | None = None,
-                    lang: str = "da") -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Map an export onto a codebook: ``(frame, problems)``.
-
-    ``frame`` has the codebook's ``data_columns`` (nullable ``Int8``/``Int16`` codes, ``Float64``
-    numbers, ``datetime64[us]`` dates, ``string`` text) plus ``_source_row`` and ``_complete``;
-    personal ids are replaced by ``survey_kit.privacy.pseudonymise`` with ``key`` (or
-    ``$SURVEY_KIT_KEY``; a :class:`DataError` when neither is set). ``problems`` lists what could
-    not be mapped (unknown/missing columns, values of the wrong type) as
-    ``respondent_id, row, column, value, rule, message``; codebook rules are checked by
-    :func:`survey_kit.validate.validate_frame`, not here.
-
-    Examples
-    --------
-    >>> from survey_kit.codebook import instrument
-    >>> raw = RawExport(pd.DataFrame({"respondentid": ["1"], "sektor": ["Skole"]}),
-    ...                 np.array([2]), path=None, sha256="", n_bytes=0, format="csv")
-    >>> frame, problems = map_to_codebook(raw, instrument("lederudvikling_2008"))
-    >>> int(frame.loc[0, "sektor"])
-    1
-    """
-    from survey_kit.ingest.check import check_mapped
-    from survey_kit.validate.report import render_problems
-
-    mapped = map_export(raw, codebook, key=key, require_key=True)
-    checked = check_mapped(raw, mapped, codebook, rules=False)
-    return mapped.frame.copy(), render_problems(checked, codebook, lang=lang)

@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from survey_kit.errors import DataError
 from survey_kit.ingest import platforms, surveyxact
 from survey_kit.ingest._common import data_error
 from survey_kit.ingest.qualtrics import strip_qualtrics_headers
@@ -329,3 +330,17 @@ def _with_platform(parts: dict[str, Any], facts: dict[str, Any], force: str | No
     out["notes"] = tuple(notes + list(facts["notes"]))
     out["source_rows"] = np.asarray(out["source_rows"], dtype=np.int64)
     return out
+
+
+def read_raw(path: str | Path, *, sheet: str | None = None) -> RawExport:
+    """Read an export with :func:`read_export`: a DataError for a missing file or one without answers."""
+    path = Path(path)
+    if not path.exists():
+        raise DataError(f"{path}: filen findes ikke", en=f"{path}: file not found")
+    raw = read_export(path, sheet=sheet)
+    if raw.n_rows == 0:
+        raise DataError(f"{raw.path}: filen har kun en overskrift og ingen besvarelser (0 rækker); "
+                        "eksportér undersøgelsen igen, når der er svar",
+                        en=f"{raw.path}: the file has a header but no responses (0 rows); export the survey "
+                           "again once there are answers")
+    return raw

@@ -22,7 +22,6 @@ from scipy import stats as sps
 from survey_kit.codebook import DEFAULT_MIN_N, Codebook
 from survey_kit.errors import DataError
 from survey_kit.privacy.suppression import suppress_table
-from survey_kit.survey import Survey
 
 TOTAL_LABEL = "I alt"
 HIGHER = "higher"  # vs_total codes; Danish words in survey_kit.fmt.flag_text
@@ -31,8 +30,13 @@ LOWER = "lower"
 
 # -- data and codebook ---------------------------------------------------------------------------
 def resolve(data: Any, codebook: Codebook | None) -> tuple[pd.DataFrame, Codebook | None]:
-    """Return the frame and codebook of ``data`` (a :class:`Survey` or a DataFrame)."""
-    if isinstance(data, Survey):
+    """Return the frame and codebook of ``data`` (a :class:`~survey_kit.survey.Survey` or a DataFrame).
+
+    A Survey is recognised by what it holds (a ``data`` frame and a ``codebook``), so stats does not
+    import the survey object that is built on top of it.
+    """
+    if not isinstance(data, pd.DataFrame) and isinstance(getattr(data, "data", None), pd.DataFrame) \
+            and isinstance(getattr(data, "codebook", None), Codebook):
         return data.data, codebook if codebook is not None else data.codebook
     if isinstance(data, pd.DataFrame):
         if codebook is not None and not isinstance(codebook, Codebook):
