@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTEST_ARGS ?=
 
-.PHONY: demo test bench install system-deps lint clean
+.PHONY: demo test test-fast bench install system-deps lint clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,7 +31,11 @@ demo: install
 	$(BIN)/survey-kit demo
 
 test: install
-	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 --dist loadgroup --durations=25 $(PYTEST_ARGS)
+
+# the inner loop: everything but the slow and browser tests
+test-fast: install
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -m "not slow and not browser" $(PYTEST_ARGS)
 
 bench: install
 	$(BIN)/python benchmarks/run.py
@@ -39,6 +43,7 @@ bench: install
 
 lint: $(STAMP)
 	$(BIN)/ruff check survey_kit tests benchmarks
+	$(BIN)/lint-imports
 
 clean:
 	rm -rf data/raw/demo data/processed/* reports/* tests/artifacts

@@ -29,11 +29,6 @@ app.add_typer(spec_app, name="spec")
 LANGS = ("da", "en")
 
 
-def _fail(message: str) -> None:
-    typer.echo(f"survey-kit: {message}", err=True)
-    raise typer.Exit(1)
-
-
 def _check_lang(value: str) -> str:
     """``--lang``: da or en, else a usage error (exit 2) in both languages."""
     if value not in LANGS:

@@ -92,16 +92,6 @@ def _header_text(cell: Any) -> str:
     return str(cell).strip()
 
 
-def trailing_blank_rows(rows: Sequence[Sequence[Any]]) -> int:
-    """How many rows at the end of ``rows`` are entirely blank."""
-    n = 0
-    for r in reversed(rows):
-        if filled(r):
-            break
-        n += 1
-    return n
-
-
 def integer_cells(arr, width=None):
     """An arrow string array whose every cell is a plain decimal integer (``"4"``, ``"-1"``,
     ``"04"``; nulls allowed) cast to ``width`` (default int8), or None when a cell is something

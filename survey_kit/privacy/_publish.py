@@ -9,15 +9,16 @@ from survey_kit.privacy._scope import as_code
 
 
 def bh(p: np.ndarray) -> np.ndarray:
-    """Benjamini-Hochberg adjusted p-values; NaN stays NaN (as ``stats._common.bh``, which
-    privacy cannot import: stats imports privacy)."""
+    """Benjamini-Hochberg adjusted p-values (SciPy's ``false_discovery_control``, loaded on first
+    use: ingest imports privacy without SciPy); NaN stays NaN, as ``stats._common.bh``, which
+    privacy cannot import (stats imports privacy)."""
+    from scipy.stats import false_discovery_control
+
     p = np.asarray(p, dtype=float)
     q = np.full_like(p, np.nan)
-    ok = np.flatnonzero(~np.isnan(p))
-    if ok.size:
-        order = np.argsort(p[ok])
-        ranked = p[ok][order] * ok.size / np.arange(1, ok.size + 1)
-        q[ok[order]] = np.minimum(np.minimum.accumulate(ranked[::-1])[::-1], 1.0)
+    ok = ~np.isnan(p)
+    if ok.any():
+        q[ok] = false_discovery_control(p[ok], method="bh")
     return q
 
 _CI_COLUMNS = ("ci_low", "ci_high", "first_ci_low", "first_ci_high", "top_k_ci_low", "top_k_ci_high")

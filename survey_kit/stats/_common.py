@@ -525,17 +525,13 @@ def fpc_factor(n: np.ndarray, population: np.ndarray) -> np.ndarray:
 
 
 def bh(p: Sequence[float] | np.ndarray) -> np.ndarray:
-    """Benjamini-Hochberg adjusted p-values (NaN p-values are left out and stay NaN)."""
+    """Benjamini-Hochberg adjusted p-values (SciPy's ``false_discovery_control``); NaN p-values
+    are left out of the family and stay NaN."""
     p = np.asarray(p, dtype=float)
     q = np.full_like(p, np.nan)
-    ok = np.flatnonzero(~np.isnan(p))
-    m = ok.size
-    if m == 0:
-        return q
-    order = np.argsort(p[ok])
-    ranked = p[ok][order] * m / np.arange(1, m + 1)
-    ranked = np.minimum.accumulate(ranked[::-1])[::-1]
-    q[ok[order]] = np.minimum(ranked, 1.0)
+    ok = ~np.isnan(p)
+    if ok.any():
+        q[ok] = sps.false_discovery_control(p[ok], method="bh")
     return q
 
 

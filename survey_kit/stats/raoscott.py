@@ -173,23 +173,6 @@ def rao_scott_batch(d: Design, t: np.ndarray, t2, nrow, nu) -> dict[str, np.ndar
     }
 
 
-def mean_cov(d: Design, t: np.ndarray, t2: np.ndarray | None, values: np.ndarray):
-    """Domain means of coded values and their joint design covariance.
-
-    ``t``: (U, G, k) weighted totals per unit x domain x code (disjoint domains);
-    ``t2`` squared-weight sums (rows as PSUs). Returns (means (G,), covariance (G, G))."""
-    u, g, k = t.shape
-    s = cov_totals(d, t.reshape(u, 1, g * k), None if t2 is None else t2.reshape(u, 1, g * k))[0]
-    tot = t.sum(axis=0)
-    wd = tot.sum(axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        m = tot @ values / wd
-        j = np.zeros((g, g * k))
-        for i in range(g):
-            j[i, i * k : (i + 1) * k] = (values - m[i]) / wd[i]
-    return m, j @ s @ j.T
-
-
 def wald_means(means: np.ndarray, cov: np.ndarray, df: float) -> dict[str, float]:
     """``regTermTest(svyglm(y ~ g), ~g)``: F = d' V^-1 d / (G - 1) for the differences ``d`` of
     each mean from the first, on (G - 1, df + 1 - G) degrees of freedom (``df``: design df)."""
