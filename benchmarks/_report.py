@@ -13,7 +13,9 @@ GB = 1024  # MB
 # (name, stage, measure, limit): measure is "ratio", "peak_mb" or "growth"
 TARGETS = (
     ("ingest+validation <= 3x pyarrow floor", "ingest", "ratio", 3.0),
-    ("compare by 10 levels <= 3x bincount floor", "compare_10", "ratio", 3.0),
+    ("compare by 10 levels <= 2x bincount floor", "compare_10", "ratio", 2.0),
+    ("validate_frame of the processed data <= 15 s", "validate", "seconds", 15.0),
+    ("demo generators (leader n + temperature n/2 per wave) <= 25 s", "simulate", "seconds", 25.0),
     ("compare with a design <= 5x the unweighted call", "compare_design", "ratio", 5.0),
     ("peak memory of ingest < 3 GB", "ingest", "peak_mb", 3 * GB),
     ("codebook infer (a draft from the export) <= 10 s", "infer", "seconds", 10.0),

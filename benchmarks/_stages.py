@@ -286,6 +286,54 @@ def _charts_floor_work(state: dict, ctx: dict) -> None:
     state["result"] = {"charts": len(state["figs"])}
 
 
+# -- validate: the codebook's rules over the processed frame, one planted bad code ---------------
+def _validate_setup(ctx: dict) -> dict:
+    from survey_kit.ingest import validate_frame
+
+    state = _frame_setup(ctx)
+    df = state["df"].copy()
+    col = _data.ITEMS[41]
+    df[col] = df[col].astype("Int8")
+    df.iloc[len(df) // 2, df.columns.get_loc(col)] = 7  # outside the scale's codes 1-6
+    state.update(df=df, validate=validate_frame, bad=(len(df) // 2, col))
+    return state
+
+
+def _validate_work(state: dict, ctx: dict) -> None:
+    report = state["validate"](state["df"], state["codebook"])
+    state["result"] = {"problems": len(report.problems),
+                       "columns": sorted(set(report.problems["column"]))}
+
+
+def _validate_floor_work(state: dict, ctx: dict) -> None:
+    """The same rule (codes within the allowed range, NA allowed) as one numpy test per column."""
+    bad = 0
+    for item in state["codes"]:
+        bad += int(((item < 0) | (item > N_CODES - 1)).sum())
+    state["result"] = {"bad": bad}
+
+
+# -- simulate: the demo generators at scale (vectorised, not a loop per respondent) -----------
+def _simulate_setup(ctx: dict) -> dict:
+    from survey_kit.datasets import leader_survey, temperature_survey
+
+    return {"leader": leader_survey, "temperature": temperature_survey}
+
+
+def _simulate_work(state: dict, ctx: dict) -> None:
+    n = int(ctx["n"])
+    a = state["leader"](n=n, seed=1)
+    b = state["temperature"](n_per_wave=max(n // 2, 1), seed=2)
+    state["result"] = {"leader_rows": len(a), "temperature_rows": len(b)}
+
+
+def _simulate_floor_work(state: dict, ctx: dict) -> None:
+    """numpy drawing the same number of int8 codes (100 items per respondent) without labels."""
+    rng = np.random.default_rng(1)
+    n = int(ctx["n"])
+    state["result"] = {"cells": int(rng.integers(1, 7, size=(n, 100), dtype=np.int8).size)}
+
+
 # -- registry ---------------------------------------------------------------------------------
 # name -> (setup, work, floor name, floor description)
 STAGES: dict[str, tuple[Callable, Callable]] = {
@@ -303,6 +351,10 @@ STAGES: dict[str, tuple[Callable, Callable]] = {
     "scale_scores.floor": (_codes_setup(None), _mean_work),
     "compare_waves": (_frame_setup, _waves_work),
     "compare_waves.floor": (_codes_setup("bolge"), _bincount_work),
+    "validate": (_validate_setup, _validate_work),
+    "validate.floor": (_codes_setup(None), _validate_floor_work),
+    "simulate": (_simulate_setup, _simulate_work),
+    "simulate.floor": (lambda ctx: {}, _simulate_floor_work),
     "charts": (_charts_setup, _charts_work),
     "charts.floor": (_charts_floor_setup, _charts_floor_work),
 }
@@ -318,6 +370,8 @@ FLOORS = {
     "compare_design": "the same compare call without the design (unweighted, 10 areas)",
     "scale_scores": "numpy mean of the valid codes (1-5) of each scale's 10 items per respondent",
     "compare_waves": "np.bincount(wave * 7 + code) per item on int8 codes, 2 waves",
+    "validate": "one numpy range test per int8 item column (the same rule, no problems table)",
+    "simulate": "numpy drawing n x 100 int8 codes (no labels, no structure)",
     "charts": "kaleido alone: one sync server, trivial one-trace figures, PNG+SVG+PDF",
 }
 

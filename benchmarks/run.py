@@ -3,7 +3,7 @@
 Usage::
 
     .venv/bin/python benchmarks/run.py                       # 10k, 100k, 1M; repeat 3
-    .venv/bin/python benchmarks/run.py --quick               # 10k, repeat 1, 2-chart stage
+    .venv/bin/python benchmarks/run.py --quick               # 2,000 rows, repeat 1, 2-chart stage
     .venv/bin/python benchmarks/run.py --sizes 100000 --stages ingest,compare_10
 
 For every N the script generates a synthetic survey (``_data.py``), writes it as a windows-1252
@@ -35,10 +35,11 @@ import _data  # noqa: E402
 import _report  # noqa: E402
 from _stages import FLOORS  # noqa: E402
 
-DATA_STAGES = ("ingest", "infer", "compare_10", "compare_100", "compare_design", "scale_scores",
-               "compare_waves")
+DATA_STAGES = ("ingest", "infer", "validate", "compare_10", "compare_100", "compare_design",
+               "scale_scores", "compare_waves", "simulate")
 ALL_STAGES = (*DATA_STAGES, "charts")
 DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
+QUICK_N = 2_000  # the smoke test's size: every stage end to end, in seconds
 QUICK_CHARTS = 2
 FULL_CHARTS = 20
 
@@ -70,7 +71,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     if bad:
         p.error(f"--stages: unknown stage(s) {', '.join(bad)}; choose among {', '.join(ALL_STAGES)}")
     if args.quick:
-        args.sizes, args.repeat = [10_000], 1
+        args.sizes, args.repeat = [QUICK_N], 1
         args.charts = QUICK_CHARTS if args.charts is None else args.charts
     if args.charts is None:
         args.charts = FULL_CHARTS
@@ -140,7 +141,7 @@ def prepare(n: int, seed: int, folder: Path) -> tuple[dict, dict]:
             "csv_mb": csv.stat().st_size / 2**20, "parquet_mb": parquet.stat().st_size / 2**20}
     print(f"N={n:,}: generated in {gen_s:.1f} s, CSV {info['csv_mb']:.0f} MB written in "
           f"{csv_s:.1f} s, parquet in {pq_s:.1f} s")
-    return {"csv": str(csv), "parquet": str(parquet), "work_dir": str(folder)}, info
+    return {"csv": str(csv), "parquet": str(parquet), "work_dir": str(folder), "n": n}, info
 
 
 def add_growth(rows: list[dict]) -> None:

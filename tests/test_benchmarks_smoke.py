@@ -1,6 +1,6 @@
-"""Smoke test of the benchmark suite: ``benchmarks/run.py --quick`` end to end (about 40 s).
+"""Smoke test of the benchmark suite: ``benchmarks/run.py --quick`` end to end.
 
-Runs the real script in a subprocess (N = 10,000, repeat 1, a 2-chart chart stage with the real
+Runs the real script in a subprocess (N = 2,000, repeat 1, a 2-chart chart stage with the real
 kaleido/chromium) and checks the JSON it writes: every stage present with positive times, floors
 and ratios, a per-stage peak memory, the machine description, and the ingest stage really read
 every generated row and wrote it back unchanged.
@@ -17,8 +17,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 STAGES = {
-    "ingest", "infer", "compare_10", "compare_100", "compare_design", "scale_scores", "compare_waves", "charts"
+    "ingest", "infer", "validate", "compare_10", "compare_100", "compare_design", "scale_scores",
+    "compare_waves", "simulate", "charts"
 }
+N = 2_000
 
 pytestmark = pytest.mark.xdist_group("benchmarks")
 
@@ -30,7 +32,7 @@ def quick(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, str]:
     proc = subprocess.run(
         [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--quick", "--out", str(out),
          "--work-dir", str(tmp / "work")],
-        cwd=ROOT, capture_output=True, text=True, timeout=600,  # about 40 s alone; more on a busy runner
+        cwd=ROOT, capture_output=True, text=True, timeout=900,  # a ceiling for a hung run only
     )
     assert out.exists(), proc.stdout + proc.stderr
     return json.loads(out.read_text(encoding="utf-8")), proc.stdout + proc.stderr
@@ -42,7 +44,7 @@ def test_every_stage_has_positive_times_and_ratios(quick: tuple[dict, str]) -> N
     assert set(rows) == STAGES, log
     for stage, r in rows.items():
         assert not r.get("error"), f"{stage}: {r.get('error')}\n{r.get('traceback')}"
-        assert r["n"] == 10_000
+        assert r["n"] == N
         assert len(r["times"]) == 1 and len(r["floor_times"]) == 1
         assert r["seconds"] > 0 and r["floor_seconds"] > 0, stage
         assert r["ratio"] == pytest.approx(r["seconds"] / r["floor_seconds"])
@@ -53,14 +55,16 @@ def test_every_stage_has_positive_times_and_ratios(quick: tuple[dict, str]) -> N
 def test_ingest_round_trips_the_generated_survey(quick: tuple[dict, str]) -> None:
     payload, _ = quick
     ingest = next(r for r in payload["stages"] if r["stage"] == "ingest")
-    assert ingest["floor_result"]["rows"] == 10_000
-    assert ingest["result"]["rows_valid"] + ingest["result"]["rows_quarantined"] == 10_000
+    assert ingest["floor_result"]["rows"] == N
+    assert ingest["result"]["rows_valid"] + ingest["result"]["rows_quarantined"] == N
     # the parquet ingest wrote holds exactly the generated survey (checked by run.py)
     assert ingest["result"]["matches_generated"] is True, ingest["result"]
     infer = next(r for r in payload["stages"] if r["stage"] == "infer")
     # the draft of the benchmark export: its id column, and the 100 answer columns on one scale
     assert infer["result"]["respondent_id"] == "respondentid", infer["result"]
     assert infer["result"]["types"].get("likert", 0) >= 100, infer["result"]
+    validate = next(r for r in payload["stages"] if r["stage"] == "validate")
+    assert validate["result"]["problems"] == 1, validate["result"]  # the one planted bad code
     charts = next(r for r in payload["stages"] if r["stage"] == "charts")
     assert charts["result"]["charts"] == 2 == charts["floor_result"]["charts"]
 

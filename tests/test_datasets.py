@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import time
 
 import numpy as np
 import openpyxl
@@ -159,11 +158,10 @@ def test_leader_breakdowns_differ():
     assert by_facil[[1, 2]].min() > by_facil[3]  # facilitated above unfacilitated
 
 
-def test_leader_is_vectorised():
-    t0 = time.perf_counter()
-    df = leader_survey(n=200_000, seed=1)
-    assert time.perf_counter() - t0 < 5.0
-    assert len(df) == 200_000
+def test_leader_at_scale():
+    # its speed (vectorised, not a loop per respondent) is the benchmark's `simulate` stage
+    df = leader_survey(n=50_000, seed=1)
+    assert len(df) == 50_000 and df["respondentid"].is_unique
 
 
 def test_temperature_census_units_and_waves():
@@ -203,10 +201,9 @@ def test_temperature_census_units_and_waves():
 
 
 def test_temperature_scales_to_large_n():
-    t0 = time.perf_counter()
-    df = temperature_survey(n_per_wave=200_000, seed=2)
-    assert time.perf_counter() - t0 < 5.0
-    assert df.groupby("bolge").size().tolist() == [200_000, 200_000]
+    # its speed is the benchmark's `simulate` stage
+    df = temperature_survey(n_per_wave=50_000, seed=2)
+    assert df.groupby("bolge").size().tolist() == [50_000, 50_000]
 
 
 def test_network_panel():

@@ -3,8 +3,6 @@ leaks, the RunGuard does not; and the test-statistic side channel on a run built
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from privacy_runs import CB, demo_data, guarded, raw_tables, today
 from test_privacy_guard import CODEBOOK, unit_data
@@ -53,15 +51,12 @@ def test_test_statistic_side_channel():
         assert not recoverable([published], codebook=cb)["recoverable"].any()
 
 
-def test_run_guard_speed_on_100_unit_reports():
-    """Whole + 8 area + 100 unit reports, two waves, level, change and count tables (stats not
-    timed): registering, planning and publishing every table takes at most 30 s."""
+def test_run_guard_on_100_unit_reports():
+    """Whole + 8 area + 100 unit reports, two waves, level, change and count tables: every table is
+    registered, planned and published (its speed is benchmarks/reports.py's guard stage)."""
     raw = list(raw_tables(demo_data(200), 1))
-    start = time.perf_counter()
     guard = RunGuard(CB, min_n=5)
     ids = [guard.add(t, scope=s, kind=k) for t, s, k in raw]
     guard.protect()
     tables = [guard.table(i) for i in ids]
-    elapsed = time.perf_counter() - start
-    assert len(tables) > 600
-    assert elapsed <= 30, f"{elapsed:.1f} s"
+    assert len(tables) == len(raw) > 600

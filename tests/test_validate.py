@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import numpy as np
@@ -223,24 +222,21 @@ def test_frame_not_mutated() -> None:
     pd.testing.assert_frame_equal(frame, before)
 
 
-@pytest.mark.slow
-def test_million_rows_hundred_items_in_seconds() -> None:
+def test_hundred_items_one_bad_cell_found() -> None:
+    # the speed at 1,000,000 rows is the benchmark's `validate` stage
     enig = {1: "Helt uenig", 2: "Overvejende uenig", 3: "Hverken", 4: "Overvejende enig", 5: "Helt enig"}
     cb = parse_codebook({
         "instrument": "stor", "version": "1", "title": "Stor", "respondent_id": {"column": "rid"},
         "items": [{"code": f"q{i}", "text": f"Spørgsmål {i}", "label": f"Q{i}", "type": "likert",
                    "values": enig, "missing": {6: "Ved ikke"}} for i in range(100)]})
-    n = 1_000_000
+    n = 200_000
     rng = np.random.default_rng(1)
     frame = pd.DataFrame({"rid": np.arange(n)} | {f"q{i}": pd.array(rng.integers(1, 7, n), dtype="Int8")
                                                    for i in range(100)})
     frame.iloc[123_456, 42] = 7
-    start = time.perf_counter()
     report = validate_frame(frame, cb)
-    elapsed = time.perf_counter() - start
     assert report.problems["row"].tolist() == [123_458]
     assert report.problems["column"].tolist() == ["q41"]
-    assert elapsed < 15, f"validation took {elapsed:.1f} s"
 
 
 def test_pallant_planted_errors_are_reported() -> None:
