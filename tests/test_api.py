@@ -69,6 +69,31 @@ def test_total_row_is_a_boolean_column(temp):
         assert table["is_total"].any()
 
 
+def test_a_group_named_like_the_total_is_still_a_group():
+    # the total row is the row without a group code, found by `is_total`, never by its label
+    from survey_kit.codebook import parse_codebook
+
+    cb = parse_codebook({
+        "instrument": "t", "version": "1", "title": "T", "respondent_id": {"column": "rid"},
+        "items": [
+            {"code": "g", "text": "Gruppe", "label": "Gruppe", "type": "single", "group": True,
+             "values": {1: "I alt", 2: "Andre"}},
+            {"code": "q", "text": "Spørgsmål", "label": "Q", "type": "likert",
+             "values": {1: "Uenig", 2: "Hverken", 3: "Enig"}, "positive": [3]}]})
+    rng = np.random.default_rng(3)
+    df = pd.DataFrame({"rid": range(60), "g": pd.array(rng.integers(1, 3, 60), dtype="Int8"),
+                       "q": pd.array(rng.integers(1, 4, 60), dtype="Int8")})
+    for table in (sk.compare(df, ["q"], by="g", codebook=cb),
+                  sk.frequencies(df, "q", by="g", codebook=cb)):
+        totals = table[table["is_total"]]
+        assert set(totals["group_code"].isna()) == {True}
+        groups = table[~table["is_total"]]
+        assert set(groups["group"]) == {"I alt", "Andre"}
+    mean = sk.compare(df, ["q"], by="g", codebook=cb, stat="mean", min_n=1)
+    total = mean[mean["is_total"]]
+    assert len(total) == 1 and int(total["n"].iloc[0]) == 60
+
+
 def test_vs_total_holds_codes_not_danish_words(temp):
     out = sk.compare(temp, ["ml_1", "iu_1", "ls_1"], by="enhed")
     assert set(out["vs_total"]) <= {"higher", "lower", ""}

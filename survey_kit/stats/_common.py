@@ -570,8 +570,10 @@ def suppress_by_item(
     """Apply :func:`~survey_kit.privacy.suppress_table` with each item's own minimum n.
 
     Items sharing a minimum n are suppressed in one call; the row order is kept. Total rows are
-    marked (``group == "I alt"``) for complementary suppression; a table with a ``group`` column
-    gets the boolean column ``is_total`` (True on the total row).
+    marked for complementary suppression by what they are, not by their label: the row without a
+    group code (``group_code`` NA; a group whose label is "I alt" is still a group). A table with a
+    ``group`` column gets the boolean column ``is_total`` (True on the total row), the one way
+    every later stage finds a total.
     """
     if table.empty:
         out = table.copy()
@@ -586,7 +588,10 @@ def suppress_by_item(
         ):
             table[c] = table[c].astype("Int64")
     has_group = "group" in table.columns
-    table["_total"] = (table["group"] == TOTAL_LABEL) if has_group else False
+    if has_group and "group_code" in table.columns:
+        table["_total"] = table["group_code"].isna().to_numpy(dtype=bool)
+    else:  # a table built without group codes (by hand): the total row by its label
+        table["_total"] = (table["group"] == TOTAL_LABEL) if has_group else False
     if has_group:
         table["is_total"] = table["_total"].to_numpy(dtype=bool)
     parts = []
