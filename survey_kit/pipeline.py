@@ -88,8 +88,8 @@ def run_demo(
         _say("    " + result.summary().replace("\n", "\n    "))
         _say(f"3/3 Danner rapporter for {name}")
         out[name] = render_reports(
-            name,
             processed / f"{name}.parquet",
+            name,
             out_dir=reports,
             by=REPORT_BY.get(name),
             formats=formats,

@@ -188,7 +188,7 @@ def test_free_text_is_inert_and_masked_in_report_and_exports(demo, browser, tmp_
     (work / "lederudvikling_2008.manifest.json").write_text(
         (root / "data" / "processed" / "lederudvikling_2008.manifest.json").read_text("utf-8"), "utf-8"
     )
-    files = render_reports("lederudvikling_2008", work / "lederudvikling_2008.parquet", out_dir=tmp_path / "rep", formats=("html",), figures=False, progress=False)
+    files = render_reports(work / "lederudvikling_2008.parquet", "lederudvikling_2008", out_dir=tmp_path / "rep", formats=("html",), figures=False, progress=False)
     html_path = next(p for p in files if p.name == "rapport.html")
     html = html_path.read_text("utf-8")
     for secret in ("010203-1234", "1102851234", "jens.hansen@kommune.dk", "20 30 40 50"):
@@ -219,9 +219,9 @@ def test_no_hidden_count_is_recoverable_from_the_demo_reports(demo):
     root, _ = demo
     from survey_kit.report import disclosure_check
 
-    res = disclosure_check("temperaturmaaling", root / "data" / "processed" / "temperaturmaaling.parquet", by="omraade")
+    res = disclosure_check(root / "data" / "processed" / "temperaturmaaling.parquet", "temperaturmaaling", by="omraade")
     assert len(res) > 20, "the demo has units below min_n: there must be hidden cells to attack"
     assert not res["recoverable"].any(), res[res["recoverable"]].head()
     for name in ("lederudvikling_2008", "netvaerksevaluering"):
-        res = disclosure_check(name, root / "data" / "processed" / f"{name}.parquet")
+        res = disclosure_check(root / "data" / "processed" / f"{name}.parquet", name)
         assert not (len(res) and res["recoverable"].any())

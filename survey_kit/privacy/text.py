@@ -203,7 +203,7 @@ def select_comments(
     text_column: str,
     *,
     by: str | None = None,
-    min_n: int = 5,
+    min_n: int | None = None,
     escape: bool = True,
 ) -> CommentSelection:
     """Comments fit for a report, with counts of what was left out and a Danish method sentence.
@@ -224,7 +224,8 @@ def select_comments(
         The free-text column.
     by : str, optional
         A grouping column; comments are shown per group.
-    min_n : int
+    min_n : int, optional
+        None means the survey default, 5 (select_comments has no codebook; pass the codebook's).
         The minimum number of respondents in a group whose comments are shown.
     escape : bool
         HTML-escape the text (False for Excel output).
@@ -244,6 +245,10 @@ def select_comments(
         raise ValueError(f"text_column: {text_column!r} is not a column of the frame")
     if by is not None and by not in frame:
         raise ValueError(f"by: {by!r} is not a column of the frame")
+    if min_n is None:
+        from survey_kit.codebook import DEFAULT_MIN_N
+
+        min_n = DEFAULT_MIN_N
     if isinstance(min_n, bool) or not isinstance(min_n, int) or min_n < 1:
         raise ValueError("min_n: must be a whole number of at least 1")
     cols = [text_column] if by is None else [by, text_column]

@@ -39,11 +39,13 @@ __all__ = [
 FORMATS = ("html", "pdf", "docx", "xlsx")
 
 
-def disclosure_check(*args, **kwargs):
-    """See :func:`survey_kit.report.disclosure.disclosure_check`."""
-    from survey_kit.report.disclosure import disclosure_check as check
+def __getattr__(name: str) -> Any:
+    # loaded on first use (the attacker imports HiGHS); the function itself, with its signature
+    if name == "disclosure_check":
+        from survey_kit.report.disclosure import disclosure_check
 
-    return check(*args, **kwargs)
+        return disclosure_check
+    raise AttributeError(f"module 'survey_kit.report' has no attribute {name!r}")
 
 
 def _codebook(codebook: Any):
@@ -66,10 +68,15 @@ def _survey(data: Any, codebook: Any = None) -> Survey:
 
 
 def _swap_old_order(data: Any, codebook: Any) -> tuple[Any, Any]:
-    """``render_reports("temperaturmaaling", path)`` (instrument first, the old order) still works."""
+    """``render_reports("temperaturmaaling", path)`` (instrument first, the old order) still works,
+    with a DeprecationWarning naming the order of the vocabulary: data first, then codebook."""
     from survey_kit.codebook import instruments
 
     if isinstance(data, str) and data in instruments() and codebook is not None:
+        import warnings
+
+        warnings.warn("the instrument before the data is the old argument order; write "
+                      f"(data, {data!r}): data first, then codebook", DeprecationWarning, stacklevel=3)
         return codebook, data
     return data, codebook
 

@@ -56,7 +56,7 @@ def rank_shares(
     ranking: str | Sequence[str],
     *,
     k: int = 3,
-    min_n: int = 5,
+    min_n: int | None = None,
     ci: float = 0.95,
     codebook: Codebook | None = None,
     weight: str | None = None,
@@ -76,9 +76,9 @@ def rank_shares(
         = unranked), or a list of rank columns (then the column names are codes and labels).
     k : int
         How many places count as the top.
-    min_n : int
-        Minimum base (``max(min_n, codebook.min_n_for(item))``); below it every row is
-        suppressed.
+    min_n : int, optional
+        Minimum base (``max(min_n, codebook.min_n_for(item))``; the codebook's own minimum when
+        None, 5 without a codebook); below it every row is suppressed.
     ci : float
         Confidence level of the intervals.
     weight, strata, cluster, fpc : str, optional
