@@ -40,6 +40,7 @@ test-fast: install
 bench: install
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/reports.py
+	$(BIN)/python benchmarks/peers.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check survey_kit tests benchmarks
