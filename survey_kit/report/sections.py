@@ -15,7 +15,7 @@ import pandas as pd
 
 from survey_kit import charts, stats
 from survey_kit.codebook.model import Codebook
-from survey_kit.fmt import fmt_pct, method_name
+from survey_kit.fmt import fmt_int, fmt_pct, method_name
 from survey_kit.report import publish
 from survey_kit.report.content import (
     Block,
@@ -94,6 +94,52 @@ def _scale_range(cb: Codebook, code: str) -> tuple[float, float] | None:
     return (float(min(vals)), float(max(vals))) if vals else None
 
 
+def asked(cb: Codebook, df: pd.DataFrame, code: str) -> pd.DataFrame:
+    """The rows an item was put to: those meeting its ``ask_if`` condition (every row without one).
+
+    Single and Likert items are blank for those not asked, but the 0/1 columns of a multiple-choice
+    item are 0 for everyone who did not tick (SurveyXact writes 0 even for those never shown the
+    question), so without this a multiple-choice share would be of the whole sample. Conditions on
+    conditioned items hold too: a respondent not asked the first question has no answer to it.
+    """
+    cond = cb[code].ask_if if code in cb else None
+    if cond is None or cond.item not in df:
+        return df
+    return df[df[cond.item].isin(list(cond.codes)).fillna(False).to_numpy()]
+
+
+def source_line(ctx: Context, data: pd.DataFrame | None) -> str:
+    """The source line of a chart with the chart's own base: ``antal svar = 683`` or, when its
+    items or waves rest on different numbers, ``antal svar = 683–690``."""
+    head = ctx.source().rsplit(", antal svar =", 1)[0]
+    ns = _bases(data) if data is not None else []
+    if not ns:
+        ns = [len(ctx.now)]
+    lo, hi = min(ns), max(ns)
+    n = fmt_int(lo) if lo == hi else f"{fmt_int(lo)}–{fmt_int(hi)}"
+    return f"{head}, antal svar = {n}"
+
+
+def _bases(data: pd.DataFrame) -> list[int]:
+    """The respondent counts a chart's numbers rest on: per item (and wave) of its total rows."""
+    if data.empty:
+        return []
+    rows = data
+    if "suppressed" in rows:
+        rows = rows[~rows["suppressed"].fillna(False).astype(bool).to_numpy()]
+    if "is_total" in rows and rows["is_total"].fillna(False).astype(bool).any():
+        rows = rows[rows["is_total"].fillna(False).astype(bool).to_numpy()]
+    elif "group_code" in rows and "by" in rows and rows["by"].notna().any() \
+            and rows["group_code"].isna().any() and (rows["by"] != "item").all():
+        rows = rows[rows["group_code"].isna().to_numpy()]
+    cols = [c for c in ("n_valid", "n_from", "n_to") if c in rows] or (["n"] if "n" in rows else [])
+    out = []
+    for c in cols:
+        v = pd.to_numeric(rows[c], errors="coerce").dropna()
+        out += [int(x) for x in v if x > 0]
+    return out
+
+
 def _group_header(ctx: Context, by: str | None) -> str:
     return ctx.cb[by].label if by and by in ctx.cb else "Gruppe"
 
@@ -110,7 +156,7 @@ def _base_note(ctx: Context, codes: list[str]) -> str:
             continue
         src = cb[cond.item]
         answers = " eller ".join(f"'{src.values.get(c, c)}'" for c in cond.codes)
-        note = f"Spørgsmålet er kun stillet til dem, der svarede {answers} til '{src.label}'; andelene er af dem."
+        note = f"Spørgsmålet er kun stillet til dem, der svarede {answers} til '{src.label}'; tallene er beregnet blandt dem."
         if note not in notes:
             notes.append(note)
     return " ".join(notes)
@@ -279,10 +325,10 @@ def _items(ctx: Context, sec: Section) -> Composer:
     multiple = [c for c in codes if cb[c].type == "multiple"]
     plain = [c for c in codes if cb[c].type != "multiple"]
     registered: list[tuple[str, str, object]] = []  # (what, tid, extra)
-    if multiple:
-        cols = _multiple_columns(ctx, multiple)
-        comp = publish.compare(ctx, now, cols, positive=[1])
-        registered.append(("multiple", comp, multiple))
+    for code in multiple:  # each on the base of those it was put to (ask_if)
+        cols = _multiple_columns(ctx, [code])
+        comp = publish.compare(ctx, asked(cb, now, code), cols, positive=[1])
+        registered.append(("multiple", comp, [code]))
     if plain and stat == "distribution":
         freq = stats.frequencies(now, plain, **kw)
         registered.append(("freq", ctx.register(freq, "frequencies", ("share", "ci_low", "ci_high")), plain))
@@ -301,18 +347,19 @@ def _items(ctx: Context, sec: Section) -> Composer:
         note = _base_note(ctx, codes)
         if note:
             blocks.append(Paragraph(note, "sk-note"))
-        src = ctx.source()
         for what, tid, extra in registered:
             name = f"{sec_name(sec, codes)}_{what}" + (f"_{extra}" if what == "by" else "")
+            if what == "multiple" and len(multiple) > 1:
+                name = f"{extra[0][:30]}_{what}"
             if what == "freq":
                 freq = ctx.get(tid)
                 if sec.chart in ("likert", None) and all(cb[c].type in ("likert", "single") for c in extra):
                     title = sec.heading or cb[extra[0]].label
                     if sec.chart != "none":
-                        blocks.append(Figure(name, partial(charts.likert_bars, freq, title=title, source=src, size=sec.size), freq, size=sec.size))
+                        blocks.append(Figure(name, partial(charts.likert_bars, freq, title=title, source=source_line(ctx, freq), size=sec.size), freq, size=sec.size))
                 elif sec.chart == "share_bars":
                     bars = _freq_as_compare(freq)
-                    blocks.append(Figure(name, partial(charts.share_bars, bars, title=sec.heading or cb[extra[0]].label, source=src, size=sec.size), bars, size=sec.size))
+                    blocks.append(Figure(name, partial(charts.share_bars, bars, title=sec.heading or cb[extra[0]].label, source=source_line(ctx, bars), size=sec.size), bars, size=sec.size))
                 if sec.table:
                     wide, cols = wide_frequencies(freq)
                     blocks.append(Table(name, f"Svarfordeling: {sec.heading or cb[extra[0]].label}", wide, cols))
@@ -326,7 +373,7 @@ def _items(ctx: Context, sec: Section) -> Composer:
                 comp["item_label"] = item.label
                 comp = comp.sort_values("value", ascending=False, na_position="last")
                 if sec.chart != "none":
-                    blocks.append(Figure(name, partial(charts.share_bars, comp, title=item.label, source=src, show_ci=True, size=sec.size), comp, size=sec.size))
+                    blocks.append(Figure(name, partial(charts.share_bars, comp, title=item.label, source=source_line(ctx, comp), show_ci=True, size=sec.size), comp, size=sec.size))
                 if sec.table:
                     blocks.append(Table(name, f"{item.text} (andel, der har valgt svaret)", comp,
                                         compare_columns("share", "Svar", item=False)))
@@ -336,7 +383,7 @@ def _items(ctx: Context, sec: Section) -> Composer:
                 alone = len(plain) == 1 and any(w == "by" for w, _, _ in registered)
                 if sec.chart != "none" and not alone:
                     rows = items_as_rows(comp, sec.heading or "I alt")
-                    blocks.append(Figure(name, partial(charts.share_bars, rows, title=sec.heading or "I alt", source=src, size=sec.size), rows, size=sec.size))
+                    blocks.append(Figure(name, partial(charts.share_bars, rows, title=sec.heading or "I alt", source=source_line(ctx, rows), size=sec.size), rows, size=sec.size))
                 if sec.table:
                     groups = bool(comp["group_code"].notna().any()) if "group_code" in comp else True
                     blocks.append(Table(name, sec.heading or "I alt", comp, compare_columns(extra, "Gruppe", group=groups)))
@@ -346,9 +393,9 @@ def _items(ctx: Context, sec: Section) -> Composer:
                 title = f"{sec.heading or cb[codes[0]].label} fordelt på {by_label.lower()}"
                 if len(plain) > 1 and sec.chart != "none":
                     rng = (0.0, 1.0) if measure == "share" else _scale_range(cb, plain[0])
-                    blocks.append(Figure(name, partial(charts.heatmap, comp, title=title, source=src, value_range=rng, size="full"), comp))
+                    blocks.append(Figure(name, partial(charts.heatmap, comp, title=title, source=source_line(ctx, comp), value_range=rng, size="full"), comp))
                 elif sec.chart != "none":
-                    blocks.append(Figure(name, partial(charts.share_bars, comp, title=title, source=src, size=sec.size), comp, size=sec.size))
+                    blocks.append(Figure(name, partial(charts.share_bars, comp, title=title, source=source_line(ctx, comp), size=sec.size), comp, size=sec.size))
                 if sec.table:
                     blocks.append(Table(name, title, comp, compare_columns(measure, _group_header(ctx, extra)),
                                         note=publish.test_note(comp)))
@@ -432,7 +479,7 @@ def _freq_as_compare(freq: pd.DataFrame) -> pd.DataFrame:
     f = freq[~freq["is_missing_code"].astype(bool)].copy()
     return pd.DataFrame({
         "item": f["item"], "item_label": f["item_label"], "stat": "share", "by": f["item"],
-        "group": f["label"], "group_code": f["code"], "n": f["n"], "value": f["share"],
+        "group": f["label"], "group_code": f["code"], "n": f["n"], "n_valid": f["n_valid"], "value": f["share"],
         "ci_low": f["ci_low"], "ci_high": f["ci_high"], "vs_total": "", "suppressed": f["suppressed"],
     }).reset_index(drop=True)
 
@@ -471,9 +518,8 @@ def _scales(ctx: Context, sec: Section) -> Composer:
         t = t.merge(alpha[["scale", "alpha"]].rename(columns={"scale": "item"}), on="item", how="left")
         t.loc[t["suppressed"].astype(bool), "alpha"] = np.nan
         t["alpha"] = t["alpha"].round(2)
-        src = ctx.source()
         rows = items_as_rows(t, "Indeks")
-        blocks.append(Figure("indeks", partial(charts.share_bars, rows, title="Indeks", source=src, value_range=rng, size="full"), rows))
+        blocks.append(Figure("indeks", partial(charts.share_bars, rows, title="Indeks", source=source_line(ctx, rows), value_range=rng, size="full"), rows))
         if sec.table:
             blocks.append(Table("indeks", "Indeks og Cronbachs alfa", t,
                                 (Column("item_label", "Indeks"), Column("n", "Antal svar", "int"),
@@ -482,7 +528,7 @@ def _scales(ctx: Context, sec: Section) -> Composer:
         for by, tid in by_tids:
             comp = publish.retested(ctx, tid)
             title = f"Indeks fordelt på {cb[by].label.lower()}"
-            blocks.append(Figure(f"indeks_{by}", partial(charts.heatmap, comp, title=title, source=src, value_range=rng, size="full"), comp))
+            blocks.append(Figure(f"indeks_{by}", partial(charts.heatmap, comp, title=title, source=source_line(ctx, comp), value_range=rng, size="full"), comp))
             if sec.table:
                 blocks.append(Table(f"indeks_{by}", title, comp, compare_columns("mean", _group_header(ctx, by)),
                                     note=publish.test_note(comp)))
@@ -519,7 +565,6 @@ def _waves(ctx: Context, sec: Section) -> Composer:
     def compose(ctx: Context) -> list[Block]:
         wf, wt = ctx.wave_label(ctx.previous), ctx.wave_label(ctx.wave)
         blocks = _heading(sec, f"Udvikling fra {wf} til {wt}")
-        src = ctx.source()
         from survey_kit.report.findings import change_sentence
 
         for stat, tid in tids:
@@ -531,7 +576,7 @@ def _waves(ctx: Context, sec: Section) -> Composer:
             what = "Andel" if stat == "share" else "Indeks"
             title = f"{what}: {wf} og {wt}"
             rng = (0.0, 1.0) if stat == "share" else _scale_range(cb, w["item"].iloc[0])
-            blocks.append(Figure(f"udvikling_{stat}", partial(charts.wave_dumbbell, w, title=title, source=src, value_range=rng, size="full"), w))
+            blocks.append(Figure(f"udvikling_{stat}", partial(charts.wave_dumbbell, w, title=title, source=source_line(ctx, w), value_range=rng, size="full"), w))
             if sec.table:
                 blocks.append(Table(f"udvikling_{stat}", f"{title} (ændring i {'procentpoint' if stat == 'share' else 'point'})",
                                     w, wave_columns(stat)))
@@ -561,7 +606,6 @@ def _panel(ctx: Context, sec: Section) -> Composer:
         blocks = _heading(sec, "Før og efter")
         blocks.append(Paragraph(f"Sammenligningerne er parrede: kun {ctx.spec.noun}, der har svaret både "
                                 f"{labels[min(labels)].lower()} og {labels[max(labels)].lower()}, indgår i ændringerne."))
-        src = ctx.source()
         from survey_kit.report.findings import change_sentence
 
         for stat, by, tid in tids:
@@ -583,10 +627,10 @@ def _panel(ctx: Context, sec: Section) -> Composer:
                     if not r["suppressed"] and pd.notna(r["value_to"]):
                         ctx.finding(change_sentence(r["item_label"], r["value_from"], r["value_to"], bool(r["significant"]),
                                                     wave_from="førmålingen", wave_to="eftermålingen", stat=stat), 2)
-                chart = partial(charts.prepost, w, title=f"{'Indeks' if stat == 'mean' else 'Andel'} før og efter", source=src, size="full")
+                chart = partial(charts.prepost, w, title=f"{'Indeks' if stat == 'mean' else 'Andel'} før og efter", source=source_line(ctx, w), size="full")
                 name = f"foer_efter_{stat}"
             else:
-                chart = partial(charts.wave_dumbbell, w, title=f"Før og efter fordelt på {cb[by].label.lower()}", source=src, size="full")
+                chart = partial(charts.wave_dumbbell, w, title=f"Før og efter fordelt på {cb[by].label.lower()}", source=source_line(ctx, w), size="full")
                 name = f"foer_efter_{stat}_{by}"
             blocks.append(Figure(name, chart, w))
             if sec.table:
@@ -605,17 +649,18 @@ def _ranking(ctx: Context, sec: Section) -> Composer:
     tids = []
     for code in codes:
         k = min(3, cb[code].k or 3)
-        r = stats.rank_shares(ctx.now, code, k=k, **ctx.stats_kw())
+        r = stats.rank_shares(asked(cb, ctx.now, code), code, k=k, **ctx.stats_kw())
         tids.append((code, k, ctx.register(r, "rank", ("share_first", "first_ci_low", "first_ci_high",
                                                         "share_top_k", "top_k_ci_low", "top_k_ci_high"))))
 
     def compose(ctx: Context) -> list[Block]:
         blocks = _heading(sec, "Prioritering")
-        src = ctx.source()
         for code, k, tid in tids:
             r = publish.rounded(ctx.get(tid), ctx).sort_values("share_top_k", ascending=False, na_position="last")
             blocks.append(Paragraph(cb[code].text))
-            blocks.append(Figure(f"prioritering_{code}", partial(charts.ranking_bars, r, title=sec.heading or cb[code].label, source=src, size="full"), r))
+            if _base_note(ctx, [code]):
+                blocks.append(Paragraph(_base_note(ctx, [code]), "sk-note"))
+            blocks.append(Figure(f"prioritering_{code}", partial(charts.ranking_bars, r, title=sec.heading or cb[code].label, source=source_line(ctx, r), size="full"), r))
             if sec.table:
                 top = "top tre" if k == 3 else f"top {k}"
                 blocks.append(Table(f"prioritering_{code}", f"Andel med svaret på førstepladsen og blandt {top}", r, (
@@ -659,7 +704,6 @@ def _benchmark(ctx: Context, sec: Section) -> Composer:
         if not tids:
             return []
         blocks = _heading(sec, f"{ctx.scope.label} sammenlignet med resten af organisationen")
-        src = ctx.source()
         for stat in ("mean", "share"):
             parts = []
             for s, label, tid in tids:
@@ -678,7 +722,7 @@ def _benchmark(ctx: Context, sec: Section) -> Composer:
             bench = pd.concat(parts, ignore_index=True)
             rng = (0.0, 1.0) if stat == "share" else _scale_range(cb, bench["item"].iloc[0])
             title = f"{'Indeks' if stat == 'mean' else 'Andel'}: {ctx.scope.label} og niveauerne over"
-            blocks.append(Figure(f"sammenligning_{stat}", partial(charts.heatmap, bench, title=title, source=src, value_range=rng, size="full"), bench))
+            blocks.append(Figure(f"sammenligning_{stat}", partial(charts.heatmap, bench, title=title, source=source_line(ctx, bench), value_range=rng, size="full"), bench))
             if sec.table:
                 blocks.append(Table(f"sammenligning_{stat}", title, bench, compare_columns(stat, "Niveau")))
         return blocks
@@ -722,12 +766,11 @@ def _gap(ctx: Context, sec: Section) -> Composer:
 
     def compose(ctx: Context) -> list[Block]:
         blocks = _heading(sec, "Kompetencegab")
-        src = ctx.source()
         g = publish.rounded(ctx.get(tid), ctx).copy()
         g["wave_from"], g["wave_to"] = labels
         rng = _scale_range(cb, today[0])
         blocks.append(Figure("gab", partial(charts.wave_dumbbell, g, title=f"{sec.heading or 'Kompetencer'}: i dag og behov om fem år",
-                                                         source=src, value_range=rng, size="full"), g))
+                                                         source=source_line(ctx, g), value_range=rng, size="full"), g))
         big = g[(~g["suppressed"].astype(bool)) & g["change"].notna()].sort_values("change", ascending=False)
         if len(big) and big["change"].iloc[0] > 0 and bool(big["significant"].iloc[0]):
             r = big.iloc[0]
@@ -741,7 +784,7 @@ def _gap(ctx: Context, sec: Section) -> Composer:
         for by, btid in by_tids:
             comp = publish.rounded(ctx.get(btid), ctx)
             title = f"Kompetencegab fordelt på {cb[by].label.lower()}"
-            blocks.append(Figure(f"gab_{by}", partial(charts.heatmap, comp, title=title, source=src,
+            blocks.append(Figure(f"gab_{by}", partial(charts.heatmap, comp, title=title, source=source_line(ctx, comp),
                                                              value_range=(-(rng[1] - rng[0]), rng[1] - rng[0]) if rng else None, size="full"), comp))
             if sec.table:
                 blocks.append(Table(f"gab_{by}", title, comp, compare_columns("mean", _group_header(ctx, by))))
