@@ -28,6 +28,7 @@ from survey_kit.report.content import (
     Table,
 )
 from survey_kit.report.engine import Context, Scope, _ancestors, next_level
+from survey_kit.report.findings import note_group_differences, note_levels
 from survey_kit.report.spec import Section, Select
 from survey_kit.survey import COMPLETE
 
@@ -212,8 +213,11 @@ def _findings(ctx: Context, sec: Section) -> Composer:
     named = [FINDINGS[name](ctx) for name in sec.findings]
 
     def compose(ctx: Context) -> list[Block]:
+        from survey_kit.report.findings import state_generic
+
         for c in named:
             c(ctx)
+        state_generic(ctx)
         return [*_heading(sec, "Hovedresultater"), FindingsSlot(())]
 
     return compose
@@ -266,12 +270,19 @@ def _response(ctx: Context, sec: Section) -> Composer:
             if key in manifest:
                 rows.append((label, int(manifest[key]), pd.NA))
         invited = manifest.get("rows_read")
+        rate = None
         if invited and ctx.wave is None:
             answered = invited - manifest.get("rows_not_answered", 0)
+            # a file with only answers says nothing about who was invited: no rate in the findings
+            rate = answered / invited if manifest.get("rows_not_answered") else None
             rows.append(("Svarprocent (besvarede af inviterede)", pd.NA, answered / invited))
         if population and pd.notna(n_pub):
             rows.append(("Antal ansatte (inviterede)", population, pd.NA))
-            rows.append(("Svarprocent (svar i forhold til antal ansatte)", pd.NA, min(1.0, n_pub / population)))
+            rate = min(1.0, n_pub / population)
+            rows.append(("Svarprocent (svar i forhold til antal ansatte)", pd.NA, rate))
+        if pd.notna(n_pub):
+            ctx.finding(f"{fmt_int(n_pub)} {ctx.spec.noun} har svaret"
+                        + (f", en svarprocent på {fmt_pct(rate)}." if rate is not None else "."), 2)
         blocks: list[Block] = [*_heading(sec, "Datagrundlag")]
         if att_tid is not None:
             att = att_tid
@@ -364,6 +375,11 @@ def _items(ctx: Context, sec: Section) -> Composer:
                     wide, cols = wide_frequencies(freq)
                     blocks.append(Table(name, f"Svarfordeling: {sec.heading or cb[extra[0]].label}", wide, cols))
                 positive_finding(ctx, freq, sec)
+                for code in extra:
+                    if cb[code].type == "single" and not cb[code].group and not cb[code].positive:
+                        options = _freq_as_compare(freq[freq["item"] == code]).rename(columns={"group": "option"})
+                        note_levels(ctx, options.assign(group_code=pd.NA), what="mode",
+                                    question=cb[code].label, label_column="option")
             elif what == "multiple":
                 comp = publish.retested(ctx, tid)
                 item = cb[extra[0]]
@@ -374,11 +390,14 @@ def _items(ctx: Context, sec: Section) -> Composer:
                 comp = comp.sort_values("value", ascending=False, na_position="last")
                 if sec.chart != "none":
                     blocks.append(Figure(name, partial(charts.share_bars, comp, title=item.label, source=source_line(ctx, comp), show_ci=True, size=sec.size), comp, size=sec.size))
+                note_levels(ctx, comp, what="option", question=item.label, label_column="group")
                 if sec.table:
                     blocks.append(Table(name, f"{item.text} (andel, der har valgt svaret)", comp,
                                         compare_columns("share", "Svar", item=False)))
             elif what == "total":
                 comp = publish.retested(ctx, tid)
+                note_levels(ctx, comp, what="share" if extra == "share" else "mean",
+                            question=sec.heading or "Spørgsmålene")
                 # one question broken down: its breakdown chart draws the total as a line already
                 alone = len(plain) == 1 and any(w == "by" for w, _, _ in registered)
                 if sec.chart != "none" and not alone:
@@ -390,6 +409,7 @@ def _items(ctx: Context, sec: Section) -> Composer:
             else:
                 comp = publish.retested(ctx, tid)
                 by_label = cb[extra].label
+                note_group_differences(ctx, comp, by_label)
                 title = f"{sec.heading or cb[codes[0]].label} fordelt på {by_label.lower()}"
                 if len(plain) > 1 and sec.chart != "none":
                     rng = (0.0, 1.0) if measure == "share" else _scale_range(cb, plain[0])
@@ -433,16 +453,23 @@ def positive_finding(ctx: Context, freq: pd.DataFrame, sec: Section) -> None:
     """'Flest er enige i ...': the item of a battery with the largest share of positive answers."""
     cb = ctx.cb
     f = freq[(freq["group_code"].isna()) & ~freq["is_missing_code"].astype(bool) & ~freq["suppressed"].astype(bool)]
-    shares = {}
+    shares, bases = {}, {}
     for item, part in f.groupby("item", sort=False):
         pos = cb[item].positive if item in cb else ()
-        if pos:
+        if pos and not cb[item].group:  # background variables are who answered, not findings
             shares[item] = float(part.loc[part["code"].isin(pos), "share"].sum())
+            bases[item] = float(pd.to_numeric(part["n_valid"], errors="coerce").max())
     if len(shares) < 2:
         return
     best = max(shares, key=shares.get)
     worst = min(shares, key=shares.get)
     if shares[best] - shares[worst] < 0.05:
+        return
+    from survey_kit.stats._common import wilson
+
+    lo, _ = wilson(np.array([shares[best] * bases[best]]), np.array([bases[best]]), 0.95)
+    _, hi = wilson(np.array([shares[worst] * bases[worst]]), np.array([bases[worst]]), 0.95)
+    if not lo[0] > hi[0]:  # the 95 % intervals overlap: the data do not tell the two apart
         return
     pos_labels = " eller ".join(f"'{cb[best].values[c].lower()}'" for c in cb[best].positive)
     ctx.finding(f"{sec.heading or 'Udsagnene'}: flest svarer {pos_labels} til '{cb[best].label}' "
@@ -518,6 +545,7 @@ def _scales(ctx: Context, sec: Section) -> Composer:
         t = t.merge(alpha[["scale", "alpha"]].rename(columns={"scale": "item"}), on="item", how="left")
         t.loc[t["suppressed"].astype(bool), "alpha"] = np.nan
         t["alpha"] = t["alpha"].round(2)
+        note_levels(ctx, t, what="index")
         rows = items_as_rows(t, "Indeks")
         blocks.append(Figure("indeks", partial(charts.share_bars, rows, title="Indeks", source=source_line(ctx, rows), value_range=rng, size="full"), rows))
         if sec.table:
@@ -527,6 +555,7 @@ def _scales(ctx: Context, sec: Section) -> Composer:
                                  Column("ci_high", "95 %-KI, øvre", "num"), Column("alpha", "Cronbachs alfa", "num"))))
         for by, tid in by_tids:
             comp = publish.retested(ctx, tid)
+            note_group_differences(ctx, comp, cb[by].label)
             title = f"Indeks fordelt på {cb[by].label.lower()}"
             blocks.append(Figure(f"indeks_{by}", partial(charts.heatmap, comp, title=title, source=source_line(ctx, comp), value_range=rng, size="full"), comp))
             if sec.table:
@@ -565,14 +594,11 @@ def _waves(ctx: Context, sec: Section) -> Composer:
     def compose(ctx: Context) -> list[Block]:
         wf, wt = ctx.wave_label(ctx.previous), ctx.wave_label(ctx.wave)
         blocks = _heading(sec, f"Udvikling fra {wf} til {wt}")
-        from survey_kit.report.findings import change_sentence
+        from survey_kit.report.findings import changes_sentence
 
         for stat, tid in tids:
             w = publish.rounded(ctx.get(tid), ctx)
-            for _, r in w.iterrows():
-                if not r["suppressed"] and pd.notna(r["value_to"]) and bool(r["significant"]):
-                    ctx.finding(change_sentence(r["item_label"], r["value_from"], r["value_to"], True,
-                                                wave_from=wf, wave_to=wt, stat=stat), 2)
+            ctx.finding(changes_sentence(w, wave_from=wf, wave_to=wt, stat=stat), 2)
             what = "Andel" if stat == "share" else "Indeks"
             title = f"{what}: {wf} og {wt}"
             rng = (0.0, 1.0) if stat == "share" else _scale_range(cb, w["item"].iloc[0])

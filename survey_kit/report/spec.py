@@ -207,6 +207,8 @@ def spec_for(codebook: Codebook, spec: ReportSpec | str | Path | None = None) ->
 # -- the default spec --------------------------------------------------------------------------
 def _noun(codebook: Codebook) -> str:
     text = f"{codebook.title} {codebook.description}".lower()
+    if "leder" in text.replace("ledere", "leder") and "medarbejder" in text:
+        return "medarbejdere og ledere"
     for word, noun in (("leder", "ledere"), ("medarbejder", "medarbejdere"), ("elev", "elever"),
                        ("borger", "borgere"), ("ansat", "medarbejdere")):
         if word in text:
