@@ -29,7 +29,7 @@ from survey_kit.report.content import (
 )
 from survey_kit.report.engine import Context, Scope, _ancestors, next_level
 from survey_kit.report.findings import note_group_differences, note_levels
-from survey_kit.report.spec import Section, Select
+from survey_kit.report.spec import CommentOptions, Section, Select
 from survey_kit.survey import COMPLETE
 
 Composer = Callable[[Context], list[Block]]
@@ -827,14 +827,13 @@ def _comments(ctx: Context, sec: Section) -> Composer:
     codes = [c for c in select(cb, sec.items) if c in ctx.survey.data]
     finest = cb.hierarchy[-1] if cb.hierarchy else None
     by = finest if finest in ctx.survey.data else None
+    opts = sec.comments or CommentOptions(limit=sec.limit)
     chosen = []
     for code in codes:
-        sel = ptext.select_comments(ctx.now, code, by=by, min_n=ctx.min_n)
-        shown = tuple(sel.comments["comment"].head(sec.limit).tolist()) if len(sel.comments) else ()
-        sentence = sel.method
-        if len(sel.comments) > sec.limit:
-            sentence += f" Her vises {sec.limit} af {len(sel.comments)} kommentarer."
-        chosen.append((code, shown, sentence))
+        sel = ptext.select_comments(ctx.now, code, by=by, min_n=ctx.min_n, limit=opts.limit,
+                                    order=opts.order, seed=opts.seed)
+        shown = tuple(sel.comments["comment"].tolist())
+        chosen.append((code, shown, sel.method))
 
     def compose(ctx: Context) -> list[Block]:
         blocks = _heading(sec, "Kommentarer")
