@@ -13,7 +13,13 @@ import pandas as pd
 import pytest
 
 from survey_kit.codebook import instrument
-from survey_kit.datasets import demo_hints, leader_survey, network_evaluation, simulate, temperature_survey
+from survey_kit.datasets import (
+    demo_hints,
+    leader_survey,
+    network_evaluation,
+    simulate,
+    temperature_survey,
+)
 from survey_kit.report import build_report, build_run
 from survey_kit.report.content import Table
 from survey_kit.report.findings import GroupDifference, changes_sentence, group_difference_sentences

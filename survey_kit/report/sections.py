@@ -172,7 +172,7 @@ def compare_columns(stat: str, by_header: str, *, item: bool = True, group: bool
     cols = [Column("item_label", "Spørgsmål")] if item else []
     cols += [Column("group", by_header)] if group else []
     cols += [Column("n", "Antal svar", "int"), Column("value", head, kind),
-             Column("ci_low", "95 %-KI, nedre", kind), Column("ci_high", "95 %-KI, øvre", kind)]
+             Column("ci_low", "95\u00a0%\u2011KI, nedre", kind), Column("ci_high", "95\u00a0%\u2011KI, øvre", kind)]
     return tuple(cols)
 
 
@@ -182,7 +182,26 @@ def wave_columns(stat: str) -> tuple[Column, ...]:
     return (Column("item_label", "Spørgsmål"), Column("n_from", "Antal svar, før", "int"),
             Column("value_from", "Før", kind), Column("n_to", "Antal svar, nu", "int"),
             Column("value_to", "Nu", kind), Column("change", "Ændring", change),
-            Column("p_val", "p-værdi", "p"))
+            Column("p_val", "p\u2011værdi", "p"))
+
+
+#: A breakdown table of several questions longer than this many rows becomes one table per question
+LONG_TABLE_ROWS = 24
+
+
+def by_tables(name: str, title: str, comp: pd.DataFrame, stat: str, header: str, by_label: str) -> list[Block]:
+    """The table(s) of a breakdown: one table, or, when several questions (indices) would repeat
+    on every row of a long table, one table per question with its own test line."""
+    items = list(dict.fromkeys(comp["item"])) if "item" in comp else []
+    if len(items) < 2 or len(comp) <= LONG_TABLE_ROWS:
+        return [Table(name, title, comp, compare_columns(stat, header), note=publish.test_note(comp))]
+    out: list[Block] = []
+    for item in items:
+        part = comp[comp["item"] == item].reset_index(drop=True)
+        label = str(part["item_label"].iloc[0])
+        out.append(Table(f"{name}_{item}"[:60], f"{label} fordelt på {by_label.lower()}", part,
+                         compare_columns(stat, header, item=False), note=publish.test_note(part)))
+    return out
 
 
 # -- dispatch ----------------------------------------------------------------------------------
@@ -192,7 +211,70 @@ def compute(ctx: Context, sec: Section) -> Composer:
         "waves": _waves, "panel": _panel, "ranking": _ranking, "benchmark": _benchmark,
         "gap": _gap, "comments": _comments, "method": _method,
     }[sec.kind]
-    return fn(ctx, sec)
+    composer = fn(ctx, sec)
+    return lambda ctx: one_title(composer(ctx))
+
+
+# -- one title per figure ----------------------------------------------------------------------
+_WHAT = {"likert_bars": "Svarfordeling", "wave_dumbbell": "Udvikling", "prepost": "Før og efter",
+         "ranking_bars": "Andel på førstepladsen og blandt de foretrukne", "heatmap": "Oversigt"}
+
+
+def _norm(text: str) -> str:
+    return " ".join(str(text).casefold().split())
+
+
+def _described(fig: Figure) -> str:
+    """What a figure shows, for a caption that would repeat its section heading."""
+    raw = object.__getattribute__(fig, "figure")
+    name = getattr(getattr(raw, "func", None), "__name__", "")
+    if name in _WHAT:
+        return _WHAT[name]
+    stat = fig.data["stat"].iloc[0] if "stat" in fig.data and len(fig.data) else "share"
+    return "Andel" if stat == "share" else "Gennemsnit"
+
+
+def _measure_caption(cb: Codebook, codes: list[str], stat: str, positive) -> str:
+    """'Andel, der har svaret ja' / 'Gennemsnit' for a chart of several items' totals."""
+    if stat != "share":
+        return "Gennemsnit"
+    pos = tuple(positive) if positive else (cb[codes[0]].positive if codes and codes[0] in cb else ())
+    labels = [cb[codes[0]].values[c].lower() for c in pos if codes and c in cb[codes[0]].values]
+    return f"Andel, der har svaret {' eller '.join(labels)}" if labels else "Andel"
+
+
+def _table_described(table: Table) -> str:
+    kinds = {c.name: c.kind for c in table.columns}
+    if kinds.get("value") == "pct":
+        return "Andel med 95 %-konfidensinterval"
+    if kinds.get("value") == "num":
+        return "Gennemsnit med 95 %-konfidensinterval"
+    return "Tal"
+
+
+def one_title(blocks: list[Block]) -> list[Block]:
+    """Each figure has one title, its caption: the chart is drawn without a title of its own, and
+    a caption (or table title) that would repeat the section heading says what is shown instead."""
+    from dataclasses import replace
+
+    out: list[Block] = []
+    heading = None
+    for b in blocks:
+        if isinstance(b, Heading):
+            heading = _norm(b.text)
+        elif isinstance(b, Figure):
+            raw = object.__getattribute__(b, "figure")
+            caption = b.title
+            if isinstance(raw, partial) and "title" in raw.keywords:
+                caption = caption or raw.keywords["title"] or ""
+                raw = partial(raw.func, *raw.args, **{**raw.keywords, "title": None})
+            if not caption or _norm(caption) == heading:
+                caption = _described(b)
+            b = replace(b, figure=raw, title=caption)
+        elif isinstance(b, Table) and heading is not None and _norm(b.title) == heading:
+            b = replace(b, title=_table_described(b))
+        out.append(b)
+    return out
 
 
 def _heading(sec: Section, default: str) -> list[Block]:
@@ -402,7 +484,8 @@ def _items(ctx: Context, sec: Section) -> Composer:
                 alone = len(plain) == 1 and any(w == "by" for w, _, _ in registered)
                 if sec.chart != "none" and not alone:
                     rows = items_as_rows(comp, sec.heading or "I alt")
-                    blocks.append(Figure(name, partial(charts.share_bars, rows, title=sec.heading or "I alt", source=source_line(ctx, rows), size=sec.size), rows, size=sec.size))
+                    blocks.append(Figure(name, partial(charts.share_bars, rows, title=sec.heading or "I alt", source=source_line(ctx, rows), size=sec.size), rows, size=sec.size,
+                                         title=_measure_caption(cb, plain, extra, sec.positive)))
                 if sec.table:
                     groups = bool(comp["group_code"].notna().any()) if "group_code" in comp else True
                     blocks.append(Table(name, sec.heading or "I alt", comp, compare_columns(extra, "Gruppe", group=groups)))
@@ -410,15 +493,17 @@ def _items(ctx: Context, sec: Section) -> Composer:
                 comp = publish.retested(ctx, tid)
                 by_label = cb[extra].label
                 note_group_differences(ctx, comp, by_label)
-                title = f"{sec.heading or cb[codes[0]].label} fordelt på {by_label.lower()}"
+                base = sec.heading or cb[codes[0]].label
+                if "fordelt på" in base.lower():  # "fordelt på" once: the question's own label
+                    base = cb[codes[0]].label if len(plain) == 1 else base.split(" fordelt på")[0]
+                title = f"{base} fordelt på {by_label.lower()}"
                 if len(plain) > 1 and sec.chart != "none":
                     rng = (0.0, 1.0) if measure == "share" else _scale_range(cb, plain[0])
                     blocks.append(Figure(name, partial(charts.heatmap, comp, title=title, source=source_line(ctx, comp), value_range=rng, size="full"), comp))
                 elif sec.chart != "none":
                     blocks.append(Figure(name, partial(charts.share_bars, comp, title=title, source=source_line(ctx, comp), size=sec.size), comp, size=sec.size))
                 if sec.table:
-                    blocks.append(Table(name, title, comp, compare_columns(measure, _group_header(ctx, extra)),
-                                        note=publish.test_note(comp)))
+                    blocks += by_tables(name, title, comp, measure, _group_header(ctx, extra), by_label)
         return blocks
 
     return compose
@@ -551,16 +636,15 @@ def _scales(ctx: Context, sec: Section) -> Composer:
         if sec.table:
             blocks.append(Table("indeks", "Indeks og Cronbachs alfa", t,
                                 (Column("item_label", "Indeks"), Column("n", "Antal svar", "int"),
-                                 Column("value", "Gennemsnit", "num"), Column("ci_low", "95 %-KI, nedre", "num"),
-                                 Column("ci_high", "95 %-KI, øvre", "num"), Column("alpha", "Cronbachs alfa", "num"))))
+                                 Column("value", "Gennemsnit", "num"), Column("ci_low", "95\u00a0%\u2011KI, nedre", "num"),
+                                 Column("ci_high", "95\u00a0%\u2011KI, øvre", "num"), Column("alpha", "Cronbachs alfa", "num"))))
         for by, tid in by_tids:
             comp = publish.retested(ctx, tid)
             note_group_differences(ctx, comp, cb[by].label)
             title = f"Indeks fordelt på {cb[by].label.lower()}"
             blocks.append(Figure(f"indeks_{by}", partial(charts.heatmap, comp, title=title, source=source_line(ctx, comp), value_range=rng, size="full"), comp))
             if sec.table:
-                blocks.append(Table(f"indeks_{by}", title, comp, compare_columns("mean", _group_header(ctx, by)),
-                                    note=publish.test_note(comp)))
+                blocks += by_tables(f"indeks_{by}", title, comp, "mean", _group_header(ctx, by), cb[by].label)
         return blocks
 
     return compose
@@ -643,9 +727,9 @@ def _panel(ctx: Context, sec: Section) -> Composer:
                     *((Column("group", _group_header(ctx, by)),) if by else ()),
                     Column("n_to", "Antal (begge målinger)", "int"), Column("value_from", "Før", kind),
                     Column("value_to", "Efter", kind), Column("change", "Ændring", "pp" if stat == "share" else "num"),
-                    Column("ci_low", "95 %-KI, nedre", "pp" if stat == "share" else "num"),
-                    Column("ci_high", "95 %-KI, øvre", "pp" if stat == "share" else "num"),
-                    Column("p_val", "p-værdi", "p"))
+                    Column("ci_low", "95\u00a0%\u2011KI, nedre", "pp" if stat == "share" else "num"),
+                    Column("ci_high", "95\u00a0%\u2011KI, øvre", "pp" if stat == "share" else "num"),
+                    Column("p_val", "p\u2011værdi", "p"))
             tests = [method_name(t) for t in dict.fromkeys(w["test"].dropna()) if str(t)]
             note = ("Test: " + ", ".join(tests) + ".") if tests else ""
             if by is None:
@@ -692,8 +776,8 @@ def _ranking(ctx: Context, sec: Section) -> Composer:
                 blocks.append(Table(f"prioritering_{code}", f"Andel med svaret på førstepladsen og blandt {top}", r, (
                     Column("label", "Svar"), Column("n_first", "Antal på 1. plads", "int"),
                     Column("share_first", "Andel på 1. plads", "pct"), Column("n_top_k", f"Antal i {top}", "int"),
-                    Column("share_top_k", f"Andel i {top}", "pct"), Column("top_k_ci_low", "95 %-KI, nedre", "pct"),
-                    Column("top_k_ci_high", "95 %-KI, øvre", "pct"))))
+                    Column("share_top_k", f"Andel i {top}", "pct"), Column("top_k_ci_low", "95\u00a0%\u2011KI, nedre", "pct"),
+                    Column("top_k_ci_high", "95\u00a0%\u2011KI, øvre", "pct"))))
         return blocks
 
     return compose
@@ -806,7 +890,7 @@ def _gap(ctx: Context, sec: Section) -> Composer:
             blocks.append(Table("gab", "Kompetencer i dag og behov om fem år (gennemsnit, gab = behov minus i dag)", g, (
                 Column("item_label", "Kompetence"), Column("n_to", "Antal svar", "int"), Column("value_from", "I dag", "num"),
                 Column("value_to", "Om fem år", "num"), Column("change", "Gab", "num"),
-                Column("ci_low", "95 %-KI, nedre", "num"), Column("ci_high", "95 %-KI, øvre", "num"), Column("p_val", "p-værdi", "p"))))
+                Column("ci_low", "95\u00a0%\u2011KI, nedre", "num"), Column("ci_high", "95\u00a0%\u2011KI, øvre", "num"), Column("p_val", "p\u2011værdi", "p"))))
         for by, btid in by_tids:
             comp = publish.rounded(ctx.get(btid), ctx)
             title = f"Kompetencegab fordelt på {cb[by].label.lower()}"
