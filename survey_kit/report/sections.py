@@ -193,8 +193,9 @@ def by_tables(name: str, title: str, comp: pd.DataFrame, stat: str, header: str,
     """The table(s) of a breakdown: one table, or, when several questions (indices) would repeat
     on every row of a long table, one table per question with its own test line."""
     items = list(dict.fromkeys(comp["item"])) if "item" in comp else []
-    if len(items) < 2 or len(comp) <= LONG_TABLE_ROWS:
-        return [Table(name, title, comp, compare_columns(stat, header), note=publish.test_note(comp))]
+    if len(items) < 2 or len(comp) <= LONG_TABLE_ROWS:  # one question: named in the title, not on every row
+        return [Table(name, title, comp, compare_columns(stat, header, item=len(items) > 1),
+                      note=publish.test_note(comp))]
     out: list[Block] = []
     for item in items:
         part = comp[comp["item"] == item].reset_index(drop=True)
