@@ -314,6 +314,10 @@ def units_without_plan(ctx):
         units = units[(units["group"] != "I alt") & ~units["suppressed"].astype(bool) & (units["n"] > 0)]
         if len(units):
             no_plan = int((units["value"] < 0.5).sum())
+            if no_plan == 0:
+                ctx.finding(f"Alle {len(units)} enheder med mindst {ctx.min_n} svar har en plan for det videre "
+                            "arbejde ifølge flertallet af deres ledere og medarbejdere.", 3)
+                return
             ctx.finding(f"{no_plan} af {len(units)} enheder med mindst {ctx.min_n} svar har endnu ikke en plan "
                         "for det videre arbejde ifølge flertallet af deres ledere og medarbejdere.", 3)
 
