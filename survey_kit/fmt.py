@@ -93,7 +93,7 @@ METHOD_NAMES = {
     "chi2": "chi-i-anden-test",
     "mcnemar_exact": "McNemars eksakte test",
     "mcnemar_chi2": "McNemars test",
-    "welch_t": "Welch's t-test",
+    "welch_t": "Welchs t-test",
     "anova": "envejs-variansanalyse (ANOVA)",
     "kruskal_wallis": "Kruskal-Wallis-test",
     "mann_whitney_u": "Mann-Whitney U-test",

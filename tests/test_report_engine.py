@@ -157,7 +157,7 @@ def test_items_asked_of_some_are_on_the_base_of_those_asked():
     table = next(b for b in rep.blocks if isinstance(b, Table) and b.name.startswith("net_godt_by_sektor"))
     asked = s.data[s.data["net_deltaget"].isin([1, 2]) & s.data["net_godt"].between(1, 5)]
     assert int(table.data.loc[table.data["is_total"], "n"].iloc[0]) == len(asked)
-    assert table.columns[1].header == "Sektor"  # the column is headed by the breakdown, not "Gruppe"
+    assert table.columns[0].header == "Sektor"  # the column is headed by the breakdown, not "Gruppe"
     assert any("kun stillet til dem" in getattr(b, "text", "") for b in rep.blocks)
 
 

@@ -135,8 +135,10 @@ def finish(
     )
     y = -axis_px
     for text, kind in wrapped:
+        # placed in pixels from the plot's left edge: a fraction of the plot width would move the
+        # line when plotly widens a margin (autoexpand), pushing its end off a half-width canvas
         fig.add_annotation(
-            text=text, xref="paper", yref="paper", x=-(left - PAD) / plot_w, y=0,
+            text=text, xref="paper", yref="paper", x=0, xshift=-(left - PAD), y=0,
             xanchor="left", yanchor="top", yshift=y - 4, showarrow=False, align="left",
             font=dict(size=small, color=style.palette.muted), name=kind)
         y -= n_lines(text) * canvas.line_px(small)

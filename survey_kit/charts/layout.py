@@ -121,23 +121,68 @@ def n_lines(text: str) -> int:
     return str(text).count("<br>") + 1
 
 
+@functools.lru_cache(maxsize=1)
+def _hyphenator():
+    """Danish hyphenation patterns (pyphen's da_DK, from LibreOffice), or None without pyphen."""
+    try:
+        import pyphen
+
+        return pyphen.Pyphen(lang="da_DK", left=3, right=3)
+    except (ImportError, KeyError):
+        return None
+
+
+def hyphen_points(word: str) -> list[int]:
+    """Where a word may be broken in Danish: after a hyphen it already has, or at a hyphenation
+    point of the Danish patterns (points one letter apart, such as "Me-d-ar", are doubtful and
+    left out)."""
+    points = {i + 1 for i, ch in enumerate(word) if ch in "-‐" and 1 < i + 1 < len(word) - 1}
+    h = _hyphenator()
+    if h is not None:
+        letters = word.strip(".,:;!?()'\"")
+        start = word.find(letters) if letters else 0
+        pos = [p for p in h.positions(letters) if "-" not in letters[max(p - 1, 0): p + 1]]
+        for i, p in enumerate(pos):
+            near = (i > 0 and p - pos[i - 1] < 2) or (i + 1 < len(pos) and pos[i + 1] - p < 2)
+            if not near:
+                points.add(start + p)
+    return sorted(points)
+
+
+def _break_word(word: str, max_px: float, size: float, family: str, bold: bool) -> list[str]:
+    """A word wider than ``max_px`` in pieces that fit, broken at Danish hyphenation points
+    (with a hyphen, or after the hyphen it has); only where no point fits, at the last letter
+    that does."""
+    pieces: list[str] = []
+    while text_width(word, size, family, bold) > max_px and len(word) > 4:
+        fits = [p for p in hyphen_points(word)
+                if text_width(word[:p] + ("" if word[p - 1] in "-‐" else "-"), size, family, bold) <= max_px]
+        if fits:
+            # prefer the joint of a compound: after a hyphen or a linking s ("informations-teknologi")
+            joints = [p for p in fits if word[p - 1] in "-‐" or (word[p - 1] == "s" and p >= 6)]
+            cut = joints[-1] if joints and joints[-1] >= fits[-1] * 0.6 else fits[-1]
+            pieces.append(word[:cut] + ("" if word[cut - 1] in "-‐" else "-"))
+        else:
+            cut = len(word) - 1
+            while cut > 2 and text_width(word[:cut] + "-", size, family, bold) > max_px:
+                cut -= 1
+            pieces.append(word[:cut] + "-")
+        word = word[cut:]
+    return [*pieces, word]
+
+
 def wrap_px(text: str, max_px: float, size: float, family: str, bold: bool = False) -> str:
     """Break text into ``<br>`` lines no wider than ``max_px`` at word boundaries.
 
-    Existing ``<br>`` breaks are kept. A single word wider than ``max_px`` (rare at print
-    sizes) is the only thing broken inside, with a hyphen.
+    Existing ``<br>`` breaks are kept. A single word wider than ``max_px`` is the only thing
+    broken inside: at a Danish hyphenation point with a hyphen ("informations-teknologi"), or
+    after a hyphen it has ("IT-/systemer").
     """
     out: list[str] = []
     for para in str(text).split("<br>"):
         words: list[str] = []
         for word in para.split():
-            while text_width(word, size, family, bold) > max_px and len(word) > 4:
-                cut = len(word) - 1
-                while cut > 2 and text_width(word[:cut] + "-", size, family, bold) > max_px:
-                    cut -= 1
-                words.append(word[:cut] + "-")
-                word = word[cut:]
-            words.append(word)
+            words.extend(_break_word(word, max_px, size, family, bold))
         lines: list[str] = []
         for word in words:
             if lines and not lines[-1].endswith("-") and text_width(

@@ -308,10 +308,15 @@ def heatmap(
     col_labels = [str(t.loc[t["item"] == it, "item_label"].iloc[0]) for it in items]
     groups = group_order(t["group"])
     lo, hi = _vrange(None, None, given) if given is not None else scale_range(t)
+    # shares are shown as percentages ("72 %", as in the table beside it), never as "0,7"
+    is_share = "stat" in t and bool(len(t)) and bool((t["stat"] == "share").all())
     tickfmt = ",.1f" if hi - lo < 20 else ",.0f"
+    cell_text = (lambda v: fmt_pct(v)) if is_share else (lambda v: fmt_num(v, decimals))
     ticks, label_px, lines = wrap_rows(cv, groups)
     left = label_px + 8
     bar_ticks = [fmt_num(v, 1 if tickfmt == ",.1f" else 0) for v in (lo, hi, (lo + hi) / 2)]
+    if is_share:
+        bar_ticks = [fmt_pct(v) for v in (lo, hi, (lo + hi) / 2)]
     bar_w = 10
     right = 8 + bar_w + 4 + max(cv.measure(x, cv.small) for x in bar_ticks) + 4
     plot_w = cv.width - 2 * PAD - left - right
@@ -343,14 +348,18 @@ def heatmap(
         colorbar=dict(thickness=bar_w, len=1, lenmode="fraction", y=0.5, yanchor="middle",
                       x=1 + 8 / plot_w, xanchor="left", xpad=0, ypad=0, tickformat=tickfmt,
                       outlinewidth=0, ticks="outside", ticklen=3, nticks=5,
-                      tickfont=dict(size=cv.small)),
+                      tickfont=dict(size=cv.small),
+                      **(dict(tickmode="array", tickvals=[lo + (hi - lo) * k / 4 for k in range(5)],
+                              ticktext=[fmt_pct(lo + (hi - lo) * k / 4) for k in range(5)])
+                         if is_share else {})),
         customdata=[[[g, c] for c in col_labels] for g in groups],
-        hovertemplate="%{customdata[0]}<br>%{customdata[1]}: %{z:,." + str(decimals)
-                      + "f}<extra></extra>", hoverongaps=False))
+        hovertemplate="%{customdata[0]}<br>%{customdata[1]}: "
+                      + ("%{z:.0%}" if is_share else "%{z:,." + str(decimals) + "f}")
+                      + "<extra></extra>", hoverongaps=False))
     # cell values as annotations: each gets the text colour that contrasts with its cell
     # (added in one go: plotly re-validates every annotation on each add_annotation call)
     add_annotations(fig, [
-        *(dict(x=ii, y=gi, text=fmt_num(val, decimals), showarrow=False,
+        *(dict(x=ii, y=gi, text=cell_text(val), showarrow=False,
                font=dict(size=cv.small, color=text_color_on(
                    _scale_color(colors, (val - lo) / (hi - lo)))), name="value")
           for ii, gi, val in cells),
@@ -365,11 +374,12 @@ def heatmap(
     fig.update_yaxes(showline=False)
     means = t[~t["_supp"]]
     alt = [f"Et farvekort med {len(groups)} enheder i rækkerne og {len(items)} kendetegn i "
-           "kolonnerne; tallet i hver celle er gennemsnittet, og jo mørkere farven er, jo "
-           f"højere er det (skala fra {fmt_num(lo, 1)} til {fmt_num(hi, 1)}).",
+           f"kolonnerne; tallet i hver celle er {'andelen' if is_share else 'gennemsnittet'}, og jo "
+           "mørkere farven er, jo højere er det (skala fra "
+           f"{cell_text(lo) if is_share else fmt_num(lo, 1)} til {cell_text(hi) if is_share else fmt_num(hi, 1)}).",
            extreme_sentence([f"{g} – {c}" for g, c in zip(
                means["group"], means["item_label"].astype(str), strict=True)],
-               means["value"].astype(float).tolist(), lambda v: fmt_num(v, decimals),
+               means["value"].astype(float).tolist(), cell_text,
                "værdi"),
            f"{len(sup_cells)} celler er tomme, fordi der er for få besvarelser ({SUPPRESSED_TEXT})."
            if sup_cells else ""]

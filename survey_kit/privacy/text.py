@@ -37,6 +37,7 @@ import html
 import re
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from survey_kit.privacy._pii import (
@@ -185,6 +186,39 @@ class CommentSelection:
     n_small_groups: int
     min_n: int
     method: str
+    n_available: int | None = None  # distinct comments fit to show, before a sample (None: all shown)
+
+
+def _key(text: str) -> str:
+    """The text two comments must share to count as equal: case, spaces and punctuation aside."""
+    return " ".join(re.sub(r"[\W_]+", " ", str(text).casefold()).split())
+
+
+def _spread_sample(groups: pd.Series, limit: int, rng) -> list[int]:
+    """Positions of a random sample of ``limit`` rows spread over the groups: each group gets its
+    share of the sample (largest remainder; at least one per group while there is room), drawn at
+    random within the group."""
+    n = len(groups)
+    if limit >= n:
+        return list(range(n))
+    codes, uniq = pd.factorize(groups.astype("object").where(groups.notna(), "\0"), sort=True)
+    counts = pd.Series(codes).value_counts().sort_index().to_numpy()
+    quota = limit * counts / n
+    take = quota.astype(int)
+    if limit >= len(counts):
+        take = pd.Series(take).clip(lower=1).to_numpy()
+    take = take.clip(max=counts)
+    while take.sum() > limit:
+        take[int((take - quota).argmax())] -= 1
+    while take.sum() < limit:
+        room = (quota - take).astype(float)
+        room[take >= counts] = -1e9
+        take[int(room.argmax())] += 1
+    chosen: list[int] = []
+    for g, k in enumerate(take):
+        pos = [i for i, c in enumerate(codes) if c == g]
+        chosen += [int(x) for x in rng.choice(pos, size=int(k), replace=False)]
+    return sorted(chosen)
 
 
 def _method_text(n_personal: int, min_n: int) -> str:
@@ -205,6 +239,9 @@ def select_comments(
     by: str | None = None,
     min_n: int | None = None,
     escape: bool = True,
+    limit: int | None = None,
+    order: str = "group",
+    seed: int = 0,
 ) -> CommentSelection:
     """Comments fit for a report, with counts of what was left out and a Danish method sentence.
 
@@ -212,9 +249,12 @@ def select_comments(
     ``min_n`` rows of ``frame`` (pass every respondent, not only those who commented: the group
     size is what makes a comment anonymous); mask personal data (:func:`mask_personal`); leave out
     comments that still look personal (:func:`looks_personal`); drop empty ones; show equal
-    comments (same text after masking, case and spacing ignored) once per group; HTML-escape
-    (``html.escape``); sort by group, then text, so the order cannot be linked to the respondent
-    order of other outputs.
+    comments (same text after masking, case, spacing and punctuation ignored) once, under the first
+    group (in group order) that gave it; HTML-escape (``html.escape``); sort by group, then text,
+    so the order cannot be linked to the respondent order of other outputs. With ``limit``, a
+    seeded random sample of that many distinct comments, spread over the groups in proportion to
+    their comments (each group at least one while there is room); never the first ones in some
+    order. The method sentence says how many of how many are shown and how they were drawn.
 
     Parameters
     ----------
@@ -229,6 +269,12 @@ def select_comments(
         The minimum number of respondents in a group whose comments are shown.
     escape : bool
         HTML-escape the text (False for Excel output).
+    limit : int, optional
+        Show at most this many comments (a random sample spread over the groups); None: all.
+    order : {"group", "random"}
+        Show them by group, then text (default), or in a random (seeded) order.
+    seed : int
+        Seed of the sample and of the random order (the same data give the same selection).
 
     Returns
     -------
@@ -251,6 +297,10 @@ def select_comments(
         min_n = DEFAULT_MIN_N
     if isinstance(min_n, bool) or not isinstance(min_n, int) or min_n < 1:
         raise ValueError("min_n: must be a whole number of at least 1")
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
+        raise ValueError("limit: must be a whole number of at least 1, or None for all comments")
+    if order not in ("group", "random"):
+        raise ValueError(f"order: expected 'group' or 'random', got {order!r}")
     cols = [text_column] if by is None else [by, text_column]
     data = frame[cols]
     nonempty = data[text_column].map(lambda t: not _is_na(t) and bool(str(t).strip()))
@@ -269,18 +319,32 @@ def select_comments(
     if by is not None:
         out.insert(0, by, data.loc[texts.index, by])
     out = out[out["comment"].str.len() > 0]
-    keys = [*([by] if by else []), "_key"]
-    out["_key"] = out["comment"].str.casefold().str.split().str.join(" ")
-    counted = out.groupby(keys, dropna=False, sort=False).agg(
-        comment=("comment", "first"), count=("comment", "size")
-    )
-    counted = counted.reset_index().drop(columns="_key")
+    out["_key"] = out["comment"].map(_key)
+    out = out[out["_key"].str.len() > 0]
+    if by is not None:  # an equal comment is shown under the first group that gave it
+        out = out.sort_values(by, kind="stable", na_position="last")
+    agg = {"comment": ("comment", "first"), "count": ("comment", "size")}
+    if by is not None:
+        agg = {by: (by, "first"), **agg}
+    counted = out.groupby("_key", dropna=False, sort=False).agg(**agg)
+    counted = counted.reset_index(drop=True)
     n_dup = int(len(out) - len(counted))
     if escape:
         counted["comment"] = counted["comment"].map(html_escape)
     counted = counted.sort_values([*([by] if by else []), "comment"], kind="stable")
     counted = counted.reset_index(drop=True)
     counted["count"] = counted["count"].astype("int64")
+    method = _method_text(n_personal, min_n)
+    available = len(counted)
+    rng = np.random.default_rng(seed)
+    if limit is not None and available > limit:
+        groups = counted[by] if by is not None else pd.Series(0, index=counted.index)
+        counted = counted.iloc[_spread_sample(groups, limit, rng)].reset_index(drop=True)
+        spread = " og fordelt på grupperne efter, hvor mange kommentarer de har" if by is not None else ""
+        method += (f" Her vises {limit} af {available} kommentarer, udtrukket tilfældigt (med fast "
+                   f"startværdi {seed}, så udtrækket kan gentages){spread}.")
+    if order == "random":
+        counted = counted.iloc[rng.permutation(len(counted))].reset_index(drop=True)
     return CommentSelection(
         comments=counted,
         n_shown=len(counted),
@@ -288,7 +352,8 @@ def select_comments(
         n_duplicates=n_dup,
         n_small_groups=n_small,
         min_n=min_n,
-        method=_method_text(n_personal, min_n),
+        method=method,
+        n_available=available,
     )
 
 

@@ -157,7 +157,10 @@ class Figure:
             return self.alt
         from survey_kit.charts.export import alt_text
 
-        return re.sub(r"<[^>]+>", " ", alt_text(self.figure)).replace("  ", " ")
+        text = re.sub(r"<[^>]+>", " ", alt_text(self.figure)).replace("  ", " ")
+        if text.startswith("Diagram.") and self.title:  # a chart drawn without a title: its caption
+            text = f"Diagram: {self.title}." + text[len("Diagram."):]
+        return text
 
 
 @dataclass(frozen=True)

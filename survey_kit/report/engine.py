@@ -143,6 +143,7 @@ class Context:
     stats_min_n: int
     findings: list[tuple[int, str]] = field(default_factory=list)  # (priority, sentence)
     methods: set[str] = field(default_factory=set)  # test/interval codes used, for the method section
+    candidates: list[Any] = field(default_factory=list)  # findings stated after adjustment (findings.py)
 
     @property
     def cb(self) -> Codebook:

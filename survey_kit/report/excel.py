@@ -72,8 +72,9 @@ def sheet_label(title: str, number: int, used: set[str], limit: int = 31) -> str
             if len(f"{head} {w}".strip()) > head_room:
                 break
             head = f"{head} {w}".strip()
-        if not head:  # a first word longer than the room: cut it
-            head = words[0][:head_room]
+        if not head:  # a first word too long beside the tail: the first word alone (cut if longer than the room)
+            tail = []
+            head = words[0][: room - 1]
         clean = head.rstrip(" ,.;–-") + "…" + (" " + " ".join(tail) if tail else "")
     name = (prefix + clean).strip() or f"Tabel {number}"
     base, k = name, 2

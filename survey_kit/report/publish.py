@@ -99,12 +99,28 @@ def test_note(comp: pd.DataFrame) -> str:
     tested = comp[comp["test"].fillna("").astype(str) != ""]
     if tested.empty:
         return ""
-    row = tested.iloc[0]
-    effect = ""
-    if pd.notna(row.get("effect")):
-        effect = f", {method_name(row['effect_name'])} = {fmt_num(row['effect'], 2)}"
+    rows = tested.drop_duplicates("item") if "item" in tested else tested.iloc[:1]
     scope = " (kun de viste grupper)" if "test_scope" in comp else ""
-    return f"Test på tværs af grupperne{scope}: {method_name(row['test'])}, {fmt_p(row['p_val'])}{effect}."
+
+    def effect(row) -> str:
+        if pd.notna(row.get("effect")):
+            return f", {method_name(row['effect_name'])} = {fmt_num(row['effect'], 2)}"
+        return ""
+
+    def named(row) -> str:
+        label = row.get("item_label") if "item_label" in row else None
+        return f"'{label}'" if isinstance(label, str) and label else ""
+
+    if len(rows) == 1:  # the test names what it tests
+        row = rows.iloc[0]
+        what = f" for {named(row)}" if named(row) else ""
+        return f"Test på tværs af grupperne{what}{scope}: {method_name(row['test'])}, {fmt_p(row['p_val'])}{effect(row)}."
+    methods = list(dict.fromkeys(method_name(t) for t in rows["test"]))
+    if len(methods) == 1:
+        parts = [f"{named(r)} {fmt_p(r['p_val'])}{effect(r)}" for _, r in rows.iterrows()]
+        return f"Test på tværs af grupperne{scope}, {methods[0]}: " + "; ".join(parts) + "."
+    parts = [f"{named(r)} {method_name(r['test'])}, {fmt_p(r['p_val'])}{effect(r)}" for _, r in rows.iterrows()]
+    return f"Test på tværs af grupperne{scope}: " + "; ".join(parts) + "."
 
 
 # -- the method section ------------------------------------------------------------------------

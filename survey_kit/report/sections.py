@@ -15,7 +15,7 @@ import pandas as pd
 
 from survey_kit import charts, stats
 from survey_kit.codebook.model import Codebook
-from survey_kit.fmt import fmt_pct, method_name
+from survey_kit.fmt import fmt_int, fmt_pct, method_name
 from survey_kit.report import publish
 from survey_kit.report.content import (
     Block,
@@ -28,7 +28,8 @@ from survey_kit.report.content import (
     Table,
 )
 from survey_kit.report.engine import Context, Scope, _ancestors, next_level
-from survey_kit.report.spec import Section, Select
+from survey_kit.report.findings import note_group_differences, note_levels
+from survey_kit.report.spec import CommentOptions, Section, Select
 from survey_kit.survey import COMPLETE
 
 Composer = Callable[[Context], list[Block]]
@@ -94,6 +95,52 @@ def _scale_range(cb: Codebook, code: str) -> tuple[float, float] | None:
     return (float(min(vals)), float(max(vals))) if vals else None
 
 
+def asked(cb: Codebook, df: pd.DataFrame, code: str) -> pd.DataFrame:
+    """The rows an item was put to: those meeting its ``ask_if`` condition (every row without one).
+
+    Single and Likert items are blank for those not asked, but the 0/1 columns of a multiple-choice
+    item are 0 for everyone who did not tick (SurveyXact writes 0 even for those never shown the
+    question), so without this a multiple-choice share would be of the whole sample. Conditions on
+    conditioned items hold too: a respondent not asked the first question has no answer to it.
+    """
+    cond = cb[code].ask_if if code in cb else None
+    if cond is None or cond.item not in df:
+        return df
+    return df[df[cond.item].isin(list(cond.codes)).fillna(False).to_numpy()]
+
+
+def source_line(ctx: Context, data: pd.DataFrame | None) -> str:
+    """The source line of a chart with the chart's own base: ``antal svar = 683`` or, when its
+    items or waves rest on different numbers, ``antal svar = 683–690``."""
+    head = ctx.source().rsplit(", antal svar =", 1)[0]
+    ns = _bases(data) if data is not None else []
+    if not ns:
+        ns = [len(ctx.now)]
+    lo, hi = min(ns), max(ns)
+    n = fmt_int(lo) if lo == hi else f"{fmt_int(lo)}–{fmt_int(hi)}"
+    return f"{head}, antal svar = {n}"
+
+
+def _bases(data: pd.DataFrame) -> list[int]:
+    """The respondent counts a chart's numbers rest on: per item (and wave) of its total rows."""
+    if data.empty:
+        return []
+    rows = data
+    if "suppressed" in rows:
+        rows = rows[~rows["suppressed"].fillna(False).astype(bool).to_numpy()]
+    if "is_total" in rows and rows["is_total"].fillna(False).astype(bool).any():
+        rows = rows[rows["is_total"].fillna(False).astype(bool).to_numpy()]
+    elif "group_code" in rows and "by" in rows and rows["by"].notna().any() \
+            and rows["group_code"].isna().any() and (rows["by"] != "item").all():
+        rows = rows[rows["group_code"].isna().to_numpy()]
+    cols = [c for c in ("n_valid", "n_from", "n_to") if c in rows] or (["n"] if "n" in rows else [])
+    out = []
+    for c in cols:
+        v = pd.to_numeric(rows[c], errors="coerce").dropna()
+        out += [int(x) for x in v if x > 0]
+    return out
+
+
 def _group_header(ctx: Context, by: str | None) -> str:
     return ctx.cb[by].label if by and by in ctx.cb else "Gruppe"
 
@@ -110,7 +157,7 @@ def _base_note(ctx: Context, codes: list[str]) -> str:
             continue
         src = cb[cond.item]
         answers = " eller ".join(f"'{src.values.get(c, c)}'" for c in cond.codes)
-        note = f"Spørgsmålet er kun stillet til dem, der svarede {answers} til '{src.label}'; andelene er af dem."
+        note = f"Spørgsmålet er kun stillet til dem, der svarede {answers} til '{src.label}'; tallene er beregnet blandt dem."
         if note not in notes:
             notes.append(note)
     return " ".join(notes)
@@ -125,7 +172,7 @@ def compare_columns(stat: str, by_header: str, *, item: bool = True, group: bool
     cols = [Column("item_label", "Spørgsmål")] if item else []
     cols += [Column("group", by_header)] if group else []
     cols += [Column("n", "Antal svar", "int"), Column("value", head, kind),
-             Column("ci_low", "95 %-KI, nedre", kind), Column("ci_high", "95 %-KI, øvre", kind)]
+             Column("ci_low", "95\u00a0%\u2011KI, nedre", kind), Column("ci_high", "95\u00a0%\u2011KI, øvre", kind)]
     return tuple(cols)
 
 
@@ -135,7 +182,27 @@ def wave_columns(stat: str) -> tuple[Column, ...]:
     return (Column("item_label", "Spørgsmål"), Column("n_from", "Antal svar, før", "int"),
             Column("value_from", "Før", kind), Column("n_to", "Antal svar, nu", "int"),
             Column("value_to", "Nu", kind), Column("change", "Ændring", change),
-            Column("p_val", "p-værdi", "p"))
+            Column("p_val", "p\u2011værdi", "p"))
+
+
+#: A breakdown table of several questions longer than this many rows becomes one table per question
+LONG_TABLE_ROWS = 24
+
+
+def by_tables(name: str, title: str, comp: pd.DataFrame, stat: str, header: str, by_label: str) -> list[Block]:
+    """The table(s) of a breakdown: one table, or, when several questions (indices) would repeat
+    on every row of a long table, one table per question with its own test line."""
+    items = list(dict.fromkeys(comp["item"])) if "item" in comp else []
+    if len(items) < 2 or len(comp) <= LONG_TABLE_ROWS:  # one question: named in the title, not on every row
+        return [Table(name, title, comp, compare_columns(stat, header, item=len(items) > 1),
+                      note=publish.test_note(comp))]
+    out: list[Block] = []
+    for item in items:
+        part = comp[comp["item"] == item].reset_index(drop=True)
+        label = str(part["item_label"].iloc[0])
+        out.append(Table(f"{name}_{item}"[:60], f"{label} fordelt på {by_label.lower()}", part,
+                         compare_columns(stat, header, item=False), note=publish.test_note(part)))
+    return out
 
 
 # -- dispatch ----------------------------------------------------------------------------------
@@ -145,7 +212,70 @@ def compute(ctx: Context, sec: Section) -> Composer:
         "waves": _waves, "panel": _panel, "ranking": _ranking, "benchmark": _benchmark,
         "gap": _gap, "comments": _comments, "method": _method,
     }[sec.kind]
-    return fn(ctx, sec)
+    composer = fn(ctx, sec)
+    return lambda ctx: one_title(composer(ctx))
+
+
+# -- one title per figure ----------------------------------------------------------------------
+_WHAT = {"likert_bars": "Svarfordeling", "wave_dumbbell": "Udvikling", "prepost": "Før og efter",
+         "ranking_bars": "Andel på førstepladsen og blandt de foretrukne", "heatmap": "Oversigt"}
+
+
+def _norm(text: str) -> str:
+    return " ".join(str(text).casefold().split())
+
+
+def _described(fig: Figure) -> str:
+    """What a figure shows, for a caption that would repeat its section heading."""
+    raw = object.__getattribute__(fig, "figure")
+    name = getattr(getattr(raw, "func", None), "__name__", "")
+    if name in _WHAT:
+        return _WHAT[name]
+    stat = fig.data["stat"].iloc[0] if "stat" in fig.data and len(fig.data) else "share"
+    return "Andel" if stat == "share" else "Gennemsnit"
+
+
+def _measure_caption(cb: Codebook, codes: list[str], stat: str, positive) -> str:
+    """'Andel, der har svaret ja' / 'Gennemsnit' for a chart of several items' totals."""
+    if stat != "share":
+        return "Gennemsnit"
+    pos = tuple(positive) if positive else (cb[codes[0]].positive if codes and codes[0] in cb else ())
+    labels = [cb[codes[0]].values[c].lower() for c in pos if codes and c in cb[codes[0]].values]
+    return f"Andel, der har svaret {' eller '.join(labels)}" if labels else "Andel"
+
+
+def _table_described(table: Table) -> str:
+    kinds = {c.name: c.kind for c in table.columns}
+    if kinds.get("value") == "pct":
+        return "Andel med 95 %-konfidensinterval"
+    if kinds.get("value") == "num":
+        return "Gennemsnit med 95 %-konfidensinterval"
+    return "Tal"
+
+
+def one_title(blocks: list[Block]) -> list[Block]:
+    """Each figure has one title, its caption: the chart is drawn without a title of its own, and
+    a caption (or table title) that would repeat the section heading says what is shown instead."""
+    from dataclasses import replace
+
+    out: list[Block] = []
+    heading = None
+    for b in blocks:
+        if isinstance(b, Heading):
+            heading = _norm(b.text)
+        elif isinstance(b, Figure):
+            raw = object.__getattribute__(b, "figure")
+            caption = b.title
+            if isinstance(raw, partial) and "title" in raw.keywords:
+                caption = caption or raw.keywords["title"] or ""
+                raw = partial(raw.func, *raw.args, **{**raw.keywords, "title": None})
+            if not caption or _norm(caption) == heading:
+                caption = _described(b)
+            b = replace(b, figure=raw, title=caption)
+        elif isinstance(b, Table) and heading is not None and _norm(b.title) == heading:
+            b = replace(b, title=_table_described(b))
+        out.append(b)
+    return out
 
 
 def _heading(sec: Section, default: str) -> list[Block]:
@@ -166,8 +296,11 @@ def _findings(ctx: Context, sec: Section) -> Composer:
     named = [FINDINGS[name](ctx) for name in sec.findings]
 
     def compose(ctx: Context) -> list[Block]:
+        from survey_kit.report.findings import state_generic
+
         for c in named:
             c(ctx)
+        state_generic(ctx)
         return [*_heading(sec, "Hovedresultater"), FindingsSlot(())]
 
     return compose
@@ -220,12 +353,19 @@ def _response(ctx: Context, sec: Section) -> Composer:
             if key in manifest:
                 rows.append((label, int(manifest[key]), pd.NA))
         invited = manifest.get("rows_read")
+        rate = None
         if invited and ctx.wave is None:
             answered = invited - manifest.get("rows_not_answered", 0)
+            # a file with only answers says nothing about who was invited: no rate in the findings
+            rate = answered / invited if manifest.get("rows_not_answered") else None
             rows.append(("Svarprocent (besvarede af inviterede)", pd.NA, answered / invited))
         if population and pd.notna(n_pub):
             rows.append(("Antal ansatte (inviterede)", population, pd.NA))
-            rows.append(("Svarprocent (svar i forhold til antal ansatte)", pd.NA, min(1.0, n_pub / population)))
+            rate = min(1.0, n_pub / population)
+            rows.append(("Svarprocent (svar i forhold til antal ansatte)", pd.NA, rate))
+        if pd.notna(n_pub):
+            ctx.finding(f"{fmt_int(n_pub)} {ctx.spec.noun} har svaret"
+                        + (f", en svarprocent på {fmt_pct(rate)}." if rate is not None else "."), 2)
         blocks: list[Block] = [*_heading(sec, "Datagrundlag")]
         if att_tid is not None:
             att = att_tid
@@ -279,10 +419,10 @@ def _items(ctx: Context, sec: Section) -> Composer:
     multiple = [c for c in codes if cb[c].type == "multiple"]
     plain = [c for c in codes if cb[c].type != "multiple"]
     registered: list[tuple[str, str, object]] = []  # (what, tid, extra)
-    if multiple:
-        cols = _multiple_columns(ctx, multiple)
-        comp = publish.compare(ctx, now, cols, positive=[1])
-        registered.append(("multiple", comp, multiple))
+    for code in multiple:  # each on the base of those it was put to (ask_if)
+        cols = _multiple_columns(ctx, [code])
+        comp = publish.compare(ctx, asked(cb, now, code), cols, positive=[1])
+        registered.append(("multiple", comp, [code]))
     if plain and stat == "distribution":
         freq = stats.frequencies(now, plain, **kw)
         registered.append(("freq", ctx.register(freq, "frequencies", ("share", "ci_low", "ci_high")), plain))
@@ -301,22 +441,28 @@ def _items(ctx: Context, sec: Section) -> Composer:
         note = _base_note(ctx, codes)
         if note:
             blocks.append(Paragraph(note, "sk-note"))
-        src = ctx.source()
         for what, tid, extra in registered:
             name = f"{sec_name(sec, codes)}_{what}" + (f"_{extra}" if what == "by" else "")
+            if what == "multiple" and len(multiple) > 1:
+                name = f"{extra[0][:30]}_{what}"
             if what == "freq":
                 freq = ctx.get(tid)
                 if sec.chart in ("likert", None) and all(cb[c].type in ("likert", "single") for c in extra):
                     title = sec.heading or cb[extra[0]].label
                     if sec.chart != "none":
-                        blocks.append(Figure(name, partial(charts.likert_bars, freq, title=title, source=src, size=sec.size), freq, size=sec.size))
+                        blocks.append(Figure(name, partial(charts.likert_bars, freq, title=title, source=source_line(ctx, freq), size=sec.size), freq, size=sec.size))
                 elif sec.chart == "share_bars":
                     bars = _freq_as_compare(freq)
-                    blocks.append(Figure(name, partial(charts.share_bars, bars, title=sec.heading or cb[extra[0]].label, source=src, size=sec.size), bars, size=sec.size))
+                    blocks.append(Figure(name, partial(charts.share_bars, bars, title=sec.heading or cb[extra[0]].label, source=source_line(ctx, bars), size=sec.size), bars, size=sec.size))
                 if sec.table:
                     wide, cols = wide_frequencies(freq)
                     blocks.append(Table(name, f"Svarfordeling: {sec.heading or cb[extra[0]].label}", wide, cols))
                 positive_finding(ctx, freq, sec)
+                for code in extra:
+                    if cb[code].type == "single" and not cb[code].group and not cb[code].positive:
+                        options = _freq_as_compare(freq[freq["item"] == code]).rename(columns={"group": "option"})
+                        note_levels(ctx, options.assign(group_code=pd.NA), what="mode",
+                                    question=cb[code].label, label_column="option")
             elif what == "multiple":
                 comp = publish.retested(ctx, tid)
                 item = cb[extra[0]]
@@ -326,32 +472,39 @@ def _items(ctx: Context, sec: Section) -> Composer:
                 comp["item_label"] = item.label
                 comp = comp.sort_values("value", ascending=False, na_position="last")
                 if sec.chart != "none":
-                    blocks.append(Figure(name, partial(charts.share_bars, comp, title=item.label, source=src, show_ci=True, size=sec.size), comp, size=sec.size))
+                    blocks.append(Figure(name, partial(charts.share_bars, comp, title=item.label, source=source_line(ctx, comp), show_ci=True, size=sec.size), comp, size=sec.size))
+                note_levels(ctx, comp, what="option", question=item.label, label_column="group")
                 if sec.table:
                     blocks.append(Table(name, f"{item.text} (andel, der har valgt svaret)", comp,
                                         compare_columns("share", "Svar", item=False)))
             elif what == "total":
                 comp = publish.retested(ctx, tid)
+                note_levels(ctx, comp, what="share" if extra == "share" else "mean",
+                            question=sec.heading or "Spørgsmålene")
                 # one question broken down: its breakdown chart draws the total as a line already
                 alone = len(plain) == 1 and any(w == "by" for w, _, _ in registered)
                 if sec.chart != "none" and not alone:
                     rows = items_as_rows(comp, sec.heading or "I alt")
-                    blocks.append(Figure(name, partial(charts.share_bars, rows, title=sec.heading or "I alt", source=src, size=sec.size), rows, size=sec.size))
+                    blocks.append(Figure(name, partial(charts.share_bars, rows, title=sec.heading or "I alt", source=source_line(ctx, rows), size=sec.size), rows, size=sec.size,
+                                         title=_measure_caption(cb, plain, extra, sec.positive)))
                 if sec.table:
                     groups = bool(comp["group_code"].notna().any()) if "group_code" in comp else True
                     blocks.append(Table(name, sec.heading or "I alt", comp, compare_columns(extra, "Gruppe", group=groups)))
             else:
                 comp = publish.retested(ctx, tid)
                 by_label = cb[extra].label
-                title = f"{sec.heading or cb[codes[0]].label} fordelt på {by_label.lower()}"
+                note_group_differences(ctx, comp, by_label)
+                base = sec.heading or cb[codes[0]].label
+                if "fordelt på" in base.lower():  # "fordelt på" once: the question's own label
+                    base = cb[codes[0]].label if len(plain) == 1 else base.split(" fordelt på")[0]
+                title = f"{base} fordelt på {by_label.lower()}"
                 if len(plain) > 1 and sec.chart != "none":
                     rng = (0.0, 1.0) if measure == "share" else _scale_range(cb, plain[0])
-                    blocks.append(Figure(name, partial(charts.heatmap, comp, title=title, source=src, value_range=rng, size="full"), comp))
+                    blocks.append(Figure(name, partial(charts.heatmap, comp, title=title, source=source_line(ctx, comp), value_range=rng, size="full"), comp))
                 elif sec.chart != "none":
-                    blocks.append(Figure(name, partial(charts.share_bars, comp, title=title, source=src, size=sec.size), comp, size=sec.size))
+                    blocks.append(Figure(name, partial(charts.share_bars, comp, title=title, source=source_line(ctx, comp), size=sec.size), comp, size=sec.size))
                 if sec.table:
-                    blocks.append(Table(name, title, comp, compare_columns(measure, _group_header(ctx, extra)),
-                                        note=publish.test_note(comp)))
+                    blocks += by_tables(name, title, comp, measure, _group_header(ctx, extra), by_label)
         return blocks
 
     return compose
@@ -386,16 +539,23 @@ def positive_finding(ctx: Context, freq: pd.DataFrame, sec: Section) -> None:
     """'Flest er enige i ...': the item of a battery with the largest share of positive answers."""
     cb = ctx.cb
     f = freq[(freq["group_code"].isna()) & ~freq["is_missing_code"].astype(bool) & ~freq["suppressed"].astype(bool)]
-    shares = {}
+    shares, bases = {}, {}
     for item, part in f.groupby("item", sort=False):
         pos = cb[item].positive if item in cb else ()
-        if pos:
+        if pos and not cb[item].group:  # background variables are who answered, not findings
             shares[item] = float(part.loc[part["code"].isin(pos), "share"].sum())
+            bases[item] = float(pd.to_numeric(part["n_valid"], errors="coerce").max())
     if len(shares) < 2:
         return
     best = max(shares, key=shares.get)
     worst = min(shares, key=shares.get)
     if shares[best] - shares[worst] < 0.05:
+        return
+    from survey_kit.stats._common import wilson
+
+    lo, _ = wilson(np.array([shares[best] * bases[best]]), np.array([bases[best]]), 0.95)
+    _, hi = wilson(np.array([shares[worst] * bases[worst]]), np.array([bases[worst]]), 0.95)
+    if not lo[0] > hi[0]:  # the 95 % intervals overlap: the data do not tell the two apart
         return
     pos_labels = " eller ".join(f"'{cb[best].values[c].lower()}'" for c in cb[best].positive)
     ctx.finding(f"{sec.heading or 'Udsagnene'}: flest svarer {pos_labels} til '{cb[best].label}' "
@@ -432,7 +592,7 @@ def _freq_as_compare(freq: pd.DataFrame) -> pd.DataFrame:
     f = freq[~freq["is_missing_code"].astype(bool)].copy()
     return pd.DataFrame({
         "item": f["item"], "item_label": f["item_label"], "stat": "share", "by": f["item"],
-        "group": f["label"], "group_code": f["code"], "n": f["n"], "value": f["share"],
+        "group": f["label"], "group_code": f["code"], "n": f["n"], "n_valid": f["n_valid"], "value": f["share"],
         "ci_low": f["ci_low"], "ci_high": f["ci_high"], "vs_total": "", "suppressed": f["suppressed"],
     }).reset_index(drop=True)
 
@@ -471,21 +631,21 @@ def _scales(ctx: Context, sec: Section) -> Composer:
         t = t.merge(alpha[["scale", "alpha"]].rename(columns={"scale": "item"}), on="item", how="left")
         t.loc[t["suppressed"].astype(bool), "alpha"] = np.nan
         t["alpha"] = t["alpha"].round(2)
-        src = ctx.source()
+        note_levels(ctx, t, what="index")
         rows = items_as_rows(t, "Indeks")
-        blocks.append(Figure("indeks", partial(charts.share_bars, rows, title="Indeks", source=src, value_range=rng, size="full"), rows))
+        blocks.append(Figure("indeks", partial(charts.share_bars, rows, title="Indeks", source=source_line(ctx, rows), value_range=rng, size="full"), rows))
         if sec.table:
             blocks.append(Table("indeks", "Indeks og Cronbachs alfa", t,
                                 (Column("item_label", "Indeks"), Column("n", "Antal svar", "int"),
-                                 Column("value", "Gennemsnit", "num"), Column("ci_low", "95 %-KI, nedre", "num"),
-                                 Column("ci_high", "95 %-KI, øvre", "num"), Column("alpha", "Cronbachs alfa", "num"))))
+                                 Column("value", "Gennemsnit", "num"), Column("ci_low", "95\u00a0%\u2011KI, nedre", "num"),
+                                 Column("ci_high", "95\u00a0%\u2011KI, øvre", "num"), Column("alpha", "Cronbachs alfa", "num"))))
         for by, tid in by_tids:
             comp = publish.retested(ctx, tid)
+            note_group_differences(ctx, comp, cb[by].label)
             title = f"Indeks fordelt på {cb[by].label.lower()}"
-            blocks.append(Figure(f"indeks_{by}", partial(charts.heatmap, comp, title=title, source=src, value_range=rng, size="full"), comp))
+            blocks.append(Figure(f"indeks_{by}", partial(charts.heatmap, comp, title=title, source=source_line(ctx, comp), value_range=rng, size="full"), comp))
             if sec.table:
-                blocks.append(Table(f"indeks_{by}", title, comp, compare_columns("mean", _group_header(ctx, by)),
-                                    note=publish.test_note(comp)))
+                blocks += by_tables(f"indeks_{by}", title, comp, "mean", _group_header(ctx, by), cb[by].label)
         return blocks
 
     return compose
@@ -519,19 +679,15 @@ def _waves(ctx: Context, sec: Section) -> Composer:
     def compose(ctx: Context) -> list[Block]:
         wf, wt = ctx.wave_label(ctx.previous), ctx.wave_label(ctx.wave)
         blocks = _heading(sec, f"Udvikling fra {wf} til {wt}")
-        src = ctx.source()
-        from survey_kit.report.findings import change_sentence
+        from survey_kit.report.findings import changes_sentence
 
         for stat, tid in tids:
             w = publish.rounded(ctx.get(tid), ctx)
-            for _, r in w.iterrows():
-                if not r["suppressed"] and pd.notna(r["value_to"]) and bool(r["significant"]):
-                    ctx.finding(change_sentence(r["item_label"], r["value_from"], r["value_to"], True,
-                                                wave_from=wf, wave_to=wt, stat=stat), 2)
+            ctx.finding(changes_sentence(w, wave_from=wf, wave_to=wt, stat=stat), 2)
             what = "Andel" if stat == "share" else "Indeks"
             title = f"{what}: {wf} og {wt}"
             rng = (0.0, 1.0) if stat == "share" else _scale_range(cb, w["item"].iloc[0])
-            blocks.append(Figure(f"udvikling_{stat}", partial(charts.wave_dumbbell, w, title=title, source=src, value_range=rng, size="full"), w))
+            blocks.append(Figure(f"udvikling_{stat}", partial(charts.wave_dumbbell, w, title=title, source=source_line(ctx, w), value_range=rng, size="full"), w))
             if sec.table:
                 blocks.append(Table(f"udvikling_{stat}", f"{title} (ændring i {'procentpoint' if stat == 'share' else 'point'})",
                                     w, wave_columns(stat)))
@@ -561,7 +717,6 @@ def _panel(ctx: Context, sec: Section) -> Composer:
         blocks = _heading(sec, "Før og efter")
         blocks.append(Paragraph(f"Sammenligningerne er parrede: kun {ctx.spec.noun}, der har svaret både "
                                 f"{labels[min(labels)].lower()} og {labels[max(labels)].lower()}, indgår i ændringerne."))
-        src = ctx.source()
         from survey_kit.report.findings import change_sentence
 
         for stat, by, tid in tids:
@@ -573,9 +728,9 @@ def _panel(ctx: Context, sec: Section) -> Composer:
                     *((Column("group", _group_header(ctx, by)),) if by else ()),
                     Column("n_to", "Antal (begge målinger)", "int"), Column("value_from", "Før", kind),
                     Column("value_to", "Efter", kind), Column("change", "Ændring", "pp" if stat == "share" else "num"),
-                    Column("ci_low", "95 %-KI, nedre", "pp" if stat == "share" else "num"),
-                    Column("ci_high", "95 %-KI, øvre", "pp" if stat == "share" else "num"),
-                    Column("p_val", "p-værdi", "p"))
+                    Column("ci_low", "95\u00a0%\u2011KI, nedre", "pp" if stat == "share" else "num"),
+                    Column("ci_high", "95\u00a0%\u2011KI, øvre", "pp" if stat == "share" else "num"),
+                    Column("p_val", "p\u2011værdi", "p"))
             tests = [method_name(t) for t in dict.fromkeys(w["test"].dropna()) if str(t)]
             note = ("Test: " + ", ".join(tests) + ".") if tests else ""
             if by is None:
@@ -583,10 +738,10 @@ def _panel(ctx: Context, sec: Section) -> Composer:
                     if not r["suppressed"] and pd.notna(r["value_to"]):
                         ctx.finding(change_sentence(r["item_label"], r["value_from"], r["value_to"], bool(r["significant"]),
                                                     wave_from="førmålingen", wave_to="eftermålingen", stat=stat), 2)
-                chart = partial(charts.prepost, w, title=f"{'Indeks' if stat == 'mean' else 'Andel'} før og efter", source=src, size="full")
+                chart = partial(charts.prepost, w, title=f"{'Indeks' if stat == 'mean' else 'Andel'} før og efter", source=source_line(ctx, w), size="full")
                 name = f"foer_efter_{stat}"
             else:
-                chart = partial(charts.wave_dumbbell, w, title=f"Før og efter fordelt på {cb[by].label.lower()}", source=src, size="full")
+                chart = partial(charts.wave_dumbbell, w, title=f"Før og efter fordelt på {cb[by].label.lower()}", source=source_line(ctx, w), size="full")
                 name = f"foer_efter_{stat}_{by}"
             blocks.append(Figure(name, chart, w))
             if sec.table:
@@ -605,24 +760,25 @@ def _ranking(ctx: Context, sec: Section) -> Composer:
     tids = []
     for code in codes:
         k = min(3, cb[code].k or 3)
-        r = stats.rank_shares(ctx.now, code, k=k, **ctx.stats_kw())
+        r = stats.rank_shares(asked(cb, ctx.now, code), code, k=k, **ctx.stats_kw())
         tids.append((code, k, ctx.register(r, "rank", ("share_first", "first_ci_low", "first_ci_high",
                                                         "share_top_k", "top_k_ci_low", "top_k_ci_high"))))
 
     def compose(ctx: Context) -> list[Block]:
         blocks = _heading(sec, "Prioritering")
-        src = ctx.source()
         for code, k, tid in tids:
             r = publish.rounded(ctx.get(tid), ctx).sort_values("share_top_k", ascending=False, na_position="last")
             blocks.append(Paragraph(cb[code].text))
-            blocks.append(Figure(f"prioritering_{code}", partial(charts.ranking_bars, r, title=sec.heading or cb[code].label, source=src, size="full"), r))
+            if _base_note(ctx, [code]):
+                blocks.append(Paragraph(_base_note(ctx, [code]), "sk-note"))
+            blocks.append(Figure(f"prioritering_{code}", partial(charts.ranking_bars, r, title=sec.heading or cb[code].label, source=source_line(ctx, r), size="full"), r))
             if sec.table:
                 top = "top tre" if k == 3 else f"top {k}"
                 blocks.append(Table(f"prioritering_{code}", f"Andel med svaret på førstepladsen og blandt {top}", r, (
                     Column("label", "Svar"), Column("n_first", "Antal på 1. plads", "int"),
                     Column("share_first", "Andel på 1. plads", "pct"), Column("n_top_k", f"Antal i {top}", "int"),
-                    Column("share_top_k", f"Andel i {top}", "pct"), Column("top_k_ci_low", "95 %-KI, nedre", "pct"),
-                    Column("top_k_ci_high", "95 %-KI, øvre", "pct"))))
+                    Column("share_top_k", f"Andel i {top}", "pct"), Column("top_k_ci_low", "95\u00a0%\u2011KI, nedre", "pct"),
+                    Column("top_k_ci_high", "95\u00a0%\u2011KI, øvre", "pct"))))
         return blocks
 
     return compose
@@ -659,7 +815,6 @@ def _benchmark(ctx: Context, sec: Section) -> Composer:
         if not tids:
             return []
         blocks = _heading(sec, f"{ctx.scope.label} sammenlignet med resten af organisationen")
-        src = ctx.source()
         for stat in ("mean", "share"):
             parts = []
             for s, label, tid in tids:
@@ -678,7 +833,7 @@ def _benchmark(ctx: Context, sec: Section) -> Composer:
             bench = pd.concat(parts, ignore_index=True)
             rng = (0.0, 1.0) if stat == "share" else _scale_range(cb, bench["item"].iloc[0])
             title = f"{'Indeks' if stat == 'mean' else 'Andel'}: {ctx.scope.label} og niveauerne over"
-            blocks.append(Figure(f"sammenligning_{stat}", partial(charts.heatmap, bench, title=title, source=src, value_range=rng, size="full"), bench))
+            blocks.append(Figure(f"sammenligning_{stat}", partial(charts.heatmap, bench, title=title, source=source_line(ctx, bench), value_range=rng, size="full"), bench))
             if sec.table:
                 blocks.append(Table(f"sammenligning_{stat}", title, bench, compare_columns(stat, "Niveau")))
         return blocks
@@ -722,12 +877,11 @@ def _gap(ctx: Context, sec: Section) -> Composer:
 
     def compose(ctx: Context) -> list[Block]:
         blocks = _heading(sec, "Kompetencegab")
-        src = ctx.source()
         g = publish.rounded(ctx.get(tid), ctx).copy()
         g["wave_from"], g["wave_to"] = labels
         rng = _scale_range(cb, today[0])
         blocks.append(Figure("gab", partial(charts.wave_dumbbell, g, title=f"{sec.heading or 'Kompetencer'}: i dag og behov om fem år",
-                                                         source=src, value_range=rng, size="full"), g))
+                                                         source=source_line(ctx, g), value_range=rng, size="full"), g))
         big = g[(~g["suppressed"].astype(bool)) & g["change"].notna()].sort_values("change", ascending=False)
         if len(big) and big["change"].iloc[0] > 0 and bool(big["significant"].iloc[0]):
             r = big.iloc[0]
@@ -737,11 +891,11 @@ def _gap(ctx: Context, sec: Section) -> Composer:
             blocks.append(Table("gab", "Kompetencer i dag og behov om fem år (gennemsnit, gab = behov minus i dag)", g, (
                 Column("item_label", "Kompetence"), Column("n_to", "Antal svar", "int"), Column("value_from", "I dag", "num"),
                 Column("value_to", "Om fem år", "num"), Column("change", "Gab", "num"),
-                Column("ci_low", "95 %-KI, nedre", "num"), Column("ci_high", "95 %-KI, øvre", "num"), Column("p_val", "p-værdi", "p"))))
+                Column("ci_low", "95\u00a0%\u2011KI, nedre", "num"), Column("ci_high", "95\u00a0%\u2011KI, øvre", "num"), Column("p_val", "p\u2011værdi", "p"))))
         for by, btid in by_tids:
             comp = publish.rounded(ctx.get(btid), ctx)
             title = f"Kompetencegab fordelt på {cb[by].label.lower()}"
-            blocks.append(Figure(f"gab_{by}", partial(charts.heatmap, comp, title=title, source=src,
+            blocks.append(Figure(f"gab_{by}", partial(charts.heatmap, comp, title=title, source=source_line(ctx, comp),
                                                              value_range=(-(rng[1] - rng[0]), rng[1] - rng[0]) if rng else None, size="full"), comp))
             if sec.table:
                 blocks.append(Table(f"gab_{by}", title, comp, compare_columns("mean", _group_header(ctx, by))))
@@ -758,14 +912,13 @@ def _comments(ctx: Context, sec: Section) -> Composer:
     codes = [c for c in select(cb, sec.items) if c in ctx.survey.data]
     finest = cb.hierarchy[-1] if cb.hierarchy else None
     by = finest if finest in ctx.survey.data else None
+    opts = sec.comments or CommentOptions(limit=sec.limit)
     chosen = []
     for code in codes:
-        sel = ptext.select_comments(ctx.now, code, by=by, min_n=ctx.min_n)
-        shown = tuple(sel.comments["comment"].head(sec.limit).tolist()) if len(sel.comments) else ()
-        sentence = sel.method
-        if len(sel.comments) > sec.limit:
-            sentence += f" Her vises {sec.limit} af {len(sel.comments)} kommentarer."
-        chosen.append((code, shown, sentence))
+        sel = ptext.select_comments(ctx.now, code, by=by, min_n=ctx.min_n, limit=opts.limit,
+                                    order=opts.order, seed=opts.seed)
+        shown = tuple(sel.comments["comment"].tolist())
+        chosen.append((code, shown, sel.method))
 
     def compose(ctx: Context) -> list[Block]:
         blocks = _heading(sec, "Kommentarer")

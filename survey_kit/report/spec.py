@@ -60,6 +60,15 @@ class Select(_Frozen):
     )
 
 
+class CommentOptions(_Frozen):
+    """Which comments a ``comments`` section shows: all (``limit: null``) or a seeded random sample
+    of ``limit`` spread over the groups; shown by group or in random order."""
+
+    limit: int | None = Field(default=15, ge=1, description="how many to show; null: all")
+    order: Literal["group", "random"] = Field(default="group", description="group: by group, then text")
+    seed: int = Field(default=0, ge=0, description="seed of the random sample")
+
+
 class Section(_Frozen):
     """One section of a report."""
 
@@ -80,7 +89,9 @@ class Section(_Frozen):
         default=None, description="gap: the second item set (needed), paired with items in order"
     )
     size: Literal["full", "half"] = "full"
-    limit: int = Field(default=15, ge=1, description="comments: how many to show")
+    limit: int = Field(default=15, ge=1, description="comments: how many to show (see also comments)")
+    comments: CommentOptions | None = Field(
+        default=None, description="comments: {limit, order, seed}; limit null shows all")
 
 
 class ReportSpec(_Frozen):
@@ -207,6 +218,8 @@ def spec_for(codebook: Codebook, spec: ReportSpec | str | Path | None = None) ->
 # -- the default spec --------------------------------------------------------------------------
 def _noun(codebook: Codebook) -> str:
     text = f"{codebook.title} {codebook.description}".lower()
+    if "leder" in text.replace("ledere", "leder") and "medarbejder" in text:
+        return "medarbejdere og ledere"
     for word, noun in (("leder", "ledere"), ("medarbejder", "medarbejdere"), ("elev", "elever"),
                        ("borger", "borgere"), ("ansat", "medarbejdere")):
         if word in text:
