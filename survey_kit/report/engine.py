@@ -316,10 +316,13 @@ def build_run(
     wave: str | int | None = None,
     min_n: int | None = None,
     _per_table: bool = False,
+    ledger: Any = None,
 ) -> Run:
     """Build every report of a run (the whole + one per group of ``by``), protected together.
 
     ``_per_table`` (benchmarks only, never for publication) skips the run-wide guard.
+    ``ledger`` (a :class:`survey_kit.privacy.Ledger`): what earlier runs on the same data published;
+    the run protects its numbers together with them and adds its own to it (the caller saves it).
     """
     from survey_kit import stats
     from survey_kit.report import sections
@@ -343,7 +346,11 @@ def build_run(
     # every breakdown variable's respondent counts, so the guard knows the groups of the whole run
     if by is not None:
         register_counts(protector, full, Scope(), by, current)
+    if ledger is not None and hasattr(protector.inner, "prior"):
+        protector.inner.prior(ledger.records())
     protector.protect()
+    if ledger is not None and hasattr(protector.inner, "records"):
+        ledger.add(protector.inner.records())
     built = []
     hidden_by = set()
     if by is not None:
