@@ -149,6 +149,7 @@ class RunGuard:
         self._prior: list[dict] = []
         self._shown: dict[tuple, set[Cell]] = {}  # cells of published tables and earlier runs
         self._unpublished = False
+        self._current: dict[tuple, set[Cell]] = {}  # cells of this run's own tables
 
     # -- registration ------------------------------------------------------------------
     def _min_n_for(self, measure: tuple) -> int:
@@ -300,6 +301,9 @@ class RunGuard:
                     self._learn_pos(m, cell, float(np.round(v_arr[i] * n_arr[i])) if n_arr[i] > 0 else 0.0)
                 if code is not None:
                     self._relate(m, base, by, cell)
+        for row in rows:
+            for m, cell in row:
+                self._current.setdefault(m, set()).add(cell)
         if publish:
             for row in rows:
                 for m, cell in row:
@@ -323,11 +327,14 @@ class RunGuard:
                     rels.setdefault((parent, col), set()).add(cell)
         mn = self._min_n_for(measure)
         shown = self._shown.get(measure, set())
+        current = self._current.get(measure, set())
         return [
             Relation(total=t, parts=tuple(sorted(p)), min_n=mn)
             for (t, _), p in sorted(rels.items(), key=lambda kv: repr(kv[0]))
             # parts that are never published (publish=False) cannot be differenced yet
-            if not self._unpublished or p & shown
+            if (not self._unpublished or p & shown)
+            # earlier runs' cells among themselves were protected then (and may be incomplete now)
+            and (not self._prior or ({t} | p) & current)
         ]
 
     def protect(self) -> None:
