@@ -129,6 +129,7 @@ class RunGuard:
         min_n: int | None = None,
         audit: AuditLog | None = None,
         pool_waves: bool = False,
+        strict: bool = True,
     ) -> None:
         if min_n is not None and min_n < 1:
             raise ValueError("min_n: must be at least 1")
@@ -146,6 +147,7 @@ class RunGuard:
         self._population_hidden: dict[Cell, str] = {}
         self._protected = False
         self.pool_waves = pool_waves
+        self.strict = strict  # False: a conflict with an earlier run goes to the audit, not raised
         self._prior: list[dict] = []
         self._shown: dict[tuple, set[Cell]] = {}  # cells of published tables and earlier runs
         self._unpublished = False
@@ -400,8 +402,10 @@ class RunGuard:
                         f"{m[1] if len(m) > 1 else m[0]}: {h.describe(c)} er allerede vist, "
                         f"men skulle nu skjules ({hidden[m][c]})"
                     )
-        if conflicts:
+        if conflicts and (self.strict or not self._prior):
             raise DisclosureConflict("; ".join(dict.fromkeys(conflicts)))
+        for c in dict.fromkeys(conflicts):  # every part that could be hidden is hidden
+            self.audit.add(where="tidligere kørsel", what=c, why="kunne ikke beskyttes fuldt ud", n=None)
         self._hidden = hidden
         self._population_hidden = pop_hidden
         self._protected = True

@@ -348,6 +348,7 @@ def build_run(
         register_counts(protector, full, Scope(), by, current)
     if ledger is not None and hasattr(protector.inner, "prior"):
         protector.inner.prior(ledger.records())
+        protector.inner.strict = False
     protector.protect()
     if ledger is not None and hasattr(protector.inner, "records"):
         ledger.add(protector.inner.records())

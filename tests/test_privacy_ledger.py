@@ -1,0 +1,66 @@
+"""A disclosure ledger across runs (issue 22): an area run then a unit run on the same wave are
+protected as one (the second reads what the first published), and the ledger file round-trips."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import survey_kit as sk
+from survey_kit.codebook import instrument
+from survey_kit.datasets import temperature_survey
+from survey_kit.privacy import Ledger, recoverable
+from survey_kit.report.engine import build_run
+from survey_kit.report.spec import ReportSpec, Section, Select
+
+SPEC = ReportSpec(instrument="temperaturmaaling", title="T", sections=(Section(
+    kind="items", items=Select(codes=("ml_1",)), stat="share", by=("stilling",), chart="none"),))
+
+
+@pytest.fixture(scope="module")
+def runs():
+    temp = sk.Survey(temperature_survey(seed=5), instrument("temperaturmaaling"))
+    ledger = Ledger(instrument="temperaturmaaling")
+    area = build_run(temp, SPEC, by="omraade", wave=2, ledger=ledger)
+    after_area = {(tuple(r["measure"]), tuple(map(tuple, r["cell"]))): r["hidden"] for r in ledger.records()}
+    unit = build_run(temp, SPEC, by="enhed", wave=2, ledger=ledger)
+    return temp, ledger, area, unit, after_area
+
+
+def test_the_unit_run_keeps_hidden_what_the_area_run_hid(runs):
+    temp, ledger, area, unit, after_area = runs
+    now = {(tuple(r["measure"]), tuple(map(tuple, r["cell"]))): r["hidden"] for r in ledger.records()}
+    assert all(now[k] == hidden for k, hidden in after_area.items())  # as the area run showed them
+    assert len(now) > len(after_area) and any(now.values())  # the unit run's cells were added
+
+
+def test_area_and_unit_runs_together_recover_nothing(runs):
+    temp, _, area, unit, _ = runs
+    pub = area.published + unit.published
+    found = recoverable([t for t, _ in pub], scopes=[s for _, s in pub], codebook=temp.codebook,
+                        zeros_hidden=True)
+    rec = found[found["recoverable"]]
+    # a group whose published share is 0 % or 100 % tells everyone's answer without a difference
+    homogeneous = set()
+    for t, scope in pub:
+        if {"value", "group_code"} <= set(t.columns):
+            v = pd.to_numeric(t["value"], errors="coerce")
+            homogeneous |= {int(c) for c in t.loc[v.isin([0.0, 1.0]) & (t["by"] == "enhed"), "group_code"].dropna()}
+            if "enhed" in scope and (v.isin([0.0, 1.0]) & t["group_code"].isna()).any():
+                homogeneous.add(int(scope["enhed"]))
+    unit_code = rec["key"].str.extract(r"enhed=(\d+)")[0].astype(float)
+    rec = rec[~(rec["quantity"].isin(["n_positive", "n_negative"]) & unit_code.isin(homogeneous))]
+    assert rec.empty, rec.head().to_string()
+
+
+def test_the_ledger_file_round_trips_and_a_fresh_start_warns(runs, tmp_path):
+    _, ledger, *_ = runs
+    ledger.path = tmp_path / "anonymitet_historik.json"
+    ledger.save()
+    again = Ledger.load(ledger.path, instrument="temperaturmaaling")
+    assert len(again) == len(ledger)
+    with pytest.raises(ValueError, match="hører til"):
+        Ledger.load(ledger.path, instrument="lederudvikling_2008")
+    with pytest.warns(UserWarning, match="Ny start"):
+        fresh = Ledger.load(ledger.path, instrument="temperaturmaaling", fresh=True)
+    assert len(fresh) == 0 and not ledger.path.exists()
