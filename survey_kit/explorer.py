@@ -128,6 +128,7 @@ class Session:
         self.shown = Ledger(instrument=self.codebook.instrument)  # this session (in memory)
         self.filter_columns: set[str] = set()
         self.views = 0
+        self.note = ""  # e.g. an earlier runs' ledger that does not fit these data
 
     def _others(self, data: pd.DataFrame, conditions: dict[str, int], *, waves: bool = True,
                 by: str | None = None) -> list[dict[str, int]]:
@@ -152,7 +153,28 @@ class Session:
                 **kwargs: Any) -> pd.DataFrame:
         """The protected table of ``function`` (a :class:`Survey` method) over the respondents
         matching ``conditions`` (``survey`` is the whole survey)."""
-        from survey_kit.privacy import DisclosureConflict, RunGuard, raw_codebook
+        from survey_kit.privacy import DisclosureConflict, Ledger, RunGuard, raw_codebook
+        from survey_kit.privacy.run import LedgerMismatch
+
+        try:
+            return self._publish(survey, function, items, conditions, **kwargs)
+        except LedgerMismatch as err:
+            if not len(self.ledger):
+                raise
+            # the reports' ledger belongs to other data: it cannot protect these
+            self.note = ("Anonymitetshistorikken fra tidligere rapporter passer ikke til disse data "
+                         f"og bruges ikke ({err}).")
+            self.ledger = Ledger(instrument=self.codebook.instrument)
+            return self._publish(survey, function, items, conditions, **kwargs)
+        except DisclosureConflict as err:
+            raise Refused(
+                "Visningen vises ikke: sammen med en tidligere visning ville den afsløre en gruppe "
+                f"med for få svar ({err})"
+            ) from None
+
+    def _publish(self, survey: Survey, function: str, items: list[str], conditions: dict[str, int],
+                 **kwargs: Any) -> pd.DataFrame:
+        from survey_kit.privacy import RunGuard, raw_codebook
 
         cb = survey.codebook
         rcb = raw_codebook(cb)
@@ -177,13 +199,7 @@ class Session:
             if len(other):
                 guard.add(other, scope=cond, kind=kind, value_columns=values, publish=False)
 
-        try:
-            guard.protect()
-        except DisclosureConflict as err:
-            raise Refused(
-                "Visningen vises ikke: sammen med en tidligere visning ville den afsløre en gruppe "
-                f"med for få svar ({err})"
-            ) from None
+        guard.protect()
         out = guard.table(tid)
         self.shown.add(guard.records(), run=None)
         self.filter_columns |= {c for c in conditions if c not in cb.hierarchy
@@ -436,7 +452,8 @@ class Explorer:
             display(res.presentation)
         self.status.value = (f"<span class='sk-status'>{res.n:,} svar · beregnet på "
                              f"{res.seconds * 1000:.0f} ms</span>").replace(",", ".") + (
-                             f" <i>{res.note}</i>" if res.note else "")
+                             f" <i>{html.escape(res.note)}</i>" if res.note else "") + (
+                             f" <i>{html.escape(self.session.note)}</i>" if self.session.note else "")
         return res
 
     def export(self, folder: str | Path, *, formats: tuple[str, ...] = ("png", "svg", "pdf")

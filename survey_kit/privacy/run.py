@@ -43,7 +43,7 @@ from survey_kit.privacy._publish import bh, publish_compare_tests, round_publish
 from survey_kit.privacy._scope import Cell, EmptyCell, Hierarchy, Scope, as_code
 from survey_kit.privacy.suppression import AuditLog
 
-__all__ = ["KINDS", "DisclosureConflict", "RunGuard", "Scope", "respondent_counts"]
+__all__ = ["KINDS", "DisclosureConflict", "LedgerMismatch", "RunGuard", "Scope", "respondent_counts"]
 
 KINDS = ("compare", "waves", "frequencies", "rank", "count")
 POPULATION = ("count", "respondents")
@@ -62,6 +62,10 @@ Var = tuple[tuple, Cell]
 class DisclosureConflict(ValueError):
     """The numbers asked for cannot be published without revealing a cell hidden earlier (or
     without hiding a cell already published); the message says why, in Danish."""
+
+
+class LedgerMismatch(DisclosureConflict):
+    """An earlier run's record does not fit these data (another data set)."""
 
 
 @dataclass
@@ -446,7 +450,7 @@ class RunGuard:
             else:
                 old = self._n.get(m, {}).get(cell)
                 if old is not None and old != float(n):
-                    raise DisclosureConflict(
+                    raise LedgerMismatch(
                         f"{self.hierarchy.describe(cell)} havde n={float(n):g} i en tidligere "
                         f"kørsel, men har n={old:g} i disse data: er det et nyt datasæt, så start "
                         "forfra (--ny-start)"
