@@ -335,6 +335,11 @@ def build_run(
     data = survey.data
     if cb.scales and not all(s.code in data for s in cb.scales):
         data = stats.with_scale_scores(data, cb)
+    # columns ingest found personal without the codebook saying so are never drawn (issue 22)
+    ids = {r.column for r in (cb.respondent_id, cb.panel_key) if r is not None}
+    pii = [c for c in dict((survey.manifest or {}).get("personal_columns") or {}) if c in data and c not in ids]
+    if pii:
+        data = data.assign(**{c: pd.Series(pd.NA, index=data.index, dtype="string") for c in pii})
     full = Survey(data=data, codebook=cb, manifest=survey.manifest)
     protector = _protector(cb, min_n, per_table=_per_table)
     stats_cb = raw_codebook(cb) if protector.raw else cb
