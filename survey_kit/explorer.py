@@ -153,7 +153,7 @@ class Session:
                 **kwargs: Any) -> pd.DataFrame:
         """The protected table of ``function`` (a :class:`Survey` method) over the respondents
         matching ``conditions`` (``survey`` is the whole survey)."""
-        from survey_kit.privacy import DisclosureConflict, Ledger, RunGuard, raw_codebook
+        from survey_kit.privacy import DisclosureConflict, Ledger
         from survey_kit.privacy.run import LedgerMismatch
 
         try:

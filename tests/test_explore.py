@@ -13,7 +13,7 @@ import pytest
 import survey_kit as sk
 from survey_kit.codebook import instrument
 from survey_kit.datasets import temperature_survey
-from survey_kit.explorer import ALL, CHANGE, MAX_DIST_ROWS, Explorer, View, choices, compute
+from survey_kit.explorer import CHANGE, MAX_DIST_ROWS, Explorer, View, choices, compute
 
 
 @pytest.fixture(scope="module")

@@ -44,7 +44,7 @@ def _exact(tables, scopes, cb):
     rec = found[found["recoverable"]]
     # a unit whose published share is 0 % or 100 % tells everyone's answer without any difference
     homogeneous = set()
-    for t, sc in zip(tables, scopes, strict=True):
+    for t in tables:
         if "value" in t and "group_code" in t and t["by"].eq("enhed").any():
             v = pd.to_numeric(t["value"], errors="coerce")
             homogeneous |= {int(c) for c in t.loc[v.isin([0.0, 1.0]), "group_code"].dropna()}

@@ -22,7 +22,7 @@ import os
 import tempfile
 import warnings
 from collections.abc import Iterable, Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 __all__ = ["LEDGER_FILE", "Ledger"]
@@ -64,7 +64,7 @@ class Ledger:
         if not path.exists():
             return led
         if fresh:
-            stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
             kept = path.with_name(f"{path.stem}.{stamp}{path.suffix}")
             path.rename(kept)
             warnings.warn(FRESH_WARNING.format(path=kept), UserWarning, stacklevel=2)
@@ -93,7 +93,7 @@ class Ledger:
             if old is None or (rec["hidden"] and not old["hidden"]):
                 self._records[k] = dict(rec)
         if run is not None:
-            self.runs.append(run or datetime.now(timezone.utc).isoformat(timespec="seconds"))
+            self.runs.append(run or datetime.now(UTC).isoformat(timespec="seconds"))
 
     def records(self) -> list[dict]:
         return list(self._records.values())

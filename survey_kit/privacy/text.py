@@ -41,8 +41,8 @@ import pandas as pd
 
 from survey_kit.privacy._pii import (
     CPR,
-    CPR_SHAPE,
     CPR_MASK,
+    CPR_SHAPE,
     CUE_ANYWHERE,
     EMAIL,
     EMAIL_BARE,
