@@ -180,12 +180,15 @@ class Session:
         rcb = raw_codebook(cb)
         data = survey.data
 
-        def raw(cond: dict[str, int]) -> tuple[pd.DataFrame, pd.DataFrame]:
+        def raw(cond: dict[str, int], *, companion: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
             mask = np.ones(len(data), dtype=bool)
             for k, v in cond.items():
                 mask &= data[k].eq(v).fillna(False).to_numpy(dtype=bool)
             sub = Survey(data=data[mask], codebook=rcb, manifest=survey.manifest)
-            return getattr(sub, function)(items, min_n=1, **kwargs), sub.data
+            kw = dict(kwargs)
+            if companion and function == "compare":
+                kw["fpc"] = False  # only its counts are used (no intervals)
+            return getattr(sub, function)(items, min_n=1, **kw), sub.data
 
         guard = RunGuard(cb, pool_waves=True)
         guard.prior(self.ledger.records())
@@ -195,7 +198,7 @@ class Session:
         tid = guard.add(table, scope=conditions, kind=kind, value_columns=values)
         by = kwargs.get("by")
         for cond in self._others(data, conditions, waves=function != "compare_waves", by=by):
-            other, _ = raw(cond)
+            other, _ = raw(cond, companion=True)
             if len(other):
                 guard.add(other, scope=cond, kind=kind, value_columns=values, publish=False)
 
