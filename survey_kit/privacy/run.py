@@ -374,6 +374,7 @@ class RunGuard:
             if 0 < n < self.min_n
         }
         conflicts: list[str] = []
+        upper: dict[tuple, dict[Cell, float]] = {}  # staff numbers: public upper bounds
         changed = True
         while changed:
             changed = False
@@ -392,7 +393,8 @@ class RunGuard:
                 for pos in [None, *(self._pos[pm] for pm in self._pos_of.get(m, []))]:
                     conflicts += complete_suppression(
                         cells, hm, relations[m], pos=pos, describe=h.describe,
-                        fixed=fixed.get(m, frozenset()),
+                        fixed=fixed.get(m, frozenset()), upper=upper.setdefault(m, {
+                            c: p for c in cells if (p := h.population(c)) is not None}),
                     )
                 changed |= len(hm) != before
             for c, why in hidden.get(POPULATION, {}).items():
