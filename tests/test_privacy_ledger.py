@@ -83,3 +83,26 @@ def test_areas_this_week_and_units_next_week_recover_nothing():
                         zeros_hidden=True)
     assert found["recoverable"].sum() == 0, found[found["recoverable"]].head().to_string()
     assert len(found) > 0  # hidden units were attacked
+
+
+def test_render_reports_keeps_the_ledger_beside_the_reports(tmp_path):
+    from survey_kit.privacy.ledger import LEDGER_FILE
+    from survey_kit.report import render_reports
+
+    data, other = tmp_path / "t.parquet", tmp_path / "u.parquet"
+    temperature_survey(seed=5).to_parquet(data)
+    temperature_survey(seed=6).to_parquet(other)
+    kw = dict(spec=_section("omraade"), out_dir=tmp_path, formats=("html",), figures=False,
+              progress=False, wave=1)
+    render_reports(data, "temperaturmaaling", **kw)
+    path = tmp_path / "temperaturmaaling" / LEDGER_FILE
+    first = Ledger.load(path, instrument="temperaturmaaling")
+    assert len(first) > 0 and len(first.runs) == 1
+    render_reports(data, "temperaturmaaling", **{**kw, "spec": _section("enhed")})
+    assert len(Ledger.load(path).runs) == 2
+    # other data into the same folder: one sentence naming the fresh start
+    with pytest.raises(ValueError, match="--ny-start"):
+        render_reports(other, "temperaturmaaling", **kw)
+    with pytest.warns(UserWarning, match="Ny start"):
+        render_reports(other, "temperaturmaaling", **kw, fresh_start=True)
+    assert len(Ledger.load(path).runs) == 1
