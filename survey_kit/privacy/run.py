@@ -453,9 +453,9 @@ class RunGuard:
                 old = self._n.get(m, {}).get(cell)
                 if old is not None and old != float(n):
                     raise LedgerMismatch(
-                        f"{self.hierarchy.describe(cell)} havde n={float(n):g} i en tidligere "
-                        f"kørsel, men har n={old:g} i disse data: er det et nyt datasæt, så start "
-                        "forfra (--ny-start)"
+                        f"anonymitetshistorikken passer ikke til disse data ({m[-1]}, "
+                        f"{self.hierarchy.describe(cell)}: n={float(n):g} i en tidligere kørsel, "
+                        f"n={old:g} nu); er det et nyt datasæt, så start forfra (--ny-start)"
                     )
                 self._n.setdefault(m, {})[cell] = float(n)
                 if rec.get("pos") is not None:
