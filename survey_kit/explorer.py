@@ -167,9 +167,12 @@ class Session:
             self.ledger = Ledger(instrument=self.codebook.instrument)
             return self._publish(survey, function, items, conditions, **kwargs)
         except DisclosureConflict as err:
+            reasons = str(err).split("; ")
+            more = f" og {len(reasons) - 1} andre steder" if len(reasons) > 1 else ""
             raise Refused(
                 "Visningen vises ikke: sammen med en tidligere visning ville den afsløre en gruppe "
-                f"med for få svar ({err})"
+                f"med for få svar ({reasons[0]}{more}). Vælg en anden opdeling, måling eller et "
+                "andet filter."
             ) from None
 
     def _publish(self, survey: Survey, function: str, items: list[str], conditions: dict[str, int],
