@@ -103,6 +103,7 @@ def test_masks_personal_data(text, expected):
         "ISBN 978-87-7000-000-0",
         "@kollega",
         "1.234,50 kr",
+        "højst max 5 minutter",  # a first name used as a word in lower case
         "Mødet den 12.03.2010 gik godt",  # a date alone is not a CPR number
         "12032010",  # eight digits that are a date
         "budget 12345678 kr",

@@ -242,6 +242,9 @@ def name_spans(det: str) -> list[tuple[int, int]]:
     return spans
 
 
+#: Listed first names that lower-case Danish text uses as ordinary words or abbreviations
+#: ("max 5 minutter"); a lone one is not masked (a full name or a cue still is).
+_LOWER_WORDS = frozenset({"max", "sam", "ken", "bent", "lis", "tim", "dan", "ask", "kai", "bo"})
 _LOWER = re.compile(rf"(?<![{_UP}{_LOW}])[{_LOW}]{{2,}}(?:-[{_LOW}]{{2,}})?(?![{_UP}{_LOW}])")
 
 
@@ -266,7 +269,8 @@ def _lower_case_names(det: str) -> list[tuple[int, int]]:
                 out += [(m.start(), m.end()), (nxt.start(), nxt.end())]
                 continue
         cued = any(e <= m.start() and _CUE_GAP.fullmatch(det[e : m.start()]) for e in cue_ends)
-        if not word and (cued or (kind == "first" and len(m.group()) >= 3)):
+        if not word and (cued or (kind == "first" and len(m.group()) >= 3
+                                  and m.group() not in _LOWER_WORDS)):
             out.append((m.start(), m.end()))
     return out
 
