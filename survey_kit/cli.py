@@ -146,6 +146,7 @@ def report(
     formats: Annotated[str, typer.Option("--format", help="html, pdf, docx, xlsx (comma separated)")] = "html,pdf,docx",
     min_n: Annotated[int | None, typer.Option(help="Minimum respondents per published group (never below the codebook's)")] = None,
     figures: Annotated[str, typer.Option("--figurer", help="Figure files (PNG/SVG/PDF + CSV): samlet (only the whole survey's report), alle, ingen")] = "samlet",
+    fresh_start: Annotated[bool, typer.Option("--ny-start", help="A new data set: ignore what earlier runs into --out published (anonymitet_historik.json)")] = False,
 ) -> None:
     """Render the report of a survey (and one per group with --by) from processed data."""
     from survey_kit.report import render_reports
@@ -168,9 +169,16 @@ def report(
     if fig is None:
         typer.echo(f"survey-kit report: --figurer {figures!r} er ukendt; brug samlet, alle eller ingen", err=True)
         raise typer.Exit(2)
+    import warnings
+
     try:
-        paths = render_reports(data, codebook if codebook is not None else instrument, spec=spec, out_dir=out,
-                               wave=wave, by=by, formats=fmts, min_n=min_n, figures=fig)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", UserWarning)
+            paths = render_reports(data, codebook if codebook is not None else instrument, spec=spec, out_dir=out,
+                                   wave=wave, by=by, formats=fmts, min_n=min_n, figures=fig,
+                                   fresh_start=fresh_start)
+        for w in caught:
+            typer.echo(f"Advarsel: {w.message}", err=True)
     except DataError:
         raise
     except ValueError as err:  # a bad option value (wave, by, format): a usage error

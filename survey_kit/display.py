@@ -394,14 +394,22 @@ def _attrition(t: pd.DataFrame, title: str, codebook: Any = None) -> Presentatio
 
 
 def _crosstab(res: Any, title: str) -> Presentation:
+    if hasattr(res, "published"):
+        res = res.published()  # tests over the shown cells only, rounded as the reports
     shares = res.row_share
     frame = shares.map(lambda x: SUPPRESSED_TEXT if pd.isna(x) else fmt_pct(x))
     frame.insert(0, str(shares.index.name or res.row), [str(i) for i in shares.index])
     frame.columns = [str(c) for c in frame.columns]
     frame = frame.reset_index(drop=True)
-    notes = [f"Rækkeprocenter (antal svar i alt: {fmt_int(res.n)}).",
-             f"Chi-i-anden-test: χ² = {_num(res.chi2)} (df = {res.dof}), {fmt_p(res.p_val)}, "
-             f"Cramérs V = {_num(res.cramers_v)}."]
+    scope = getattr(res, "test_scope", "all")
+    notes = [f"Rækkeprocenter (antal svar i alt: {fmt_int(res.n)})."]
+    if scope == "none" or pd.isna(res.p_val):
+        notes.append("Ingen test: der er skjulte celler i for mange rækker og kolonner.")
+    else:
+        notes.append(f"Chi-i-anden-test: χ² = {_num(res.chi2)} (df = {res.dof}), {fmt_p(res.p_val)}, "
+                     f"Cramérs V = {_num(res.cramers_v)}."
+                     + (" Testen omfatter kun de kolonner (eller rækker), der ikke har skjulte celler."
+                        if scope == "published" else ""))
     if res.fisher_p is not None:
         notes.append(f"Fishers eksakte test: {fmt_p(res.fisher_p)}.")
     notes += list(res.warnings)
@@ -467,8 +475,85 @@ def present(result: Any, *, title: str = "", codebook: Any = None) -> Presentati
     cols = set(result.columns)
     for needed, build in _KINDS:
         if needed <= cols:
-            return build(result.reset_index(drop=True), title, codebook)
+            return build(_for_publication(result.reset_index(drop=True)), title, codebook)
     return _generic(result, title)
+
+
+_TESTS = ("p_val", "q_val", "effect", "effect_name", "test")
+
+
+def _chi2_shares(n: Any, pos: Any) -> tuple[float, float] | None:
+    """Pearson's chi-square (p, Cramér's V) of positives/negatives across the groups."""
+    import numpy as np
+    from scipy import stats as sps
+
+    ok = n > 0
+    n, pos = n[ok], pos[ok]
+    if len(n) < 2 or np.isnan(pos).any():
+        return None
+    obs = np.stack([pos, n - pos], axis=1)
+    cs = obs.sum(axis=0)
+    if (cs == 0).any():
+        return None
+    exp = np.outer(n, cs) / n.sum()
+    chi2 = float(((obs - exp) ** 2 / exp).sum())
+    return float(sps.chi2.sf(chi2, len(n) - 1)), float(np.sqrt(chi2 / n.sum()))
+
+
+def _for_publication(t: pd.DataFrame) -> pd.DataFrame:
+    """What a presentation shows and writes (its Excel ``Data`` sheet too), as the reports publish:
+    a test across the groups of an item with a hidden group is left out unless it was recomputed
+    over the shown groups (``test_scope == "published"``); p and q to 3 decimals (below 0.001:
+    0.0), effect sizes to 2. The caller's table is not changed."""
+    if not {"p_val", "item"} <= set(t.columns):
+        return t
+    t = t.copy()
+    supp = _suppressed(t)
+    scope = t["test_scope"].astype(str) if "test_scope" in t else pd.Series("", index=t.index)
+    hid_items = set(t.loc[supp & ~_total(t), "item"]) if "group" in t else set()
+    blank = t["item"].isin(hid_items) & scope.ne("published")
+    retested = False
+    for item in hid_items:  # shares: the chi-square over the shown groups from their n and share
+        rows = (t["item"] == item) & blank
+        test = t.loc[rows, "test"].dropna().astype(str) if "test" in t else pd.Series(dtype=str)
+        if not (test.eq("chi2").any() and t.loc[rows, "stat"].eq("share").all()):
+            continue
+        shown = rows & ~supp & ~_total(t)
+        n = pd.to_numeric(t.loc[shown, "n"], errors="coerce").to_numpy(dtype=float)
+        pos = (pd.to_numeric(t.loc[shown, "value"], errors="coerce").to_numpy(dtype=float) * n).round()
+        retest = _chi2_shares(n, pos)
+        if retest is None:
+            continue
+        t.loc[rows, "p_val"], t.loc[rows, "effect"] = retest
+        t.loc[rows, "effect_name"], t.loc[rows, "test"] = "cramers_v", "chi2"
+        scope = scope.where(~rows, "published")
+        blank &= ~rows
+        retested = True
+    if retested:
+        t["test_scope"] = scope.to_numpy()
+    for c in _TESTS:
+        if c in t and blank.any():
+            t[c] = t[c].astype(object).where(~blank, None) if c in ("effect_name", "test") else \
+                pd.to_numeric(t[c], errors="coerce").where(~blank)
+    if "q_val" in t and hid_items:  # Benjamini-Hochberg over the published p-values
+        import numpy as np
+
+        firsts = t.drop_duplicates("item")
+        p = pd.to_numeric(firsts["p_val"], errors="coerce").to_numpy(dtype=float)
+        q = np.full_like(p, np.nan)
+        ok = np.flatnonzero(~np.isnan(p))
+        if ok.size:
+            order = np.argsort(p[ok])
+            ranked = p[ok][order] * ok.size / np.arange(1, ok.size + 1)
+            q[ok[order]] = np.minimum(np.minimum.accumulate(ranked[::-1])[::-1], 1.0)
+        t["q_val"] = t["item"].map(dict(zip(firsts["item"], q, strict=True))).astype(float)
+    for c in ("p_val", "q_val"):
+        if c in t:
+            p = pd.to_numeric(t[c], errors="coerce")
+            t[c] = p.where(~(p < 0.001), 0.0).round(3)
+    if "effect" in t:
+        t["effect"] = pd.to_numeric(t["effect"], errors="coerce").round(2)
+    return t
 
 
 def danish(result: Any, *, codebook: Any = None) -> pd.DataFrame:

@@ -17,17 +17,20 @@ table, figure, presentation), so the explorer can be tested and timed without a 
 
 from __future__ import annotations
 
+import html
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from survey_kit.display import Presentation, present
 from survey_kit.survey import Survey
 
 ALL = "__all__"
+POOLED = "Alle målinger lagt sammen"
 CHANGE = "__change__"
 HOW_LABELS = {"dist": "Fordeling af svar", "share": "Andel positive svar", "mean": "Gennemsnit"}
 #: A distribution chart with more rows (items x groups) than this is drawn as positive shares (the
@@ -72,7 +75,7 @@ def choices(survey: Survey) -> dict[str, list[tuple[str, str]]]:
     wave_col = cb.wave.column if cb.wave is not None else None
     by = [("(ingen opdeling)", "")] + [(it.label, it.code) for it in cb.groups
                                         if it.code != wave_col and it.code in survey.data]
-    waves = [("Alle målinger", ALL)]
+    waves = [(POOLED, ALL)]
     if cb.wave is not None and wave_col in survey.data:
         present_codes = set(pd.unique(survey.data[wave_col].dropna()).tolist())
         waves += [(lab, str(code)) for code, lab in cb.wave.labels.items() if code in present_codes]
@@ -98,27 +101,157 @@ _VALUES = {"compare": ("value", "ci_low", "ci_high"),
            "frequencies": ("share", "ci_low", "ci_high")}
 
 
-def publish(survey: Survey, function: str, items: list[str], **kwargs: Any) -> pd.DataFrame:
+class Refused(ValueError):
+    """A view the session will not show: with an earlier view it would reveal a hidden group."""
+
+
+class Session:
+    """One disclosure control for an explorer session (per survey; every wave, filter and view).
+
+    Every view shown is protected together with everything shown before (and with what earlier
+    report runs on the same data published, from a :class:`~survey_kit.privacy.Ledger`): a cell
+    hidden once stays hidden, a cell shown once is never hidden later, and a view whose difference
+    from an earlier one would isolate fewer than ``min_n`` respondents shows those cells hidden,
+    or is refused (:class:`Refused`, with the reason) when only hiding an earlier number would help.
+
+    To see the differences, each view also registers (unpublished) the same statistic for the
+    other categories of its filter and wave, and for each category of every filter column used
+    earlier in the session and of the waves when it pools them: "all staff" minus "employees"
+    is the leaders, and the guard knows the leaders' numbers.
+    """
+
+    def __init__(self, survey: Survey, *, ledger: Any = None) -> None:
+        from survey_kit.privacy import Ledger
+
+        self.codebook = survey.codebook
+        self.ledger = ledger if ledger is not None else Ledger(instrument=self.codebook.instrument)
+        self.shown = Ledger(instrument=self.codebook.instrument)  # this session (in memory)
+        self.filter_columns: set[str] = set()
+        self.views = 0
+        self.note = ""  # e.g. an earlier runs' ledger that does not fit these data
+
+    def _others(self, data: pd.DataFrame, conditions: dict[str, int], *, waves: bool = True,
+                by: str | None = None) -> list[dict[str, int]]:
+        """Scopes of the unpublished companions of a view with ``conditions``."""
+        cb = self.codebook
+        cols = [c for c in conditions if c not in cb.hierarchy and c != by]
+        cols += sorted(c for c in self.filter_columns if c not in conditions and c != by)
+        wave = cb.wave.column if cb.wave is not None and cb.wave.column in data else None
+        if wave is not None and wave not in cols and waves and wave != by:
+            cols.append(wave)
+        out = []
+        for col in cols:
+            rest = {k: v for k, v in conditions.items() if k != col}
+            mask = np.ones(len(data), dtype=bool)
+            for k, v in rest.items():
+                mask &= data[k].eq(v).fillna(False).to_numpy(dtype=bool)
+            codes = sorted(int(c) for c in pd.unique(data.loc[mask, col].dropna()))
+            out += [{**rest, col: c} for c in codes if conditions.get(col) != c]
+        return out
+
+    def publish(self, survey: Survey, function: str, items: list[str], conditions: dict[str, int],
+                **kwargs: Any) -> pd.DataFrame:
+        """The protected table of ``function`` (a :class:`Survey` method) over the respondents
+        matching ``conditions`` (``survey`` is the whole survey)."""
+        from survey_kit.privacy import DisclosureConflict, Ledger
+        from survey_kit.privacy.run import LedgerMismatch
+
+        try:
+            return self._publish(survey, function, items, conditions, **kwargs)
+        except LedgerMismatch as err:
+            if not len(self.ledger):
+                raise
+            # the reports' ledger belongs to other data: it cannot protect these
+            self.note = ("Anonymitetshistorikken fra tidligere rapporter passer ikke til disse data "
+                         f"og bruges ikke ({err}).")
+            self.ledger = Ledger(instrument=self.codebook.instrument)
+            return self._publish(survey, function, items, conditions, **kwargs)
+        except DisclosureConflict as err:
+            reasons = str(err).split("; ")
+            more = f" og {len(reasons) - 1} andre steder" if len(reasons) > 1 else ""
+            raise Refused(
+                "Visningen vises ikke: sammen med en tidligere visning ville den afsløre en gruppe "
+                f"med for få svar ({reasons[0]}{more}). Vælg en anden opdeling, måling eller et "
+                "andet filter."
+            ) from None
+
+    def _publish(self, survey: Survey, function: str, items: list[str], conditions: dict[str, int],
+                 **kwargs: Any) -> pd.DataFrame:
+        from survey_kit.privacy import RunGuard, raw_codebook
+
+        cb = survey.codebook
+        rcb = raw_codebook(cb)
+        data = survey.data
+
+        def raw(cond: dict[str, int], *, companion: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
+            mask = np.ones(len(data), dtype=bool)
+            for k, v in cond.items():
+                mask &= data[k].eq(v).fillna(False).to_numpy(dtype=bool)
+            sub = Survey(data=data[mask], codebook=rcb, manifest=survey.manifest)
+            kw = dict(kwargs)
+            if companion and function == "compare":
+                kw["fpc"] = False  # only its counts are used (no intervals)
+            return getattr(sub, function)(items, min_n=1, **kw), sub.data
+
+        guard = RunGuard(cb, pool_waves=True)
+        guard.prior(self.ledger.records())
+        guard.prior(self.shown.records())
+        kind, values = _KINDS[function], _VALUES[function]
+        table, _ = raw(conditions)
+        tid = guard.add(table, scope=conditions, kind=kind, value_columns=values)
+        by = kwargs.get("by")
+        for cond in self._others(data, conditions, waves=function != "compare_waves", by=by):
+            other, _ = raw(cond, companion=True)
+            if len(other):
+                guard.add(other, scope=cond, kind=kind, value_columns=values, publish=False)
+
+        guard.protect()
+        out = guard.table(tid)
+        self.shown.add(guard.records(), run=None)
+        self.filter_columns |= {c for c in conditions if c not in cb.hierarchy
+                                and (cb.wave is None or c != cb.wave.column)}
+        self.views += 1
+        if "n" in out and "group_code" in out and by is not None:  # groups nobody belongs to
+            zero = pd.to_numeric(table["n"], errors="coerce").eq(0).to_numpy() & table["group_code"].notna().to_numpy()
+            out = out[~zero].reset_index(drop=True)
+        return out
+
+
+def publish(survey: Survey, function: str, items: list[str], *, session: Session | None = None,
+            conditions: dict[str, int] | None = None, **kwargs: Any) -> pd.DataFrame:
     """The only place the explorer computes numbers, through the same disclosure control as the
     reports: the statistic is computed raw and protected by a :class:`~survey_kit.privacy.RunGuard`
-    with the respondent counts of the breakdown (minimum n, complementary cells over the
-    hierarchy, zero groups, tests left out when a group is hidden, rounding for publication)."""
-    from survey_kit.privacy import RunGuard, raw_codebook, respondent_counts
+    with everything the ``session`` showed before (minimum n, complementary cells over the
+    hierarchy, the filters and the waves, zero groups, tests left out when a group is hidden,
+    rounding for publication). ``survey`` is the whole survey; ``conditions`` the view's filter
+    and wave as codes."""
+    session = session if session is not None else Session(survey)
+    return session.publish(survey, function, items, dict(conditions or {}), **kwargs)
 
+
+def conditions_of(survey: Survey, view: View) -> dict[str, int]:
+    """The view's population as codes: its filter and its wave (not for a change between waves)."""
     cb = survey.codebook
-    raw_survey = Survey(data=survey.data, codebook=raw_codebook(cb), manifest=survey.manifest)
-    raw = getattr(raw_survey, function)(items, min_n=1, **kwargs)
-    guard = RunGuard(cb)
-    tid = guard.add(raw, scope={}, kind=_KINDS[function], value_columns=_VALUES[function])
-    by = kwargs.get("by")
-    if by is not None and function != "compare_waves":
-        guard.add(respondent_counts(survey.data, by), scope={}, kind="count")
-    guard.protect()
-    out = guard.table(tid)
-    if "n" in out and "group_code" in out and by is not None:  # groups nobody belongs to
-        zero = pd.to_numeric(raw["n"], errors="coerce").eq(0).to_numpy() & raw["group_code"].notna().to_numpy()
-        out = out[~zero].reset_index(drop=True)
+    out: dict[str, int] = {}
+    if view.filter is not None:
+        col, val = view.filter
+        if col not in cb:
+            raise ValueError(f"filter: {col!r} er ikke en variabel i {cb.instrument}")
+        code = _code(cb[col].values, val)
+        out[col] = code
+    if view.wave not in (ALL, CHANGE) and cb.wave is not None:
+        out[cb.wave.column] = _code(cb.wave.labels, view.wave)
     return out
+
+
+def _code(labels: dict, value: Any) -> int:
+    if str(value).lstrip("-").isdigit():
+        return int(value)
+    for code, lab in labels.items():
+        if str(lab).casefold() == str(value).casefold():
+            return int(code)
+    raise ValueError(f"{value!r} er hverken en kode eller en af svarmulighederne "
+                     f"({', '.join(map(str, labels.values()))})")
 
 
 def subset(survey: Survey, view: View) -> Survey:
@@ -132,29 +265,42 @@ def subset(survey: Survey, view: View) -> Survey:
     return survey
 
 
-def compute(survey: Survey, view: View) -> Result:
+def compute(survey: Survey, view: View, *, session: Session | None = None) -> Result:
     """The table, chart and Danish presentation of ``view`` (``survey`` should carry its scale
-    scores, see :meth:`Survey.with_scale_scores`)."""
+    scores, see :meth:`Survey.with_scale_scores`), protected together with everything ``session``
+    showed before (default: a session of this one view)."""
     from survey_kit import charts
 
     t0 = time.perf_counter()
+    session = session if session is not None else Session(survey)
     kind, items = _items(survey, view.what)
     how = "mean" if kind == "scale" else view.how
     sub = subset(survey, view)
+    cond = conditions_of(survey, view)
     by = view.by or None
     title = _title(survey, kind, items, how)
+    pooled = (view.wave == ALL and survey.codebook.wave is not None
+              and survey.codebook.wave.column in survey.data
+              and survey.data[survey.codebook.wave.column].nunique() > 1)
+    if pooled:
+        title += f" ({POOLED.lower()})"
     source = sub.source()
+
+    def pub(function: str, **kw: Any) -> pd.DataFrame:
+        return publish(survey, function, items, session=session, conditions=cond, by=by, **kw)
+
     note = ""
     if view.wave == CHANGE:
         stat = "mean" if how == "mean" else "share"
-        table = publish(sub, "compare_waves", items, by=by, stat=stat)
-        fig = charts.wave_dumbbell(table, title=title, source=source)
+        table = pub("compare_waves", stat=stat)
+        rng = None if stat == "share" else scale_range(survey.codebook, items)
+        fig = charts.wave_dumbbell(table, title=title, source=source, value_range=rng)
     elif how == "dist":
-        table = publish(sub, "frequencies", items, by=by)
+        table = pub("frequencies")
         rows = table.drop_duplicates(["item", "group"]).shape[0]
         ordinal = all(survey.codebook[c].type == "likert" for c in items if c in survey.codebook)
         if rows > MAX_DIST_ROWS or not ordinal:
-            comp = publish(sub, "compare", items, by=by, stat="share")
+            comp = pub("compare", stat="share")
             fig = charts.share_bars(comp, title=f"{title}: andel positive svar", source=source)
             note = (f"Figuren viser andelen positive svar ({rows} rækker er for mange til en "
                     "fordeling); tabellen viser hele fordelingen." if ordinal else
@@ -163,10 +309,25 @@ def compute(survey: Survey, view: View) -> Result:
         else:
             fig = charts.likert_bars(table, title=title, source=source)
     else:
-        table = publish(sub, "compare", items, by=by, stat=how)
-        fig = charts.share_bars(table, title=title, source=source)
+        table = pub("compare", stat=how)
+        rng = scale_range(survey.codebook, items) if how == "mean" else None
+        fig = charts.share_bars(table, title=title, source=source, value_range=rng)
+    if pooled:
+        note = (f"{POOLED}: hver måling tæller med sine egne svar, så tallene hører ikke til én "
+                "måling. " + note).strip()
     pres = present(table, title=title, codebook=survey.codebook)
     return Result(view, table, fig, pres, sub.n, time.perf_counter() - t0, note)
+
+
+def scale_range(cb: Any, codes: list[str]) -> tuple[float, float] | None:
+    """The answer scale means lie on (1-5 for a five-point item, the items' range for a scale)."""
+    vals: list[int] = []
+    for code in codes:
+        if code in {s.code for s in cb.scales}:
+            vals += [v for c in cb.scale(code).items for v in cb[c].values]
+        elif code in cb:
+            vals += list(cb[code].values)
+    return (float(min(vals)), float(max(vals))) if vals else None
 
 
 def _title(survey: Survey, kind: str, items: list[str], how: str) -> str:
@@ -185,15 +346,34 @@ class Explorer:
     survey : Survey
     what : str, optional
         The first view's ``View.what`` (default: the first question).
+    ledger : path or Ledger, optional
+        What earlier report runs on the same data published (default: the ledger
+        ``reports/<instrument>/anonymitet_historik.json`` of the project, when there is one); the
+        session's views are protected together with it. ``False``: none.
     """
 
-    def __init__(self, survey: Survey, *, what: str | None = None, by: str | None = None) -> None:
+    def __init__(self, survey: Survey, *, what: str | None = None, by: str | None = None,
+                 ledger: Any = None) -> None:
         import ipywidgets as w
+
+        from survey_kit.privacy import Ledger
+        from survey_kit.privacy.ledger import LEDGER_FILE
 
         self.survey = survey if all(s.code in survey.data for s in survey.codebook.scales) \
             else survey.with_scale_scores()
         opts = choices(self.survey)
         cb = self.survey.codebook
+        if ledger is None:
+            from survey_kit.paths import REPORTS_DIR
+
+            ledger = Path(REPORTS_DIR) / cb.instrument / LEDGER_FILE
+        if ledger is False:
+            ledger = None
+        elif not isinstance(ledger, Ledger):
+            ledger = Ledger.load(ledger, instrument=cb.instrument)
+        self.session = Session(self.survey, ledger=ledger)
+        # one wave by default (the latest): a pooled view's numbers belong to no wave
+        waves = [v for _, v in opts["wave"] if v not in (ALL, CHANGE)]
         groups = [(lab, code) for lab, code in opts["by"] if code]
         lay = w.Layout(width="auto")
         style = {"description_width": "initial"}
@@ -203,7 +383,7 @@ class Explorer:
                               description="Som:", layout=lay, style=style)
         self.by = w.Dropdown(options=opts["by"], value=by or "", description="Opdelt på:",
                              layout=lay, style=style)
-        self.wave = w.Dropdown(options=opts["wave"], value=ALL, description="Måling:",
+        self.wave = w.Dropdown(options=opts["wave"], value=waves[-1] if waves else ALL, description="Måling:",
                                layout=lay, style=style)
         self.filter_col = w.Dropdown(options=[("(intet filter)", "")] + groups, value="",
                                      description="Filter:", layout=lay, style=style)
@@ -262,9 +442,12 @@ class Explorer:
         if view.what.startswith("scale:"):
             view = replace(view, how="mean")
         try:
-            res = compute(self.survey, view)
-        except (ValueError, KeyError) as err:  # e.g. a filter that leaves nobody
-            self.status.value = f"<span style='color:#a00'>{err}</span>"
+            res = compute(self.survey, view, session=self.session)
+        except (ValueError, KeyError) as err:  # e.g. a filter that leaves nobody, a refused view
+            self.status.value = f"<span style='color:#a00'>{html.escape(str(err))}</span>"
+            self.result = None
+            self.chart.clear_output()
+            self.table.clear_output()
             return None
         self.result = res
         self.chart.clear_output(wait=True)
@@ -275,7 +458,8 @@ class Explorer:
             display(res.presentation)
         self.status.value = (f"<span class='sk-status'>{res.n:,} svar · beregnet på "
                              f"{res.seconds * 1000:.0f} ms</span>").replace(",", ".") + (
-                             f" <i>{res.note}</i>" if res.note else "")
+                             f" <i>{html.escape(res.note)}</i>" if res.note else "") + (
+                             f" <i>{html.escape(self.session.note)}</i>" if self.session.note else "")
         return res
 
     def export(self, folder: str | Path, *, formats: tuple[str, ...] = ("png", "svg", "pdf")

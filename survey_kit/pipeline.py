@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
 from pathlib import Path
 
 from survey_kit import paths
@@ -87,14 +88,17 @@ def run_demo(
         result = ingest(export, load_instrument(name), out_dir=processed, name=name, key=key)
         _say("    " + result.summary().replace("\n", "\n    "))
         _say(f"3/3 Danner rapporter for {name}")
-        out[name] = render_reports(
-            processed / f"{name}.parquet",
-            name,
-            out_dir=reports,
-            by=REPORT_BY.get(name),
-            formats=formats,
-            figures="whole" if figures else False,  # figure files for the whole survey's reports
-        )
+        with warnings.catch_warnings():  # the demo writes a new data set: a fresh ledger
+            warnings.filterwarnings("ignore", message="Ny start", category=UserWarning)
+            out[name] = render_reports(
+                processed / f"{name}.parquet",
+                name,
+                out_dir=reports,
+                by=REPORT_BY.get(name),
+                formats=formats,
+                figures="whole" if figures else False,  # figure files for the whole survey's reports
+                fresh_start=True,
+            )
     n_files = sum(len(v) for v in out.values())
     _say(f"Færdig: {n_files} filer i {reports}")
     return out

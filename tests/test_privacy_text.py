@@ -72,6 +72,13 @@ from survey_kit.privacy import (
             "Mail anna@x.dk, tlf 22 33 44 55, cpr 010190-1234",
             "Mail [e-mail], tlf [telefon], cpr [CPR]",
         ),
+        # issue 22: names in lower case, a CPR number whose date is no date, bare e-mails
+        ("... spørg jens nielsen", "... spørg [navn]"),
+        ("spørg mette om det", "spørg [navn] om det"),
+        ("cpr 121314_1245", "cpr [CPR]"),
+        ("skriv til lars@kommune", "skriv til [e-mail]"),
+        ('skriv til "dorte"@kommune.dk', "skriv til [e-mail]"),
+        ("anna@ikke-et-domæne", "[e-mail]"),
     ],
 )
 def test_masks_personal_data(text, expected):
@@ -94,9 +101,9 @@ def test_masks_personal_data(text, expected):
         "0113991234",  # month 13
         "1234 5678 9012",  # longer run of digits (an account number, not a phone)
         "ISBN 978-87-7000-000-0",
-        "anna@ikke-et-domæne",
         "@kollega",
         "1.234,50 kr",
+        "højst max 5 minutter",  # a first name used as a word in lower case
         "Mødet den 12.03.2010 gik godt",  # a date alone is not a CPR number
         "12032010",  # eight digits that are a date
         "budget 12345678 kr",
@@ -257,16 +264,19 @@ def test_select_comments_counts_and_method_sentence():
     sel = select_comments(frame, "kommentar", by="enhed", min_n=5)
     pd.testing.assert_frame_equal(frame, before)
     assert list(sel.comments.columns) == ["enhed", "comment", "count"]
+    # "kurt" in lower case after a cue and "kurt (at) kommune" are masked (issue 22), so kept
     assert sel.comments["comment"].tolist() == [
         "Det er 12.03.2010 vi holder møde, budget 1.234.567 kr",
         "Godt samarbejde",
         "Min leder [navn] lytter ikke",
+        "min leder [navn] er sød",
+        "skriv til [e-mail]",
     ]
-    assert sel.comments["count"].tolist() == [1, 2, 1]
-    assert (sel.n_shown, sel.n_personal, sel.n_duplicates, sel.n_small_groups) == (3, 3, 1, 2)
+    assert sel.comments["count"].tolist() == [1, 2, 1, 1, 1]
+    assert (sel.n_shown, sel.n_personal, sel.n_duplicates, sel.n_small_groups) == (5, 1, 1, 2)
     assert sel.method == (
         "Navne, CPR-numre, telefonnumre og e-mailadresser i kommentarerne er skjult. "
-        "3 kommentarer er udeladt, fordi de kunne identificere en person. "
+        "1 kommentar er udeladt, fordi den kunne identificere en person. "
         "Kommentarer fra grupper med færre end 5 svar vises ikke. "
         "Ens kommentarer vises én gang."
     )

@@ -76,3 +76,19 @@ def test_quarantine_fullwidth_equals_is_defused(tmp_path):
     res = ingest(path, parse_codebook(cb), out_dir=tmp_path / "out")
     rows = list(csv.reader(io.StringIO(res.paths["quarantine"].read_text(encoding="utf-8"), newline=""), strict=True))
     assert rows[1][rows[0].index("s_2")].startswith("'\uff1d")
+
+
+def test_quarantine_masks_every_spelling_of_issue_22(tmp_path):
+    rows = [["respondentid", "s_1", "s_2", "statoverall_4"],
+            ["a1", "9", "cpr 121314_1245, skriv til lars@kommune eller \"dorte\"@kommune.dk", "1"],
+            ["a2", "2", "fint", "1"]]
+    buf = io.StringIO()
+    csv.writer(buf, delimiter=";", lineterminator="\r\n").writerows(rows)
+    path = tmp_path / "eksport.csv"
+    path.write_bytes(buf.getvalue().encode("utf-8"))
+    res = ingest(path, parse_codebook(CB), out_dir=tmp_path / "out", key="hemmelig")
+    assert res.manifest["rows_quarantined"] == 1
+    raw = res.paths["quarantine"].read_text(encoding="utf-8")
+    for value in ("121314_1245", "lars@kommune", "dorte", "@"):
+        assert value not in raw, value
+    assert "[CPR]" in raw and raw.count("[e-mail]") == 2

@@ -184,3 +184,79 @@ def test_weighted_counts_on_ess():
     assert res.chi2 == pytest.approx(chi.statistic, abs=TOL)
     assert res.test == "rao_scott_f"
     assert res.fisher_p is None  # no exact test on weighted sums
+
+
+# -- what a published crosstab gives away (issue 22) ------------------------------------------------
+def _fillings(pres, published):
+    """Integer fillings of the hidden cells consistent with what is published: the visible
+    counts and shares (the margins) of the presentation's data, and the chi-square of the
+    published result (over the whole table unless its ``test_scope`` says otherwise; to its
+    precision: 2 decimals when rounded)."""
+
+    d = pres.data
+    rows, cols = list(dict.fromkeys(d["row_label"])), list(dict.fromkeys(d["col_label"]))
+    n = d.pivot(index="row_label", columns="col_label", values="n").loc[rows, cols]
+    rs = d.pivot(index="row_label", columns="col_label", values="row_share").loc[rows, cols]
+    cs = d.pivot(index="row_label", columns="col_label", values="col_share").loc[rows, cols]
+    known = n.to_numpy(dtype=float, na_value=np.nan)
+    r_tot = np.nanmedian(known / rs.to_numpy(dtype=float, na_value=np.nan), axis=1).round()
+    c_tot = np.nanmedian(known / cs.to_numpy(dtype=float, na_value=np.nan), axis=0).round()
+    hidden = list(zip(*np.nonzero(np.isnan(known)), strict=True))
+    chi2_pub = published.chi2
+    whole = getattr(published, "test_scope", "all") == "all" and not np.isnan(chi2_pub)
+    tol = 0.005 + 1e-9 if chi2_pub == round(chi2_pub, 2) else 1e-6
+    out = []
+    r_rem = r_tot - np.nansum(known, axis=1)  # NaN: a margin that is not published (unbounded)
+    c_rem = c_tot - np.nansum(known, axis=0)
+    big = float(np.nansum(r_tot))
+
+    def fill(k, values):
+        if k == len(hidden):
+            if np.allclose(np.nan_to_num(r_rem), 0) and np.allclose(np.nan_to_num(c_rem), 0):
+                t = known.copy()
+                for (i, j), v in zip(hidden, values, strict=True):
+                    t[i, j] = v
+                if whole:
+                    exp = np.outer(t.sum(axis=1), t.sum(axis=0)) / t.sum()
+                    with np.errstate(divide="ignore", invalid="ignore"):
+                        chi2 = float(np.nansum((t - exp) ** 2 / exp))
+                    if abs(chi2 - chi2_pub) > tol:
+                        return
+                out.append(tuple(values))
+            return
+        i, j = hidden[k]
+        last_in_row = np.isfinite(r_rem[i]) and all(h[0] != i for h in hidden[k + 1:])
+        last_in_col = np.isfinite(c_rem[j]) and all(h[1] != j for h in hidden[k + 1:])
+        top = int(np.nanmin([r_rem[i], c_rem[j], big]))
+        choices = [int(r_rem[i])] if last_in_row else [int(c_rem[j])] if last_in_col else range(top + 1)
+        for v in choices:
+            if v < 0 or v > top:
+                continue
+            r_rem[i] -= v
+            c_rem[j] -= v
+            fill(k + 1, [*values, v])
+            r_rem[i] += v
+            c_rem[j] += v
+
+    fill(0, [])
+    return out
+
+
+def test_hidden_cells_have_more_than_two_fillings_consistent_with_what_is_published():
+    import survey_kit as sk
+    from survey_kit.codebook import instrument
+    from survey_kit.datasets import temperature_survey
+
+    temp = sk.Survey(temperature_survey(seed=5), instrument("temperaturmaaling")).filter(bolge=1)
+    res = temp.crosstab("stilling", "ml_1")
+    assert int(res.counts.isna().sum().sum()) == 4  # the two leaders' small cells and their complements
+    pres = sk.present(res)
+    # what goes into a report or a council paper: the publication copy (the raw object before it)
+    published = res.published() if hasattr(res, "published") else res
+    fillings = _fillings(pres, published)
+    assert len(fillings) > 2, fillings
+    # the raw result keeps full precision and says it is not for publication
+    assert "ikke til offentliggørelse" in repr(res) and res.chi2 != round(res.chi2, 2)
+    pub = res.published()
+    assert pub.test_scope == "published" and pub.chi2 == round(pub.chi2, 2)
+    assert pub.p_val == round(pub.p_val, 3) and pub.cramers_v == round(pub.cramers_v, 2)

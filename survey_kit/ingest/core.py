@@ -43,6 +43,7 @@ import pyarrow as pa
 from survey_kit.codebook import Codebook
 from survey_kit.codebook.conventions import COMPLETE, SOURCE_ROW
 from survey_kit.errors import DataError
+from survey_kit.ingest._pii_columns import protect_personal
 from survey_kit.ingest.check import check_mapped
 from survey_kit.ingest.manifest import (
     atomic_write_bytes,
@@ -246,6 +247,8 @@ def ingest(export: str | Path, codebook: Codebook, *, out_dir: str | Path = "dat
         early = pool.submit(parquet_bytes, pa.Table.from_pandas(mapped.frame, preserve_index=False))
         checked = check_mapped(raw, mapped, codebook)
         data, quarantine, problems, manifest = _outcome(raw, codebook, checked, key, paths)
+        # personal data the codebook does not declare: pseudonymised columns, CPR numbers masked
+        data, manifest["personal_columns"] = protect_personal(data, codebook, resolve_key(key))
         if data is not mapped.frame:  # rows held back or answers blanked: encode what is kept
             early.cancel()
             early = pool.submit(parquet_bytes, pa.Table.from_pandas(data, preserve_index=False))

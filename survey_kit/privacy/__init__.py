@@ -17,6 +17,8 @@ _EXPORTS = {
     "DisclosureGuard": "guard",
     "pseudonymise": "keys",
     "RunGuard": "run",
+    "DisclosureConflict": "run",
+    "Ledger": "ledger",
     "Scope": "run",
     "raw_codebook": "run",
     "respondent_counts": "run",

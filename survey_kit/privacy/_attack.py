@@ -236,7 +236,7 @@ class Attack:
         rels = {k: set(v) for k, v in self.rels.get(m, {}).items()}
         cells = self.n.get(m, {})
         for cell in cells:
-            for parent, col in self.h.parent_cells(cell):
+            for parent, col in self.h.parent_cells(cell, pool_waves=True):
                 if parent in cells:
                     rels.setdefault((parent, col), set()).add(cell)
         return rels

@@ -44,6 +44,7 @@ def _shortfall(
     rel: Relation,
     count: Callable[[Hashable], float],
     homogeneous: Callable[[list[Hashable], Hashable], bool],
+    upper: Mapping[Hashable, float] | None = None,
 ) -> str:
     """Why the hidden parts ``hid`` of a relation with a visible total are not yet safe ("" if safe)."""
     if len(hid) == 1:
@@ -53,6 +54,8 @@ def _shortfall(
         return f"de skjulte grupper har tilsammen n={n_h:g} < {rel.min_n}"
     if n_h <= len(hid):
         return "alle skjulte grupper har n=1"
+    if upper and all(upper.get(k) is not None for k in hid) and n_h >= sum(upper[k] for k in hid):
+        return "alle i de skjulte grupper har svaret (n = antal ansatte)"
     if homogeneous(hid, rel.total):
         return "de skjulte grupper svarer alle ens"
     return ""
@@ -70,8 +73,12 @@ def complete_suppression(
     pos: Mapping[Hashable, float] | None = None,
     fixed: frozenset | set = frozenset(),
     describe: Callable[[Hashable], str] = _describe,
+    upper: Mapping[Hashable, float] | None = None,
 ) -> list[str]:
     """Extend ``hidden`` (cell -> reason, modified in place) until every relation is safe.
+
+    ``upper``: public upper bounds of cells (staff numbers); hidden parts that are all at their
+    bound are known exactly from their sum, so one more part is hidden.
 
     Returns a list of conflicts (Danish sentences); empty when all relations could be protected.
     """
@@ -120,14 +127,14 @@ def complete_suppression(
             if not hid:
                 continue
 
-            why = _shortfall(hid, rel, count, homogeneous)
+            why = _shortfall(hid, rel, count, homogeneous, upper)
             while why and candidates:
                 cell = candidates.pop(0)
                 protected = ", ".join(describe(k) for k in hid)
                 hidden[cell] = f"sekundær: beskytter {protected} ({why})"
                 hid.append(cell)
                 changed = True
-                why = _shortfall(hid, rel, count, homogeneous)
+                why = _shortfall(hid, rel, count, homogeneous, upper)
             n_h = sum(count(k) for k in hid)
             if why and (len(hid) == 1 or n_h < rel.min_n or n_h <= len(hid)):
                 if rel.total in fixed:

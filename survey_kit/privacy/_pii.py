@@ -73,6 +73,11 @@ PHONE = re.compile(
     + _NOT_AFTER
     + r"(?![ .\-/][0-9])"
 )
+# any six digits, a separator, four digits: the shape of a CPR number even when the date is not
+# one (121314_1245), as people write them
+CPR_SHAPE = re.compile(
+    _NOT_BEFORE + r"[0-9]{6}" + rf"[ \t{_ZW}]*[./_{_DASH}][ \t{_ZW}]*" + r"[0-9]{4}" + _NOT_AFTER
+)
 _YEAR = re.compile(r"(?:1[0-9]|20)[0-9]{2}")
 _DATE8 = re.compile(_DAY + _MONTH + r"(?:19|20)[0-9]{2}")
 _MONEY_AFTER = re.compile(r"\s*(?:kr\b|kr\.|kroner|dkk|,-|mio|mia|euro|€)", re.IGNORECASE)
@@ -113,6 +118,11 @@ _TLD = r"(?:dk|com|net|org|eu|nu|se|no|de|fo|gl|info|io|biz|gov|edu|uk|me)"
 EMAIL = re.compile(
     rf"{_LOCAL}{_AT_SYMBOL}{_LABEL}(?:(?:{_DOT_SYMBOL}|{_DOT_WORD}){_LABEL})*"
     rf"(?:{_DOT_SYMBOL}|{_DOT_WORD})(?:[A-Za-z]{{2,}})\b",
+    re.IGNORECASE,
+)
+# "dorte"@kommune.dk, lars@kommune (no top-level domain): anything@word
+EMAIL_BARE = re.compile(
+    rf"(?:\"[^\"\n]{{1,64}}\"|'[^'\n]{{1,64}}'|{_LOCAL}){_AT_SYMBOL}{_LABEL}(?:\.{_LABEL})*",
     re.IGNORECASE,
 )
 EMAIL_WORDS = re.compile(  # "carl at kommune dot dk": a known top-level domain is required
@@ -221,6 +231,7 @@ def name_spans(det: str) -> list[tuple[int, int]]:
             word = _lookup(m.group())[1]
             is_name[i] = not (word and _opens_sentence(det, m.start()))
     spans = [(m.start(), m.end()) for m, n in zip(toks, is_name, strict=True) if n]
+    spans += _lower_case_names(det)
     # a full name in capitals ("PER NIELSEN"): two listed names side by side
     caps = [m for m in WORD.finditer(det) if len(m.group()) > 1 and m.group().isupper()]
     for a, b in zip(caps, caps[1:], strict=False):
@@ -229,6 +240,39 @@ def name_spans(det: str) -> list[tuple[int, int]]:
         ):
             spans += [(a.start(), a.end()), (b.start(), b.end())]
     return spans
+
+
+#: Listed first names that lower-case Danish text uses as ordinary words or abbreviations
+#: ("max 5 minutter"); a lone one is not masked (a full name or a cue still is).
+_LOWER_WORDS = frozenset({"max", "sam", "ken", "bent", "lis", "tim", "dan", "ask", "kai", "bo"})
+_LOWER = re.compile(rf"(?<![{_UP}{_LOW}])[{_LOW}]{{2,}}(?:-[{_LOW}]{{2,}})?(?![{_UP}{_LOW}])")
+
+
+def _lower_case_names(det: str) -> list[tuple[int, int]]:
+    """Names written in lower case ("spørg jens nielsen", "min leder mette"): a listed first name
+    followed by a listed surname that is no ordinary word; a listed name that is no ordinary word
+    after a cue ("min leder", "kollegaen"); a listed first name of three or more letters that is no
+    ordinary word (lower-case Danish text has no other use for "mette" or "lars")."""
+    names = name_list()
+    toks = list(_LOWER.finditer(det))
+    cue_ends = [m.end() for m in CUE_ANYWHERE.finditer(det)]
+    out: list[tuple[int, int]] = []
+    for i, m in enumerate(toks):
+        entry = names.get(m.group().capitalize())
+        if entry is None:
+            continue
+        kind, word = entry
+        nxt = toks[i + 1] if i + 1 < len(toks) else None
+        if nxt is not None and det[m.end() : nxt.start()] in (" ", "-") and kind == "first":
+            last = names.get(nxt.group().capitalize())
+            if last is not None and last[0] == "last" and not last[1]:
+                out += [(m.start(), m.end()), (nxt.start(), nxt.end())]
+                continue
+        cued = any(e <= m.start() and _CUE_GAP.fullmatch(det[e : m.start()]) for e in cue_ends)
+        if not word and (cued or (kind == "first" and len(m.group()) >= 3
+                                  and m.group() not in _LOWER_WORDS)):
+            out.append((m.start(), m.end()))
+    return out
 
 
 def merge_spans(spans: list[tuple[int, int, str]], det: str) -> list[tuple[int, int, str]]:

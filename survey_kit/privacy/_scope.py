@@ -94,16 +94,20 @@ class Hierarchy:
             d[column] = code
         return self.normalise(tuple(sorted(d.items())))
 
-    def parent_cells(self, cell: Cell) -> list[tuple[Cell, str]]:
+    def parent_cells(self, cell: Cell, *, pool_waves: bool = False) -> list[tuple[Cell, str]]:
         """The cells one level up along each (non-wave) condition, with that condition's column.
 
         A unit's parent is its area; the parent along a column outside the hierarchy (or the top
         level) is the cell without that condition. ``cell`` adds up, with its siblings, to each.
+        ``pool_waves``: the waves of a cell add up to the cell without a wave (every respondent
+        answers in one wave), as when an explorer shows "all waves" beside one wave.
         """
         out = []
         d = dict(cell)
         for col, code in cell:
             if col == self.wave:
+                if pool_waves:
+                    out.append((tuple(sorted((c, v) for c, v in cell if c != col)), col))
                 continue
             up = dict(d)
             if col in self.parents:
@@ -120,6 +124,8 @@ class Hierarchy:
         if self.codebook is None or not self.codebook.population:
             return None
         rest = [(c, v) for c, v in cell if c != self.wave]
+        if self.codebook.wave is not None and len(rest) == len(cell):
+            return None  # all waves pooled: a person may answer in every wave
         pop = self.codebook.population
         if not rest:
             for lv in reversed(self.levels):

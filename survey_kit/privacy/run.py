@@ -43,7 +43,7 @@ from survey_kit.privacy._publish import bh, publish_compare_tests, round_publish
 from survey_kit.privacy._scope import Cell, EmptyCell, Hierarchy, Scope, as_code
 from survey_kit.privacy.suppression import AuditLog
 
-__all__ = ["KINDS", "RunGuard", "Scope", "respondent_counts"]
+__all__ = ["KINDS", "DisclosureConflict", "LedgerMismatch", "RunGuard", "Scope", "respondent_counts"]
 
 KINDS = ("compare", "waves", "frequencies", "rank", "count")
 POPULATION = ("count", "respondents")
@@ -59,6 +59,15 @@ _BLANK = {
 Var = tuple[tuple, Cell]
 
 
+class DisclosureConflict(ValueError):
+    """The numbers asked for cannot be published without revealing a cell hidden earlier (or
+    without hiding a cell already published); the message says why, in Danish."""
+
+
+class LedgerMismatch(DisclosureConflict):
+    """An earlier run's record does not fit these data (another data set)."""
+
+
 @dataclass
 class _Entry:
     table: pd.DataFrame
@@ -68,6 +77,7 @@ class _Entry:
     by: str | None
     value_columns: tuple[str, ...]
     rows: list[list[Var]]
+    published: bool = True
 
 
 def _num(table: pd.DataFrame, col: str) -> np.ndarray:
@@ -117,7 +127,13 @@ class RunGuard:
     """
 
     def __init__(
-        self, codebook: Codebook | None, *, min_n: int | None = None, audit: AuditLog | None = None
+        self,
+        codebook: Codebook | None,
+        *,
+        min_n: int | None = None,
+        audit: AuditLog | None = None,
+        pool_waves: bool = False,
+        strict: bool = True,
     ) -> None:
         if min_n is not None and min_n < 1:
             raise ValueError("min_n: must be at least 1")
@@ -134,6 +150,12 @@ class RunGuard:
         self._hidden: dict[tuple, dict[Cell, str]] = {}
         self._population_hidden: dict[Cell, str] = {}
         self._protected = False
+        self.pool_waves = pool_waves
+        self.strict = strict  # False: a conflict with an earlier run goes to the audit, not raised
+        self._prior: list[dict] = []
+        self._shown: dict[tuple, set[Cell]] = {}  # cells of published tables and earlier runs
+        self._unpublished = False
+        self._current: dict[tuple, set[Cell]] = {}  # cells of this run's own tables
 
     # -- registration ------------------------------------------------------------------
     def _min_n_for(self, measure: tuple) -> int:
@@ -197,6 +219,7 @@ class RunGuard:
         kind: str,
         value_columns: Sequence[str] = (),
         name: str = "",
+        publish: bool = True,
     ) -> str:
         """Register a raw table (computed with ``min_n=1``); returns its id for :meth:`table`.
 
@@ -206,6 +229,8 @@ class RunGuard:
         naming what is counted, default respondents; see :func:`respondent_counts`).
         ``scope`` is the population of the report, e.g. ``{"bolge": 2, "omraade": 3}``.
         ``value_columns`` are blanked on hidden rows besides the kind's own columns.
+        ``publish=False``: a table that is never shown but whose cells relate to shown ones (the
+        other categories of an explorer filter), so that differences between views are protected.
         """
         if self._protected:
             raise ValueError("add: the run is already protected; register every table first")
@@ -282,8 +307,17 @@ class RunGuard:
                     self._learn_pos(m, cell, float(np.round(v_arr[i] * n_arr[i])) if n_arr[i] > 0 else 0.0)
                 if code is not None:
                     self._relate(m, base, by, cell)
+        for row in rows:
+            for m, cell in row:
+                self._current.setdefault(m, set()).add(cell)
+        if publish:
+            for row in rows:
+                for m, cell in row:
+                    self._shown.setdefault(m, set()).add(cell)
+        else:
+            self._unpublished = True
         self._entries.append(
-            _Entry(table.copy(), kind, sc, tid, by, tuple(value_columns), rows)
+            _Entry(table.copy(), kind, sc, tid, by, tuple(value_columns), rows, publish)
         )
         return tid
 
@@ -294,13 +328,19 @@ class RunGuard:
         rels = {k: set(v) for k, v in self._rels.get(measure, {}).items()}
         cells = self._n[measure]
         for cell in cells:
-            for parent, col in self.hierarchy.parent_cells(cell):
+            for parent, col in self.hierarchy.parent_cells(cell, pool_waves=self.pool_waves):
                 if parent in cells:
                     rels.setdefault((parent, col), set()).add(cell)
         mn = self._min_n_for(measure)
+        shown = self._shown.get(measure, set())
+        current = self._current.get(measure, set())
         return [
             Relation(total=t, parts=tuple(sorted(p)), min_n=mn)
             for (t, _), p in sorted(rels.items(), key=lambda kv: repr(kv[0]))
+            # parts that are never published (publish=False) cannot be differenced yet
+            if (not self._unpublished or p & shown)
+            # earlier runs' cells among themselves were protected then (and may be incomplete now)
+            and (not self._prior or ({t} | p) & current)
         ]
 
     def protect(self) -> None:
@@ -310,8 +350,12 @@ class RunGuard:
         nothing is fixed; kept as a guard against inconsistent input).
         """
         h = self.hierarchy
+        fixed = self._apply_prior()
         relations = {m: self._relations(m) for m in self._n}
         hidden: dict[tuple, dict[Cell, str]] = {m: {} for m in self._n}
+        for rec in self._prior:
+            if rec["hidden"] and rec["cell"] in self._n.get(rec["measure"], {}):
+                hidden[rec["measure"]][rec["cell"]] = f"skjult tidligere: {rec.get('why') or ''}".rstrip(": ")
         for m, cells in self._n.items():
             lim = self._min_n_for(m)
             for cell, n in cells.items():
@@ -330,6 +374,7 @@ class RunGuard:
             if 0 < n < self.min_n
         }
         conflicts: list[str] = []
+        upper: dict[tuple, dict[Cell, float]] = {}  # staff numbers: public upper bounds
         changed = True
         while changed:
             changed = False
@@ -347,15 +392,26 @@ class RunGuard:
                                 hm[c] = "parret måling: gruppen er skjult i en af målingerne"
                 for pos in [None, *(self._pos[pm] for pm in self._pos_of.get(m, []))]:
                     conflicts += complete_suppression(
-                        cells, hm, relations[m], pos=pos, describe=h.describe
+                        cells, hm, relations[m], pos=pos, describe=h.describe,
+                        fixed=fixed.get(m, frozenset()), upper=upper.setdefault(m, {
+                            c: p for c in cells if (p := h.population(c)) is not None}),
                     )
                 changed |= len(hm) != before
             for c, why in hidden.get(POPULATION, {}).items():
                 if c not in pop_hidden:
                     pop_hidden[c] = why
                     changed = True
-        if conflicts:
-            raise ValueError("; ".join(dict.fromkeys(conflicts)))
+        for m, cs in fixed.items():
+            for c in cs:
+                if c in hidden[m]:
+                    conflicts.append(
+                        f"{m[1] if len(m) > 1 else m[0]}: {h.describe(c)} er allerede vist, "
+                        f"men skulle nu skjules ({hidden[m][c]})"
+                    )
+        if conflicts and (self.strict or not self._prior):
+            raise DisclosureConflict("; ".join(dict.fromkeys(conflicts)))
+        for c in dict.fromkeys(conflicts):  # every part that could be hidden is hidden
+            self.audit.add(where="tidligere kørsel", what=c, why="kunne ikke beskyttes fuldt ud", n=None)
         self._hidden = hidden
         self._population_hidden = pop_hidden
         self._protected = True
@@ -369,6 +425,66 @@ class RunGuard:
                     why=why,
                     n=self._n[m].get(cell),
                 )
+
+    # -- what earlier views and runs published ----------------------------------------------
+    def prior(self, records: Sequence[Mapping]) -> None:
+        """Register what earlier runs or explorer views published on the same data (records of
+        :meth:`records`: ``measure``, ``cell``, ``n``, ``pos``, ``hidden``, ``why``). A cell hidden
+        then stays hidden; a cell shown then may not be hidden now (:class:`DisclosureConflict`),
+        and its number takes part in every relation, so differences between the runs are
+        protected as within one run."""
+        if self._protected:
+            raise ValueError("prior: the run is already protected")
+        for r in records:
+            self._prior.append({**r, "measure": tuple(r["measure"]),
+                                "cell": tuple(tuple(x) for x in r["cell"])})
+
+    def _apply_prior(self) -> dict[tuple, set[Cell]]:
+        fixed: dict[tuple, set[Cell]] = {}
+        mine = set(self._n)
+        for rec in self._prior:
+            m, cell, n = rec["measure"], rec["cell"], rec.get("n")
+            if m not in mine:
+                continue  # a measure this run does not publish: its cells relate to none of ours
+            if n is None or (isinstance(n, float) and np.isnan(n)):
+                if cell not in self._n.get(m, {}):
+                    continue  # a hidden cell of no use here (its n was not kept)
+            else:
+                old = self._n.get(m, {}).get(cell)
+                if old is not None and old != float(n):
+                    raise LedgerMismatch(
+                        f"anonymitetshistorikken passer ikke til disse data ({m[-1]}, "
+                        f"{self.hierarchy.describe(cell)}: n={float(n):g} i en tidligere kørsel, "
+                        f"n={old:g} nu); er det et nyt datasæt, så start forfra (--ny-start)"
+                    )
+                self._n.setdefault(m, {})[cell] = float(n)
+                if rec.get("pos") is not None:
+                    self._learn_pos(m, cell, float(rec["pos"]))
+            self._shown.setdefault(m, set()).add(cell)
+            if not rec["hidden"]:
+                fixed.setdefault(m, set()).add(cell)
+        return fixed
+
+    def records(self) -> list[dict]:
+        """Every cell the run published (shown or hidden): ``measure``, ``cell``, ``n``, ``pos``
+        (positives of a share, when one is known), ``hidden``, ``why``; for a disclosure ledger
+        (:class:`survey_kit.privacy.Ledger`)."""
+        self._check()
+        out: dict[Var, dict] = {}
+        for e in self._entries:
+            if not e.published:
+                continue
+            for row in e.rows:
+                for m, cell in row:
+                    if (m, cell) in out:
+                        continue
+                    why = self._hidden.get(m, {}).get(cell)
+                    pms = self._pos_of.get(m, [])
+                    pos = self._pos[pms[0]].get(cell) if len(pms) == 1 else None
+                    out[(m, cell)] = {"measure": list(m), "cell": [list(c) for c in cell],
+                                      "n": self._n[m].get(cell), "pos": pos,
+                                      "hidden": why is not None, "why": why or ""}
+        return list(out.values())
 
     def _check(self) -> None:
         if not self._protected:

@@ -43,8 +43,10 @@ import pandas as pd
 from survey_kit.privacy._pii import (
     CPR,
     CPR_MASK,
+    CPR_SHAPE,
     CUE_ANYWHERE,
     EMAIL,
+    EMAIL_BARE,
     EMAIL_MASK,
     EMAIL_WORDS,
     NAME_MASK,
@@ -107,9 +109,11 @@ def mask_personal(text: object, *, names: bool = True) -> str:
     text = str(text)
     det = detection_copy(text)
     spans = [
-        (m.start(), m.end(), EMAIL_MASK) for rx in (EMAIL, EMAIL_WORDS) for m in rx.finditer(det)
+        (m.start(), m.end(), EMAIL_MASK)
+        for rx in (EMAIL, EMAIL_WORDS, EMAIL_BARE)
+        for m in rx.finditer(det)
     ]
-    spans += [(m.start(), m.end(), CPR_MASK) for m in CPR.finditer(det)]
+    spans += [(m.start(), m.end(), CPR_MASK) for rx in (CPR, CPR_SHAPE) for m in rx.finditer(det)]
     spans += [(s, e, PHONE_MASK) for s, e in phone_spans(det)]
     if names:
         spans += [(s, e, NAME_MASK) for s, e in name_spans(det)]

@@ -130,6 +130,7 @@ def render_reports(
     figures: bool | str = True,
     progress: bool = True,
     template_docx: str | Path | None = None,
+    fresh_start: bool = False,
 ) -> RunResult:
     """Render the whole survey plus one report per group of ``by``; returns the files written.
 
@@ -140,6 +141,9 @@ def render_reports(
     report of the run is built and protected together before anything is written; groups too small
     to report get none and a line in ``koerselsoversigt.txt`` beside the reports, where the
     suppression audit (``anonymitet_log.csv``) is written for the analyst too.
+    Earlier runs on the same data into the same ``out_dir`` are read from the disclosure ledger
+    (``anonymitet_historik.json`` beside it) and protected together with this one;
+    ``fresh_start=True`` (a new data set) starts a new ledger, with a warning.
     """
     from tqdm.auto import tqdm
 
@@ -148,8 +152,11 @@ def render_reports(
     if bad:
         raise ValueError(f"formats: unknown format(s) {sorted(bad)}; use {', '.join(FORMATS)}")
     survey = _survey(data, codebook)
-    run = build_run(survey, spec, by=by, wave=wave, min_n=min_n)
+    from survey_kit.privacy.ledger import LEDGER_FILE, Ledger
+
     base = Path(out_dir) / survey.codebook.instrument
+    ledger = Ledger.load(base / LEDGER_FILE, instrument=survey.codebook.instrument, fresh=fresh_start)
+    run = build_run(survey, spec, by=by, wave=wave, min_n=min_n, ledger=ledger)
     written = RunResult(skipped=run.skipped)
     if figures not in (True, False, "whole"):
         raise ValueError(f"figures: expected True, False or 'whole', got {figures!r}")
@@ -161,6 +168,7 @@ def render_reports(
             writer.figures = bool(figures) and (figures is True or not built.scope.conditions)
             written.extend(writer.write(built.report, base / built.scope.slug))
     written.summary_path = _write_summary(run, base, by=by)
+    ledger.save()
     return written
 
 

@@ -317,10 +317,13 @@ def build_run(
     wave: str | int | None = None,
     min_n: int | None = None,
     _per_table: bool = False,
+    ledger: Any = None,
 ) -> Run:
     """Build every report of a run (the whole + one per group of ``by``), protected together.
 
     ``_per_table`` (benchmarks only, never for publication) skips the run-wide guard.
+    ``ledger`` (a :class:`survey_kit.privacy.Ledger`): what earlier runs on the same data published;
+    the run protects its numbers together with them and adds its own to it (the caller saves it).
     """
     from survey_kit import stats
     from survey_kit.report import sections
@@ -333,6 +336,11 @@ def build_run(
     data = survey.data
     if cb.scales and not all(s.code in data for s in cb.scales):
         data = stats.with_scale_scores(data, cb)
+    # columns ingest found personal without the codebook saying so are never drawn (issue 22)
+    ids = {r.column for r in (cb.respondent_id, cb.panel_key) if r is not None}
+    pii = [c for c in dict((survey.manifest or {}).get("personal_columns") or {}) if c in data and c not in ids]
+    if pii:
+        data = data.assign(**{c: pd.Series(pd.NA, index=data.index, dtype="string") for c in pii})
     full = Survey(data=data, codebook=cb, manifest=survey.manifest)
     protector = _protector(cb, min_n, per_table=_per_table)
     stats_cb = raw_codebook(cb) if protector.raw else cb
@@ -344,7 +352,12 @@ def build_run(
     # every breakdown variable's respondent counts, so the guard knows the groups of the whole run
     if by is not None:
         register_counts(protector, full, Scope(), by, current)
+    if ledger is not None and hasattr(protector.inner, "prior"):
+        protector.inner.prior(ledger.records())
+        protector.inner.strict = False
     protector.protect()
+    if ledger is not None and hasattr(protector.inner, "records"):
+        ledger.add(protector.inner.records())
     built = []
     hidden_by = set()
     if by is not None:

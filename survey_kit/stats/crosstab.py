@@ -32,7 +32,7 @@ analyst's: publish them rounded.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -80,6 +80,64 @@ class CrosstabResult:
     ndf: float | None = None
     ddf: float | None = None
     p_val_chisq: float | None = None
+    #: "all" (the tests use every cell: the analyst's raw result, full precision, not for
+    #: publication), "published" (recomputed over the columns or rows without a hidden cell) or
+    #: "none" (no test can be published); see :meth:`published`.
+    test_scope: str = "all"
+    for_publication: bool = False
+
+    def __repr__(self) -> str:
+        what = "til offentliggørelse" if self.for_publication else (
+            "råt resultat med fuld præcision, ikke til offentliggørelse: brug sk.present(...) "
+            "eller .published()")
+        return (f"CrosstabResult({self.row} × {self.col}, n={self.n:g}, chi2={self.chi2}, "
+                f"p_val={self.p_val}, cramers_v={self.cramers_v}; {what})")
+
+    def published(self) -> CrosstabResult:
+        """The copy to publish: when a cell is hidden, the tests are recomputed over the columns
+        without a hidden cell, or the rows without one, whichever keeps more cells (every count
+        they use is shown; with a design, or when fewer than 2 x 2 remain, no test is published); chi-square, F and Cramér's V rounded to 2
+        decimals, p-values to 3 (below 0.001: 0.0, shown "< 0,001"), n to a whole number. The
+        raw result (this object) keeps full precision for the analyst."""
+        if self.for_publication:
+            return self
+        hidden = self.counts.isna().to_numpy()
+        kw: dict[str, Any] = {}
+        if hidden.any():
+            full = self.counts.to_numpy(dtype=float, na_value=np.nan)
+            # the columns without a hidden cell (every row), or the rows without one
+            subs = [full[:, ~hidden.any(axis=0)], full[~hidden.any(axis=1)]]
+            sub = max(subs, key=lambda a: a.size if min(a.shape) >= 2 else -1)
+            if sub.size:
+                sub = sub[sub.sum(axis=1) > 0][:, sub.sum(axis=0) > 0]
+            kw = dict(chi2=np.nan, dof=0, p_val=np.nan, cramers_v=np.nan, chi2_yates=None,
+                      p_val_yates=None, fisher_p=None, f_stat=None, ndf=None, ddf=None,
+                      p_val_chisq=None, test_scope="none")
+            if self.test == "chi2" and sub.ndim == 2 and min(sub.shape) >= 2:
+                exp = np.outer(sub.sum(axis=1), sub.sum(axis=0)) / sub.sum()
+                chi2 = float(((sub - exp) ** 2 / exp).sum())
+                dof = (sub.shape[0] - 1) * (sub.shape[1] - 1)
+                kw.update(chi2=chi2, dof=dof, p_val=float(sps.chi2.sf(chi2, dof)),
+                          cramers_v=float(np.sqrt(chi2 / (sub.sum() * (min(sub.shape) - 1)))),
+                          test_scope="published")
+                if sub.shape == (2, 2):
+                    corr = np.minimum(0.5, np.abs(sub - exp))
+                    cy = float(((np.abs(sub - exp) - corr) ** 2 / exp).sum())
+                    kw.update(chi2_yates=cy, p_val_yates=float(sps.chi2.sf(cy, 1)),
+                              fisher_p=float(sps.fisher_exact(sub.astype(np.int64)).pvalue))
+        out = replace(self, **kw, for_publication=True)
+
+        def p3(p: float | None) -> float | None:
+            return None if p is None else (p if np.isnan(p) else (0.0 if p < 0.001 else round(p, 3)))
+
+        def r2(x: float | None) -> float | None:
+            return None if x is None else round(float(x), 2)
+
+        return replace(out, chi2=r2(out.chi2), cramers_v=r2(out.cramers_v), p_val=p3(out.p_val),
+                       chi2_yates=r2(out.chi2_yates), p_val_yates=p3(out.p_val_yates),
+                       fisher_p=p3(out.fisher_p), f_stat=r2(out.f_stat), ndf=r2(out.ndf),
+                       ddf=r2(out.ddf), p_val_chisq=p3(out.p_val_chisq), n=float(round(out.n)),
+                       std_residuals=out.std_residuals.round(2))
 
     def to_frame(self) -> pd.DataFrame:
         """Tidy view: one row per cell (``row_label, col_label, n, row_share, col_share,
