@@ -143,9 +143,15 @@ def compute(ctx: Context, sec: Section) -> Composer:
     fn = {
         "findings": _findings, "response": _response, "items": _items, "scales": _scales,
         "waves": _waves, "panel": _panel, "ranking": _ranking, "benchmark": _benchmark,
-        "gap": _gap, "comments": _comments, "method": _method,
+        "gap": _gap, "comments": _comments, "method": _method, "trend": _trend,
     }[sec.kind]
     return fn(ctx, sec)
+
+
+def _trend(ctx: Context, sec: Section) -> Composer:
+    from survey_kit.report.trend import compute as trend_compute  # its own module (issue 24)
+
+    return trend_compute(ctx, sec)
 
 
 def _heading(sec: Section, default: str) -> list[Block]:
