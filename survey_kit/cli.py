@@ -114,6 +114,21 @@ def ingest(
     typer.echo(result.summary(lang))
 
 
+@app.command("run")
+def run_project_cmd(
+    project: Annotated[Path, typer.Argument(help="The project file (projekt.yaml)")],
+    force: Annotated[bool, typer.Option(help="Ingest every wave and rebuild the reports even if nothing changed")] = False,
+) -> None:
+    """One command per round: ingest the waves whose export changed, then rebuild the reports
+    (nothing is redone when no input changed); appends to the run log koerselslog.txt."""
+    from survey_kit.project import run_project
+
+    result = run_project(project, force=force, say=lambda msg: typer.echo(msg, err=True))
+    typer.echo(result.summary())
+    if result.log_path is not None:
+        typer.echo(f"Kørselslog: {result.log_path}", err=True)
+
+
 @app.command()
 def validate(
     export: Annotated[Path, typer.Argument(help="The export file")],

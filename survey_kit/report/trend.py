@@ -174,8 +174,8 @@ def _columns(stat: str, by: str | None, ctx: Context) -> tuple[Column, ...]:
         cols.append(Column("group", _by_header(ctx, by)))
     return (*cols, Column("wave", "Måling"), Column("n", "Antal svar", "int"),
             Column("value", "Andel" if stat == "share" else "Gennemsnit", kind),
-            Column("change_prev", "Ændring siden forrige", change), Column("p_prev", "p-værdi", "p"),
-            Column("change_first", "Ændring siden første", change), Column("p_first", "p-værdi", "p"))
+            Column("change_prev", "Ændring siden forrige", change), Column("p_prev", "p, forrige", "p"),
+            Column("change_first", "Ændring siden første", change), Column("p_first", "p, første", "p"))
 
 
 def _chart(table: pd.DataFrame, title: str, source: str, rng) -> object:

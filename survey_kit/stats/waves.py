@@ -141,6 +141,12 @@ def _waves(df: pd.DataFrame, wave: str, cb: Codebook | None) -> Groups:
     groups = make_groups(df, wave, cb, name="wave")
     if cb is not None and cb.wave is not None and cb.wave.column == wave:
         groups.labels = [cb.wave.labels.get(c, str(c)) for c in groups.codes]
+    used = np.bincount(groups.index, minlength=groups.n_groups + 1)[: groups.n_groups] > 0
+    if not used.all():  # a wave of the codebook without rows here: compare the waves present
+        remap = np.append(np.cumsum(used) - 1, used.sum())
+        remap[:-1][~used] = used.sum()
+        groups = Groups(remap[groups.index].astype(np.intp), [c for c, u in zip(groups.codes, used, strict=True) if u],
+                        [lab for lab, u in zip(groups.labels, used, strict=True) if u], groups.by)
     if groups.n_groups < 2:
         raise ValueError(f"wave: column {wave!r} holds fewer than two waves")
     return groups
