@@ -144,7 +144,7 @@ def run_project(path: str | Path, *, force: bool = False, say=None) -> ProjectRu
 
     def at(p: str) -> Path:
         q = Path(p)
-        return q if q.is_absolute() else root / q
+        return q if q.is_absolute() else (root / q).resolve()
 
     if project.instrument is not None:
         if project.instrument not in instruments():

@@ -60,7 +60,7 @@ def test_a_new_wave_is_ingested_and_the_reports_rebuilt(project):
         key = f"data/processed/trivsel_test/{part}"
         assert after[key] == before[key]
     html = (root / "reports" / "trivsel_test" / "samlet" / "rapport.html").read_text(encoding="utf-8")
-    assert "Udvikling over tid" in html and "Tendens over alle målinger" in html  # the trend, three rounds
+    assert "Udvikling over tid" in html and "tendens over alle målinger" in html  # the trend, three rounds
     assert "«Tilfredshed» sammenlignes ikke med 2008/09: I 2008/09 havde skalaen fire trin uden midte." in html
 
 

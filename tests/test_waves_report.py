@@ -73,7 +73,9 @@ def test_trend_test_is_published_rounded(survey, report):
     t = _table(report, "tendens_test_share").set_index("item")
     ref = stats.trend(survey, "q", wave="bolge").iloc[0]
     assert t.loc["q", "p_val"] == round(ref["p_val"], 3) and t.loc["q", "direction"] == "stigende"
-    assert "q2" not in t.index  # two comparable rounds: no trend test
+    assert t.loc["q2", "direction"] == "to målinger: ingen tendenstest" and pd.isna(t.loc["q2", "p_val"])
+    long = _table(report, "tendens_share").set_index(["item", "wave_code"])
+    assert t.loc["q", "change_first"] == long.loc[("q", 3), "change_first"]  # first to last round
 
 
 def test_broken_item_is_not_compared_and_the_report_says_why(report):

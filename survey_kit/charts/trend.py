@@ -4,7 +4,9 @@
 ``value``, ``n``, ``stat``, ``suppressed``), as :mod:`survey_kit.report.trend` composes it from
 per-round ``compare`` results. Rounds are equally spaced categories in their order; a hidden or
 missing point breaks its line (never drawn, never guessed). Series differ in marker shape and
-line dash as well as colour, so the chart reads in greyscale; each point is labelled with its value.
+line dash as well as colour, so the chart reads in greyscale; with up to three lines each point is
+labelled with its value. Means are shown on the data's range (half a point around it, within the
+answer scale's ``value_range``).
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ def trend_lines(table: pd.DataFrame, *, title: str | None = None, source: str | 
     colours = [p.wave_to, p.benchmark, p.primary, "#4D4D4D", p.negative[0], p.positive[0], p.muted, p.ci]
     fig = go.Figure()
     label = (lambda v: fmt_pct(v)) if is_share else (lambda v: fmt_num(v, 2))
+    labelled = len(series) <= 3  # more lines: values in the table and on hover, not crowded on the chart
     for i, name in enumerate(series):
         s = t[t["series"].astype(str) == name].set_index(t["wave"].astype(str)[t["series"].astype(str) == name])
         ys, texts, ns = [], [], []
@@ -55,7 +58,8 @@ def trend_lines(table: pd.DataFrame, *, title: str | None = None, source: str | 
                 texts.append("")
                 ns.append(0)
         fig.add_scatter(
-            x=waves, y=ys, mode="lines+markers+text", name=name, text=texts, textposition="top center",
+            x=waves, y=ys, mode="lines+markers+text" if labelled else "lines+markers", name=name, text=texts,
+            textposition="top center",
             textfont=dict(size=cv.small), connectgaps=False, cliponaxis=False,
             line=dict(color=colours[i % len(colours)], width=2, dash=_DASHES[i % len(_DASHES)]),
             marker=dict(symbol=_SYMBOLS[i % len(_SYMBOLS)], size=9, color=colours[i % len(colours)]),
@@ -66,9 +70,11 @@ def trend_lines(table: pd.DataFrame, *, title: str | None = None, source: str | 
         tick_px = cv.measure("100 %")
     else:
         vals = t.loc[~t["_supp"], "value"].astype(float)
-        lo, hi = value_range if value_range is not None else (float(vals.min()), float(vals.max()))
-        pad = 0.08 * (hi - lo or 1)
-        fig.update_yaxes(range=[lo - pad, hi + 2 * pad], tickformat=",.1f")
+        lo, hi = (float(vals.min()), float(vals.max())) if len(vals) else (value_range or (0.0, 1.0))
+        lo, hi = lo - 0.5, hi + 0.5  # the data's range and half a point around it, within the scale
+        if value_range is not None:
+            lo, hi = max(lo, value_range[0]), min(hi, value_range[1])
+        fig.update_yaxes(range=[lo, hi], tickformat=",.1f")
         tick_px = cv.measure(fmt_num(hi, 1))
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=waves)
     n_supp = int(t["_supp"].sum())

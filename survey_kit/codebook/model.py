@@ -324,7 +324,8 @@ class Codebook(_Frozen):
         return self
 
     def _check_wave_fields(self) -> None:
-        """``sources``, ``waves`` and ``recode`` name waves of ``wave.labels``; recoded codes exist."""
+        """``sources``, ``waves`` and ``recode`` name waves of ``wave.labels`` (a recoded code that is
+        not a code of the item is reported by validation like any impossible code)."""
         for it in self.items:
             keys = [*it.sources, *(it.waves or ()), *it.recode]
             if not keys:
@@ -335,10 +336,6 @@ class Codebook(_Frozen):
                 if self.wave_code(k) is None:
                     known = ", ".join(self.wave.labels.values())
                     raise ValueError(f"item {it.code!r}: wave {k!r} is not one of the waves ({known})")
-            for k, rec in it.recode.items():
-                bad = sorted(c for c in rec.codes.values() if c is not None and c not in it.labels)
-                if bad:
-                    raise ValueError(f"items.{it.code}.recode.{k}: codes {bad} are not codes of the item")
 
     # -- look-ups --------------------------------------------------------------------------
     @cached_property

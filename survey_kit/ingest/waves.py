@@ -203,9 +203,11 @@ def update_dataset(folder: Path, codebook: Codebook, manifest: dict[str, Any]) -
         "codebook_title": codebook.title,
         "wave_column": codebook.wave.column,
         "waves": waves,
-        **{k: int(sum(int(w.get(k) or 0) for w in waves)) for k in _SUMS},
-        "source_path": "; ".join(Path(str(w["source_path"])).name for w in waves),
-        "sha256": "; ".join(f"{w['wave_label']}: {str(w['sha256'])[:16]}…" for w in waves),
+        # the counts of the latest wave (a report is of the latest wave by default); all waves: total
+        **{k: int(waves[-1].get(k) or 0) for k in _SUMS},
+        "total": {k: int(sum(int(w.get(k) or 0) for w in waves)) for k in _SUMS},
+        "source_path": str(waves[-1]["source_path"]),
+        "sha256": str(waves[-1]["sha256"]),
         "survey_kit_version": survey_kit_version(),
         "created_utc": utc_now(),
     }

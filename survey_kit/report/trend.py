@@ -16,7 +16,8 @@ For the report's population and every round up to the report's wave:
 An item's rounds are those that asked it (``waves:``) and whose answers compare
 (``recode`` with ``comparison: broken`` leaves a round out); the section says which and why.
 With ``by`` (the first breakdown), one chart per item with a line per group.
-With fewer than three rounds in the data, the section says so in one sentence.
+With fewer than three rounds in the data the section is left out (a ``waves`` section compares
+two rounds).
 """
 
 from __future__ import annotations
@@ -84,9 +85,8 @@ def compute(ctx: Context, sec: Section) -> callable:
         return lambda ctx: [*_heading(sec, "Udvikling over tid"),
                             Paragraph("Undersøgelsen har kun én måling, så der er ingen udvikling at vise.")]
     rounds = _rounds(ctx)
-    if len(rounds) < MIN_ROUNDS:
-        return lambda ctx: [*_heading(sec, "Udvikling over tid"), Paragraph(
-            f"Udviklingen over tid vises fra tre målinger; data har {len(rounds)}.", "sk-note")]
+    if len(rounds) < MIN_ROUNDS:  # two rounds: the 'waves' section compares them
+        return lambda ctx: []
     codes = select(cb, sec.items) if sec.items else [s.code for s in cb.scales]
     shares, means = _split_by_stat(cb, codes)
     by = (breakdowns(ctx, sec) or [None])[0]
@@ -144,13 +144,16 @@ def compute(ctx: Context, sec: Section) -> callable:
                         _chart, part, f"{_label(ctx, code)}: {what.lower()} i hver måling", src, rng), part))
             if sec.table:
                 unit = "procentpoint" if stat == "share" else "point"
-                blocks.append(Table(f"tendens_{stat}", f"{what} i hver måling og ændring (i {unit})", long,
-                                    _columns(stat, by, ctx)))
+                blocks.append(Table(f"tendens_{stat}", f"{what} i hver måling og ændring siden forrige (i {unit})",
+                                    long, _columns(stat, by, ctx)))
                 if not trend_rows.empty:
-                    blocks.append(Table(f"tendens_test_{stat}", "Tendens over alle målinger", trend_rows,
-                                        (Column("item_label", "Spørgsmål"), *((Column("group", _by_header(ctx, by)),) if by else ()),
-                                         Column("waves", "Målinger"), Column("direction", "Tendens"),
-                                         Column("p_val", "p-værdi", "p"))))
+                    change = "pp" if stat == "share" else "num"
+                    group = (Column("group", _by_header(ctx, by)),) if by else ()
+                    blocks.append(Table(f"tendens_test_{stat}", f"Ændring fra første til sidste måling og tendens "
+                                        f"over alle målinger (i {unit})", trend_rows,
+                                        (Column("item_label", "Spørgsmål"), *group, Column("waves", "Målinger"),
+                                         Column("change_first", "Ændring", change), Column("p_first", "p (ændring)", "p"),
+                                         Column("direction", "Tendens"), Column("p_val", "p (tendens)", "p"))))
         for note in notes:
             blocks.append(Paragraph(note, "sk-note"))
         blocks.append(Paragraph(
@@ -174,8 +177,7 @@ def _columns(stat: str, by: str | None, ctx: Context) -> tuple[Column, ...]:
         cols.append(Column("group", _by_header(ctx, by)))
     return (*cols, Column("wave", "Måling"), Column("n", "Antal svar", "int"),
             Column("value", "Andel" if stat == "share" else "Gennemsnit", kind),
-            Column("change_prev", "Ændring siden forrige", change), Column("p_prev", "p, forrige", "p"),
-            Column("change_first", "Ændring siden første", change), Column("p_first", "p, første", "p"))
+            Column("change_prev", "Ændring siden forrige", change), Column("p_prev", "p-værdi", "p"))
 
 
 def _chart(table: pd.DataFrame, title: str, source: str, rng) -> object:
@@ -229,29 +231,41 @@ def _long_table(ctx, stat, items, used, per_round, changes, firsts, by) -> pd.Da
 
 
 def _trend_rows(ctx, stat, items, used, trends, long, by) -> pd.DataFrame:
-    """The trend test of each item over its rounds, where every round of it is published."""
+    """Per item (x group) with two or more rounds: the change from its first to its last round and
+    its test, and the trend test over every round (three or more), where every round is published."""
     rows = []
     for code in items:
         ws = tuple(used[code])
-        t = trends.get(ws)
-        if t is None:
+        if len(ws) < 2 or long.empty:
             continue
-        for _, r in t[t["item"] == code].iterrows():
-            pts = long[(long["item"] == code) & (long["group"] == r["group"])] if not long.empty else long
-            if pts.empty or pts["suppressed"].any() or len(pts) != len(ws) or bool(r["suppressed"]):
-                continue  # a hidden round: no test over it
-            p = float(r["p_val"]) if pd.notna(r["p_val"]) else np.nan
-            if np.isnan(p):
-                direction = "kan ikke beregnes"
-            elif p >= 0.05:
-                direction = "ingen sikker tendens"
-            else:
-                direction = "stigende" if r["slope"] > 0 else "faldende"
-            rows.append({"item": code, "item_label": r["item_label"], "group": r["group"],
-                         "waves": ", ".join(ctx.wave_label(w) for w in ws), "direction": direction,
-                         "p_val": p, "slope": r["slope"], "test": r["test"], "suppressed": False})
+        t = trends.get(ws)
+        for group in dict.fromkeys(long.loc[long["item"] == code, "group"]):
+            pts = long[(long["item"] == code) & (long["group"] == group)]
+            last = pts.iloc[-1]
+            if pts["suppressed"].any() or len(pts) != len(ws):
+                continue  # a hidden round: no change or test over it
+            row = {"item": code, "item_label": last["item_label"], "group": group,
+                   "waves": ", ".join(ctx.wave_label(w) for w in ws), "change_first": last["change_first"],
+                   "p_first": last["p_first"], "direction": "to målinger: ingen tendenstest", "p_val": np.nan,
+                   "slope": np.nan, "test": "", "suppressed": False}
+            r = t[(t["item"] == code) & (t["group"] == group)] if t is not None else None
+            if r is not None and len(r) and not bool(r["suppressed"].iloc[0]):
+                r = r.iloc[0]
+                p = float(r["p_val"]) if pd.notna(r["p_val"]) else np.nan
+                if np.isnan(p):
+                    direction = "kan ikke beregnes"
+                elif p >= 0.05:
+                    direction = "ingen sikker tendens"
+                else:
+                    direction = "stigende" if r["slope"] > 0 else "faldende"
+                row.update(direction=direction, p_val=p, slope=r["slope"], test=r["test"])
+            rows.append(row)
     out = pd.DataFrame(rows)
-    return publish.rounded(out, ctx) if not out.empty else out
+    if out.empty:
+        return out
+    for c in ("change_first", "p_first", "p_val"):
+        out[c] = pd.to_numeric(out[c], errors="coerce").astype("Float64")
+    return publish.rounded(out, ctx)
 
 
 def trend_sentence(label: str, points: list[tuple[str, float]], change: float, stat: str = "share") -> str:
