@@ -4,8 +4,6 @@ wave with the same key file, the pseudonyms link, and leaders in one round only 
 
 from __future__ import annotations
 
-import numpy as np
-import pandas as pd
 import pytest
 
 from survey_kit import load_processed
@@ -13,7 +11,6 @@ from survey_kit.codebook import instrument
 from survey_kit.datasets.network import network_evaluation
 from survey_kit.datasets.surveyxact import round_codebook, write_surveyxact_xlsx
 from survey_kit.ingest import ingest
-from survey_kit.stats import compare_waves
 
 KEY = b"the same key file, round after round"
 

@@ -3,17 +3,16 @@ and rebuilds the reports; a second run with the same inputs does nothing."""
 
 from __future__ import annotations
 
-import yaml
 import pytest
+import yaml
+from test_waves_ingest import CODEBOOK, round_frame  # noqa: F401 - the same three rounds
 from typer.testing import CliRunner
 
 from survey_kit.cli import app
-from survey_kit.datasets.surveyxact import round_codebook, write_surveyxact_xlsx
-from survey_kit.project import load_project, run_project
-from survey_kit.errors import DataError
-from test_waves_ingest import CODEBOOK, round_frame  # noqa: F401 - the same three rounds
-
 from survey_kit.codebook import parse_codebook
+from survey_kit.datasets.surveyxact import round_codebook, write_surveyxact_xlsx
+from survey_kit.errors import DataError
+from survey_kit.project import load_project, run_project
 
 
 @pytest.fixture(scope="module")

@@ -7,13 +7,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from test_waves_trend import CB, HERE
 
 from survey_kit import Survey, stats
 from survey_kit.codebook import parse_codebook
 from survey_kit.report.content import Figure, Findings, Paragraph, Table
 from survey_kit.report.engine import build_run
 from survey_kit.report.spec import default_spec, parse_spec
-from test_waves_trend import CB, HERE
 
 
 def _codebook():

@@ -29,7 +29,16 @@ _DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
 def trend_lines(table: pd.DataFrame, *, title: str | None = None, source: str | None = None,
                 value_range: tuple[float, float] | None = None,
                 size: str | tuple[float, float] = "full") -> go.Figure:
-    """Lines over the rounds, one per ``series`` (an item, a scale or a group), shares 0-100 %."""
+    """Lines over the rounds, one per ``series`` (an item, a scale or a group), shares 0-100 %.
+
+    ``table`` is the long table above, or a ``compare(..., by=<wave column>)`` result (one line per
+    item, its groups the rounds; the total row is left out)::
+
+        trend_lines(survey.compare(["st_plan", "st_ideer"], by="bolge"), title="Andel ja")
+    """
+    if "series" not in table and {"item_label", "group", "value", "n", "stat"} <= set(table.columns):
+        total = table["is_total"].fillna(False).astype(bool) if "is_total" in table else table["group"].eq("I alt")
+        table = table[~total.to_numpy()].assign(series=lambda t: t["item_label"], wave=lambda t: t["group"])
     check_columns(table, TREND_LINE_COLUMNS, "table")
     style = get_style()
     cv = canvas_for(size)

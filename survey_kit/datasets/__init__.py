@@ -15,7 +15,11 @@ from survey_kit.datasets.generic import demo_hints, simulate
 from survey_kit.datasets.leader import leader_survey
 from survey_kit.datasets.network import network_evaluation
 from survey_kit.datasets.surveyxact import write_surveyxact_csv, write_surveyxact_xlsx
-from survey_kit.datasets.temperature import temperature_rounds, temperature_survey, write_temperature_rounds
+from survey_kit.datasets.temperature import (
+    temperature_rounds,
+    temperature_survey,
+    write_temperature_rounds,
+)
 
 __all__ = [
     "add_flaws",

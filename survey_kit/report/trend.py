@@ -32,7 +32,14 @@ from survey_kit.fmt import fmt_num, fmt_pct, fmt_pp
 from survey_kit.report import publish
 from survey_kit.report.content import Block, Column, Figure, Paragraph, Table
 from survey_kit.report.engine import Context
-from survey_kit.report.sections import TOTAL, _heading, _scale_range, _split_by_stat, breakdowns, select
+from survey_kit.report.sections import (
+    TOTAL,
+    _heading,
+    _scale_range,
+    _split_by_stat,
+    breakdowns,
+    select,
+)
 from survey_kit.report.spec import Section
 
 MIN_ROUNDS = 3
