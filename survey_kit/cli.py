@@ -158,7 +158,7 @@ def validate(
 @app.command()
 def report(
     instrument: Annotated[str | None, typer.Argument(help="A shipped instrument (optional with --codebook)")] = None,
-    data: Annotated[Path | None, typer.Option(help="Processed parquet file (from survey-kit ingest)")] = None,
+    data: Annotated[Path | None, typer.Option(help="Processed parquet file, or a dataset folder of waves (from survey-kit ingest)")] = None,
     codebook: Annotated[Path | None, typer.Option(help="The codebook YAML the data were ingested with")] = None,
     spec: Annotated[Path | None, typer.Option(help="A report spec YAML (survey-kit spec draft); default: the codebook's default report")] = None,
     out: Annotated[Path, typer.Option(help="Output folder")] = Path("reports"),
