@@ -22,6 +22,7 @@ two rounds).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 
 import numpy as np
@@ -68,7 +69,7 @@ def _label(ctx: Context, code: str) -> str:
     return next((s.label for s in cb.scales if s.code == code), code)
 
 
-def _notes(ctx: Context, codes: list[str], rounds: list[int], used: dict[str, list[int]]) -> list[str]:
+def _notes(ctx: Context, codes: list[str], rounds: list[int]) -> list[str]:
     """Why an item is not compared over every round (a new scale, asked only in some rounds)."""
     cb = ctx.cb
     out = []
@@ -86,7 +87,8 @@ def _notes(ctx: Context, codes: list[str], rounds: list[int], used: dict[str, li
     return out
 
 
-def compute(ctx: Context, sec: Section) -> callable:
+def compute(ctx: Context, sec: Section) -> Callable[[Context], list[Block]]:
+    """Compute and register the section's tables; returns the composer (see the module)."""
     cb = ctx.cb
     if ctx.wave_col is None:
         return lambda ctx: [*_heading(sec, "Udvikling over tid"),
@@ -126,7 +128,7 @@ def compute(ctx: Context, sec: Section) -> callable:
                 trends[ws] = stats.trend(sub, group, wave=col, stat=stat, by=by, codebook=ctx.stats_codebook,
                                          min_n=ctx.stats_min_n)
         plans.append((stat, items, used, per_round, changes, firsts, trends))
-    notes = _notes(ctx, codes, rounds, {})
+    notes = _notes(ctx, codes, rounds)
 
     def compose(ctx: Context) -> list[Block]:
         first, last = ctx.wave_label(rounds[0]), ctx.wave_label(rounds[-1])
@@ -191,10 +193,6 @@ def _chart(table: pd.DataFrame, title: str, source: str, rng) -> object:
     from survey_kit.charts.trend import trend_lines
 
     return trend_lines(table, title=title, source=source, value_range=rng, size="full")
-
-
-def _key(row) -> tuple:
-    return (row["item"], row["group"])
 
 
 def _long_table(ctx, stat, items, used, per_round, changes, firsts, by) -> pd.DataFrame:
