@@ -87,3 +87,16 @@ def test_broken_round_is_not_part_of_the_trend(data):
     row = trend(data, "q", wave="bolge", codebook=cb).iloc[0]
     assert row["n_waves"] == 2 and row["waves"] == "2010, 2012"
     assert row["n"] == sum(R["share_total"]["n"][1:])
+
+
+def test_compare_waves_skips_a_codebook_wave_without_rows(data):
+    """Round 2010 left out (as for an item whose scale changed then): 2008/09 is compared with 2012
+    directly, not each with an empty 2010."""
+    raw = CB.model_dump(mode="json", exclude_defaults=True)
+    raw["items"] = [{"code": "bolge", "text": "Måling", "label": "Måling", "type": "single", "group": True,
+                     "values": {1: "2008/09", 2: "2010", 3: "2012"}}, *raw["items"]]
+    cb = parse_codebook(raw)
+    w = compare_waves(data[data["bolge"].isin([1, 3])], "q", wave="bolge", codebook=cb)
+    assert len(w) == 1 and (w["wave_from"].iloc[0], w["wave_to"].iloc[0]) == ("2008/09", "2012")
+    # R: prop.test(c(x3, x1), c(n3, n1), correct = FALSE)
+    assert w["p_val"].iloc[0] == pytest.approx(R["share_total"]["changes"][2]["p_prop"], rel=1e-6)

@@ -142,7 +142,7 @@ def _waves(df: pd.DataFrame, wave: str, cb: Codebook | None) -> Groups:
     if cb is not None and cb.wave is not None and cb.wave.column == wave:
         groups.labels = [cb.wave.labels.get(c, str(c)) for c in groups.codes]
     used = np.bincount(groups.index, minlength=groups.n_groups + 1)[: groups.n_groups] > 0
-    if not used.all():  # a wave of the codebook without rows here: compare the waves present
+    if not used.all() and used.sum() >= 2:  # a codebook wave without rows: compare the waves present
         remap = np.append(np.cumsum(used) - 1, used.sum())
         remap[:-1][~used] = used.sum()
         groups = Groups(remap[groups.index].astype(np.intp), [c for c, u in zip(groups.codes, used, strict=True) if u],
