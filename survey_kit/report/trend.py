@@ -119,10 +119,12 @@ def compute(ctx: Context, sec: Section) -> Callable[[Context], list[Block]]:
             if len(ws) < 2:
                 continue
             sub = df[df[col].isin(list(ws)).to_numpy()]
+            if sub[col].nunique() < 2:  # fewer than two of its rounds in this report's population
+                continue
             kw = dict(wave=col, stat=stat, **ctx.stats_kw())
             changes[ws] = ctx.register(stats.compare_waves(sub, group, by=by, **kw), "waves", CHANGE_VALUES, wave=None)
-            if len(ws) > 2:
-                ends = sub[sub[col].isin([ws[0], ws[-1]]).to_numpy()]
+            ends = sub[sub[col].isin([ws[0], ws[-1]]).to_numpy()]
+            if len(ws) > 2 and ends[col].nunique() == 2:
                 firsts[ws] = ctx.register(stats.compare_waves(ends, group, by=by, **kw), "waves", CHANGE_VALUES,
                                           wave=None)
                 trends[ws] = stats.trend(sub, group, wave=col, stat=stat, by=by, codebook=ctx.stats_codebook,
