@@ -91,6 +91,62 @@ def _ingest_floor_work(state: dict, ctx: dict) -> None:
     state["result"] = {"rows": table.num_rows}
 
 
+# -- a new wave into a dataset of five (issue 24) ----------------------------------------------
+WAVE_ROUNDS = 6
+
+
+def _wave_codebook():
+    """The benchmark codebook with a round column ``runde`` (six rounds) as its wave."""
+    from survey_kit.codebook import parse_codebook
+
+    raw = _data.make_codebook().model_dump(mode="json", exclude_defaults=True)
+    raw["wave"] = {"column": "runde", "labels": {k: str(2020 + k) for k in range(1, WAVE_ROUNDS + 1)}}
+    return parse_codebook(raw, source="benchmarks/_stages.py")
+
+
+def _ingest_wave_setup(ctx: dict) -> dict:
+    """A dataset of five waves (the first ingested, its part copied as the other four), untimed."""
+    import json
+
+    from survey_kit.ingest import ingest
+    from survey_kit.ingest.waves import DATASET_MANIFEST, part_name, update_dataset
+
+    cb = _wave_codebook()
+    out = Path(ctx["work_dir"]) / "wave_out"
+    shutil.rmtree(out, ignore_errors=True)
+    first = ingest(ctx["csv"], cb, out_dir=out, wave=1)
+    folder = out / cb.instrument
+    for w in range(2, WAVE_ROUNDS):
+        name = part_name(cb, w)
+        shutil.copyfile(first.paths["data"], folder / f"{name}.parquet")
+        shutil.copyfile(first.paths["quarantine"], folder / f"{name}.quarantine.csv")
+        manifest = dict(first.manifest, wave=w, wave_label=cb.wave.labels[w],
+                        outputs={"data": f"{name}.parquet", "quarantine": f"{name}.quarantine.csv",
+                                 "manifest": f"{name}.manifest.json"})
+        (folder / f"{name}.manifest.json").write_text(json.dumps(manifest, default=str), encoding="utf-8")
+        update_dataset(folder, cb, manifest)
+    assert len(json.loads((folder / DATASET_MANIFEST).read_text())["waves"]) == WAVE_ROUNDS - 1
+    return {"ingest": ingest, "codebook": cb, "out": out}
+
+
+def _ingest_wave_work(state: dict, ctx: dict) -> None:
+    res = state["ingest"](ctx["csv"], state["codebook"], out_dir=state["out"], wave=WAVE_ROUNDS)
+    state["result"] = {"rows_valid": len(res.data), "waves_in_dataset": WAVE_ROUNDS}
+
+
+def _ingest_alone_setup(ctx: dict) -> dict:
+    from survey_kit.ingest import ingest
+
+    out = Path(ctx["work_dir"]) / "alone_out"
+    shutil.rmtree(out, ignore_errors=True)
+    return {"ingest": ingest, "codebook": _wave_codebook(), "out": out}
+
+
+def _ingest_alone_work(state: dict, ctx: dict) -> None:
+    res = state["ingest"](ctx["csv"], state["codebook"], out_dir=state["out"], name="alone")
+    state["result"] = {"rows_valid": len(res.data)}
+
+
 # -- codebook infer: a draft codebook from the same export ---------------------------------------
 def _infer_setup(ctx: dict) -> dict:
     from survey_kit.ingest.infer import draft_codebook
@@ -357,6 +413,8 @@ STAGES: dict[str, tuple[Callable, Callable]] = {
     "simulate.floor": (lambda ctx: {}, _simulate_floor_work),
     "charts": (_charts_setup, _charts_work),
     "charts.floor": (_charts_floor_setup, _charts_floor_work),
+    "ingest_wave": (_ingest_wave_setup, _ingest_wave_work),
+    "ingest_wave.floor": (_ingest_alone_setup, _ingest_alone_work),
 }
 
 # checks run after timing: stage name -> verify(state, ctx) -> dict merged into the result
@@ -373,6 +431,7 @@ FLOORS = {
     "validate": "one numpy range test per int8 item column (the same rule, no problems table)",
     "simulate": "numpy drawing n x 100 int8 codes (no labels, no structure)",
     "charts": "kaleido alone: one sync server, trivial one-trace figures, PNG+SVG+PDF",
+    "ingest_wave": "ingesting the same export alone (no dataset): the sixth wave may cost <= 1.1x that",
 }
 
 

@@ -93,6 +93,8 @@ def ingest(
     key_file: Annotated[Path | None, typer.Option(help="Secret key for pseudonymous ids (else $SURVEY_KIT_KEY)")] = None,
     sheet: Annotated[str | None, typer.Option(help="Excel sheet to read")] = None,
     lang: LangOption = "da",
+    wave: Annotated[str | None, typer.Option(help="The round this export holds (label or code): adds or replaces "
+                                             "that wave in the dataset OUT/<instrument>/")] = None,
 ) -> None:
     """Validate an export against a codebook and write parquet, quarantine CSV and manifest."""
     from survey_kit.ingest import ingest as run_ingest
@@ -100,12 +102,27 @@ def ingest(
     cb = _codebook(instrument, codebook, lang)
     key = _key(key_file, lang)
     try:
-        result = run_ingest(export, cb, out_dir=out, name=name, key=key, sheet=sheet)
+        result = run_ingest(export, cb, out_dir=out, name=name, key=key, sheet=sheet, wave=wave)
     except ValueError as err:  # a bad option value (name, sheet): a usage error
         if isinstance(err, DataError):
             raise
         _usage(lang, f"ugyldig indstilling: {err}", f"invalid option: {err}")
     typer.echo(result.summary(lang))
+
+
+@app.command("run")
+def run_project_cmd(
+    project: Annotated[Path, typer.Argument(help="The project file (projekt.yaml)")],
+    force: Annotated[bool, typer.Option(help="Ingest every wave and rebuild the reports even if nothing changed")] = False,
+) -> None:
+    """One command per round: ingest the waves whose export changed, then rebuild the reports
+    (nothing is redone when no input changed); appends to the run log koerselslog.txt."""
+    from survey_kit.project import run_project
+
+    result = run_project(project, force=force, say=lambda msg: typer.echo(msg, err=True))
+    typer.echo(result.summary())
+    if result.log_path is not None:
+        typer.echo(f"Kørselslog: {result.log_path}", err=True)
 
 
 @app.command()
@@ -137,7 +154,7 @@ def validate(
 @app.command()
 def report(
     instrument: Annotated[str | None, typer.Argument(help="A shipped instrument (optional with --codebook)")] = None,
-    data: Annotated[Path | None, typer.Option(help="Processed parquet file (from survey-kit ingest)")] = None,
+    data: Annotated[Path | None, typer.Option(help="Processed parquet file, or a dataset folder of waves (from survey-kit ingest)")] = None,
     codebook: Annotated[Path | None, typer.Option(help="The codebook YAML the data were ingested with")] = None,
     spec: Annotated[Path | None, typer.Option(help="A report spec YAML (survey-kit spec draft); default: the codebook's default report")] = None,
     out: Annotated[Path, typer.Option(help="Output folder")] = Path("reports"),
@@ -265,6 +282,34 @@ def codebook_check(path: Annotated[Path, typer.Argument(help="A codebook YAML fi
         typer.echo(f"{len(todo)} ting at tage stilling til:" if lang == "da" else f"{len(todo)} things to decide:")
         for line in todo:
             typer.echo(f"- {line}")
+
+
+@codebook_app.command("diff")
+def codebook_diff(
+    export_a: Annotated[Path, typer.Argument(help="The earlier round's export")],
+    export_b: Annotated[Path, typer.Argument(help="The later round's export")],
+    sheet: Annotated[str | None, typer.Option(help="Excel sheet to read")] = None,
+    lang: LangOption = "da",
+) -> None:
+    """List what changed between two rounds' exports (columns added, dropped, moved, reworded,
+    answer labels), so the codebook's sources/waves/recode can be updated before ingesting."""
+    from survey_kit.ingest.waves import diff_exports
+
+    diff = diff_exports(export_a, export_b, sheet=sheet)
+    if diff.empty:
+        typer.echo("Ingen forskelle i kolonner, spørgsmålstekster eller svarmuligheder." if lang == "da" else
+                   "No differences in columns, question texts or answer labels.")
+        return
+    words = {"da": {"added": "tilføjet", "dropped": "fjernet", "moved": "flyttet", "reworded": "omformuleret",
+                    "values": "svarmuligheder"},
+             "en": {"added": "added", "dropped": "dropped", "moved": "moved", "reworded": "reworded",
+                    "values": "answer labels"}}[lang]
+    for r in diff.itertuples(index=False):
+        texts = " | ".join(dict.fromkeys(t for t in (r.text_a, r.text_b) if t))
+        line = f"{words[r.change]}: {r.column}" + (f" ({texts})" if texts else "")
+        if r.change == "values":
+            line += f": {r.detail}"
+        typer.echo(line)
 
 
 @codebook_app.command("infer")

@@ -4,6 +4,11 @@ Each survey is ingested from the export a municipality would most often get for 
 survey from a SurveyXact workbook, the temperaturmåling from a SurveyXact CSV export, and the
 network evaluation from an SPSS file. The other demo exports are written beside them in
 ``data/raw/demo/`` for the notebooks and the tests.
+
+The temperaturmåling is a recurring survey: its three rounds (2008/09, 2010, 2012) are three
+SurveyXact workbooks in ``data/raw/demo/temperaturmaaling/runder/``, and the demo runs its
+project file ``data/raw/demo/temperaturmaaling.projekt.yaml`` (``survey-kit run``): each round
+ingested as a wave of ``data/processed/temperaturmaaling/``, then the report set with the trend.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from survey_kit import paths
 #: Which demo export each survey is ingested from.
 PRIMARY_EXPORT = {
     "lederudvikling_2008": "surveyxact_xlsx",
-    "temperaturmaaling": "surveyxact_csv",
+    "temperaturmaaling": "surveyxact_csv",  # (the combined export; the demo ingests the rounds)
     "netvaerksevaluering": "sav",
     "kompetencekortlaegning": "forms_xlsx",
 }
@@ -55,6 +60,36 @@ def browser_available() -> bool:
     return bool(found) and Path(found).is_file()
 
 
+def write_temperature_project(raw: Path, *, n_per_wave: int | None = None,
+                              formats: tuple[str, ...] = ("html", "pdf", "docx"), figures: bool = True) -> Path:
+    """The temperaturmåling's three rounds as exports and the project file that runs them:
+    ``raw/demo/temperaturmaaling.projekt.yaml`` (paths relative to it)."""
+    import yaml
+
+    from survey_kit.datasets import write_temperature_rounds
+
+    rounds = write_temperature_rounds(raw, n_per_wave=n_per_wave)
+    demo = Path(raw) / "demo"
+    project = {
+        "instrument": "temperaturmaaling",
+        "exports": {label: path.relative_to(demo).as_posix() for label, path in rounds.items()},
+        "by": REPORT_BY["temperaturmaaling"],
+        "formats": list(formats),
+        "figures": figures,
+        "processed": "../../processed",
+        "reports": "../../../reports",
+    }
+    path = demo / "temperaturmaaling.projekt.yaml"
+    text = ("# The temperaturmåling: one SurveyXact export per round; `survey-kit run` this file after each round\n"
+            + yaml.safe_dump(project, allow_unicode=True, sort_keys=False))
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+#: Recurring surveys the demo runs from a project file (one export per round).
+PROJECTS = {"temperaturmaaling": write_temperature_project}
+
+
 def run_demo(
     root: Path | None = None,
     *,
@@ -83,6 +118,15 @@ def run_demo(
     key = os.environ.get("SURVEY_KIT_KEY", "").encode() or DEMO_KEY
     out: dict[str, list[Path]] = {}
     for name in instruments:
+        if name in PROJECTS:  # a recurring survey: one export per round, run by its project file
+            project = PROJECTS[name](raw, n_per_wave=n_temperature, formats=formats, figures=figures)
+            _say(f"2/3 Kører projektfilen {project.relative_to(root) if project.is_relative_to(root) else project}")
+            from survey_kit.project import run_project
+
+            run = run_project(project, say=lambda m: _say("    " + m))
+            _say("    " + run.summary().replace("\n", "\n    "))
+            out[name] = run.reports
+            continue
         export = exports[name][PRIMARY_EXPORT[name]]
         _say(f"2/3 Indlæser og validerer {export.relative_to(root) if export.is_relative_to(root) else export}")
         result = ingest(export, load_instrument(name), out_dir=processed, name=name, key=key)

@@ -201,22 +201,20 @@ class Survey:
 
 
 def load_processed(path: str | Path, codebook: Codebook | str | Path | None = None) -> Survey:
-    """Read a processed parquet file and its manifest (written by ``survey-kit ingest``).
+    """Read a processed parquet file and its manifest (written by ``survey-kit ingest``), or a
+    dataset of waves (a folder ``data/processed/<instrument>/`` written by ``ingest --wave``, or its
+    ``dataset.json``): every wave's part in wave order, with the dataset manifest.
 
     The codebook is taken from ``codebook`` when given (a Codebook, a shipped instrument name or a
     YAML path), else from the instrument named in the manifest.
     """
     path = Path(path)
-    if not path.is_file():
-        raise DataError(f"{path}: processed data not found (run `survey-kit ingest` first)")
-    try:
-        data = pd.read_parquet(path)
-    except Exception as err:  # pyarrow raises several types for a file that is not parquet
-        raise DataError(f"{path}: not a readable parquet file ({type(err).__name__})") from None
-    manifest_path = path.with_name(path.name.removesuffix(".parquet") + ".manifest.json")
-    manifest: dict[str, Any] = {}
-    if manifest_path.exists():
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    if path.is_dir() or path.name == "dataset.json":
+        from survey_kit.ingest.waves import read_dataset
+
+        data, manifest = read_dataset(path if path.is_dir() else path.parent)
+    else:
+        data, manifest = _read_single(path)
     if codebook is None:
         cb_ref = manifest.get("codebook_path") or manifest.get("instrument")
         if cb_ref is None:
@@ -234,3 +232,17 @@ def load_processed(path: str | Path, codebook: Codebook | str | Path | None = No
     else:
         cb = instrument(str(codebook))
     return Survey(data=data, codebook=cb, manifest=manifest)
+
+
+def _read_single(path: Path) -> tuple[pd.DataFrame, dict[str, Any]]:
+    if not path.is_file():
+        raise DataError(f"{path}: processed data not found (run `survey-kit ingest` first)")
+    try:
+        data = pd.read_parquet(path)
+    except Exception as err:  # pyarrow raises several types for a file that is not parquet
+        raise DataError(f"{path}: not a readable parquet file ({type(err).__name__})") from None
+    manifest_path = path.with_name(path.name.removesuffix(".parquet") + ".manifest.json")
+    manifest: dict[str, Any] = {}
+    if manifest_path.exists():
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    return data, manifest

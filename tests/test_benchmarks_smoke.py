@@ -18,7 +18,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 STAGES = {
     "ingest", "infer", "validate", "compare_10", "compare_100", "compare_design", "scale_scores",
-    "compare_waves", "simulate", "charts"
+    "compare_waves", "simulate", "charts",
+    "ingest_wave",  # a sixth wave into a dataset of five (issue 24)
 }
 N = 2_000
 

@@ -23,7 +23,8 @@ def test_item_selectors(temp):
     assert len(likert) == 14 and likert[0] == "ml_1"
     assert temp.items(group=True) == ["bolge", "omraade", "enhed", "stilling"]
     assert temp.items(battery="st") == [
-        "st_praesenteret", "st_ideer", "st_plan", "st_videndeler", "st_kerneviden"]
+        "st_praesenteret", "st_ideer", "st_plan", "st_videndeler", "st_kerneviden",
+        "st_velkomst"]  # added in 2012 (issue 24)
     assert temp.items(type="likert", codes=["ml_1", "st_plan"]) == ["ml_1"]
     with pytest.raises(ValueError, match="ingen skala 'miljoe'.*miljoe_for_laering"):
         temp.items(scale="miljoe")

@@ -26,6 +26,7 @@ from survey_kit.charts.style import (
     set_style,
     use_style,
 )
+from survey_kit.charts.trend import trend_lines
 from survey_kit.charts.waves import heatmap, prepost, wave_dumbbell
 
 __all__ = [
@@ -46,6 +47,7 @@ __all__ = [
     "ranking_bars",
     "set_style",
     "share_bars",
+    "trend_lines",
     "use_style",
     "wave_dumbbell",
 ]

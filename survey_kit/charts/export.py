@@ -124,11 +124,11 @@ def _own_mm(fig: go.Figure) -> tuple[float, float] | None:
 
 
 def _builders() -> dict:
-    from survey_kit.charts import bars, waves
+    from survey_kit.charts import bars, trend, waves
 
     return {"likert_bars": bars.likert_bars, "share_bars": bars.share_bars,
             "ranking_bars": bars.ranking_bars, "wave_dumbbell": waves.wave_dumbbell,
-            "prepost": waves.prepost, "heatmap": waves.heatmap}
+            "prepost": waves.prepost, "heatmap": waves.heatmap, "trend_lines": trend.trend_lines}
 
 
 def fit_width(fig: go.Figure, size: str | tuple[float, float] | None = None) -> go.Figure:

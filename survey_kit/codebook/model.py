@@ -62,6 +62,37 @@ class RespondentId(_Frozen):
     personal: bool = False
 
 
+class Source(_Frozen):
+    """Where one round's export holds an item: its column name and/or its question text."""
+
+    column: str | None = None
+    text: str | None = None
+
+
+class Recode(_Frozen):
+    """A round whose codes differ from the codebook's: ``codes`` maps that round's code to the
+    codebook's (``null``: no comparable answer). ``comparison``: ``bridged`` (the recoded answers
+    compare with the other rounds: a unit merged, a label reworded) or ``broken`` (the scale
+    changed: the round is shown but never compared with the others); ``note`` says why."""
+
+    codes: dict[int, int | None] = Field(default_factory=dict)
+    comparison: Literal["bridged", "broken"] = "bridged"
+    note: str = ""
+    labels: dict[int, str] = Field(default_factory=dict, description="the round's labels of its own codes")
+
+    @field_validator("codes", mode="before")
+    @classmethod
+    def _int_codes(cls, v: Any) -> Any:
+        if isinstance(v, Mapping):
+            return {int(k): (None if x is None else int(x)) for k, x in v.items()}
+        return v
+
+    @field_validator("labels", mode="before")
+    @classmethod
+    def _int_labels(cls, v: Any) -> Any:
+        return {int(k): str(x) for k, x in v.items()} if isinstance(v, Mapping) else v
+
+
 class Item(_Frozen):
     """One question of the instrument."""
 
@@ -88,6 +119,26 @@ class Item(_Frozen):
         default_factory=dict,
         description="hierarchy: code -> code of the enclosing group (unit -> area)",
     )
+    # recurring surveys: keys are wave labels ("2008/09") or codes (see Codebook.wave)
+    sources: dict[str, Source] = Field(
+        default_factory=dict, description="per wave: the export's column name or question text"
+    )
+    waves: tuple[str, ...] | None = Field(
+        default=None, description="the waves that asked the item (default every wave)"
+    )
+    recode: dict[str, Recode] = Field(
+        default_factory=dict, description="per wave: that round's codes -> the codebook's"
+    )
+
+    @field_validator("sources", "recode", mode="before")
+    @classmethod
+    def _wave_keys(cls, v: Any) -> Any:
+        return {str(k): x for k, x in v.items()} if isinstance(v, Mapping) else v
+
+    @field_validator("waves", mode="before")
+    @classmethod
+    def _wave_list(cls, v: Any) -> Any:
+        return tuple(str(x) for x in v) if isinstance(v, list | tuple) else v
 
     @field_validator("parent", mode="before")
     @classmethod
@@ -269,7 +320,22 @@ class Codebook(_Frozen):
         for g in self.population:
             if g not in known:
                 raise ValueError(f"population: {g!r} is not declared in 'items'")
+        self._check_wave_fields()
         return self
+
+    def _check_wave_fields(self) -> None:
+        """``sources``, ``waves`` and ``recode`` name waves of ``wave.labels`` (a recoded code that is
+        not a code of the item is reported by validation like any impossible code)."""
+        for it in self.items:
+            keys = [*it.sources, *(it.waves or ()), *it.recode]
+            if not keys:
+                continue
+            if self.wave is None:
+                raise ValueError(f"item {it.code!r}: sources/waves/recode need a 'wave' block")
+            for k in keys:
+                if self.wave_code(k) is None:
+                    known = ", ".join(self.wave.labels.values())
+                    raise ValueError(f"item {it.code!r}: wave {k!r} is not one of the waves ({known})")
 
     # -- look-ups --------------------------------------------------------------------------
     @cached_property
@@ -310,6 +376,47 @@ class Codebook(_Frozen):
         for it in self.items:
             cols.extend(it.columns)
         return cols
+
+    # -- waves of a recurring survey ---------------------------------------------------------------
+    def wave_code(self, wave: object) -> int | None:
+        """The code of a wave given by label ("2008/09") or code (2, "2"); None when unknown."""
+        if self.wave is None or wave is None:
+            return None
+        labels = self.wave.labels
+        for code, label in labels.items():
+            if str(wave).strip() == label:
+                return code
+        try:
+            code = int(str(wave).strip())
+        except ValueError:
+            return None
+        return code if code in labels else None
+
+    def _per_wave(self, mapping: Mapping[str, Any], wave: int) -> Any:
+        for k, v in mapping.items():
+            if self.wave_code(k) == wave:
+                return v
+        return None
+
+    def source_for(self, code: str, wave: int) -> Source | None:
+        """Where wave ``wave``'s export holds item ``code`` (None: as the codebook names it)."""
+        return self._per_wave(self[code].sources, wave)
+
+    def recode_for(self, code: str, wave: int) -> Recode | None:
+        """The recode of item ``code`` for wave ``wave`` (None: the codebook's codes)."""
+        return self._per_wave(self[code].recode, wave)
+
+    def asked_in(self, code: str, wave: int) -> bool:
+        """True when wave ``wave`` asked item ``code`` (``waves:`` absent: every wave)."""
+        waves = self[code].waves
+        return waves is None or any(self.wave_code(w) == wave for w in waves)
+
+    def broken_waves(self, code: str) -> list[int]:
+        """Waves of item ``code`` (or of any item of scale ``code``) whose answers are not
+        comparable with the others (``recode`` with ``comparison: broken``)."""
+        codes = list(self.scale(code).items) if code not in self and code in {s.code for s in self.scales} else [code]
+        out = {self.wave_code(k) for c in codes for k, r in self[c].recode.items() if r.comparison == "broken"}
+        return sorted(w for w in out if w is not None)
 
     def scale(self, code: str) -> Scale:
         for s in self.scales:

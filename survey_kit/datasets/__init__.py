@@ -15,7 +15,11 @@ from survey_kit.datasets.generic import demo_hints, simulate
 from survey_kit.datasets.leader import leader_survey
 from survey_kit.datasets.network import network_evaluation
 from survey_kit.datasets.surveyxact import write_surveyxact_csv, write_surveyxact_xlsx
-from survey_kit.datasets.temperature import temperature_survey
+from survey_kit.datasets.temperature import (
+    temperature_rounds,
+    temperature_survey,
+    write_temperature_rounds,
+)
 
 __all__ = [
     "add_flaws",
@@ -23,6 +27,7 @@ __all__ = [
     "leader_survey",
     "network_evaluation",
     "simulate",
+    "temperature_rounds",
     "temperature_survey",
     "write_demo_exports",
     "write_excel_resaved_csv",
@@ -30,4 +35,5 @@ __all__ = [
     "write_spss",
     "write_surveyxact_csv",
     "write_surveyxact_xlsx",
+    "write_temperature_rounds",
 ]

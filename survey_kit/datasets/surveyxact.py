@@ -308,3 +308,46 @@ def write_surveyxact_csv(
     ]
     paths["labels"].write_bytes(_encode("\r\n".join(lines) + "\r\n", encoding))
     return paths
+
+
+def round_codebook(codebook: Codebook, wave: int) -> Codebook:
+    """The codebook as round ``wave``'s own export names things: for writing one round's export
+    of a recurring survey (the inverse of the items' ``sources``, ``waves`` and ``recode``).
+
+    Items not asked in the round and the wave column are left out; an item's column and question
+    text are the round's (``sources``); a recoded item carries the round's own codes and labels
+    (``recode.labels``) besides the codebook's (only the round's own with ``comparison: broken``). Scales, hierarchy and population are dropped
+    (an export carries none of them)."""
+    from survey_kit.codebook import parse_codebook
+
+    rename = {}
+    items = []
+    for item in codebook.items:
+        if codebook.wave is not None and item.code == codebook.wave.column:
+            continue
+        if not codebook.asked_in(item.code, wave):
+            continue
+        d = item.model_dump(mode="python", exclude_defaults=True)
+        for key in ("sources", "waves", "recode", "scale", "parent"):
+            d.pop(key, None)
+        src = codebook.source_for(item.code, wave)
+        if src is not None and src.column:
+            rename[item.code] = src.column
+            d["code"] = src.column
+        if src is not None and src.text:
+            d["text"] = src.text
+        rec = codebook.recode_for(item.code, wave)
+        if rec is not None and rec.labels and item.is_categorical:
+            values = {} if rec.comparison == "broken" else dict(item.values)  # a new scale: the round's own
+            values.update({k: v for k, v in rec.labels.items() if k not in item.missing})
+            d["values"] = dict(sorted(values.items()))
+            d["positive"] = tuple(c for c in item.positive if c in values)
+        items.append(d)
+    for d in items:
+        if "ask_if" in d and d["ask_if"]["item"] in rename:
+            d["ask_if"] = {**d["ask_if"], "item": rename[d["ask_if"]["item"]]}
+    data = codebook.model_dump(mode="python", exclude_defaults=True)
+    for key in ("scales", "hierarchy", "population", "wave"):
+        data.pop(key, None)
+    data["items"] = items
+    return parse_codebook(data, source=f"{codebook.instrument} ({codebook.wave.labels[wave]})")

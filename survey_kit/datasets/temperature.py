@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
@@ -50,8 +52,8 @@ def _respondents_per_unit(
     return rng.multinomial(n_per_wave, population / population.sum())
 
 
-def temperature_survey(n_per_wave: int | None = None, seed: int = 2010) -> pd.DataFrame:
-    """Simulate two waves of the temperaturmåling across the 100 units in 8 areas.
+def temperature_survey(n_per_wave: int | None = None, seed: int = 2010, *, waves: int = 2) -> pd.DataFrame:
+    """Simulate the temperaturmåling's waves (default the first two) across its units in 8 areas.
 
     Parameters
     ----------
@@ -62,12 +64,17 @@ def temperature_survey(n_per_wave: int | None = None, seed: int = 2010) -> pd.Da
         staff (for scaling tests).
     seed
         Seed of ``numpy.random.default_rng``.
+    waves
+        How many rounds: 2 (2008/09 and 2010) or 3 (and 2012, the same respondents' draws for the
+        first two rounds). :func:`temperature_rounds` gives each round as its own export holds it.
 
     Returns
     -------
     pandas.DataFrame
-        One row per respondent and wave (``bolge`` 1 = 2008/09, 2 = 2010), columns
-        ``codebook.data_columns`` of ``temperaturmaaling``; ``omraade`` is the parent of ``enhed``.
+        One row per respondent and wave (``bolge`` 1 = 2008/09, 2 = 2010, 3 = 2012), columns
+        ``codebook.data_columns`` of ``temperaturmaaling`` in the codebook's codes (Ældrecenter
+        Hoven's answers as the merged unit 313; ``st_velkomst`` empty before 2012); ``omraade`` is
+        the parent of ``enhed``.
 
     Notes
     -----
@@ -84,14 +91,52 @@ def temperature_survey(n_per_wave: int | None = None, seed: int = 2010) -> pd.Da
     >>> sorted(df["bolge"].unique().tolist())
     [1, 2]
     """
+    return _simulate(n_per_wave, seed, waves, round_codes=False)
+
+
+def temperature_rounds(n_per_wave: int | None = None, seed: int = 2010) -> dict[int, pd.DataFrame]:
+    """The three rounds of the temperaturmåling, each as its own SurveyXact export holds it: wave
+    code -> one frame in that round's codes and columns (``round_codebook(cb, wave).data_columns``:
+    no wave column, Ældrecenter Hoven as its own unit 315 before 2012, ``st_velkomst`` only in
+    2012). The same draws as :func:`temperature_survey` with ``waves=3``."""
+    from survey_kit.datasets.surveyxact import round_codebook
+
+    cb = instrument("temperaturmaaling")
+    df = _simulate(n_per_wave, seed, 3, round_codes=True)
+    out = {}
+    for w in (1, 2, 3):
+        rcb = round_codebook(cb, w)
+        part = df[df["bolge"].eq(w).to_numpy()].reset_index(drop=True)
+        out[w] = part[rcb.data_columns]
+    return out
+
+
+#: Units merged in 2012: old code -> (merged code, staff of the old unit); the merged unit's staff
+#: before the merger.
+MERGED = {315: (313, 18)}
+STAFF_BEFORE_MERGER = {313: 4}
+#: Change of each characteristic from 2010 to 2012, and the share Ja in 2012.
+SCALE_CHANGE_2012 = {"miljoe_for_laering": 0.10, "intern_udveksling": 0.15, "selvudvikling": 0.10,
+                     "laering_med_andre": 0.20, "informationsteknologi": 0.05}
+STATUS_JA_2012 = {"st_praesenteret": 0.93, "st_ideer": 0.85, "st_plan": 0.81, "st_videndeler": 0.80,
+                  "st_kerneviden": 0.62}
+VELKOMST_JA = 0.58
+
+
+def _simulate(n_per_wave: int | None, seed: int, waves: int, *, round_codes: bool) -> pd.DataFrame:
+    if waves not in (2, 3):
+        raise ValueError(f"waves: expected 2 or 3, got {waves!r}")
     if n_per_wave is not None:
         n_per_wave = check_n(n_per_wave, "n_per_wave")
     rng = np.random.default_rng(seed)
     cb = instrument("temperaturmaaling")
     enhed_item = cb["enhed"]
-    units = np.fromiter(enhed_item.values.keys(), dtype=np.int64)
-    parents = np.array([enhed_item.parent[u] for u in units])
-    pop = np.array([cb.population["enhed"][u] for u in units])
+    # the units as they were before the 2012 merger (the draws of the first rounds never change)
+    units = np.array(sorted([*enhed_item.values, *MERGED]), dtype=np.int64)
+    merged_into = {old: new for old, (new, _) in MERGED.items()}
+    parents = np.array([enhed_item.parent[merged_into.get(u, u)] for u in units])
+    staff = {**cb.population["enhed"], **STAFF_BEFORE_MERGER, **{old: n for old, (_, n) in MERGED.items()}}
+    pop = np.array([staff[u] for u in units])
     areas = np.fromiter(cb["omraade"].values.keys(), dtype=np.int64)
     area_eff = dict(zip(areas, rng.normal(0.0, 0.15, len(areas)), strict=True))
     unit_eff = rng.normal(0.0, 0.35, len(units)) + np.array([area_eff[a] for a in parents])
@@ -99,7 +144,7 @@ def temperature_survey(n_per_wave: int | None = None, seed: int = 2010) -> pd.Da
 
     frames = []
     next_id = 5_200_001
-    for wave in (1, 2):
+    for wave in range(1, waves + 1):
         counts = _respondents_per_unit(rng, pop, n_per_wave)
         u_idx = np.repeat(np.arange(len(units)), counts)
         n = len(u_idx)
@@ -108,12 +153,15 @@ def temperature_survey(n_per_wave: int | None = None, seed: int = 2010) -> pd.Da
         next_id += n
         cols["bolge"] = int_array(np.full(n, wave), None, "Int8")
         cols["omraade"] = int_array(parents[u_idx], None, "Int8")
-        cols["enhed"] = int_array(units[u_idx], None, "Int16")
+        unit = units[u_idx]
+        if not (round_codes and wave < 3):  # the codebook's codes: the merged unit
+            unit = np.array([merged_into.get(int(u), int(u)) for u in unit], dtype=np.int64)
+        cols["enhed"] = int_array(unit, None, "Int16")
         p_leader = np.minimum(1.0, 1.2 / pop[u_idx])
         cols["stilling"] = int_array(np.where(rng.random(n) < p_leader, 1, 2), rng.random(n) < 0.01)
 
         for code, (p1, p2) in STATUS_JA.items():
-            base = p1 if wave == 1 else p2
+            base = (p1, p2, STATUS_JA_2012[code])[wave - 1]
             logit = np.log(base / (1 - base)) + unit_status[u_idx]
             ja = rng.random(n) < 1 / (1 + np.exp(-logit))
             vals = np.where(ja, 1, 2)
@@ -127,11 +175,46 @@ def temperature_survey(n_per_wave: int | None = None, seed: int = 2010) -> pd.Da
         for scale in cb.scales:
             level, change = SCALE_LEVEL[scale.code]
             for code in scale.items:
-                loc = level + (change if wave == 2 else 0.0) + ITEM_OFFSET.get(code, 0.0)
+                step = (0.0, change, change + SCALE_CHANGE_2012[scale.code])[wave - 1]
+                loc = level + step + ITEM_OFFSET.get(code, 0.0)
                 locs[code] = loc + wave_unit + person
         cols.update(likert_columns(rng, cb, locs, sd=0.8, dont_know=0.05, blank=0.012))
         cols["kommentar"] = texts(
             rng, n, 0.10, _phrases.TEMPERATURE_OPENERS, _phrases.TEMPERATURE_FOLLOW_UPS
         )
+        if wave == 3:  # asked from 2012 on, drawn after everything else
+            ja = rng.random(n) < VELKOMST_JA + 0.1 * unit_status[u_idx]
+            vals = np.where(ja, 1, 2)
+            mask = np.zeros(n, dtype=bool)
+            vals = sprinkle(rng, vals, mask, dont_know=0.10, dont_know_code=3, blank=0.01)
+            cols["st_velkomst"] = int_array(vals, mask)
+        else:
+            cols["st_velkomst"] = int_array(np.zeros(n, dtype=np.int64), np.ones(n, dtype=bool))
         frames.append(assemble(cols, cb))
     return pd.concat(frames, ignore_index=True)
+
+
+def write_temperature_rounds(raw_dir: str | Path, *, n_per_wave: int | None = None, seed: int = 2010
+                             ) -> dict[str, Path]:
+    """Write the temperaturmåling's three rounds as three SurveyXact workbooks, each as that round's
+    export names things (:func:`temperature_rounds`), into ``raw_dir/demo/temperaturmaaling/runder/``:
+    ``2008-09.xlsx``, ``2010.xlsx``, ``2012.xlsx``. Returns wave label -> path."""
+    from survey_kit.datasets.demo import MARKER
+    from survey_kit.datasets.surveyxact import round_codebook, write_surveyxact_xlsx
+    from survey_kit.errors import DataError
+
+    demo = Path(raw_dir) / "demo"
+    if demo.exists() and not (demo / MARKER).exists() and any(demo.iterdir()):
+        raise DataError(f"{demo}: mappen findes og er ikke skrevet af survey_kit (ingen {MARKER}); flyt den",
+                        en=f"{demo}: the folder exists and was not written by survey_kit (no {MARKER} file)")
+    folder = demo / "temperaturmaaling" / "runder"
+    folder.mkdir(parents=True, exist_ok=True)
+    (demo / MARKER).write_text("Written by survey_kit.datasets\n", encoding="utf-8")
+    cb = instrument("temperaturmaaling")
+    out = {}
+    for w, df in temperature_rounds(n_per_wave, seed).items():
+        label = cb.wave.labels[w]
+        path = folder / f"{label.replace('/', '-')}.xlsx"
+        write_surveyxact_xlsx(df, round_codebook(cb, w), path, seed=seed + w)
+        out[label] = path
+    return out

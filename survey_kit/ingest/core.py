@@ -207,7 +207,7 @@ def _csv_bytes(frame: pd.DataFrame) -> bytes:
 
 def ingest(export: str | Path, codebook: Codebook, *, out_dir: str | Path = "data/processed",
            name: str | None = None, key: bytes | str | None = None,
-           sheet: str | None = None) -> IngestResult:
+           sheet: str | None = None, wave: str | int | None = None) -> IngestResult:
     """Read ``export``, map and validate it against ``codebook``, write parquet, quarantine, manifest.
 
     Parameters
@@ -223,6 +223,13 @@ def ingest(export: str | Path, codebook: Codebook, *, out_dir: str | Path = "dat
         codebook marks the respondent id or panel key as personal.
     sheet
         Excel sheet to read.
+    wave
+        The round this export holds (a label of the codebook's ``wave`` block, "2012", or its
+        code). The export then becomes one part of the instrument's dataset
+        ``out_dir/<name or instrument>/`` (see :mod:`survey_kit.ingest.waves`): its items are
+        found by that round's ``sources``, recoded by its ``recode``, items not asked in the round
+        are left empty without a warning, and the dataset manifest lists the waves. Ingesting the
+        same wave again replaces that part only.
 
     Returns
     -------
@@ -232,15 +239,28 @@ def ingest(export: str | Path, codebook: Codebook, *, out_dir: str | Path = "dat
     if not isinstance(codebook, Codebook):
         raise ValueError(f"codebook: expected a Codebook, got {type(codebook).__name__}")
     export = Path(export)
+    wave_code = None
+    if wave is not None:
+        from survey_kit.ingest import waves as W
+
+        wave_code = W.wave_code(codebook, wave)
+        name = name or codebook.instrument
     name = name or export.stem
     if not name or "/" in name or "\\" in name or name in (".", ".."):
         raise ValueError(f"name: {name!r} is not a plain file name")
-    paths = _output_paths(Path(out_dir), name)
+    if wave_code is None:
+        paths = _output_paths(Path(out_dir), name)
+    else:
+        paths = _output_paths(Path(out_dir) / name, W.part_name(codebook, wave_code))
     if any(p.resolve() == export.resolve() for p in paths.values()):
         raise DataError(f"{export}: uddata ville overskrive selve eksporten; vælg et andet --name",
                         en=f"{export}: output would overwrite the export itself; choose another --name")
     raw = read_raw(export, sheet=sheet)
+    if wave_code is not None:
+        raw = W.wave_view(raw, codebook, wave_code)
     mapped = map_export(raw, codebook, key=key, require_key=True)
+    if wave_code is not None:
+        mapped = W.apply_wave(mapped, codebook, wave_code, raw.path)
     with ThreadPoolExecutor(max_workers=1) as pool:  # pyarrow's parquet writer releases the GIL
         # Most exports hold back no row and change no answer: their parquet is encoded from the
         # mapped rows while the rules run, and used only when that turns out to be so.
@@ -255,9 +275,14 @@ def ingest(export: str | Path, codebook: Codebook, *, out_dir: str | Path = "dat
         quarantine_csv = _csv_bytes(quarantine)
         parquet = early.result()
 
+    if wave_code is not None:
+        manifest["wave"] = wave_code
+        manifest["wave_label"] = codebook.wave.labels[wave_code]
     atomic_write_bytes(paths["data"], parquet)
     atomic_write_bytes(paths["quarantine"], quarantine_csv)
     write_json_atomic(paths["manifest"], manifest)
+    if wave_code is not None:
+        paths["dataset"] = W.update_dataset(paths["data"].parent, codebook, manifest)
     return IngestResult(data=data, quarantine=quarantine, problems=problems.drop(columns="_pos"),
                         manifest=manifest, paths=paths)
 

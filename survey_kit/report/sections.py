@@ -210,7 +210,7 @@ def compute(ctx: Context, sec: Section) -> Composer:
     fn = {
         "findings": _findings, "response": _response, "items": _items, "scales": _scales,
         "waves": _waves, "panel": _panel, "ranking": _ranking, "benchmark": _benchmark,
-        "gap": _gap, "comments": _comments, "method": _method,
+        "gap": _gap, "comments": _comments, "method": _method, "trend": _trend,
     }[sec.kind]
     composer = fn(ctx, sec)
     return lambda ctx: one_title(composer(ctx))
@@ -276,6 +276,12 @@ def one_title(blocks: list[Block]) -> list[Block]:
             b = replace(b, title=_table_described(b))
         out.append(b)
     return out
+
+
+def _trend(ctx: Context, sec: Section) -> Composer:
+    from survey_kit.report.trend import compute as trend_compute  # its own module (issue 24)
+
+    return trend_compute(ctx, sec)
 
 
 def _heading(sec: Section, default: str) -> list[Block]:

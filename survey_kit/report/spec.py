@@ -35,6 +35,7 @@ SectionKind = Literal[
     "gap",  # two item sets rated on one scale: today vs needed (competence gap)
     "comments",  # masked free-text answers
     "method",  # method section generated from what was done
+    "trend",  # every round on one chart: n, change since the previous and the first, trend test
 ]
 Stat = Literal["share", "mean", "distribution"]
 Chart = Literal["likert", "share_bars", "dumbbell", "heatmap", "ranking", "prepost", "gap", "none"]
@@ -160,8 +161,8 @@ def check_spec(spec: ReportSpec, codebook: Codebook, *, source: str = "<spec>") 
             problems.append(f"field {_field(i, 'items')}: a {sec.kind!r} section needs items")
         if sec.kind == "gap" and not sec.pair:
             problems.append(f"field {_field(i, 'pair')}: a 'gap' section needs pair (the needed level)")
-        if sec.kind == "waves" and codebook.wave is None:
-            problems.append(f"field {_field(i, 'kind')}: 'waves' needs a wave in the codebook")
+        if sec.kind in ("waves", "trend") and codebook.wave is None:
+            problems.append(f"field {_field(i, 'kind')}: {sec.kind!r} needs a wave in the codebook")
         if sec.kind == "panel" and (codebook.panel_key is None or codebook.wave is None):
             problems.append(f"field {_field(i, 'kind')}: 'panel' needs a panel key and waves")
     if problems:
@@ -268,7 +269,9 @@ def default_spec(codebook: Codebook) -> ReportSpec:
             it.code for it in cb.items
             if it.type in ("single", "likert") and it.positive and not it.group and it.code not in in_scale
         )
-        if codes:
+        if codes and len(cb.wave.labels) >= 3:  # three or more rounds: the trend over all of them
+            sections.append(Section(kind="trend", heading="Udvikling over tid", items=Select(codes=codes)))
+        elif codes:
             sections.append(Section(kind="waves", heading="Udvikling siden sidste måling",
                                     items=Select(codes=codes), chart="dumbbell"))
     if cb.scales:

@@ -10,7 +10,7 @@ from survey_kit.stats.design import Design, resolve_design
 from survey_kit.stats.frequencies import frequencies
 from survey_kit.stats.ranking import rank_shares
 from survey_kit.stats.scales import reliability, scale_scores, with_scale_scores
-from survey_kit.stats.waves import attrition, compare_waves
+from survey_kit.stats.waves import attrition, compare_waves, trend
 from survey_kit.stats.weights import RakeResult, rake, trim_weights
 
 __all__ = [
@@ -20,6 +20,7 @@ __all__ = [
     "attrition",
     "compare",
     "compare_waves",
+    "trend",
     "crosstab",
     "frequencies",
     "rake",

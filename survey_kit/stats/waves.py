@@ -141,6 +141,12 @@ def _waves(df: pd.DataFrame, wave: str, cb: Codebook | None) -> Groups:
     groups = make_groups(df, wave, cb, name="wave")
     if cb is not None and cb.wave is not None and cb.wave.column == wave:
         groups.labels = [cb.wave.labels.get(c, str(c)) for c in groups.codes]
+    used = np.bincount(groups.index, minlength=groups.n_groups + 1)[: groups.n_groups] > 0
+    if not used.all() and used.sum() >= 2:  # a codebook wave without rows: compare the waves present
+        remap = np.append(np.cumsum(used) - 1, used.sum())
+        remap[:-1][~used] = used.sum()
+        groups = Groups(remap[groups.index].astype(np.intp), [c for c, u in zip(groups.codes, used, strict=True) if u],
+                        [lab for lab, u in zip(groups.labels, used, strict=True) if u], groups.by)
     if groups.n_groups < 2:
         raise ValueError(f"wave: column {wave!r} holds fewer than two waves")
     return groups
@@ -514,3 +520,139 @@ def attrition(
     table["item"] = paired_on
     out = suppress_by_item(table, {paired_on: mn}, partition=[], value_columns=["share"])
     return out.drop(columns="item")
+
+
+# -- trend over three or more waves ------------------------------------------------------------
+TREND_COLUMNS = ["item", "item_label", "stat", "by", "group", "group_code", "n_waves", "waves", "n",
+                 "slope", "ci_low", "ci_high", "p_val", "test", "suppressed", "is_total"]
+
+
+def _logistic_trend(t: np.ndarray, x: np.ndarray, n: np.ndarray) -> tuple[float, float]:
+    """Slope (log odds per round) and its standard error of ``glm(cbind(x, n - x) ~ t, binomial)``
+    by Newton-Raphson (IRLS) on the grouped counts; (nan, nan) when it does not exist."""
+    if (x.sum() == 0) or (x.sum() == n.sum()) or len(t) < 2:
+        return float("nan"), float("nan")
+    X = np.column_stack([np.ones_like(t), t])
+    beta = np.array([np.log((x.sum() + 0.5) / (n.sum() - x.sum() + 0.5)), 0.0])
+    for _ in range(100):
+        p = 1 / (1 + np.exp(-(X @ beta)))
+        w = n * p * (1 - p)
+        info = X.T @ (X * w[:, None])
+        step = np.linalg.solve(info, X.T @ (x - n * p))
+        beta = beta + step
+        if np.max(np.abs(step)) < 1e-12:
+            break
+    p = 1 / (1 + np.exp(-(X @ beta)))
+    info = X.T @ (X * (n * p * (1 - p))[:, None])
+    return float(beta[1]), float(np.sqrt(np.linalg.inv(info)[1, 1]))
+
+
+def _linear_trend(t: np.ndarray, n: np.ndarray, s: np.ndarray, ss: np.ndarray) -> tuple[float, float, float]:
+    """Slope, standard error and residual df of ``lm(y ~ t)`` from per-wave n, sums and within-wave
+    sums of squares."""
+    N = n.sum()
+    if N < 3 or (n > 0).sum() < 2:
+        return float("nan"), float("nan"), float("nan")
+    tbar = (n * t).sum() / N
+    mean = np.where(n > 0, s / np.maximum(n, 1), 0.0)
+    ybar = s.sum() / N
+    sxx = (n * (t - tbar) ** 2).sum()
+    b = (n * (t - tbar) * (mean - ybar)).sum() / sxx
+    fitted = ybar + b * (t - tbar)
+    rss = ss.sum() + (n * (mean - fitted) ** 2).sum()
+    df = N - 2
+    return float(b), float(np.sqrt(rss / df / sxx)), float(df)
+
+
+def trend(
+    data: Any,
+    items: str | Sequence[str],
+    *,
+    wave: str,
+    stat: str = "share",
+    by: str | None = None,
+    positive: Any = None,
+    ci: float = 0.95,
+    codebook: Codebook | None = None,
+    min_n: int | None = None,
+) -> pd.DataFrame:
+    """A test of the trend over every wave of ``wave`` (three or more rounds), overall and per
+    group of ``by``.
+
+    * ``stat="share"``: logistic regression of the positive share on the round's position
+      (0, 1, 2, ...): R's ``glm(cbind(x, n - x) ~ round, family = binomial)``; ``slope`` is the
+      change in log odds per round, ``p_val`` its Wald z test (``summary(glm)``), ``test``
+      ``"logistic_trend"``;
+    * ``stat="mean"``: least squares of the answers on the round's position (R's ``lm``);
+      ``slope`` in points per round, ``p_val`` its t test, ``test`` ``"linear_trend"``.
+
+    Rounds where an item has no valid answer (asked later, or left out) are not part of its
+    trend; the codebook's broken rounds (``recode`` with ``comparison: broken``) neither. A row
+    with fewer than two rounds gets no test; a row where a round has fewer than the item's
+    minimum n respondents is suppressed (no test). Without a sampling design only.
+    """
+    df, cb = resolve(data, codebook)
+    if stat not in ("share", "mean"):
+        raise ValueError(f"stat: expected 'share' or 'mean', got {stat!r}")
+    ci = check_ci(ci)
+    min_n = check_min_n(min_n)
+    if cb is not None and cb.design is not None and cb.design.columns:
+        raise ValueError("trend: a sampling design is not supported; compare rounds with compare_waves")
+    waves = _waves(df, wave, cb)
+    cols = expand_items(as_list(items, "items"), cb)
+    rows = []
+    t_all = np.arange(waves.n_groups, dtype=float)
+    z = sps.norm.ppf(0.5 + ci / 2)
+    gcol = by
+    gvals: list[tuple[Any, Any, np.ndarray]] = [(TOTAL_LABEL, pd.NA, np.ones(len(df), dtype=bool))]
+    if by is not None:
+        require_column(df, by, "by")
+        gr = make_groups(df, by, cb, name="by")
+        gvals = [(lab, code, (gr.index == j)) for j, (lab, code) in enumerate(zip(gr.labels, gr.codes, strict=True))] + gvals
+    for col in cols:
+        spec = item_spec(df, col, cb)
+        x = numeric_values(df[col], spec)
+        valid = ~np.isnan(x)
+        base = cb.item_for_column(col).code if cb is not None and cb.item_for_column(col) is not None else col
+        broken = set(cb.broken_waves(base)) if cb is not None and (base in cb or base in {s.code for s in cb.scales}) else set()
+        keep_wave = np.array([c not in broken for c in waves.codes] + [False])
+        mn = item_min_n(cb, col, min_n)
+        if stat == "share":
+            pos = _positive(positive, col, spec.positive)
+            hit = np.isin(x, [float(c) for c in pos])
+        for label, code, gmask in gvals:
+            ok = valid & gmask & keep_wave[np.minimum(waves.index, waves.n_groups)]
+            idx = waves.index[ok]
+            n = np.bincount(idx, minlength=waves.n_groups + 1)[: waves.n_groups].astype(float)
+            used = n > 0
+            row = {"item": col, "item_label": spec.label, "stat": stat, "by": by, "group": label,
+                   "group_code": code, "n_waves": int(used.sum()),
+                   "waves": ", ".join(lab for lab, u in zip(waves.labels, used, strict=True) if u),
+                   "n": int(n.sum()), "slope": np.nan, "ci_low": np.nan, "ci_high": np.nan, "p_val": np.nan,
+                   "test": "logistic_trend" if stat == "share" else "linear_trend",
+                   "suppressed": bool(((n > 0) & (n < mn)).any()), "is_total": gcol is None or label == TOTAL_LABEL}
+            if row["suppressed"]:
+                row["n"] = pd.NA
+                rows.append(row)
+                continue
+            if used.sum() >= 2:
+                t = t_all[used]
+                if stat == "share":
+                    xs = np.bincount(idx, weights=hit[ok].astype(float), minlength=waves.n_groups + 1)[: waves.n_groups]
+                    b, se = _logistic_trend(t, xs[used], n[used])
+                    p = 2 * sps.norm.sf(abs(b / se)) if np.isfinite(se) and se > 0 else np.nan
+                    q = z
+                else:
+                    s = np.bincount(idx, weights=x[ok], minlength=waves.n_groups + 1)[: waves.n_groups]
+                    mean = np.where(n > 0, s / np.maximum(n, 1), 0.0)
+                    ss = np.bincount(idx, weights=(x[ok] - mean[idx]) ** 2, minlength=waves.n_groups + 1)[: waves.n_groups]
+                    b, se, dfree = _linear_trend(t, n[used], s[used], ss[used])
+                    p = 2 * sps.t.sf(abs(b / se), dfree) if np.isfinite(se) and se > 0 else np.nan
+                    q = sps.t.ppf(0.5 + ci / 2, dfree) if np.isfinite(dfree) else np.nan
+                if np.isfinite(b):
+                    row.update(slope=b, ci_low=b - q * se, ci_high=b + q * se, p_val=float(p))
+            rows.append(row)
+    out = pd.DataFrame(rows, columns=TREND_COLUMNS)
+    out["group_code"] = code_array(out["group_code"].tolist())
+    out["n"] = out["n"].astype("Int64")
+    return out
