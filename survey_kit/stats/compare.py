@@ -218,7 +218,8 @@ def _share(df, col, spec, groups, pos, ci, mn, pop):
         tot_pos, tot_n = value[g] * neff[g], neff[g]
         r_neff, r_pos = tot_n - e_n, tot_pos - e_pos
         vp = T.two_proportion(e_pos, e_n, r_pos, r_neff)
-        direction = np.sign(e_pos / e_n - r_pos / r_neff)
+        with np.errstate(divide="ignore", invalid="ignore"):  # a group without answers: NaN
+            direction = np.sign(e_pos / e_n - r_pos / r_neff)
         vs_p[:g] = np.where(ok, vp * np.where(direction == 0, np.nan, 1), np.nan)
         res["direction"] = np.append(direction, 0)
     res.update(p_val=p, effect=eff, effect_name=effect_name, test=test)
