@@ -1,0 +1,122 @@
+# Reference values of R's survey package for tests/test_stats_design_domains.py (issue 25:
+# domains through filter, weights from fpc, two-stage designs, lonely-PSU options).
+# Rerun from the repository root:  Rscript tests/r/design2_refs.R
+# (Debian: apt-get install -y r-base-core r-cran-survey r-cran-jsonlite). It writes
+# tests/r/design2_refs.json (every value with the R call that produced it) and the CSV copies of
+# the survey package's data sets it uses in tests/r/data/ (so the tests run without R).
+suppressMessages({library(survey); library(jsonlite)})
+out <- list(meta = list(survey = as.character(packageVersion("survey")), R = R.version.string))
+data(api); data(mu284)
+dir.create("tests/r/data", showWarnings = FALSE)
+a2 <- apiclus2[, c("cds", "stype", "dnum", "snum", "awards", "sch.wide", "api00", "fpc1", "fpc2")]
+a2$stype <- as.character(a2$stype); a2$awards <- as.character(a2$awards)
+a2$sch.wide <- as.character(a2$sch.wide)
+write.csv(a2, "tests/r/data/apiclus2_stages.csv", row.names = FALSE)
+mu <- mu284
+mu$big <- ifelse(mu$y1 > 40, "Yes", "No")      # a categorical item for shares and domains
+mu$half <- ifelse(mu$id1 %% 2 == 0, "A", "B")  # a grouping that cuts across PSUs (by=)
+mu$third <- c("x", "y", "z")[seq_len(nrow(mu)) %% 3 + 1]  # a domain within the PSUs
+write.csv(mu, "tests/r/data/mu284.csv", row.names = FALSE)
+st <- read.csv("tests/r/data/apistrat.csv")
+c1 <- read.csv("tests/r/data/apiclus1.csv")
+nh <- read.csv("tests/r/data/nhanes.csv")
+nh <- nh[!is.na(nh$HI_CHOL), ]
+nhl <- nh[!(nh$SDMVSTRA == 83 & nh$SDMVPSU == 2), ]  # stratum 83: one PSU left
+sl <- st; sl$st2 <- ifelse(sl$row == 1, "Z", sl$stype)  # a stratum of one school, rows as PSUs
+
+designs <- list(
+  strat = list(data = "st", call = "svydesign(id=~1, strata=~stype, weights=~pw, fpc=~fpc, data=st)"),
+  strat_fpc_only = list(data = "st", call = "svydesign(id=~1, strata=~stype, fpc=~fpc, data=st)"),
+  weight_only = list(data = "st", call = "svydesign(id=~1, weights=~pw, data=st)"),
+  clus1 = list(data = "c1", call = "svydesign(id=~dnum, weights=~pw, fpc=~fpc, data=c1)"),
+  clus2 = list(data = "a2", call = "svydesign(id=~dnum+snum, fpc=~fpc1+fpc2, data=a2)"),
+  mu284 = list(data = "mu", call = "svydesign(id=~id1+id2, fpc=~n1+n2, data=mu)"),
+  nhanes = list(data = "nh", call = "svydesign(id=~SDMVPSU, strata=~SDMVSTRA, weights=~WTMEC2YR, nest=TRUE, data=nh)"),
+  lonely = list(data = "nhl", call = "svydesign(id=~SDMVPSU, strata=~SDMVSTRA, weights=~WTMEC2YR, nest=TRUE, data=nhl)"),
+  lonely_rows = list(data = "sl", call = "svydesign(id=~1, strata=~st2, weights=~pw, data=sl)")
+)
+# x: numeric item; y %in% pos: the share; g: the breakdown; dom: the filter (column, value)
+plans <- list(
+  strat = list(x = "api00", y = "awards", pos = "Yes", g = "sch.wide", dom = c("stype", "H")),
+  strat_fpc_only = list(x = "api00", y = "awards", pos = "Yes", g = "sch.wide", dom = c("stype", "M")),
+  weight_only = list(x = "api00", y = "awards", pos = "Yes", g = "stype", dom = c("yr.rnd", "No")),
+  clus1 = list(x = "api00", y = "awards", pos = "Yes", g = "sch.wide", dom = c("stype", "H")),
+  clus2 = list(x = "api00", y = "awards", pos = "Yes", g = "sch.wide", dom = c("stype", "E")),
+  mu284 = list(x = "y1", y = "big", pos = "Yes", g = "half", dom = c("third", "x")),
+  nhanes = list(x = "HI_CHOL", y = "HI_CHOL", pos = 1, g = "race", dom = c("agecat", "(39,59]")),
+  lonely = list(x = "HI_CHOL", y = "HI_CHOL", pos = 1, g = "race", dom = c("RIAGENDR", "2")),
+  lonely_rows = list(x = "api00", y = "awards", pos = "Yes", g = "sch.wide", dom = c("stype", "E"))
+)
+lonely_options <- list(strat = "adjust", strat_fpc_only = "adjust", weight_only = "adjust",
+                       clus1 = "adjust", clus2 = "adjust", mu284 = "adjust", nhanes = "adjust",
+                       lonely = c("adjust", "average", "certainty", "remove", "fail"),
+                       lonely_rows = c("adjust", "average", "certainty", "remove", "fail"))
+
+# one analysis of a (sub)design: mean, share, total overall and per group, tests across groups
+analyse <- function(D, pl, dat) {
+  x <- pl$x; g <- pl$g
+  r <- list()
+  m <- svymean(as.formula(paste0("~", x)), D, deff = "replace")
+  df <- degf(D)
+  se <- SE(m)[[1]]
+  r$mean <- list(r = paste0("svymean(~", x, ", D, deff='replace'); degf(D)"),
+                 value = coef(m)[[1]], se = se, deff = deff(m)[[1]], df = df,
+                 low = coef(m)[[1]] - qt(0.975, df) * se, high = coef(m)[[1]] + qt(0.975, df) * se)
+  tt <- svytotal(as.formula(paste0("~", x)), D, deff = "replace")
+  r$total <- list(r = paste0("svytotal(~", x, ", D, deff='replace')"),
+                  value = coef(tt)[[1]], se = SE(tt)[[1]], deff = deff(tt)[[1]],
+                  low = coef(tt)[[1]] - qt(0.975, df) * SE(tt)[[1]],
+                  high = coef(tt)[[1]] + qt(0.975, df) * SE(tt)[[1]])
+  sp <- svymean(~as.numeric(pos_), D, deff = "replace")
+  ci <- svyciprop(~pos_, D, method = "logit")
+  r$share <- list(r = "svymean(~as.numeric(pos_), D, deff='replace'); svyciprop(~pos_, D, method='logit')",
+                  value = coef(sp)[[1]], se = SE(sp)[[1]], deff = deff(sp)[[1]],
+                  low = attr(ci, "ci")[[1]], high = attr(ci, "ci")[[2]])
+  levs <- sort(unique(dat[[g]][weights(D) > 0]))
+  groups <- list()
+  for (lev in levs) {
+    Dg <- eval(parse(text = paste0("subset(D, ", g, " == ", deparse(lev), ")")))
+    mg <- svymean(as.formula(paste0("~", x)), Dg)
+    sg <- svymean(~as.numeric(pos_), Dg)
+    cg <- svyciprop(~pos_, Dg, method = "logit")
+    groups[[length(groups) + 1]] <- list(
+      group = as.character(lev), r = paste0("subset(D, ", g, " == ", deparse(lev), ")"),
+      mean = coef(mg)[[1]], mean_se = SE(mg)[[1]], df = degf(Dg),
+      share = coef(sg)[[1]], share_se = SE(sg)[[1]],
+      share_low = attr(cg, "ci")[[1]], share_high = attr(cg, "ci")[[2]])
+  }
+  r$groups <- groups
+  fml <- as.formula(paste0(x, " ~ factor(", g, ")"))
+  if (length(levs) == 2) {
+    r$mean_test <- list(r = paste0("svyttest(", deparse(fml), ", D)"), p = svyttest(fml, D)$p.value[[1]])
+  } else {
+    r$mean_test <- list(r = paste0("regTermTest(svyglm(", deparse(fml), ", D), ~factor(", g, "))"),
+                        p = regTermTest(svyglm(fml, D), as.formula(paste0("~factor(", g, ")")))$p[[1]])
+  }
+  r$share_test <- list(r = paste0("svychisq(~pos_ + ", g, ", D, statistic='F')"),
+                       p = svychisq(as.formula(paste0("~pos_ + ", g)), D, statistic = "F")$p.value[[1]])
+  r
+}
+
+for (nm in names(designs)) {
+  spec <- designs[[nm]]; pl <- plans[[nm]]
+  message(nm)
+  dat <- get(spec$data)
+  dat$pos_ <- dat[[pl$y]] %in% pl$pos
+  res <- list(design = spec$call, plan = pl, options = list())
+  for (opt in lonely_options[[nm]]) {
+    options(survey.lonely.psu = opt)
+    des <- eval(parse(text = sub(paste0("data=", spec$data), "data=dat", spec$call, fixed = TRUE)))
+    o <- list(option = opt)
+    full <- tryCatch(analyse(des, pl, dat), error = function(e) list(error = conditionMessage(e)))
+    o$full <- full
+    cond <- paste0(pl$dom[1], " == ", if (is.numeric(dat[[pl$dom[1]]])) pl$dom[2] else deparse(pl$dom[2]))
+    D <- eval(parse(text = paste0("subset(des, ", cond, ")")))
+    o$domain <- tryCatch(c(list(subset = paste0("subset(des, ", cond, ")")), analyse(D, pl, dat)),
+                         error = function(e) list(error = conditionMessage(e)))
+    res$options[[opt]] <- o
+  }
+  out[[nm]] <- res
+}
+writeLines(toJSON(out, auto_unbox = TRUE, digits = NA, pretty = TRUE, null = "null", na = "null"),
+           "tests/r/design2_refs.json")
