@@ -49,3 +49,39 @@ def scenario(name: str) -> tuple[pd.DataFrame, dict, dict]:
     """(data, design kwargs, reference values) of one R scenario."""
     data, kw = DESIGNS[name]
     return load(data), kw, REFS[name]
+
+
+# -- issue 25: domains, weights from fpc, two stages, lonely PSUs (tests/r/design2_refs.R) -------
+REFS2 = json.loads((HERE / "design2_refs.json").read_text(encoding="utf-8"))
+
+#: scenario -> (data file in tests/r/data or a derived frame, survey_kit design arguments)
+DESIGNS2 = {
+    "strat": ("apistrat", {"weight": "pw", "strata": "stype", "fpc": "fpc"}),
+    "strat_fpc_only": ("apistrat", {"strata": "stype", "fpc": "fpc"}),
+    "weight_only": ("apistrat", {"weight": "pw"}),
+    "clus1": ("apiclus1", {"weight": "pw", "cluster": "dnum", "fpc": "fpc"}),
+    "clus2": ("apiclus2_stages", {"cluster": ["dnum", "snum"], "fpc": ["fpc1", "fpc2"]}),
+    "mu284": ("mu284", {"cluster": ["id1", "id2"], "fpc": ["n1", "n2"]}),
+    "nhanes": ("nh", {"weight": "WTMEC2YR", "strata": "SDMVSTRA", "cluster": "SDMVPSU"}),
+    "lonely": ("nhl", {"weight": "WTMEC2YR", "strata": "SDMVSTRA", "cluster": "SDMVPSU"}),
+    "lonely_rows": ("sl", {"weight": "pw", "strata": "st2"}),
+}
+
+
+def load2(name: str) -> pd.DataFrame:
+    if name == "nh":
+        nh = load("nhanes")
+        return nh[nh["HI_CHOL"].notna()].reset_index(drop=True)
+    if name == "nhl":
+        nh = load2("nh")
+        return nh[~((nh["SDMVSTRA"] == 83) & (nh["SDMVPSU"] == 2))].reset_index(drop=True)
+    if name == "sl":
+        st = load("apistrat")
+        return st.assign(st2=st["stype"].where(st["row"] != 1, "Z"))
+    return pd.read_csv(HERE / "data" / f"{name}.csv")
+
+
+def scenario2(name: str) -> tuple[pd.DataFrame, dict, dict]:
+    """(data, design kwargs, reference values per lonely-PSU option) of one R scenario."""
+    data, kw = DESIGNS2[name]
+    return load2(data), kw, REFS2[name]

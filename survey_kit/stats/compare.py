@@ -238,7 +238,8 @@ def compare(
     codebook: Codebook | None = None,
     fpc: Mapping[Any, int] | str | bool | None = None,
     strata: str | None = None,
-    cluster: str | None = None,
+    cluster: str | list[str] | None = None,
+    lonely_psu: str | None = None,
     missing: Sequence[Any] | None = None,
     ci_method: str | None = None,
 ) -> pd.DataFrame:
@@ -294,8 +295,9 @@ def compare(
     min_n = check_min_n(min_n)
     groups = make_groups(df, by, cb)
     missing = merge_missing(None, missing)
-    fpc_col = fpc if isinstance(fpc, str) else None
-    d = resolve_design(df, cb, weight=weight, strata=strata, cluster=cluster, fpc=fpc_col)
+    fpc_col = fpc if isinstance(fpc, str | list | tuple) else None
+    d = resolve_design(df, cb, weight=weight, strata=strata, cluster=cluster, fpc=fpc_col,
+                       lonely_psu=lonely_psu)
     method = check_ci_method(ci_method, d) if stat == "share" else None
     if stat == "total" and d is None:
         raise ValueError(

@@ -115,7 +115,8 @@ def crosstab(
     min_n: int | None = None,
     codebook: Codebook | None = None,
     strata: str | None = None,
-    cluster: str | None = None,
+    cluster: str | list[str] | None = None,
+    lonely_psu: str | None = None,
     fpc: str | None = None,
     missing: Sequence[Any] | None = None,
 ) -> CrosstabResult:
@@ -153,7 +154,8 @@ def crosstab(
     cspec = item_spec(df, col, cb, name="col", dont_know=missing)
     if cspec.numeric:
         raise ValueError(f"col: column {col!r} holds numbers, not categories")
-    d = resolve_design(df, cb, weight=weight, strata=strata, cluster=cluster, fpc=fpc)
+    d = resolve_design(df, cb, weight=weight, strata=strata, cluster=cluster, fpc=fpc,
+                       lonely_psu=lonely_psu)
     w = None if d is None else d.w
     if d is None:
         cspec, tabs = tabulate(df, cspec, groups, (None,))

@@ -85,7 +85,8 @@ def frequencies(
     min_cell: int | None = None,
     missing: Sequence[Any] | None = None,
     strata: str | None = None,
-    cluster: str | None = None,
+    cluster: str | list[str] | None = None,
+    lonely_psu: str | None = None,
     fpc: str | None = None,
     ci_method: str | None = None,
 ) -> pd.DataFrame:
@@ -141,7 +142,8 @@ def frequencies(
     min_n = check_min_n(min_n)
     dont_know = merge_missing(dont_know, missing)
     groups = make_groups(df, by, cb)
-    d = resolve_design(df, cb, weight=weight, strata=strata, cluster=cluster, fpc=fpc)
+    d = resolve_design(df, cb, weight=weight, strata=strata, cluster=cluster, fpc=fpc,
+                       lonely_psu=lonely_psu)
     method = check_ci_method(ci_method, d)
     labels, gcodes = group_rows(groups)
     frames, min_ns = [], {}

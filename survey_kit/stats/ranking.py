@@ -61,7 +61,8 @@ def rank_shares(
     codebook: Codebook | None = None,
     weight: str | None = None,
     strata: str | None = None,
-    cluster: str | None = None,
+    cluster: str | list[str] | None = None,
+    lonely_psu: str | None = None,
     fpc: str | None = None,
     missing: Sequence[Any] | None = None,
     ci_method: str | None = None,
@@ -119,7 +120,8 @@ def rank_shares(
     missing = merge_missing(None, missing)
     if missing:
         ranks = np.where(np.isin(ranks, [float(m) for m in missing]), np.nan, ranks)
-    d = resolve_design(df, cb, weight=weight, strata=strata, cluster=cluster, fpc=fpc)
+    d = resolve_design(df, cb, weight=weight, strata=strata, cluster=cluster, fpc=fpc,
+                       lonely_psu=lonely_psu)
     method = check_ci_method(ci_method, d)
     ranked = ~np.isnan(ranks) & (ranks >= 1)
     n = int(ranked.any(axis=1).sum())

@@ -59,8 +59,9 @@ def ciprop(p, se, df, nrow, ci: float, method: str = "logit") -> tuple[np.ndarra
             s = se / (p * (1 - p))
             lg = spc.logit(p)
             lo, hi = spc.expit(lg - t * s), spc.expit(lg + t * s)
-            lo = np.where((p == 0) | (p == 1), p, lo)
-            hi = np.where((p == 0) | (p == 1), p, hi)
+            edge = ((p == 0) | (p == 1)) & np.isfinite(t)  # R: NA without design df
+            lo = np.where(edge, p, lo)
+            hi = np.where(edge, p, hi)
         elif method == "asin":
             s = se / (2 * np.sqrt(p * (1 - p)))
             a = np.arcsin(np.sqrt(p))

@@ -325,7 +325,8 @@ def compare_waves(
     codebook: Codebook | None = None,
     weight: str | None = None,
     strata: str | None = None,
-    cluster: str | None = None,
+    cluster: str | list[str] | None = None,
+    lonely_psu: str | None = None,
     fpc: str | None = None,
     missing: Sequence[Any] | None = None,
     wilcoxon: str = "normal_cc",
@@ -376,7 +377,8 @@ def compare_waves(
     missing = merge_missing(None, missing)
     if wilcoxon not in WILCOXON:
         raise ValueError(f"wilcoxon: expected one of {', '.join(WILCOXON)}, got {wilcoxon!r}")
-    d = resolve_design(df, cb, weight=weight, strata=strata, cluster=cluster, fpc=fpc)
+    d = resolve_design(df, cb, weight=weight, strata=strata, cluster=cluster, fpc=fpc,
+                       lonely_psu=lonely_psu)
     if d is not None and paired_on is not None:
         raise ValueError(
             "paired_on: paired comparisons with a design (weight/strata/cluster) are not "

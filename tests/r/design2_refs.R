@@ -42,7 +42,7 @@ plans <- list(
   weight_only = list(x = "api00", y = "awards", pos = "Yes", g = "stype", dom = c("yr.rnd", "No")),
   clus1 = list(x = "api00", y = "awards", pos = "Yes", g = "sch.wide", dom = c("stype", "H")),
   clus2 = list(x = "api00", y = "awards", pos = "Yes", g = "sch.wide", dom = c("stype", "E")),
-  mu284 = list(x = "y1", y = "big", pos = "Yes", g = "half", dom = c("third", "x")),
+  mu284 = list(x = "y1", y = "big", pos = "Yes", g = "third", dom = c("half", "B")),
   nhanes = list(x = "HI_CHOL", y = "HI_CHOL", pos = 1, g = "race", dom = c("agecat", "(39,59]")),
   lonely = list(x = "HI_CHOL", y = "HI_CHOL", pos = 1, g = "race", dom = c("RIAGENDR", "2")),
   lonely_rows = list(x = "api00", y = "awards", pos = "Yes", g = "sch.wide", dom = c("stype", "E"))

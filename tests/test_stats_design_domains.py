@@ -1,0 +1,100 @@
+"""Issue 25 against R's survey package (tests/r/design2_refs.json, made by tests/r/design2_refs.R):
+domains through ``Survey.filter`` keep the whole design (R's ``subset(design, ...)``), weights
+from the fpc, two-stage designs (apiclus2, mu284) and every lonely-PSU option, on every design
+kind: estimate, SE, CI, df, deff and the tests across groups to 1e-6."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from survey_kit.codebook import parse_codebook
+from survey_kit.errors import DataError
+from survey_kit.stats import compare
+from survey_kit.stats.design import LonelyPSUWarning
+from survey_kit.survey import Survey
+from tests._design_refs import DESIGNS2, scenario2
+
+TOL = 1e-6
+CASES = [(name, opt) for name in DESIGNS2 for opt in scenario2(name)[2]["options"]]
+
+
+def _survey(df: pd.DataFrame) -> Survey:
+    cb = parse_codebook({
+        "instrument": "rdata", "version": "1", "title": "R survey data", "min_n": 1,
+        "respondent_id": {"column": "rowid"},
+        "items": [{"code": "dummy", "type": "single", "label": "D", "text": "D?",
+                   "values": {1: "a", 2: "b"}}],
+    })
+    return Survey(data=df, codebook=cb)
+
+
+def _close(got, want, what):
+    if want is None:  # R: NA (e.g. a logit interval on 0 df)
+        assert np.isnan(float(got)), what
+        return
+    np.testing.assert_allclose(float(got), float(want), rtol=TOL, atol=TOL * 1e-3, err_msg=what)
+
+
+def _check(data, kw, opt, ref, plan):
+    """compare() of the mean, share and total with tests against one R analysis ``ref``."""
+    x, y, g = plan["x"], plan["y"], plan["g"]
+    pos = plan["pos"] if isinstance(plan["pos"], list) else [plan["pos"]]
+    kw = {**kw, "lonely_psu": opt}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", LonelyPSUWarning)
+        mean = compare(data, x, by=g, stat="mean", min_n=1, **kw)
+        share = compare(data, y, by=g, positive=pos, min_n=1, **kw)
+        total = compare(data, x, by=g, stat="total", min_n=1, **kw)
+    tot = mean.iloc[-1]
+    r = ref["mean"]
+    for col, key in (("value", "value"), ("se", "se"), ("deff", "deff"), ("df", "df"),
+                     ("ci_low", "low"), ("ci_high", "high")):
+        _close(tot[col], r[key], f"mean {col}: {r['r']}")
+    r = ref["share"]
+    srow = share.iloc[-1]
+    for col, key in (("value", "value"), ("se", "se"), ("deff", "deff"),
+                     ("ci_low", "low"), ("ci_high", "high")):
+        _close(srow[col], r[key], f"share {col}: {r['r']}")
+    r = ref["total"]
+    trow = total.iloc[-1]
+    for col, key in (("value", "value"), ("se", "se"), ("deff", "deff"),
+                     ("ci_low", "low"), ("ci_high", "high")):
+        _close(trow[col], r[key], f"total {col}: {r['r']}")
+    for grp in ref["groups"]:
+        m = mean[mean["group"].astype(str) == grp["group"]].iloc[0]
+        s = share[share["group"].astype(str) == grp["group"]].iloc[0]
+        _close(m["value"], grp["mean"], f"mean of {grp['r']}")
+        _close(m["se"], grp["mean_se"], f"mean se of {grp['r']}")
+        _close(m["df"], grp["df"], f"df of {grp['r']}")
+        _close(s["value"], grp["share"], f"share of {grp['r']}")
+        _close(s["se"], grp["share_se"], f"share se of {grp['r']}")
+        _close(s["ci_low"], grp["share_low"], f"share ci of {grp['r']}")
+        _close(s["ci_high"], grp["share_high"], f"share ci of {grp['r']}")
+    _close(mean["p_val"].iloc[0], ref["mean_test"]["p"], ref["mean_test"]["r"])
+    _close(share["p_val"].iloc[0], ref["share_test"]["p"], ref["share_test"]["r"])
+
+
+@pytest.mark.parametrize(("name", "opt"), CASES)
+def test_whole_design_matches_r(name, opt):
+    df, kw, ref = scenario2(name)
+    o = ref["options"][opt]
+    if "error" in o["full"]:  # lonely_psu="fail": R stops, so do we, naming the stratum
+        with pytest.raises(DataError, match=r"single PSU.*lonely_psu='fail'"):
+            compare(df, ref["plan"]["x"], stat="mean", lonely_psu=opt, **kw)
+        return
+    _check(df, kw, opt, o["full"], ref["plan"])
+
+
+@pytest.mark.parametrize(("name", "opt"), [c for c in CASES if c[1] != "fail"])
+def test_filter_is_a_domain_of_the_whole_design(name, opt):
+    df, kw, ref = scenario2(name)
+    o = ref["options"][opt]["domain"]
+    column, value = ref["plan"]["dom"]
+    value = type(df[column].iloc[0])(value) if not isinstance(df[column].iloc[0], str) else value
+    dom = _survey(df).filter(**{column: value})
+    assert dom.n == int((df[column] == value).sum())
+    _check(dom, kw, opt, o, ref["plan"])
