@@ -98,3 +98,53 @@ def test_filter_is_a_domain_of_the_whole_design(name, opt):
     dom = _survey(df).filter(**{column: value})
     assert dom.n == int((df[column] == value).sum())
     _check(dom, kw, opt, o, ref["plan"])
+
+
+def test_lonely_psu_is_never_silent():
+    df, kw, ref = scenario2("lonely")
+    with pytest.warns(LonelyPSUWarning, match=r"Stratum 83 .*lonely_psu='adjust'"):
+        compare(df, "HI_CHOL", stat="mean", **kw)  # the default, R's "adjust", says so
+    with pytest.raises(DataError, match=r"Stratum 83 has a single PSU at stage 1"):
+        compare(df, "HI_CHOL", stat="mean", lonely_psu="fail", **kw)
+    with pytest.raises(ValueError, match="lonely_psu"):
+        compare(df, "HI_CHOL", stat="mean", lonely_psu="drop", **kw)
+    # R's svymean on the fail option's message (tests/r/design2_refs.R)
+    assert "Stratum (83)" in ref["options"]["fail"]["full"]["error"]
+
+
+def test_codebook_design_block_with_stages_and_lonely_psu():
+    df, kw, ref = scenario2("clus2")
+    cb = parse_codebook({
+        "instrument": "apiclus2", "version": "1", "title": "api", "min_n": 1,
+        "respondent_id": {"column": "cds"},
+        "items": [{"code": "dummy", "type": "single", "label": "D", "text": "D?",
+                   "values": {1: "a", 2: "b"}}],
+        "design": {"cluster": ["dnum", "snum"], "fpc": ["fpc1", "fpc2"], "lonely_psu": "fail"},
+    })
+    assert cb.design.columns == ["dnum", "snum", "fpc1", "fpc2"]
+    out = compare(df, "api00", stat="mean", codebook=cb)
+    r = ref["options"]["adjust"]["full"]["mean"]  # svydesign(id=~dnum+snum, fpc=~fpc1+fpc2)
+    _close(out["se"].iloc[-1], r["se"], r["r"])
+    # a domain of a survey whose codebook carries the design
+    dom = Survey(data=df, codebook=cb).filter(stype="E")
+    r = ref["options"]["adjust"]["domain"]["mean"]
+    _close(dom.compare("api00", stat="mean")["se"].iloc[-1], r["se"], r["r"])
+    # rows taken from the data by hand are a new design (documented), not the domain
+    by_hand = df[df["stype"] == "E"]
+    with pytest.raises(DataError, match=r"Stratum \(unit 152, .* of 'dnum'\) has a single PSU at stage 2"):
+        compare(by_hand, "api00", stat="mean", codebook=cb)  # lonely_psu: fail in the block
+    with pytest.warns(LonelyPSUWarning, match="stage 2"):
+        se = compare(by_hand, "api00", stat="mean", codebook=cb, lonely_psu="adjust")["se"].iloc[-1]
+    assert abs(se - r["se"]) > 1e-3
+
+
+def test_stage_errors_are_one_sentence():
+    df, kw, _ = scenario2("clus2")
+    with pytest.raises(ValueError, match="one column per stage"):
+        compare(df, "api00", stat="mean", cluster=["dnum", "snum"], fpc=["fpc1"])
+    mixed = df.assign(fpc2=df["fpc2"].astype(float) / 10)
+    with pytest.raises(DataError, match="population size"):
+        compare(mixed, "api00", stat="mean", cluster=["dnum", "snum"], fpc=["fpc1", "fpc2"])
+    small = df.assign(fpc2=1)
+    with pytest.raises(DataError, match="sampled units but a population of only 1"):
+        compare(small, "api00", stat="mean", cluster=["dnum", "snum"], fpc=["fpc1", "fpc2"])

@@ -296,8 +296,10 @@ def _first_upper(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _lonely_message(names, stage: int, option: str, lang_da: bool = True) -> str:
+def _lonely_message(names, stage: int, option: str, parent: str | None = None) -> str:
     shown = ", ".join(names[:10]) + (f" (+{len(names) - 10})" if len(names) > 10 else "")
+    if stage > 1:
+        shown = f"(unit {shown} of {parent!r})"
     how = {
         "adjust": "contributes its deviation from 0 (R's 'adjust')",
         "average": "gets the average variance of the other strata (R's 'average')",
@@ -469,7 +471,7 @@ def _build(df, weight, strata, clusters, fpcs, lonely_psu) -> Design:
                 cnt, f_par[k], mult_unit, lonely_psu, labels[k - 1], k + 1, stages[k - 1]
             )
             if names:
-                messages.append(_lonely_message(names, k + 1, lonely_psu))
+                messages.append(_lonely_message(names, k + 1, lonely_psu, stages[k - 1]))
             m = to_fine[k]
             fs = None if k == len(stages) - 1 else np.searchsorted(m, np.arange(parents[k].size))
             later.append(Stage(fs, parents[k], scale, center))
