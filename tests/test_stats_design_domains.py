@@ -148,3 +148,18 @@ def test_stage_errors_are_one_sentence():
     small = df.assign(fpc2=1)
     with pytest.raises(DataError, match="sampled units but a population of only 1"):
         compare(small, "api00", stat="mean", cluster=["dnum", "snum"], fpc=["fpc1", "fpc2"])
+
+
+@pytest.mark.parametrize("method", ["logit", "beta", "mean", "asin"])
+def test_share_of_zero_or_one_interval_as_r(method):
+    from survey_kit.stats.raoscott import ciprop
+    from tests._design_refs import REFS2
+
+    ref = REFS2["edge"][method]  # NaN where R gives NA (beta, asin), not (0, NaN)
+    for p, key in ((0.0, "zero"), (1.0, "one")):
+        lo, hi = ciprop(np.array([p]), np.array([0.0]), ref["df"], ref["nrow"], 0.95, method)
+        for got, want in zip((lo[0], hi[0]), ref[key], strict=True):
+            if want is None:
+                assert np.isnan(got), ref["r"]
+            else:
+                assert abs(got - want) < TOL, ref["r"]

@@ -262,6 +262,10 @@ def compare(
         Design columns (default: the codebook's ``design:`` block). With a design (a weight
         alone is one, every row its own PSU) estimates are design-based: ``se``, ``deff``, ``df``,
         share intervals by ``ci_method``, Rao-Scott / Wald tests (see :mod:`.design`).
+        ``cluster`` (and ``fpc``) may list one column per stage: ``cluster=["psu", "ssu"]``.
+    lonely_psu : str, optional
+        A stratum with one PSU: "adjust" (default, with a warning naming the strata),
+        "average", "certainty", "remove" or "fail" (R's ``survey.lonely.psu``).
     min_n : int, optional
         Minimum n; the applied minimum is ``max(min_n, codebook.min_n_for(item))`` (the codebook's
         ``min_n`` by default; 5 without a codebook). Smaller
@@ -271,7 +275,8 @@ def compare(
     fpc : mapping, str or False, optional
         Without a design: population size per group code for the finite population correction;
         default ``codebook.population[by]`` when the codebook has it; ``False`` turns it off.
-        A column name: the design's population size per stratum (as ``svydesign(fpc=)``).
+        A column name: the design's population size per stratum (as ``svydesign(fpc=)``);
+        a list of them for a multi-stage design. Without ``weight`` the weights are N / n.
     missing : list, optional
         Codes outside the base ("Ved ikke") for data without a codebook.
     ci_method : str, optional

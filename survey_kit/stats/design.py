@@ -5,16 +5,20 @@ A :class:`Design` is resolved once per call from ``weight=``, ``strata=``, ``clu
 Without any of them there is no design and the statistics keep their census/SRS formulas.
 
 Variance estimation follows R's ``survey`` package (``svydesign(ids=~cluster, strata=~strata,
-weights=~weight, fpc=~fpc, nest=TRUE)``, one stage, ``options(survey.lonely.psu = "adjust")``):
+weights=~weight, fpc=~fpc, nest=TRUE)``, ``options(survey.lonely.psu = ...)``; several stages as
+``ids=~psu+ssu, fpc=~fpc1+fpc2``, each later stage adding its variance within the units of the
+stage before, times the sampling fractions above it, as R's ``multistage``):
 every estimate is a ratio of weighted cell totals, linearised (Taylor), and the design covariance
 of the cell totals is
 
 ``sum_h f_h n_h / (n_h - 1) * sum_{i in h} (t_hi - tbar_h)(t_hi - tbar_h)'``
 
 over the PSUs ``i`` of stratum ``h`` (``n_h`` PSUs in the whole design, ``f_h = 1 - n_h / N_h``);
-a stratum with a single PSU contributes ``f_h t_hi t_hi'`` (not centred: R's "adjust"). Domains
-(groups) are estimated as ``svyby`` does: rows outside the domain count as zeros, the PSU count
-of the full design is kept. Without ``cluster`` every row is its own PSU.
+a stratum with a single PSU contributes ``f_h t_hi t_hi'`` (not centred: R's "adjust"), nothing
+("certainty", "remove"), or the others' average ("average"); "fail" raises. Domains (groups, and
+the data of a filtered :class:`~survey_kit.survey.Survey`) are estimated as ``svyby`` and
+``subset(design, ...)`` do: rows outside the domain count as zeros, the PSU count of the full
+design is kept. Without ``cluster`` every row is its own PSU.
 
 Design degrees of freedom (``df``) are R's ``degf()``: PSUs minus strata among the rows with a
 positive weight in the base of the estimate.

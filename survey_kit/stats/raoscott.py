@@ -75,8 +75,7 @@ def ciprop(p, se, df, nrow, ci: float, method: str = "logit") -> tuple[np.ndarra
             neff = neff * ratio**2
             lo = sps.beta.ppf(alpha / 2, neff * p, neff * (1 - p) + 1)
             hi = sps.beta.ppf(1 - alpha / 2, neff * p + 1, neff * (1 - p))
-            lo = np.where(p == 0, 0.0, lo)
-            hi = np.where(p == 1, 1.0, hi)
+            # a share of 0 or 1 has no effective n: R gives (NA, NA)
     bad = ~np.isfinite(p)
     return np.where(bad, np.nan, lo), np.where(bad, np.nan, hi)
 

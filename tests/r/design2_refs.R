@@ -118,5 +118,17 @@ for (nm in names(designs)) {
   }
   out[[nm]] <- res
 }
+# shares of exactly 0 and 1: svyciprop per method (R gives NaN where no interval exists)
+options(survey.lonely.psu = "adjust")
+des <- svydesign(id = ~1, strata = ~stype, weights = ~pw, fpc = ~fpc, data = st)
+edge <- list()
+for (m in c("logit", "beta", "mean", "asin")) {
+  a <- suppressWarnings(svyciprop(~I(api00 < 0), des, method = m))
+  b <- suppressWarnings(svyciprop(~I(api00 > 0), des, method = m))
+  edge[[m]] <- list(r = paste0("svyciprop(~I(api00 < 0) / ~I(api00 > 0), <strat>, method='", m, "')"),
+                    zero = as.numeric(attr(a, "ci")), one = as.numeric(attr(b, "ci")),
+                    df = degf(des), nrow = nrow(st))
+}
+out$edge <- edge
 writeLines(toJSON(out, auto_unbox = TRUE, digits = NA, pretty = TRUE, null = "null", na = "null"),
            "tests/r/design2_refs.json")
