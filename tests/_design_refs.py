@@ -65,6 +65,17 @@ DESIGNS2 = {
     "nhanes": ("nh", {"weight": "WTMEC2YR", "strata": "SDMVSTRA", "cluster": "SDMVPSU"}),
     "lonely": ("nhl", {"weight": "WTMEC2YR", "strata": "SDMVSTRA", "cluster": "SDMVPSU"}),
     "lonely_rows": ("sl", {"weight": "pw", "strata": "st2"}),
+    # replicate weights (R's svrepdesign; JK1/JKn/bootstrap weights made by as.svrepdesign)
+    "rep_brr": ("scd_brr", {"repweights": "brr", "rep_type": "BRR"}),
+    "rep_fay": ("scd_brr", {"repweights": ["fay1", "fay2", "fay3", "fay4"], "rep_type": "Fay",
+                            "rho": 0.3}),
+    "rep_jk1": ("apiclus1_jk1", {"weight": "pw", "repweights": "jk", "rep_type": "JK1",
+                                 "scale": ("jk1", "scale")}),
+    "rep_jk1_mse": ("apiclus1_jk1", {"weight": "pw", "repweights": "jk", "rep_type": "JK1",
+                                     "scale": ("jk1", "scale"), "mse": True}),
+    "rep_jkn": ("apistrat_jkn", {"weight": "pw", "repweights": "jkn", "rep_type": "JKn",
+                                 "rscales": ("jkn", "rscales")}),
+    "rep_boot": ("apistrat_boot", {"weight": "pw", "repweights": "bs", "rep_type": "bootstrap"}),
 }
 
 
@@ -84,4 +95,6 @@ def load2(name: str) -> pd.DataFrame:
 def scenario2(name: str) -> tuple[pd.DataFrame, dict, dict]:
     """(data, design kwargs, reference values per lonely-PSU option) of one R scenario."""
     data, kw = DESIGNS2[name]
+    opts = REFS2["replicate_options"]  # scale / rscales of R's as.svrepdesign
+    kw = {k: opts[v[0]][v[1]] if isinstance(v, tuple) else v for k, v in kw.items()}
     return load2(data), kw, REFS2[name]

@@ -72,8 +72,13 @@ def _check(data, kw, opt, ref, plan):
         _close(m["df"], grp["df"], f"df of {grp['r']}")
         _close(s["value"], grp["share"], f"share of {grp['r']}")
         _close(s["se"], grp["share_se"], f"share se of {grp['r']}")
-        _close(s["ci_low"], grp["share_low"], f"share ci of {grp['r']}")
-        _close(s["ci_high"], grp["share_high"], f"share ci of {grp['r']}")
+        if grp["share_low"] is not None and min(grp["share_low"], 1 - grp["share_high"]) < 1e-12:
+            # a replicate share of 0 or 1: R's logit glm does not converge (an interval from
+            # its last iteration); survey_kit gives no interval
+            assert np.isnan(s["ci_low"]) and np.isnan(s["ci_high"]), grp["r"]
+        else:
+            _close(s["ci_low"], grp["share_low"], f"share ci of {grp['r']}")
+            _close(s["ci_high"], grp["share_high"], f"share ci of {grp['r']}")
     _close(mean["p_val"].iloc[0], ref["mean_test"]["p"], ref["mean_test"]["r"])
     _close(share["p_val"].iloc[0], ref["share_test"]["p"], ref["share_test"]["r"])
 
@@ -89,7 +94,10 @@ def test_whole_design_matches_r(name, opt):
     _check(df, kw, opt, o["full"], ref["plan"])
 
 
-@pytest.mark.parametrize(("name", "opt"), [c for c in CASES if c[1] != "fail"])
+DOMAIN_CASES = [c for c in CASES if "error" not in scenario2(c[0])[2]["options"][c[1]]["domain"]]
+
+
+@pytest.mark.parametrize(("name", "opt"), DOMAIN_CASES)
 def test_filter_is_a_domain_of_the_whole_design(name, opt):
     df, kw, ref = scenario2(name)
     o = ref["options"][opt]["domain"]

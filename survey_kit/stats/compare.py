@@ -240,6 +240,12 @@ def compare(
     strata: str | None = None,
     cluster: str | list[str] | None = None,
     lonely_psu: str | None = None,
+    repweights: str | list[str] | None = None,
+    rep_type: str | None = None,
+    rho: float | None = None,
+    scale: float | None = None,
+    rscales: float | list[float] | None = None,
+    mse: bool | None = None,
     missing: Sequence[Any] | None = None,
     ci_method: str | None = None,
 ) -> pd.DataFrame:
@@ -302,7 +308,8 @@ def compare(
     missing = merge_missing(None, missing)
     fpc_col = fpc if isinstance(fpc, str | list | tuple) else None
     d = resolve_design(df, cb, weight=weight, strata=strata, cluster=cluster, fpc=fpc_col,
-                       lonely_psu=lonely_psu)
+                       lonely_psu=lonely_psu, repweights=repweights, rep_type=rep_type,
+                       rho=rho, scale=scale, rscales=rscales, mse=mse)
     method = check_ci_method(ci_method, d) if stat == "share" else None
     if stat == "total" and d is None:
         raise ValueError(

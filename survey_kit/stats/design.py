@@ -31,6 +31,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
+from scipy import special as spc
 
 from survey_kit.codebook import Codebook
 from survey_kit.errors import DataError
@@ -61,6 +62,23 @@ class Stage:
         return np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.intp)
 
 
+REP_TYPES = ("BRR", "Fay", "JK1", "JKn", "bootstrap", "other")
+
+
+@dataclass
+class Replicates:
+    """Replicate weights of a design (R's ``svrepdesign``): each row's replicate weights are its
+    weight times the factors ``a`` of its unit (rows with the same factors form one unit)."""
+
+    a: np.ndarray  # (U, R) replicate factor of every unit
+    scale: float
+    rscales: np.ndarray  # (R,)
+    mse: bool
+    rep_type: str
+    columns: tuple[str, ...]
+    degf: float  # rank of the replicate weights - 1 (R's degf() of the whole design)
+
+
 @dataclass
 class Design:
     """A resolved stratified (multi-stage) cluster design (arrays aligned with the data rows)."""
@@ -80,6 +98,7 @@ class Design:
     later: tuple[Stage, ...] = ()  # stages 2, 3, ... (multi-stage designs with fpc)
     lonely: tuple[str, ...] = ()  # labels of the strata with a single PSU (stage 1)
     weights_from_fpc: bool = False
+    rep: Replicates | None = None  # a replicate-weight design: variances from the replicates
     _cache: dict = field(default_factory=dict, repr=False)
 
     @property
@@ -175,6 +194,12 @@ class Design:
         if self.fpc:
             fpcs = self.fpc if isinstance(self.fpc, tuple) else (self.fpc,)
             parts.append("endelighedskorrektion " + ", ".join(repr(f) for f in fpcs))
+        if self.rep is not None:
+            parts.append(f"{len(self.rep.columns)} replikatvægte ({self.rep.rep_type})")
+            return (
+                f"Designbaseret analyse (replikatvægte, {self.rep.rep_type}, som R's "
+                "survey-pakke): " + ", ".join(parts) + "."
+            )
         if self.lonely:
             parts.append(f"strata med én PSU ({', '.join(self.lonely)}): {self.lonely_psu!r}")
         return (
@@ -326,6 +351,12 @@ def resolve_design(
     cluster: str | list[str] | None = None,
     fpc: str | list[str] | None = None,
     lonely_psu: str | None = None,
+    repweights: str | list[str] | None = None,
+    rep_type: str | None = None,
+    rho: float | None = None,
+    scale: float | None = None,
+    rscales: float | list[float] | None = None,
+    mse: bool | None = None,
 ) -> Design | None:
     """The design of a call: the arguments, else the codebook's ``design:`` block, else None.
 
@@ -336,9 +367,34 @@ def resolve_design(
     :class:`LonelyPSUWarning` naming the strata; "fail" raises). On the data of a filtered
     :class:`~survey_kit.survey.Survey` the design is the whole data's, restricted to the domain.
 
+    ``repweights`` (columns, or the prefix of their names) make a replicate-weight design (R's
+    ``svrepdesign`` with combined weights): ``rep_type`` "BRR", "Fay" (with ``rho``), "JK1",
+    "JKn" (with ``rscales``), "bootstrap" or "other", ``scale``, ``rscales`` and ``mse`` as in R.
+
     Raises :class:`DataError` for blank strata/PSUs, negative weights or an fpc that varies within
     a stratum or is smaller than the sample.
     """
+    rep_args = {"rep_type": rep_type, "rho": rho, "scale": scale, "rscales": rscales, "mse": mse}
+    if repweights is None and all(v is None for v in rep_args.values()):
+        block = getattr(codebook, "design", None) if codebook is not None else None
+        if (weight is None and strata is None and cluster is None and fpc is None
+                and getattr(block, "repweights", None) is not None):
+            repweights = block.repweights
+            rep_args = {k: getattr(block, k, None) for k in rep_args}
+            weight = block.weight
+    if repweights is not None:
+        if strata is not None or cluster is not None or fpc is not None:
+            raise ValueError(
+                "repweights: a replicate-weight design carries strata, clusters and fpc in its "
+                "weights; give weight= and the replicate options only"
+            )
+        dom = domain_of(df)
+        if dom is not None:
+            d = _build_rep(dom.full, weight, repweights, **rep_args)
+            return d.restrict(dom.mask)
+        return _build_rep(df, weight, repweights, **rep_args)
+    if any(v is not None for v in rep_args.values()):
+        raise ValueError("rep_type, rho, scale, rscales, mse: only with repweights=")
     if weight is not None and not isinstance(weight, str):
         raise ValueError("weight: expected a column name")
     if strata is not None and not isinstance(strata, str):
@@ -506,6 +562,142 @@ def _build(df, weight, strata, clusters, fpcs, lonely_psu) -> Design:
     )
 
 
+def _rep_columns(df: pd.DataFrame, repweights) -> list[str]:
+    if isinstance(repweights, str):
+        cols = [c for c in df.columns if str(c).startswith(repweights)]
+        if not cols:
+            raise ValueError(f"repweights: no column name starts with {repweights!r}")
+        return cols
+    if isinstance(repweights, list | tuple) and repweights:
+        for c in repweights:
+            require_column(df, c, "repweights")
+        return list(repweights)
+    raise ValueError("repweights: expected the replicate-weight columns or their name prefix")
+
+
+def _build_rep(df, weight, repweights, *, rep_type=None, rho=None, scale=None, rscales=None,
+               mse=None) -> Design:
+    """A replicate-weight design (R's ``svrepdesign(..., combined.weights=TRUE)``)."""
+    cols = _rep_columns(df, repweights)
+    r = len(cols)
+    if rep_type not in REP_TYPES:
+        raise ValueError(
+            f"rep_type: expected one of {', '.join(REP_TYPES)} for the replicate weights, "
+            f"got {rep_type!r}"
+        )
+    if r < 2:
+        raise ValueError(f"repweights: {r} replicate column; a replicate design needs at least 2")
+    if rep_type == "Fay" and rho is None:
+        raise ValueError("rho: rep_type='Fay' needs Fay's rho (e.g. rho=0.5)")
+    if rho is not None and rep_type != "Fay":
+        raise ValueError(f"rho: only rep_type='Fay' uses rho, not {rep_type!r}")
+    if rep_type == "JKn" and rscales is None:
+        raise ValueError("rscales: rep_type='JKn' needs rscales ((n_h - 1) / n_h per replicate)")
+    if rep_type in ("BRR", "Fay") and scale is not None:
+        raise ValueError(f"scale: rep_type={rep_type!r} sets the scale itself")
+    if rep_type == "BRR":
+        scale = 1 / r
+    elif rep_type == "Fay":
+        scale = 1 / (r * (1 - float(rho)) ** 2)
+    elif rep_type == "bootstrap" and scale is None:
+        scale = 1 / (r - 1)
+    elif rep_type == "JK1" and scale is None:
+        scale = (r - 1) / r  # R: guessing n = the number of replicates
+    elif scale is None:
+        scale = 1.0
+    if rscales is None:
+        rs = np.ones(r)
+    else:
+        rs = np.broadcast_to(np.asarray(rscales, dtype=float), (r,)).copy() if np.ndim(
+            rscales) == 0 or len(np.atleast_1d(rscales)) == r else None
+        if rs is None:
+            raise ValueError(f"rscales: {len(rscales)} values for {r} replicate columns")
+    n = len(df)
+    w = weights_of(df, weight) if weight is not None else np.ones(n)
+    # the factors of every row, hashed in column chunks (the data may be large)
+    rng = np.random.default_rng(20251207)
+    key = np.zeros(n)
+    chunk = max(1, 4_000_000 // max(n, 1))
+    pos = w > 0
+    for j in range(0, r, chunk):
+        block = _rep_block(df, cols[j : j + chunk], w, pos)
+        key += np.round(block, 12) @ rng.standard_normal(block.shape[1])
+    codes, _ = pd.factorize(key)
+    unit = codes.astype(np.intp)
+    u = int(unit.max()) + 1 if n else 0
+    first = np.full(u, n, dtype=np.intp)
+    np.minimum.at(first, unit, np.arange(n))
+    a = np.empty((u, r))
+    for j in range(0, r, chunk):
+        block = _rep_block(df, cols[j : j + chunk], w, pos)
+        a[:, j : j + chunk] = block[first]
+        if not np.allclose(block, a[unit, j : j + chunk], rtol=1e-9, atol=1e-12):
+            raise DataError("repweights: two rows share a hash but not their replicate factors")
+    rank = np.linalg.matrix_rank(a[np.unique(unit[pos])], tol=None) if pos.any() else 0
+    rep = Replicates(a=a, scale=float(scale), rscales=rs, mse=bool(mse), rep_type=rep_type,
+                     columns=tuple(cols), degf=float(rank - 1))
+    return Design(
+        w=w, clustered=True, unit=unit, unit_stratum=np.zeros(u, dtype=np.intp),
+        n_h=np.array([u]), f_h=np.ones(1), weight=weight, rep=rep,
+    )
+
+
+def _rep_block(df, cols, w, pos) -> np.ndarray:
+    """Replicate factors (replicate weight / weight) of ``cols`` for every row."""
+    raw = df[cols].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    bad = ~np.isfinite(raw) | (raw < 0)
+    if bad.any():
+        i, j = np.argwhere(bad)[0]
+        raise DataError(
+            f"column {cols[j]!r}, row {df.index[i]!r}: replicate weight {df[cols[j]].iloc[i]!r} "
+            "is not a non-negative number"
+        )
+    zero = ~pos & (raw > 0).any(axis=1)
+    if zero.any():
+        i = int(np.flatnonzero(zero)[0])
+        raise DataError(
+            f"row {df.index[i]!r}: weight 0 but a positive replicate weight; replicate weights "
+            "are combined weights (weight x factor), as R's svrepdesign default"
+        )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(pos[:, None], raw / np.where(pos, w, 1)[:, None], 0.0)
+
+
+def rep_var(d: Design, theta: np.ndarray, theta_r: np.ndarray) -> np.ndarray:
+    """Replicate covariance (R's ``svrVar``) of estimates ``theta`` (B, M) from their replicates
+    ``theta_r`` (R, B, M): ``scale * sum_r rscales_r (theta_r - c)(theta_r - c)'``, ``c`` the
+    estimate (``mse``) or the mean of the replicates. Replicates giving NaN are left out (R drops
+    them with a warning). Returns (B, M, M)."""
+    rep = d.rep
+    ok = np.isfinite(theta_r).all(axis=2)  # (R, B)
+    rs = rep.rscales[:, None] * ok
+    x = np.where(ok[:, :, None], theta_r, 0.0)
+    if rep.mse:
+        c = theta
+    else:
+        use = (rep.rscales[:, None] > 0) & ok
+        with np.errstate(divide="ignore", invalid="ignore"):
+            c = (x * use[:, :, None]).sum(axis=0) / use.sum(axis=0)[:, None]
+    dev = (x - c[None]) * np.sqrt(rs)[:, :, None]
+    dev = np.where(ok[:, :, None], dev, 0.0)
+    return rep.scale * np.einsum("rbm,rbn->bmn", dev, dev)
+
+
+def rep_totals(d: Design, t: np.ndarray) -> np.ndarray:
+    """Replicate totals (R, ...) of unit totals ``t`` (U, ...)."""
+    return np.tensordot(d.rep.a.T, t, axes=1)
+
+
+def refuse_replicates(d: Design | None, what: str) -> None:
+    """A clear error where replicate weights are not supported (never a different number)."""
+    if d is not None and d.rep is not None:
+        raise ValueError(
+            f"repweights: {what} is not available for replicate-weight designs yet (R computes "
+            "it from the replicates in its own way); use shares, means or totals, or a Taylor "
+            "design (weight=, strata=, cluster=)"
+        )
+
+
 # -- tables per unit -------------------------------------------------------------------------------
 def unit_groups(groups: Groups, d: Design) -> Groups:
     """A :class:`Groups` over unit x group (reused by every item of a call)."""
@@ -562,6 +754,8 @@ def cov_totals(d: Design, t: np.ndarray, t2: np.ndarray | None) -> np.ndarray:
     as PSUs only) the within-stratum second moments, (U, B, K) when every row lies in one cell or
     (U, B, K, K). Returns (B, K, K). Multi-stage designs add the variance of every later stage
     (R's ``multistage``)."""
+    if d.rep is not None:  # replicate covariance of the totals (exact: they are linear)
+        return rep_var(d, t.sum(axis=0), rep_totals(d, t))
     c, center, average = d._lonely_arrays()  # noqa: SLF001
     if d.clustered:
         tp = t
@@ -597,9 +791,27 @@ def _average(out: np.ndarray, t: np.ndarray, d: Design, alone: np.ndarray) -> np
     return out * factor[:, None, None]
 
 
+def _rep_degf(d: Design, counts: np.ndarray) -> np.ndarray:
+    """Rank of the replicate weights of the rows counted, minus 1 (R's ``degf()`` of a subset of
+    a ``svrepdesign``), once per pattern of units present."""
+    has = (counts > 0).reshape(counts.shape[0], -1)
+    out = np.empty(has.shape[1])
+    cache = d._cache.setdefault("rank", {})  # noqa: SLF001
+    for j in range(has.shape[1]):
+        key = np.packbits(has[:, j]).tobytes()
+        if key not in cache:
+            a = d.rep.a[has[:, j]]
+            cache[key] = float(np.linalg.matrix_rank(a) - 1) if a.size else np.nan
+        out[j] = cache[key]
+    return out.reshape(counts.shape[1:])
+
+
 def degf(d: Design, counts: np.ndarray) -> np.ndarray:
     """PSUs minus strata among the rows counted in ``counts`` ((U, ...) per unit, e.g. positive-
-    weight rows in the base of each estimate): R's ``degf()`` of the domain."""
+    weight rows in the base of each estimate): R's ``degf()`` of the domain; for replicate
+    weights the rank of the domain's replicate weights minus 1."""
+    if d.rep is not None:
+        return _rep_degf(d, counts)
     if d.clustered:
         if d.psu_starts is not None and counts.shape[0]:
             counts = np.add.reduceat(counts, d.psu_starts, axis=0)
@@ -631,6 +843,22 @@ def domain_stats(
     npos = tabs["npos"][:, :, sel]
     nobs = npos.sum(axis=(0, 2))
     df = degf(d, npos.sum(axis=2))
+    se_logit = None
+    if d.rep is not None:  # every replicate's own ratio (R's svymean on svrepdesign)
+        tr = rep_totals(d, t)  # (R, D, k)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if values is None:
+                p0, pr = tot / wd[:, None], tr / tr.sum(axis=2, keepdims=True)
+                v = rep_var(d, p0.reshape(-1, 1), pr.reshape(pr.shape[0], -1, 1))
+                var_rep = v[:, 0, 0].reshape(p0.shape)
+                lr = spc.logit(pr)
+                lg = rep_var(d, spc.logit(p0).reshape(-1, 1), lr.reshape(pr.shape[0], -1, 1))
+                se_logit = np.sqrt(lg[:, 0, 0]).reshape(p0.shape)
+                # a replicate share of 0 or 1 has no logit (R's glm does not converge there)
+                se_logit = np.where(np.isinf(lr).any(axis=0), np.nan, se_logit)
+            else:
+                m0, mr = tot @ values / wd, tr @ values / tr.sum(axis=2)
+                var_rep = rep_var(d, m0[:, None], mr[:, :, None])[:, 0, 0]
     with np.errstate(divide="ignore", invalid="ignore"):
         if values is None:
             p = tot / wd[:, None]
@@ -645,11 +873,16 @@ def domain_stats(
             var = np.einsum("dk,dkl,dl->d", j, s, j) / wd**2
             p = m
             popvar = (tot * j**2).sum(axis=1) / wd
+        if d.rep is not None:
+            var = var_rep
         n_ = nobs if values is not None else nobs[:, None]
         vsrs = popvar * n_ / (n_ - 1) / n_
         se = np.sqrt(np.maximum(var, 0))
         deff = np.where(vsrs > 0, var / vsrs, np.nan)
-    return {"value": p, "se": se, "deff": deff, "df": df, "nrow": nrow, "wsum": wd}
+    out = {"value": p, "se": se, "deff": deff, "df": df, "nrow": nrow, "wsum": wd}
+    if se_logit is not None:
+        out["se_logit"] = se_logit  # svyciprop "logit" on replicates: the SE of logit(p)
+    return out
 
 
 def domain_tables(tabs: dict, groups: Groups) -> dict:

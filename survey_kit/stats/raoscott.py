@@ -17,7 +17,7 @@ from scipy import linalg as sla
 from scipy import special as spc
 from scipy import stats as sps
 
-from survey_kit.stats.design import Design, cov_totals
+from survey_kit.stats.design import Design, cov_totals, rep_totals, rep_var
 
 CI_METHODS = ("logit", "beta", "mean", "asin")
 
@@ -45,9 +45,11 @@ def _tq(ci: float, df) -> np.ndarray:
     return np.where(np.isinf(df), sps.norm.isf((1 - ci) / 2), q)
 
 
-def ciprop(p, se, df, nrow, ci: float, method: str = "logit") -> tuple[np.ndarray, np.ndarray]:
+def ciprop(p, se, df, nrow, ci: float, method: str = "logit",
+           se_logit=None) -> tuple[np.ndarray, np.ndarray]:
     """``svyciprop`` interval of a share ``p`` with standard error ``se``, design df ``df`` and
-    ``nrow`` rows in the base (used by "beta" only)."""
+    ``nrow`` rows in the base (used by "beta" only); ``se_logit``: the standard error of
+    ``logit(p)`` when the design gives it directly (replicate weights), else ``se / (p (1 - p))``."""
     if method not in CI_METHODS:
         raise ValueError(f"ci_method: expected one of {', '.join(CI_METHODS)}, got {method!r}")
     p, se = np.asarray(p, dtype=float), np.asarray(se, dtype=float)
@@ -56,7 +58,7 @@ def ciprop(p, se, df, nrow, ci: float, method: str = "logit") -> tuple[np.ndarra
         if method == "mean":
             lo, hi = p - t * se, p + t * se
         elif method == "logit":
-            s = se / (p * (1 - p))
+            s = se / (p * (1 - p)) if se_logit is None else np.asarray(se_logit, dtype=float)
             lg = spc.logit(p)
             lo, hi = spc.expit(lg - t * s), spc.expit(lg + t * s)
             edge = ((p == 0) | (p == 1)) & np.isfinite(t)  # R: NA without design df
@@ -133,12 +135,16 @@ def rao_scott_batch(d: Design, t: np.ndarray, t2, nrow, nu) -> dict[str, np.ndar
             "p_chisq": nan,
             "dof": np.full(b, dof),
         }
-    s = cov_totals(d, t.reshape(u, b, k), None if t2 is None else t2.reshape(u, b, k))
     w = t.sum(axis=(0, 2, 3))  # (B,)
     with np.errstate(divide="ignore", invalid="ignore"):
         m = t.sum(axis=0).reshape(b, k) / w[:, None]
-        j = (np.eye(k)[None] - m[:, :, None]) / w[:, None, None]  # d mean / d totals
-        v = j @ s @ j.transpose(0, 2, 1)
+        if d.rep is not None:  # the replicates' own cell proportions (svychisq.svyrep.design)
+            tr = rep_totals(d, t.reshape(u, b, k))
+            v = rep_var(d, m, tr / tr.sum(axis=2, keepdims=True))
+        else:
+            s = cov_totals(d, t.reshape(u, b, k), None if t2 is None else t2.reshape(u, b, k))
+            j = (np.eye(k)[None] - m[:, :, None]) / w[:, None, None]  # d mean / d totals
+            v = j @ s @ j.transpose(0, 2, 1)
         mm = m.reshape(b, r, c)
         e = mm.sum(axis=2)[:, :, None] * mm.sum(axis=1)[:, None, :]
         chi2 = nrow * ((mm - e) ** 2 / e).sum(axis=(1, 2))

@@ -57,7 +57,7 @@ from survey_kit.stats._common import (
 )
 from survey_kit.stats._design_waves import design_changes, wave_tables
 from survey_kit.stats.compare import _positive
-from survey_kit.stats.design import resolve_design
+from survey_kit.stats.design import refuse_replicates, resolve_design
 
 WAVE_COLUMNS = [
     "item",
@@ -327,6 +327,12 @@ def compare_waves(
     strata: str | None = None,
     cluster: str | list[str] | None = None,
     lonely_psu: str | None = None,
+    repweights: str | list[str] | None = None,
+    rep_type: str | None = None,
+    rho: float | None = None,
+    scale: float | None = None,
+    rscales: float | list[float] | None = None,
+    mse: bool | None = None,
     fpc: str | None = None,
     missing: Sequence[Any] | None = None,
     wilcoxon: str = "normal_cc",
@@ -378,7 +384,9 @@ def compare_waves(
     if wilcoxon not in WILCOXON:
         raise ValueError(f"wilcoxon: expected one of {', '.join(WILCOXON)}, got {wilcoxon!r}")
     d = resolve_design(df, cb, weight=weight, strata=strata, cluster=cluster, fpc=fpc,
-                       lonely_psu=lonely_psu)
+                       lonely_psu=lonely_psu, repweights=repweights, rep_type=rep_type,
+                       rho=rho, scale=scale, rscales=rscales, mse=mse)
+    refuse_replicates(d, "compare_waves")
     if d is not None and paired_on is not None:
         raise ValueError(
             "paired_on: paired comparisons with a design (weight/strata/cluster) are not "

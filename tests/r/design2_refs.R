@@ -6,7 +6,7 @@
 # the survey package's data sets it uses in tests/r/data/ (so the tests run without R).
 suppressMessages({library(survey); library(jsonlite)})
 out <- list(meta = list(survey = as.character(packageVersion("survey")), R = R.version.string))
-data(api); data(mu284)
+data(api); data(mu284); data(scd)
 dir.create("tests/r/data", showWarnings = FALSE)
 a2 <- apiclus2[, c("cds", "stype", "dnum", "snum", "awards", "sch.wide", "api00", "fpc1", "fpc2")]
 a2$stype <- as.character(a2$stype); a2$awards <- as.character(a2$awards)
@@ -24,6 +24,38 @@ nh <- nh[!is.na(nh$HI_CHOL), ]
 nhl <- nh[!(nh$SDMVSTRA == 83 & nh$SDMVPSU == 2), ]  # stratum 83: one PSU left
 sl <- st; sl$st2 <- ifelse(sl$row == 1, "Z", sl$stype)  # a stratum of one school, rows as PSUs
 
+# replicate-weight files: R's scd with the BRR weights of ?svrepdesign, and replicate weights
+# made by as.svrepdesign (JK1, JKn; bootstrap with a fixed seed), written with the data
+scd$big <- ifelse(scd$arrests > 200, "Yes", "No")
+brr <- 2 * cbind(c(1, 0, 1, 0, 1, 0), c(1, 0, 0, 1, 0, 1), c(0, 1, 1, 0, 0, 1), c(0, 1, 0, 1, 1, 0))
+sc <- cbind(scd, setNames(as.data.frame(brr), paste0("brr", 1:4)))
+sc$fay1 <- 0.3 + 0.7 * sc$brr1; sc$fay2 <- 0.3 + 0.7 * sc$brr2
+sc$fay3 <- 0.3 + 0.7 * sc$brr3; sc$fay4 <- 0.3 + 0.7 * sc$brr4
+write.csv(sc, "tests/r/data/scd_brr.csv", row.names = FALSE)
+repcols <- function(r, prefix) {
+  w <- weights(r, "analysis")  # combined: sampling weight x replicate factor
+  setNames(as.data.frame(w), paste0(prefix, seq_len(ncol(w))))
+}
+jk1 <- as.svrepdesign(svydesign(id = ~dnum, weights = ~pw, fpc = ~fpc, data = c1), type = "JK1")
+c1j <- cbind(c1, repcols(jk1, "jk"))
+jkn <- as.svrepdesign(svydesign(id = ~1, strata = ~stype, weights = ~pw, fpc = ~fpc, data = st),
+                      type = "JKn")
+stj <- cbind(st, repcols(jkn, "jkn"))
+set.seed(25)
+boot <- as.svrepdesign(svydesign(id = ~1, strata = ~stype, weights = ~pw, data = st),
+                       type = "bootstrap", replicates = 50)
+stb <- cbind(st, repcols(boot, "bs"))
+write.csv(c1j, "tests/r/data/apiclus1_jk1.csv", row.names = FALSE)
+write.csv(stj, "tests/r/data/apistrat_jkn.csv", row.names = FALSE)
+write.csv(stb, "tests/r/data/apistrat_boot.csv", row.names = FALSE)
+out$replicate_options <- list(
+  jk1 = list(r = "as.svrepdesign(svydesign(id=~dnum, weights=~pw, fpc=~fpc, data=c1), type='JK1')",
+             scale = jk1$scale, rscales = jk1$rscales),
+  jkn = list(r = "as.svrepdesign(svydesign(id=~1, strata=~stype, weights=~pw, fpc=~fpc, data=st), type='JKn')",
+             scale = jkn$scale, rscales = jkn$rscales),
+  boot = list(r = "set.seed(25); as.svrepdesign(..., type='bootstrap', replicates=50)",
+              scale = boot$scale, rscales = boot$rscales))
+
 designs <- list(
   strat = list(data = "st", call = "svydesign(id=~1, strata=~stype, weights=~pw, fpc=~fpc, data=st)"),
   strat_fpc_only = list(data = "st", call = "svydesign(id=~1, strata=~stype, fpc=~fpc, data=st)"),
@@ -33,7 +65,13 @@ designs <- list(
   mu284 = list(data = "mu", call = "svydesign(id=~id1+id2, fpc=~n1+n2, data=mu)"),
   nhanes = list(data = "nh", call = "svydesign(id=~SDMVPSU, strata=~SDMVSTRA, weights=~WTMEC2YR, nest=TRUE, data=nh)"),
   lonely = list(data = "nhl", call = "svydesign(id=~SDMVPSU, strata=~SDMVSTRA, weights=~WTMEC2YR, nest=TRUE, data=nhl)"),
-  lonely_rows = list(data = "sl", call = "svydesign(id=~1, strata=~st2, weights=~pw, data=sl)")
+  lonely_rows = list(data = "sl", call = "svydesign(id=~1, strata=~st2, weights=~pw, data=sl)"),
+  rep_brr = list(data = "sc", call = "svrepdesign(data=sc, type='BRR', repweights=sc[, paste0('brr', 1:4)], combined.weights=FALSE)"),
+  rep_fay = list(data = "sc", call = "svrepdesign(data=sc, type='Fay', rho=0.3, repweights=sc[, paste0('fay', 1:4)], combined.weights=FALSE)"),
+  rep_jk1 = list(data = "c1j", call = "svrepdesign(data=c1j, type='JK1', weights=~pw, repweights='jk[0-9]+', scale=jk1$scale, combined.weights=TRUE)"),
+  rep_jk1_mse = list(data = "c1j", call = "svrepdesign(data=c1j, type='JK1', weights=~pw, repweights='jk[0-9]+', scale=jk1$scale, combined.weights=TRUE, mse=TRUE)"),
+  rep_jkn = list(data = "stj", call = "svrepdesign(data=stj, type='JKn', weights=~pw, repweights='jkn[0-9]+', rscales=jkn$rscales, combined.weights=TRUE)"),
+  rep_boot = list(data = "stb", call = "svrepdesign(data=stb, type='bootstrap', weights=~pw, repweights='bs[0-9]+', combined.weights=TRUE)")
 )
 # x: numeric item; y %in% pos: the share; g: the breakdown; dom: the filter (column, value)
 plans <- list(
@@ -45,10 +83,18 @@ plans <- list(
   mu284 = list(x = "y1", y = "big", pos = "Yes", g = "third", dom = c("half", "B")),
   nhanes = list(x = "HI_CHOL", y = "HI_CHOL", pos = 1, g = "race", dom = c("agecat", "(39,59]")),
   lonely = list(x = "HI_CHOL", y = "HI_CHOL", pos = 1, g = "race", dom = c("RIAGENDR", "2")),
-  lonely_rows = list(x = "api00", y = "awards", pos = "Yes", g = "sch.wide", dom = c("stype", "E"))
+  lonely_rows = list(x = "api00", y = "awards", pos = "Yes", g = "sch.wide", dom = c("stype", "E")),
+  rep_brr = list(x = "alive", y = "big", pos = "Yes", g = "ambulance", dom = c("ESA", "2")),
+  rep_fay = list(x = "alive", y = "big", pos = "Yes", g = "ambulance", dom = c("ambulance", "1")),
+  rep_jk1 = list(x = "api00", y = "awards", pos = "Yes", g = "sch.wide", dom = c("stype", "E")),
+  rep_jk1_mse = list(x = "api00", y = "awards", pos = "Yes", g = "stype", dom = c("sch.wide", "Yes")),
+  rep_jkn = list(x = "api00", y = "awards", pos = "Yes", g = "sch.wide", dom = c("stype", "H")),
+  rep_boot = list(x = "api00", y = "awards", pos = "Yes", g = "stype", dom = c("yr.rnd", "No"))
 )
 lonely_options <- list(strat = "adjust", strat_fpc_only = "adjust", weight_only = "adjust",
                        clus1 = "adjust", clus2 = "adjust", mu284 = "adjust", nhanes = "adjust",
+                       rep_brr = "adjust", rep_fay = "adjust", rep_jk1 = "adjust",
+                       rep_jk1_mse = "adjust", rep_jkn = "adjust", rep_boot = "adjust",
                        lonely = c("adjust", "average", "certainty", "remove", "fail"),
                        lonely_rows = c("adjust", "average", "certainty", "remove", "fail"))
 
