@@ -36,7 +36,7 @@ import _report  # noqa: E402
 from _stages import FLOORS  # noqa: E402
 
 DATA_STAGES = ("ingest", "infer", "compare_10", "compare_100", "compare_design", "scale_scores",
-               "compare_waves")
+               "compare_waves", "compare_replicates")
 ALL_STAGES = (*DATA_STAGES, "charts")
 DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
 QUICK_CHARTS = 2

@@ -171,3 +171,39 @@ def test_share_of_zero_or_one_interval_as_r(method):
                 assert np.isnan(got), ref["r"]
             else:
                 assert abs(got - want) < TOL, ref["r"]
+
+
+@pytest.mark.parametrize(("name", "rep", "taylor"), [
+    ("rep_jk1", "JK1", {"weight": "pw", "cluster": "dnum", "fpc": "fpc"}),
+    ("rep_jkn", "JKn", {"weight": "pw", "strata": "stype", "fpc": "fpc"}),
+])
+def test_replicate_weights_of_a_taylor_design_match_as_svrepdesign(name, rep, taylor):
+    from survey_kit import replicate_weights
+
+    df, kw, ref = scenario2(name)
+    base = df[[c for c in df.columns if not c.startswith(("jk", "bs"))]]
+    rw = replicate_weights(base, rep_type=rep, **taylor)
+    # the same replicate weights as R's as.svrepdesign (columns in another order)
+    mine = np.sort(rw.weights.to_numpy().T, axis=0)
+    r_cols = [c for c in df.columns if c.startswith(kw["repweights"])]
+    theirs = np.sort(df[r_cols].to_numpy().T, axis=0)
+    np.testing.assert_allclose(np.sort(mine, axis=1), np.sort(theirs, axis=1), rtol=1e-12)
+    _check(base.join(rw.weights), {"weight": "pw", **rw.options}, "adjust",
+           ref["options"]["adjust"]["full"], ref["plan"])
+
+
+def test_replicate_designs_refuse_what_they_cannot_compute():
+    df, kw, _ = scenario2("rep_jk1")
+    with pytest.raises(ValueError, match="median"):
+        compare(df, "api00", stat="median", **kw)
+    with pytest.raises(ValueError, match="rep_type"):
+        compare(df, "api00", stat="mean", weight="pw", repweights="jk")
+    with pytest.raises(ValueError, match="repweights"):
+        compare(df, "api00", stat="mean", repweights="jk", rep_type="JK1", cluster="dnum")
+    with pytest.raises(ValueError, match="rho"):
+        compare(df, "api00", stat="mean", repweights="jk", rep_type="Fay")
+    with pytest.raises(ValueError, match="rscales"):
+        compare(df, "api00", stat="mean", repweights="jk", rep_type="JKn")
+    bad = df.assign(jk3=df["jk3"].where(df.index != 4))
+    with pytest.raises(DataError, match="jk3"):
+        compare(bad, "api00", stat="mean", **kw)

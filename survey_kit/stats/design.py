@@ -685,7 +685,95 @@ def rep_var(d: Design, theta: np.ndarray, theta_r: np.ndarray) -> np.ndarray:
 
 def rep_totals(d: Design, t: np.ndarray) -> np.ndarray:
     """Replicate totals (R, ...) of unit totals ``t`` (U, ...)."""
-    return np.tensordot(d.rep.a.T, t, axes=1)
+    if "aT" not in d._cache:  # noqa: SLF001
+        d._cache["aT"] = np.ascontiguousarray(d.rep.a.T)  # noqa: SLF001
+    flat = np.ascontiguousarray(t).reshape(t.shape[0], -1)
+    out = np.einsum("ru,uk->rk", d._cache["aT"], flat)  # noqa: SLF001  (no BLAS threads)
+    return out.reshape(d.rep.a.shape[1], *t.shape[1:])
+
+
+@dataclass(frozen=True)
+class ReplicateWeights:
+    """Replicate weights made from a Taylor design (:func:`replicate_weights`): ``weights`` (one
+    column per replicate, combined with the design weight, aligned with the data's index) and
+    ``options``, the arguments that use them: ``compare(data.join(rw.weights), ...,
+    weight=..., **rw.options)``."""
+
+    weights: pd.DataFrame
+    options: dict
+
+
+def replicate_weights(
+    data,
+    codebook: Codebook | None = None,
+    *,
+    rep_type: str = "JKn",
+    weight: str | None = None,
+    strata: str | None = None,
+    cluster: str | list[str] | None = None,
+    fpc: str | list[str] | None = None,
+    prefix: str = "repw_",
+) -> ReplicateWeights:
+    """Jackknife replicate weights of a Taylor design, as R's ``as.svrepdesign(design, type=)``.
+
+    ``rep_type="JK1"`` (unstratified designs: one replicate per PSU, ``scale = f (n - 1) / n``)
+    or ``"JKn"`` (one replicate per PSU within its stratum, ``rscales = f_h (n_h - 1) / n_h``);
+    the first sampling stage only, as R. A stratum with one PSU cannot be jackknifed (an error).
+
+    Examples
+    --------
+    >>> rw = replicate_weights(df, rep_type="JKn", weight="pw", strata="stype", fpc="fpc")  # doctest: +SKIP
+    >>> compare(df.join(rw.weights), "api00", stat="mean", weight="pw", **rw.options)  # doctest: +SKIP
+    """
+    from survey_kit.stats._common import resolve
+
+    df, cb = resolve(data, codebook)
+    if rep_type not in ("JK1", "JKn"):
+        raise ValueError(
+            f"rep_type: replicate weights are made for 'JK1' or 'JKn', not {rep_type!r} (a "
+            "bootstrap needs R's random draws; give its weights with repweights=)"
+        )
+    d = resolve_design(df, cb, weight=weight, strata=strata, cluster=cluster, fpc=fpc,
+                       lonely_psu="fail")
+    if d is None:
+        raise ValueError("replicate_weights: give a design (weight=, strata=, cluster=, fpc=)")
+    if d.rep is not None:
+        raise ValueError("replicate_weights: the design has replicate weights already")
+    # units: PSUs (rows without clusters), in stratum order
+    if d.clustered:
+        psu = d.unit if d.psu_starts is None else np.searchsorted(
+            d.psu_starts, d.unit, side="right") - 1
+        n_psu, psu_stratum = d.n_psu, d.unit_stratum
+    else:
+        psu = np.arange(len(df))
+        order = np.argsort(d.unit, kind="stable")
+        rank = np.empty_like(order)
+        rank[order] = np.arange(order.size)
+        psu, n_psu = rank, order.size
+        psu_stratum = d.unit[order]
+    if n_psu > 5000:
+        raise ValueError(
+            f"replicate_weights: {n_psu} PSUs would make {n_psu} jackknife replicates; give "
+            "cluster= (the PSUs) or use the Taylor design itself"
+        )
+    n_h = np.bincount(psu_stratum, minlength=d.n_strata).astype(float)
+    if rep_type == "JK1" and d.n_strata > 1:
+        raise ValueError("rep_type: 'JK1' is for unstratified designs; use 'JKn' with strata")
+    factor = np.ones((n_psu, n_psu))
+    same = psu_stratum[:, None] == psu_stratum[None, :]
+    with np.errstate(divide="ignore"):
+        factor = np.where(same, (n_h / (n_h - 1))[psu_stratum][:, None], 1.0)
+    np.fill_diagonal(factor, 0.0)
+    weights = pd.DataFrame(d.w[:, None] * factor[psu], index=df.index,
+                           columns=[f"{prefix}{i + 1}" for i in range(n_psu)])
+    f = d.f_h[psu_stratum]
+    if rep_type == "JK1":
+        options = {"repweights": list(weights.columns), "rep_type": "JK1",
+                   "scale": float(f[0] * (n_psu - 1) / n_psu)}
+    else:
+        options = {"repweights": list(weights.columns), "rep_type": "JKn", "scale": 1.0,
+                   "rscales": (f * (n_h[psu_stratum] - 1) / n_h[psu_stratum]).tolist()}
+    return ReplicateWeights(weights=weights, options=options)
 
 
 def refuse_replicates(d: Design | None, what: str) -> None:
@@ -800,10 +888,37 @@ def _rep_degf(d: Design, counts: np.ndarray) -> np.ndarray:
     for j in range(has.shape[1]):
         key = np.packbits(has[:, j]).tobytes()
         if key not in cache:
-            a = d.rep.a[has[:, j]]
-            cache[key] = float(np.linalg.matrix_rank(a) - 1) if a.size else np.nan
+            cache[key] = float(_rank_present(d, has[:, j]) - 1)
         out[j] = cache[key]
     return out.reshape(counts.shape[1:])
+
+
+def _rank_present(d: Design, present: np.ndarray) -> int:
+    """``rank(a[present])``: with few units absent from the whole design's row space ``V``
+    (``a V`` of full column rank ``r``, Gram ``G``), ``r`` minus the eigenvalues 1 of
+    ``B G^-1 B'`` over the absent rows ``B`` (an m x m problem); else directly."""
+    if "rowspace" not in d._cache:  # noqa: SLF001
+        a = d.rep.a
+        ev, vec = np.linalg.eigh(np.einsum("ur,us->rs", a, a))  # (small BLAS calls thrash)
+        keep = ev > (ev.max() if ev.size else 0) * 1e-10
+        r = int(keep.sum())
+        av = np.einsum("ur,rs->us", a, vec[:, keep])
+        g = np.einsum("ur,us->rs", av, av)
+        d._cache["rowspace"] = (av, np.linalg.inv(g) if r else None, r)  # noqa: SLF001
+    av, ginv, r = d._cache["rowspace"]  # noqa: SLF001
+    absent = ~present
+    m, p = int(absent.sum()), int(present.sum())
+    if m == 0 or r == 0:
+        return r if p else 0
+    if m <= p:
+        b = av[absent]
+        ev = np.linalg.eigvalsh(b @ ginv @ b.T)
+        return r - int((ev > 1 - 1e-8).sum())
+    if not p:
+        return 0
+    sub = av[present]
+    ev = np.linalg.eigvalsh(np.einsum("ur,us->rs", sub, sub))
+    return int((ev > ev.max() * 1e-10).sum())
 
 
 def degf(d: Design, counts: np.ndarray) -> np.ndarray:
@@ -836,7 +951,8 @@ def domain_stats(
     """
     t = tabs["t"][:, :, sel]
     t2 = None if tabs["t2"] is None else tabs["t2"][:, :, sel]
-    s = cov_totals(d, t, t2)  # (D, k, k)
+    k_ = t.shape[2]
+    s = cov_totals(d, t, t2) if d.rep is None else np.zeros((t.shape[1], k_, k_))
     tot = t.sum(axis=0)  # (D, k)
     wd = tot.sum(axis=1)  # (D,)
     nrow = tabs["n"][:, :, sel].sum(axis=(0, 2))
