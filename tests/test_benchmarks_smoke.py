@@ -17,7 +17,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 STAGES = {
-    "ingest", "infer", "compare_10", "compare_100", "compare_design", "scale_scores", "compare_waves", "charts"
+    "ingest", "infer", "compare_10", "compare_100", "compare_design", "scale_scores", "compare_waves", "charts",
+    "compare_replicates",
 }
 
 pytestmark = pytest.mark.xdist_group("benchmarks")

@@ -37,7 +37,6 @@ from survey_kit.codebook import Codebook
 from survey_kit.errors import DataError
 from survey_kit.stats._common import Groups, require_column, weights_of
 
-
 LONELY_PSU = ("adjust", "average", "certainty", "remove", "fail")
 _DOMAIN = "survey_kit_domain"  # key in DataFrame.attrs of a filtered survey's data
 
@@ -633,18 +632,25 @@ def _build_rep(df, weight, repweights, *, rep_type=None, rho=None, scale=None, r
         a[:, j : j + chunk] = block[first]
         if not np.allclose(block, a[unit, j : j + chunk], rtol=1e-9, atol=1e-12):
             raise DataError("repweights: two rows share a hash but not their replicate factors")
-    rank = np.linalg.matrix_rank(a[np.unique(unit[pos])], tol=None) if pos.any() else 0
     rep = Replicates(a=a, scale=float(scale), rscales=rs, mse=bool(mse), rep_type=rep_type,
-                     columns=tuple(cols), degf=float(rank - 1))
-    return Design(
+                     columns=tuple(cols), degf=np.nan)
+    d = Design(
         w=w, clustered=True, unit=unit, unit_stratum=np.zeros(u, dtype=np.intp),
         n_h=np.array([u]), f_h=np.ones(1), weight=weight, rep=rep,
     )
+    present = np.zeros(u, dtype=bool)
+    present[unit[pos]] = True
+    rep.degf = float(_rank_present(d, present) - 1)
+    return d
 
 
 def _rep_block(df, cols, w, pos) -> np.ndarray:
     """Replicate factors (replicate weight / weight) of ``cols`` for every row."""
-    raw = df[cols].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    sub = df[cols]
+    if all(dt.kind in "fiu" for dt in sub.dtypes):
+        raw = sub.to_numpy(dtype=float)
+    else:
+        raw = sub.apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     bad = ~np.isfinite(raw) | (raw < 0)
     if bad.any():
         i, j = np.argwhere(bad)[0]
