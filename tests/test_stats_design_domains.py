@@ -207,3 +207,27 @@ def test_replicate_designs_refuse_what_they_cannot_compute():
     bad = df.assign(jk3=df["jk3"].where(df.index != 4))
     with pytest.raises(DataError, match="jk3"):
         compare(bad, "api00", stat="mean", **kw)
+
+
+def test_codebook_design_block_with_replicate_weights():
+    df, kw, ref = scenario2("rep_jkn")
+    cb = parse_codebook({
+        "instrument": "apistrat", "version": "1", "title": "api", "min_n": 1,
+        "respondent_id": {"column": "cds"},
+        "items": [{"code": "dummy", "type": "single", "label": "D", "text": "D?",
+                   "values": {1: "a", 2: "b"}}],
+        "design": {"weight": "pw", "repweights": "jkn", "rep_type": "JKn",
+                   "rscales": kw["rscales"]},
+    })
+    out = compare(df, "api00", stat="mean", codebook=cb)
+    r = ref["options"]["adjust"]["full"]["mean"]
+    _close(out["se"].iloc[-1], r["se"], r["r"])
+    _close(out["df"].iloc[-1], r["df"], r["r"])
+    dom = Survey(data=df, codebook=cb).filter(stype="H")
+    r = ref["options"]["adjust"]["domain"]["mean"]
+    got = dom.compare("api00", stat="mean").iloc[-1]
+    _close(got["se"], r["se"], r["r"])
+    _close(got["df"], r["df"], r["r"])
+    from survey_kit.stats import resolve_design
+
+    assert "replikatvægte (JKn)" in resolve_design(df, cb).describe()

@@ -194,11 +194,20 @@ class Design(_Frozen):
     cluster: str | tuple[str, ...] | None = None
     fpc: str | tuple[str, ...] | None = None
     lonely_psu: Literal["adjust", "average", "certainty", "remove", "fail"] | None = None
+    # replicate weights (R's svrepdesign): the columns, or the prefix of their names
+    repweights: str | tuple[str, ...] | None = None
+    rep_type: Literal["BRR", "Fay", "JK1", "JKn", "bootstrap", "other"] | None = None
+    rho: float | None = None
+    scale: float | None = None
+    rscales: float | tuple[float, ...] | None = None
+    mse: bool | None = None
 
     @property
     def columns(self) -> list[str]:
+        """The design's columns (replicate weights given by a prefix are not listed)."""
         out: list[str] = []
-        for c in (self.weight, self.strata, self.cluster, self.fpc):
+        rep = self.repweights if isinstance(self.repweights, tuple) else None
+        for c in (self.weight, self.strata, self.cluster, self.fpc, rep):
             if isinstance(c, str):
                 out.append(c)
             elif c is not None:
