@@ -59,6 +59,13 @@ def _check(data, kw, opt, ref, plan):
     for col, key in (("value", "value"), ("se", "se"), ("deff", "deff"),
                      ("ci_low", "low"), ("ci_high", "high")):
         _close(srow[col], r[key], f"share {col}: {r['r']}")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", LonelyPSUWarning)
+        xl = compare(data, y, by=g, positive=pos, min_n=1, ci_method="xlogit", **kw).iloc[-1]
+    # R: svyciprop(~pos_, D, method="xlogit") (the delta method; differs from "logit" only
+    # for replicate weights)
+    _close(xl["ci_low"], r["xlogit_low"], "svyciprop xlogit")
+    _close(xl["ci_high"], r["xlogit_high"], "svyciprop xlogit")
     r = ref["total"]
     trow = total.iloc[-1]
     for col, key in (("value", "value"), ("se", "se"), ("deff", "deff"),

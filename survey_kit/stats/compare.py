@@ -287,7 +287,7 @@ def compare(
         Codes outside the base ("Ved ikke") for data without a codebook.
     ci_method : str, optional
         Share interval: "wilson" without a design; with one a ``svyciprop`` method ("logit",
-        default, "beta", "mean", "asin").
+        default, "beta", "mean", "asin", "xlogit").
 
     Returns
     -------

@@ -1,7 +1,8 @@
 """Design-based intervals and tests, as R's ``survey`` package computes them.
 
 * :func:`ciprop`: ``svyciprop(method=...)`` intervals for a share from its estimate, standard
-  error and design degrees of freedom ("logit", "beta" (Korn-Graubard), "mean", "asin").
+  error and design degrees of freedom ("logit", "beta" (Korn-Graubard), "mean", "asin",
+  "xlogit"; "likelihood" is not available).
 * :func:`rao_scott`: ``svychisq(statistic="F")`` (and "Chisq") for an r x c table: Pearson's X^2
   of the weighted table scaled to the number of rows, divided by the trace of the generalised
   design-effect matrix Delta, referred to F(d0, d0 * nu) with ``d0 = tr(Delta)^2 / tr(Delta^2)``.
@@ -19,7 +20,7 @@ from scipy import stats as sps
 
 from survey_kit.stats.design import Design, cov_totals, rep_totals, rep_var
 
-CI_METHODS = ("logit", "beta", "mean", "asin")
+CI_METHODS = ("logit", "beta", "mean", "asin", "xlogit")
 
 
 def check_ci_method(method: str | None, design: Design | None) -> str:
@@ -57,8 +58,11 @@ def ciprop(p, se, df, nrow, ci: float, method: str = "logit",
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         if method == "mean":
             lo, hi = p - t * se, p + t * se
-        elif method == "logit":
-            s = se / (p * (1 - p)) if se_logit is None else np.asarray(se_logit, dtype=float)
+        elif method in ("logit", "xlogit"):  # xlogit: always the delta method on logit(p)
+            if se_logit is None or method == "xlogit":
+                s = se / (p * (1 - p))
+            else:
+                s = np.asarray(se_logit, dtype=float)
             lg = spc.logit(p)
             lo, hi = spc.expit(lg - t * s), spc.expit(lg + t * s)
             edge = ((p == 0) | (p == 1)) & np.isfinite(t)  # R: NA without design df

@@ -115,9 +115,11 @@ analyse <- function(D, pl, dat) {
                   high = coef(tt)[[1]] + qt(0.975, df) * SE(tt)[[1]])
   sp <- svymean(~as.numeric(pos_), D, deff = "replace")
   ci <- svyciprop(~pos_, D, method = "logit")
-  r$share <- list(r = "svymean(~as.numeric(pos_), D, deff='replace'); svyciprop(~pos_, D, method='logit')",
+  cx <- svyciprop(~pos_, D, method = "xlogit")
+  r$share <- list(r = "svymean(~as.numeric(pos_), D, deff='replace'); svyciprop(~pos_, D, method='logit'); method='xlogit'",
                   value = coef(sp)[[1]], se = SE(sp)[[1]], deff = deff(sp)[[1]],
-                  low = attr(ci, "ci")[[1]], high = attr(ci, "ci")[[2]])
+                  low = attr(ci, "ci")[[1]], high = attr(ci, "ci")[[2]],
+                  xlogit_low = attr(cx, "ci")[[1]], xlogit_high = attr(cx, "ci")[[2]])
   levs <- sort(unique(dat[[g]][weights(D) > 0]))
   groups <- list()
   for (lev in levs) {
