@@ -238,3 +238,18 @@ def test_codebook_design_block_with_replicate_weights():
     from survey_kit.stats import resolve_design
 
     assert "replikatvægte (JKn)" in resolve_design(df, cb).describe()
+
+
+@pytest.mark.parametrize("name", ["rep_jk1", "rep_jkn", "rep_boot", "clus2", "mu284"])
+def test_crosstab_rao_scott_matches_svychisq(name):
+    from survey_kit.stats import crosstab
+
+    df, kw, ref = scenario2(name)
+    plan = ref["plan"]
+    full = ref["options"]["adjust"]["full"]
+    if df[plan["y"]].nunique() != 2:
+        pytest.skip("the share test is the crosstab only for a two-category item")
+    # R: svychisq(~pos_ + g, D, statistic="F") (pos_ is y itself for a two-category y)
+    got = crosstab(df, plan["y"], plan["g"], **kw)
+    assert got.test == "rao_scott_f"
+    _close(got.p_val, full["share_test"]["p"], full["share_test"]["r"])
