@@ -227,6 +227,9 @@ class _DomainOf(str):
     def __deepcopy__(self, memo):
         return self
 
+    def __reduce__(self):  # pickling (e.g. to a worker process) keeps the domain
+        return (_DomainOf, (self.full, self.mask))
+
     def __copy__(self):
         return self
 
