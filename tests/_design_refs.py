@@ -61,6 +61,7 @@ DESIGNS2 = {
     "weight_only": ("apistrat", {"weight": "pw"}),
     "clus1": ("apiclus1", {"weight": "pw", "cluster": "dnum", "fpc": "fpc"}),
     "clus2": ("apiclus2_stages", {"cluster": ["dnum", "snum"], "fpc": ["fpc1", "fpc2"]}),
+    "clus2_e": ("a2e", {"cluster": ["dnum", "snum"], "fpc": ["fpc1", "fpc2"]}),
     "mu284": ("mu284", {"cluster": ["id1", "id2"], "fpc": ["n1", "n2"]}),
     "nhanes": ("nh", {"weight": "WTMEC2YR", "strata": "SDMVSTRA", "cluster": "SDMVPSU"}),
     "lonely": ("nhl", {"weight": "WTMEC2YR", "strata": "SDMVSTRA", "cluster": "SDMVPSU"}),
@@ -86,6 +87,9 @@ def load2(name: str) -> pd.DataFrame:
     if name == "nhl":
         nh = load2("nh")
         return nh[~((nh["SDMVSTRA"] == 83) & (nh["SDMVPSU"] == 2))].reset_index(drop=True)
+    if name == "a2e":  # elementary schools: districts with one sampled school at stage 2
+        a2 = load2("apiclus2_stages")
+        return a2[a2["stype"] == "E"].reset_index(drop=True)
     if name == "sl":
         st = load("apistrat")
         return st.assign(st2=st["stype"].where(st["row"] != 1, "Z"))

@@ -98,6 +98,10 @@ def test_whole_design_matches_r(name, opt):
         with pytest.raises(DataError, match=r"single PSU.*lonely_psu='fail'"):
             compare(df, ref["plan"]["x"], stat="mean", lonely_psu=opt, **kw)
         return
+    if o["full"]["mean"]["se"] is None:  # "average" at stage 2: R gives NaN, survey_kit says why
+        with pytest.raises(DataError, match="nothing to average"):
+            compare(df, ref["plan"]["x"], stat="mean", lonely_psu=opt, **kw)
+        return
     _check(df, kw, opt, o["full"], ref["plan"])
 
 

@@ -23,6 +23,7 @@ nh <- read.csv("tests/r/data/nhanes.csv")
 nh <- nh[!is.na(nh$HI_CHOL), ]
 nhl <- nh[!(nh$SDMVSTRA == 83 & nh$SDMVPSU == 2), ]  # stratum 83: one PSU left
 sl <- st; sl$st2 <- ifelse(sl$row == 1, "Z", sl$stype)  # a stratum of one school, rows as PSUs
+a2e <- a2[a2$stype == "E", ]  # elementary schools: districts with one sampled school (stage 2)
 
 # replicate-weight files: R's scd with the BRR weights of ?svrepdesign, and replicate weights
 # made by as.svrepdesign (JK1, JKn; bootstrap with a fixed seed), written with the data
@@ -66,6 +67,7 @@ designs <- list(
   nhanes = list(data = "nh", call = "svydesign(id=~SDMVPSU, strata=~SDMVSTRA, weights=~WTMEC2YR, nest=TRUE, data=nh)"),
   lonely = list(data = "nhl", call = "svydesign(id=~SDMVPSU, strata=~SDMVSTRA, weights=~WTMEC2YR, nest=TRUE, data=nhl)"),
   lonely_rows = list(data = "sl", call = "svydesign(id=~1, strata=~st2, weights=~pw, data=sl)"),
+  clus2_e = list(data = "a2e", call = "svydesign(id=~dnum+snum, fpc=~fpc1+fpc2, data=a2e)"),
   rep_brr = list(data = "sc", call = "svrepdesign(data=sc, type='BRR', repweights=sc[, paste0('brr', 1:4)], combined.weights=FALSE)"),
   rep_fay = list(data = "sc", call = "svrepdesign(data=sc, type='Fay', rho=0.3, repweights=sc[, paste0('fay', 1:4)], combined.weights=FALSE)"),
   rep_jk1 = list(data = "c1j", call = "svrepdesign(data=c1j, type='JK1', weights=~pw, repweights='jk[0-9]+', scale=jk1$scale, combined.weights=TRUE)"),
@@ -84,6 +86,7 @@ plans <- list(
   nhanes = list(x = "HI_CHOL", y = "HI_CHOL", pos = 1, g = "race", dom = c("agecat", "(39,59]")),
   lonely = list(x = "HI_CHOL", y = "HI_CHOL", pos = 1, g = "race", dom = c("RIAGENDR", "2")),
   lonely_rows = list(x = "api00", y = "awards", pos = "Yes", g = "sch.wide", dom = c("stype", "E")),
+  clus2_e = list(x = "api00", y = "awards", pos = "Yes", g = "sch.wide", dom = c("awards", "Yes")),
   rep_brr = list(x = "alive", y = "big", pos = "Yes", g = "ambulance", dom = c("ESA", "2")),
   rep_fay = list(x = "alive", y = "big", pos = "Yes", g = "ambulance", dom = c("ambulance", "1")),
   rep_jk1 = list(x = "api00", y = "awards", pos = "Yes", g = "sch.wide", dom = c("stype", "E")),
@@ -93,6 +96,7 @@ plans <- list(
 )
 lonely_options <- list(strat = "adjust", strat_fpc_only = "adjust", weight_only = "adjust",
                        clus1 = "adjust", clus2 = "adjust", mu284 = "adjust", nhanes = "adjust",
+                       clus2_e = c("adjust", "average", "certainty", "remove", "fail"),
                        rep_brr = "adjust", rep_fay = "adjust", rep_jk1 = "adjust",
                        rep_jk1_mse = "adjust", rep_jkn = "adjust", rep_boot = "adjust",
                        lonely = c("adjust", "average", "certainty", "remove", "fail"),
