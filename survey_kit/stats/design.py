@@ -616,25 +616,27 @@ def _build_rep(df, weight, repweights, *, rep_type=None, rho=None, scale=None, r
             raise ValueError(f"rscales: {len(rscales)} values for {r} replicate columns")
     n = len(df)
     w = weights_of(df, weight) if weight is not None else np.ones(n)
-    # the factors of every row, hashed in column chunks (the data may be large)
+    # the factors of every row, hashed twice in one pass over column chunks (the data may be
+    # large): rows with equal first hashes form a unit, the second hash confirms it
     rng = np.random.default_rng(20251207)
     key = np.zeros(n)
+    check = np.zeros(n)
     chunk = max(1, 4_000_000 // max(n, 1))
     pos = w > 0
     for j in range(0, r, chunk):
-        block = _rep_block(df, cols[j : j + chunk], w, pos)
-        key += np.round(block, 12) @ rng.standard_normal(block.shape[1])
+        block = np.round(_rep_block(df, cols[j : j + chunk], w, pos), 12)
+        g1, g2 = rng.standard_normal(block.shape[1]), rng.standard_normal(block.shape[1])
+        for c in range(block.shape[1]):  # column by column: equal rows, bit-equal sums
+            key += block[:, c] * g1[c]
+            check += block[:, c] * g2[c]
     codes, _ = pd.factorize(key)
     unit = codes.astype(np.intp)
     u = int(unit.max()) + 1 if n else 0
     first = np.full(u, n, dtype=np.intp)
     np.minimum.at(first, unit, np.arange(n))
-    a = np.empty((u, r))
-    for j in range(0, r, chunk):
-        block = _rep_block(df, cols[j : j + chunk], w, pos)
-        a[:, j : j + chunk] = block[first]
-        if not np.allclose(block, a[unit, j : j + chunk], rtol=1e-9, atol=1e-12):
-            raise DataError("repweights: two rows share a hash but not their replicate factors")
+    if (check != check[first][unit]).any():
+        raise DataError("repweights: two rows share a hash but not their replicate factors")
+    a = _rep_block(df.iloc[first], cols, w[first], pos[first])
     rep = Replicates(a=a, scale=float(scale), rscales=rs, mse=bool(mse), rep_type=rep_type,
                      columns=tuple(cols), degf=np.nan)
     d = Design(
