@@ -12,14 +12,13 @@ import numpy as np
 from scipy import stats as sps
 
 from survey_kit.stats._common import Groups, numeric_values
+from survey_kit.stats._design_rep import rep_totals, rep_var
 from survey_kit.stats.design import (
     Design,
     cov_totals,
     degf,
     domain_stats,
     domain_tables,
-    rep_totals,
-    rep_var,
     tabulate_design,
 )
 from survey_kit.stats.raoscott import ciprop, rao_scott, rao_scott_batch, wald_means

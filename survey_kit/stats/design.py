@@ -392,9 +392,9 @@ def resolve_design(
             )
         dom = domain_of(df)
         if dom is not None:
-            d = _build_rep(dom.full, weight, repweights, **rep_args)
+            d = _design_rep._build_rep(dom.full, weight, repweights, **rep_args)
             return d.restrict(dom.mask)
-        return _build_rep(df, weight, repweights, **rep_args)
+        return _design_rep._build_rep(df, weight, repweights, **rep_args)
     if any(v is not None for v in rep_args.values()):
         raise ValueError("rep_type, rho, scale, rscales, mse: only with repweights=")
     if weight is not None and not isinstance(weight, str):
@@ -621,7 +621,7 @@ def cov_totals(d: Design, t: np.ndarray, t2: np.ndarray | None) -> np.ndarray:
     (U, B, K, K). Returns (B, K, K). Multi-stage designs add the variance of every later stage
     (R's ``multistage``)."""
     if d.rep is not None:  # replicate covariance of the totals (exact: they are linear)
-        return rep_var(d, t.sum(axis=0), rep_totals(d, t))
+        return _design_rep.rep_var(d, t.sum(axis=0), _design_rep.rep_totals(d, t))
     c, center, average = d._lonely_arrays()  # noqa: SLF001
     if d.clustered:
         tp = t
@@ -662,7 +662,7 @@ def degf(d: Design, counts: np.ndarray) -> np.ndarray:
     weight rows in the base of each estimate): R's ``degf()`` of the domain; for replicate
     weights the rank of the domain's replicate weights minus 1."""
     if d.rep is not None:
-        return _rep_degf(d, counts)
+        return _design_rep._rep_degf(d, counts)
     if d.clustered:
         if d.psu_starts is not None and counts.shape[0]:
             counts = np.add.reduceat(counts, d.psu_starts, axis=0)
@@ -697,20 +697,21 @@ def domain_stats(
     df = degf(d, npos.sum(axis=2))
     se_logit = None
     if d.rep is not None:  # every replicate's own ratio (R's svymean on svrepdesign)
-        tr = rep_totals(d, t)  # (R, D, k)
+        tr = _design_rep.rep_totals(d, t)  # (R, D, k)
         with np.errstate(divide="ignore", invalid="ignore"):
             if values is None:
                 p0, pr = tot / wd[:, None], tr / tr.sum(axis=2, keepdims=True)
-                v = rep_var(d, p0.reshape(-1, 1), pr.reshape(pr.shape[0], -1, 1))
+                v = _design_rep.rep_var(d, p0.reshape(-1, 1), pr.reshape(pr.shape[0], -1, 1))
                 var_rep = v[:, 0, 0].reshape(p0.shape)
                 lr = spc.logit(pr)
-                lg = rep_var(d, spc.logit(p0).reshape(-1, 1), lr.reshape(pr.shape[0], -1, 1))
+                lg = _design_rep.rep_var(d, spc.logit(p0).reshape(-1, 1),
+                                         lr.reshape(pr.shape[0], -1, 1))
                 se_logit = np.sqrt(lg[:, 0, 0]).reshape(p0.shape)
                 # a replicate share of 0 or 1 has no logit (R's glm does not converge there)
                 se_logit = np.where(np.isinf(lr).any(axis=0), np.nan, se_logit)
             else:
                 m0, mr = tot @ values / wd, tr @ values / tr.sum(axis=2)
-                var_rep = rep_var(d, m0[:, None], mr[:, :, None])[:, 0, 0]
+                var_rep = _design_rep.rep_var(d, m0[:, None], mr[:, :, None])[:, 0, 0]
     with np.errstate(divide="ignore", invalid="ignore"):
         if values is None:
             p = tot / wd[:, None]
@@ -760,12 +761,4 @@ def tabulate_design(df: pd.DataFrame, spec, groups: Groups, d: Design):
 
 
 # replicate-weight designs live in their own module (it imports the names above)
-from survey_kit.stats._design_rep import (  # noqa: E402
-    ReplicateWeights as ReplicateWeights,
-    _build_rep,
-    _rep_degf,
-    refuse_replicates as refuse_replicates,
-    rep_totals,
-    rep_var,
-    replicate_weights as replicate_weights,
-)
+from survey_kit.stats import _design_rep  # noqa: E402

@@ -26,7 +26,8 @@ from survey_kit.stats._common import (
     suppress_by_item,
     wilson,
 )
-from survey_kit.stats.design import Design, domain_stats, refuse_replicates, resolve_design
+from survey_kit.stats._design_rep import refuse_replicates
+from survey_kit.stats.design import Design, domain_stats, resolve_design
 from survey_kit.stats.raoscott import check_ci_method, ciprop
 
 RANK_COLUMNS = [

@@ -18,7 +18,8 @@ from scipy import linalg as sla
 from scipy import special as spc
 from scipy import stats as sps
 
-from survey_kit.stats.design import Design, cov_totals, rep_totals, rep_var
+from survey_kit.stats._design_rep import rep_totals, rep_var
+from survey_kit.stats.design import Design, cov_totals
 
 CI_METHODS = ("logit", "beta", "mean", "asin", "xlogit")
 

@@ -55,9 +55,10 @@ from survey_kit.stats._common import (
     tabulate,
     wilson,
 )
+from survey_kit.stats._design_rep import refuse_replicates
 from survey_kit.stats._design_waves import design_changes, wave_tables
 from survey_kit.stats.compare import _positive
-from survey_kit.stats.design import refuse_replicates, resolve_design
+from survey_kit.stats.design import resolve_design
 
 WAVE_COLUMNS = [
     "item",
