@@ -17,6 +17,8 @@ TARGETS = (
     ("validate_frame of the processed data <= 15 s", "validate", "seconds", 15.0),
     ("demo generators (leader n + temperature n/2 per wave) <= 25 s", "simulate", "seconds", 25.0),
     ("compare with a design <= 5x the unweighted call", "compare_design", "ratio", 5.0),
+    ("compare with 100 replicate weights <= 10x the unweighted call", "compare_replicates",
+     "ratio", 10.0),
     ("peak memory of ingest < 3 GB", "ingest", "peak_mb", 3 * GB),
     ("codebook infer (a draft from the export) <= 10 s", "infer", "seconds", 10.0),
     ("peak memory of compare by 10 levels < 3 GB", "compare_10", "peak_mb", 3 * GB),

@@ -36,7 +36,7 @@ import _report  # noqa: E402
 from _stages import FLOORS  # noqa: E402
 
 DATA_STAGES = ("ingest", "infer", "validate", "compare_10", "compare_100", "compare_design",
-               "scale_scores", "compare_waves", "ingest_wave", "simulate")
+               "compare_replicates", "scale_scores", "compare_waves", "ingest_wave", "simulate")
 ALL_STAGES = (*DATA_STAGES, "charts")
 DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
 QUICK_N = 2_000  # the smoke test's size: every stage end to end, in seconds

@@ -44,6 +44,7 @@ _EXPORTS = {
     "with_scale_scores": "survey_kit.stats",
     "reliability": "survey_kit.stats",
     "rake": "survey_kit.stats",
+    "replicate_weights": "survey_kit.stats",
     # presentation
     "present": "survey_kit.display",
     "danish": "survey_kit.display",

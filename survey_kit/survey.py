@@ -82,10 +82,24 @@ class Survey:
         list of them. Categories of the background (group) items that no longer occur are dropped
         from the new survey's codebook, so a breakdown by unit after filtering to one area shows
         only that area's units.
-        """
-        from survey_kit.selection import filter_survey
 
-        return filter_survey(self, conditions)
+        With a sampling design (the codebook's ``design:`` block or ``weight=``/``strata=``/
+        ``cluster=``/``fpc=`` of a call) the result is a domain: the same estimates, with the
+        variance, ``df`` and tests of the whole design (R's ``subset(design, ...)``). Rows
+        selected from ``survey.data`` by hand form a new design of their own.
+        """
+        import numpy as np
+
+        from survey_kit.selection import filter_survey
+        from survey_kit.stats.design import mark_domain
+
+        at = self.data.set_axis(pd.RangeIndex(len(self.data)))
+        kept = filter_survey(replace(self, data=at), conditions)
+        pos = kept.data.index.to_numpy()
+        mask = np.zeros(len(self.data), dtype=bool)
+        mask[pos] = True
+        data = mark_domain(self.data.iloc[pos], self.data, mask)
+        return replace(kept, data=data)
 
     def with_scale_scores(self, *, min_items: int | None = None) -> Survey:
         """A new :class:`Survey` whose data carry one score column per scale (named by the scale

@@ -20,6 +20,7 @@ STAGES = {
     "ingest", "infer", "validate", "compare_10", "compare_100", "compare_design", "scale_scores",
     "compare_waves", "simulate", "charts",
     "ingest_wave",  # a sixth wave into a dataset of five (issue 24)
+    "compare_replicates",
 }
 N = 2_000
 

@@ -232,19 +232,38 @@ class Wave(_Frozen):
 class Design(_Frozen):
     """The sampling design: columns of the processed data holding the design variables.
 
-    ``weight``: sampling (or analysis) weight; ``strata``: stratum; ``cluster``: primary sampling
-    unit (ids may repeat across strata); ``fpc``: population size of the stratum (number of PSUs,
-    or of respondents when there is no cluster). Statistics use it unless a call overrides it.
+    ``weight``: sampling (or analysis) weight (default: ``N / n`` of every stage from ``fpc``);
+    ``strata``: stratum; ``cluster``: primary sampling unit (ids may repeat across strata), or a
+    list with one column per stage (``[psu, ssu]``); ``fpc``: population size of the stratum
+    (number of PSUs, or of respondents when there is no cluster) or the sampling fraction, a list
+    with one column per stage for several stages; ``lonely_psu``: how a stratum with one PSU
+    enters the variance (R's ``survey.lonely.psu``). Statistics use it unless a call overrides it.
     """
 
     weight: str | None = None
     strata: str | None = None
-    cluster: str | None = None
-    fpc: str | None = None
+    cluster: str | tuple[str, ...] | None = None
+    fpc: str | tuple[str, ...] | None = None
+    lonely_psu: Literal["adjust", "average", "certainty", "remove", "fail"] | None = None
+    # replicate weights (R's svrepdesign): the columns, or the prefix of their names
+    repweights: str | tuple[str, ...] | None = None
+    rep_type: Literal["BRR", "Fay", "JK1", "JKn", "bootstrap", "other"] | None = None
+    rho: float | None = None
+    scale: float | None = None
+    rscales: float | tuple[float, ...] | None = None
+    mse: bool | None = None
 
     @property
     def columns(self) -> list[str]:
-        return [c for c in (self.weight, self.strata, self.cluster, self.fpc) if c is not None]
+        """The design's columns (replicate weights given by a prefix are not listed)."""
+        out: list[str] = []
+        rep = self.repweights if isinstance(self.repweights, tuple) else None
+        for c in (self.weight, self.strata, self.cluster, self.fpc, rep):
+            if isinstance(c, str):
+                out.append(c)
+            elif c is not None:
+                out.extend(c)
+        return out
 
 
 class Codebook(_Frozen):

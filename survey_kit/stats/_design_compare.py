@@ -12,6 +12,7 @@ import numpy as np
 from scipy import stats as sps
 
 from survey_kit.stats._common import Groups, numeric_values
+from survey_kit.stats._design_rep import rep_totals, rep_var
 from survey_kit.stats.design import (
     Design,
     cov_totals,
@@ -58,7 +59,9 @@ def share_design(df, col, spec, groups: Groups, d: Design, pos, ci, mn, method):
     n = dom["n"].sum(axis=(0, 2))
     res: dict = {}
     value, se = _fill(res, st, n, ci, method, 0)
-    res["ci_low"], res["ci_high"] = ciprop(value, se, st["df"], st["nrow"], ci, method)
+    se_logit = st["se_logit"][:, 0] if "se_logit" in st else None
+    res["ci_low"], res["ci_high"] = ciprop(value, se, st["df"], st["nrow"], ci, method,
+                                           se_logit=se_logit)
     res["ci_method"] = method
     g = groups.n_groups
     p = eff = np.nan
@@ -153,8 +156,16 @@ def _means_cov(d: Design, t, t2, values) -> tuple[np.ndarray, np.ndarray]:
         q = np.zeros((u, b, g * k, g * k))
         for i in range(g):
             q[:, :, i * k : (i + 1) * k, i * k : (i + 1) * k] = t2[:, :, i]
-    s = cov_totals(d, t.reshape(u, b, g * k), q)  # (B, Gk, Gk)
     tot = t.sum(axis=0)  # (B, G, k)
+    if d.rep is not None:  # each replicate's own means (R's svymean / svyglm on svrepdesign)
+        tr = rep_totals(d, t)  # (R, B, G, k)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if values is not None:
+                m, mr = tot @ values / tot.sum(axis=2), tr @ values / tr.sum(axis=3)
+            else:
+                m, mr = tot[:, :, 1] / tot[:, :, 0], tr[..., 1] / tr[..., 0]
+        return m, rep_var(d, m, mr)
+    s = cov_totals(d, t.reshape(u, b, g * k), q)  # (B, Gk, Gk)
     with np.errstate(divide="ignore", invalid="ignore"):
         if values is not None:
             wd = tot.sum(axis=2)

@@ -190,6 +190,9 @@ def _rank_tests(df, spec, groups: Groups, d: Design, n: np.ndarray, mn: int):
 def median_design(df, col, spec, groups: Groups, d: Design, coded: bool, ci: float, mn: int = 1):
     """Medians per group and the total with Woodruff intervals and design rank tests:
     (spec, res, vs_total p)."""
+    from survey_kit.stats._design_rep import refuse_replicates
+
+    refuse_replicates(d, "stat='median'")
     if coded:
         n, med, lo, hi, dfree = _coded(df, spec, groups, d, ci)
     else:

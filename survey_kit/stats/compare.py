@@ -239,7 +239,14 @@ def compare(
     codebook: Codebook | None = None,
     fpc: Mapping[Any, int] | str | bool | None = None,
     strata: str | None = None,
-    cluster: str | None = None,
+    cluster: str | list[str] | None = None,
+    lonely_psu: str | None = None,
+    repweights: str | list[str] | None = None,
+    rep_type: str | None = None,
+    rho: float | None = None,
+    scale: float | None = None,
+    rscales: float | list[float] | None = None,
+    mse: bool | None = None,
     missing: Sequence[Any] | None = None,
     ci_method: str | None = None,
 ) -> pd.DataFrame:
@@ -262,6 +269,10 @@ def compare(
         Design columns (default: the codebook's ``design:`` block). With a design (a weight
         alone is one, every row its own PSU) estimates are design-based: ``se``, ``deff``, ``df``,
         share intervals by ``ci_method``, Rao-Scott / Wald tests (see :mod:`.design`).
+        ``cluster`` (and ``fpc``) may list one column per stage: ``cluster=["psu", "ssu"]``.
+    lonely_psu : str, optional
+        A stratum with one PSU: "adjust" (default, with a warning naming the strata),
+        "average", "certainty", "remove" or "fail" (R's ``survey.lonely.psu``).
     min_n : int, optional
         Minimum n; the applied minimum is ``max(min_n, codebook.min_n_for(item))`` (the codebook's
         ``min_n`` by default; 5 without a codebook). Smaller
@@ -271,12 +282,13 @@ def compare(
     fpc : mapping, str or False, optional
         Without a design: population size per group code for the finite population correction;
         default ``codebook.population[by]`` when the codebook has it; ``False`` turns it off.
-        A column name: the design's population size per stratum (as ``svydesign(fpc=)``).
+        A column name: the design's population size per stratum (as ``svydesign(fpc=)``);
+        a list of them for a multi-stage design. Without ``weight`` the weights are N / n.
     missing : list, optional
         Codes outside the base ("Ved ikke") for data without a codebook.
     ci_method : str, optional
         Share interval: "wilson" without a design; with one a ``svyciprop`` method ("logit",
-        default, "beta", "mean", "asin").
+        default, "beta", "mean", "asin", "xlogit").
 
     Returns
     -------
@@ -295,8 +307,10 @@ def compare(
     min_n = check_min_n(min_n)
     groups = make_groups(df, by, cb)
     missing = merge_missing(None, missing)
-    fpc_col = fpc if isinstance(fpc, str) else None
-    d = resolve_design(df, cb, weight=weight, strata=strata, cluster=cluster, fpc=fpc_col)
+    fpc_col = fpc if isinstance(fpc, str | list | tuple) else None
+    d = resolve_design(df, cb, weight=weight, strata=strata, cluster=cluster, fpc=fpc_col,
+                       lonely_psu=lonely_psu, repweights=repweights, rep_type=rep_type,
+                       rho=rho, scale=scale, rscales=rscales, mse=mse)
     method = check_ci_method(ci_method, d) if stat == "share" else None
     if stat == "total" and d is None:
         raise ValueError(

@@ -173,7 +173,14 @@ def crosstab(
     min_n: int | None = None,
     codebook: Codebook | None = None,
     strata: str | None = None,
-    cluster: str | None = None,
+    cluster: str | list[str] | None = None,
+    lonely_psu: str | None = None,
+    repweights: str | list[str] | None = None,
+    rep_type: str | None = None,
+    rho: float | None = None,
+    scale: float | None = None,
+    rscales: float | list[float] | None = None,
+    mse: bool | None = None,
     fpc: str | None = None,
     missing: Sequence[Any] | None = None,
 ) -> CrosstabResult:
@@ -211,7 +218,9 @@ def crosstab(
     cspec = item_spec(df, col, cb, name="col", dont_know=missing)
     if cspec.numeric:
         raise ValueError(f"col: column {col!r} holds numbers, not categories")
-    d = resolve_design(df, cb, weight=weight, strata=strata, cluster=cluster, fpc=fpc)
+    d = resolve_design(df, cb, weight=weight, strata=strata, cluster=cluster, fpc=fpc,
+                       lonely_psu=lonely_psu, repweights=repweights, rep_type=rep_type,
+                       rho=rho, scale=scale, rscales=rscales, mse=mse)
     w = None if d is None else d.w
     if d is None:
         cspec, tabs = tabulate(df, cspec, groups, (None,))

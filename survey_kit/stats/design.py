@@ -5,16 +5,20 @@ A :class:`Design` is resolved once per call from ``weight=``, ``strata=``, ``clu
 Without any of them there is no design and the statistics keep their census/SRS formulas.
 
 Variance estimation follows R's ``survey`` package (``svydesign(ids=~cluster, strata=~strata,
-weights=~weight, fpc=~fpc, nest=TRUE)``, one stage, ``options(survey.lonely.psu = "adjust")``):
+weights=~weight, fpc=~fpc, nest=TRUE)``, ``options(survey.lonely.psu = ...)``; several stages as
+``ids=~psu+ssu, fpc=~fpc1+fpc2``, each later stage adding its variance within the units of the
+stage before, times the sampling fractions above it, as R's ``multistage``):
 every estimate is a ratio of weighted cell totals, linearised (Taylor), and the design covariance
 of the cell totals is
 
 ``sum_h f_h n_h / (n_h - 1) * sum_{i in h} (t_hi - tbar_h)(t_hi - tbar_h)'``
 
 over the PSUs ``i`` of stratum ``h`` (``n_h`` PSUs in the whole design, ``f_h = 1 - n_h / N_h``);
-a stratum with a single PSU contributes ``f_h t_hi t_hi'`` (not centred: R's "adjust"). Domains
-(groups) are estimated as ``svyby`` does: rows outside the domain count as zeros, the PSU count
-of the full design is kept. Without ``cluster`` every row is its own PSU.
+a stratum with a single PSU contributes ``f_h t_hi t_hi'`` (not centred: R's "adjust"), nothing
+("certainty", "remove"), or the others' average ("average"); "fail" raises. Domains (groups, and
+the data of a filtered :class:`~survey_kit.survey.Survey`) are estimated as ``svyby`` and
+``subset(design, ...)`` do: rows outside the domain count as zeros, the PSU count of the full
+design is kept. Without ``cluster`` every row is its own PSU.
 
 Design degrees of freedom (``df``) are R's ``degf()``: PSUs minus strata among the rows with a
 positive weight in the base of the estimate.
@@ -22,34 +26,85 @@ positive weight in the base of the estimate.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import warnings
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
+from scipy import special as spc
 
 from survey_kit.codebook import Codebook
 from survey_kit.errors import DataError
 from survey_kit.stats._common import Groups, require_column, weights_of
 
+LONELY_PSU = ("adjust", "average", "certainty", "remove", "fail")
+_DOMAIN = "survey_kit_domain"  # key in DataFrame.attrs of a filtered survey's data
+
+
+class LonelyPSUWarning(UserWarning):
+    """A stratum has a single PSU; its variance follows the design's ``lonely_psu`` option."""
+
+
+@dataclass
+class Stage:
+    """A later sampling stage (2, 3, ...) of a multi-stage design: its units nested in the units
+    of the stage before (the "strata" of this stage), as R's ``svyrecvar`` treats them."""
+
+    fine_starts: np.ndarray | None  # first finest unit of each unit of this stage (None: finest)
+    unit_parent: np.ndarray  # (U_k,) parent unit of each unit, sorted
+    scale: np.ndarray  # (P,) mult * f * n / (n - 1) per parent (lonely option applied)
+    center: np.ndarray  # (P,) 1 / n per parent (0: not centred, R's "adjust")
+
+    @property
+    def starts(self) -> np.ndarray:
+        counts = np.bincount(self.unit_parent, minlength=self.scale.size)
+        return np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.intp)
+
+
+REP_TYPES = ("BRR", "Fay", "JK1", "JKn", "bootstrap", "other")
+
+
+@dataclass
+class Replicates:
+    """Replicate weights of a design (R's ``svrepdesign``): each row's replicate weights are its
+    weight times the factors ``a`` of its unit (rows with the same factors form one unit)."""
+
+    a: np.ndarray  # (U, R) replicate factor of every unit
+    scale: float
+    rscales: np.ndarray  # (R,)
+    mse: bool
+    rep_type: str
+    columns: tuple[str, ...]
+    degf: float  # rank of the replicate weights - 1 (R's degf() of the whole design)
+
 
 @dataclass
 class Design:
-    """A resolved one-stage stratified cluster design (arrays aligned with the data rows)."""
+    """A resolved stratified (multi-stage) cluster design (arrays aligned with the data rows)."""
 
     w: np.ndarray  # weight of every row (1 without a weight column)
     clustered: bool  # False: every row is its own PSU (units are the strata)
-    unit: np.ndarray  # per row: PSU index (clustered) or stratum index (not clustered)
-    unit_stratum: np.ndarray  # (U,) stratum of each unit; units are sorted by stratum
+    unit: np.ndarray  # per row: finest unit (clustered) or stratum index (not clustered)
+    unit_stratum: np.ndarray  # (P,) stratum of each PSU; PSUs are sorted by stratum
     n_h: np.ndarray  # (H,) PSUs (rows when not clustered) per stratum in the whole design
     f_h: np.ndarray  # (H,) 1 - n_h / N_h (1 without fpc)
     weight: str | None = None
     strata: str | None = None
-    cluster: str | None = None
-    fpc: str | None = None
+    cluster: str | tuple[str, ...] | None = None
+    fpc: str | tuple[str, ...] | None = None
+    lonely_psu: str = "adjust"
+    psu_starts: np.ndarray | None = None  # first finest unit of each PSU (multi-stage only)
+    later: tuple[Stage, ...] = ()  # stages 2, 3, ... (multi-stage designs with fpc)
+    lonely: tuple[str, ...] = ()  # labels of the strata with a single PSU (stage 1)
+    weights_from_fpc: bool = False
+    rep: Replicates | None = None  # a replicate-weight design: variances from the replicates
     _cache: dict = field(default_factory=dict, repr=False)
 
     @property
     def n_units(self) -> int:
+        """Units the tables are counted over: the finest sampling units (PSUs in one stage)."""
+        if self.psu_starts is not None:
+            return int(self.later[-1].unit_parent.size)
         return int(self.unit_stratum.size)
 
     @property
@@ -57,29 +112,45 @@ class Design:
         return int(self.n_h.size)
 
     @property
+    def n_psu(self) -> int:
+        return int(self.unit_stratum.size)
+
+    @property
     def starts(self) -> np.ndarray:
-        """First unit of every stratum (units are sorted by stratum)."""
+        """First PSU of every stratum (PSUs are sorted by stratum)."""
         if "starts" not in self._cache:
             counts = np.bincount(self.unit_stratum, minlength=self.n_h.size)
             self._cache["starts"] = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.intp)
         return self._cache["starts"]
 
+    def _lonely_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """(scale, centre, lonely strata to average over) of stage 1 with the lonely-PSU option
+        (R's ``onestrat``)."""
+        if "lonely" not in self._cache:
+            n = self.n_h.astype(float)
+            f = self.f_h
+            with np.errstate(divide="ignore", invalid="ignore"):
+                scale = np.where(n > 1, f * n / (n - 1), f)
+            scale = np.where(f < 1e-7, 0.0, scale)  # a census stratum adds nothing
+            center = np.where(n > 1, 1 / np.maximum(n, 1), 0.0)
+            alone = (n == 1) & (f >= 1e-7)
+            average = None
+            if alone.any() and self.lonely_psu != "adjust":
+                scale = np.where(alone, 0.0, scale)  # certainty, remove: centred at itself
+                if self.lonely_psu == "average":
+                    average = alone
+            self._cache["lonely"] = (scale, center, average)
+        return self._cache["lonely"]
+
     @property
     def scale_h(self) -> np.ndarray:
-        """``f_h n_h / (n_h - 1)``; ``f_h`` for a stratum with a single PSU."""
-        if "scale" not in self._cache:
-            n = self.n_h.astype(float)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                self._cache["scale"] = np.where(n > 1, self.f_h * n / (n - 1), self.f_h)
-        return self._cache["scale"]
+        """``f_h n_h / (n_h - 1)``; for a stratum with a single PSU by the lonely-PSU option."""
+        return self._lonely_arrays()[0]
 
     @property
     def center_h(self) -> np.ndarray:
         """``1 / n_h`` (centring at the stratum mean); 0 for a lonely PSU ("adjust")."""
-        if "center" not in self._cache:
-            n = self.n_h.astype(float)
-            self._cache["center"] = np.where(n > 1, 1 / np.maximum(n, 1), 0.0)
-        return self._cache["center"]
+        return self._lonely_arrays()[1]
 
     @property
     def w2(self) -> np.ndarray:
@@ -99,15 +170,37 @@ class Design:
             self._cache["wpos"] = (self.w > 0).astype(float)
         return self._cache["wpos"]
 
+    def restrict(self, mask: np.ndarray) -> Design:
+        """The design of a domain: the rows of ``mask``, the variance of the whole design (R's
+        ``subset(design, ...)``): PSUs without a row in the domain count with zero totals."""
+        return replace(self, w=self.w[mask], unit=self.unit[mask], _cache={})
+
     def describe(self) -> str:
         """The design in one Danish sentence (for method sections of reports)."""
-        parts = [f"vægt {self.weight!r}" if self.weight else "ingen vægt"]
+        if self.weight:
+            parts = [f"vægt {self.weight!r}"]
+        elif self.weights_from_fpc:
+            parts = ["vægte N/n fra endelighedskorrektionen"]
+        else:
+            parts = ["ingen vægt (alle vægte sat til 1: lige udvælgelsessandsynlighed)"]
         if self.strata:
             parts.append(f"strata {self.strata!r} ({self.n_strata})")
         if self.cluster:
-            parts.append(f"klynger (PSU) {self.cluster!r} ({self.n_units})")
+            stages = self.cluster if isinstance(self.cluster, tuple) else (self.cluster,)
+            parts.append(f"klynger (PSU) {stages[0]!r} ({self.n_psu})")
+            for i, c in enumerate(stages[1:], start=2):
+                parts.append(f"trin {i}: {c!r}")
         if self.fpc:
-            parts.append(f"endelighedskorrektion {self.fpc!r}")
+            fpcs = self.fpc if isinstance(self.fpc, tuple) else (self.fpc,)
+            parts.append("endelighedskorrektion " + ", ".join(repr(f) for f in fpcs))
+        if self.rep is not None:
+            parts.append(f"{len(self.rep.columns)} replikatvægte ({self.rep.rep_type})")
+            return (
+                f"Designbaseret analyse (replikatvægte, {self.rep.rep_type}, som R's "
+                "survey-pakke): " + ", ".join(parts) + "."
+            )
+        if self.lonely:
+            parts.append(f"strata med én PSU ({', '.join(self.lonely)}): {self.lonely_psu!r}")
         return (
             "Designbaseret analyse (Taylor-linearisering, som R's survey-pakke): "
             + ", ".join(parts)
@@ -115,7 +208,55 @@ class Design:
         )
 
 
-def _codes(df: pd.DataFrame, column: str, name: str) -> np.ndarray:
+class _DomainOf(str):
+    """What :meth:`Survey.filter` leaves in ``data.attrs``: the whole data and the rows kept.
+
+    A ``str`` (so ``to_parquet`` writes a plain text, which reads back as no domain) that is never
+    copied (pandas deep-copies ``attrs`` when they propagate)."""
+
+    full: pd.DataFrame
+    mask: np.ndarray
+    index: pd.Index
+
+    def __new__(cls, full: pd.DataFrame, mask: np.ndarray):
+        obj = super().__new__(cls, f"survey_kit domain: {int(mask.sum())} of {len(full)} rows")
+        obj.full, obj.mask = full, mask
+        obj.index = full.index[mask]
+        return obj
+
+    def __deepcopy__(self, memo):
+        return self
+
+    def __reduce__(self):  # pickling (e.g. to a worker process) keeps the domain
+        return (_DomainOf, (self.full, self.mask))
+
+    def __copy__(self):
+        return self
+
+
+def mark_domain(data: pd.DataFrame, full: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
+    """``data`` (the rows ``mask`` of ``full``) marked as a domain of ``full``'s design; a domain
+    of a domain is a domain of the first whole data."""
+    outer = domain_of(full)
+    if outer is not None:
+        pos = np.flatnonzero(outer.mask)[mask]
+        mask = np.zeros(outer.mask.size, dtype=bool)
+        mask[pos] = True
+        full = outer.full
+    data.attrs[_DOMAIN] = _DomainOf(full, np.asarray(mask, dtype=bool))
+    return data
+
+
+def domain_of(df: pd.DataFrame) -> _DomainOf | None:
+    """The domain marked on ``df`` by :meth:`Survey.filter`, when ``df`` still is exactly its
+    rows (a frame sliced or re-indexed afterwards is a new design)."""
+    dom = df.attrs.get(_DOMAIN) if hasattr(df, "attrs") else None
+    if not isinstance(dom, _DomainOf) or len(dom.index) != len(df):
+        return None
+    return dom if dom.index.equals(df.index) else None
+
+
+def _codes(df: pd.DataFrame, column: str, name: str) -> tuple[np.ndarray, np.ndarray]:
     require_column(df, column, name)
     s = df[column]
     na = s.isna().to_numpy()
@@ -124,8 +265,83 @@ def _codes(df: pd.DataFrame, column: str, name: str) -> np.ndarray:
         raise DataError(
             f"column {column!r}, row {df.index[i]!r}: blank {name}; every row needs one"
         )
-    codes, _ = pd.factorize(s, sort=True)
-    return codes.astype(np.intp)
+    codes, uniques = pd.factorize(s, sort=True)
+    return codes.astype(np.intp), np.asarray(uniques)
+
+
+def _columns(v, name: str) -> tuple[str, ...] | None:
+    if v is None:
+        return None
+    if isinstance(v, str):
+        return (v,)
+    if isinstance(v, list | tuple) and v and all(isinstance(c, str) for c in v):
+        return tuple(v)
+    raise ValueError(f"{name}: expected a column name or a list of column names (one per stage)")
+
+
+def _populations(df, col: str, parent: np.ndarray, n_par: np.ndarray, stage: int):
+    """Population size per parent (stratum, or unit of the stage before) from an fpc column:
+    counts, or fractions when every value is <= 1 (R's ``as.fpc``)."""
+    require_column(df, col, "fpc")
+    pop = pd.to_numeric(df[col], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    bad = np.flatnonzero(~np.isfinite(pop) | (pop <= 0))
+    if bad.size:
+        raise DataError(
+            f"column {col!r}, row {df.index[bad[0]]!r}: population size "
+            f"{df[col].iloc[bad[0]]!r} is not a positive number"
+        )
+    k = n_par.size
+    lo = np.full(k, np.inf)
+    hi = np.full(k, -np.inf)
+    np.minimum.at(lo, parent, pop)
+    np.maximum.at(hi, parent, pop)
+    varies = np.flatnonzero((lo != hi) & np.isfinite(lo))
+    if varies.size:
+        where = "stratum" if stage == 1 else f"unit of stage {stage - 1}"
+        raise DataError(f"column {col!r}: the population size varies within a {where}")
+    return lo
+
+
+def _stage_scale(n, f, mult, lonely_psu: str, labels, stage: int, cluster: str | None):
+    """(scale, centre, labels of the lonely parents) of one stage, as R's ``onestrat``."""
+    n = n.astype(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scale = np.where(n > 1, f * n / (n - 1), f) * mult
+    scale = np.where(f < 1e-7, 0.0, scale)
+    center = np.where(n > 1, 1 / np.maximum(n, 1), 0.0)
+    alone = (n == 1) & (f >= 1e-7)
+    names = tuple(str(labels[i]) for i in np.flatnonzero(alone))
+    if alone.any() and lonely_psu in ("certainty", "remove"):
+        scale = np.where(alone, 0.0, scale)
+    if alone.any() and lonely_psu == "average" and stage > 1:
+        raise DataError(
+            f"lonely_psu='average': {len(names)} unit(s) of stage {stage - 1} ({cluster!r}: "
+            f"{', '.join(names[:5])}) have a single sampled unit at stage {stage} and nothing "
+            "to average over (R's survey gives NaN); choose lonely_psu='adjust', 'certainty' or "
+            "'remove'"
+        )
+    return scale, center, names
+
+
+def _first_upper(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _lonely_message(names, stage: int, option: str, parent: str | None = None) -> str:
+    shown = ", ".join(names[:10]) + (f" (+{len(names) - 10})" if len(names) > 10 else "")
+    if stage > 1:
+        shown = f"(unit {shown} of {parent!r})"
+    how = {
+        "adjust": "contributes its deviation from 0 (R's 'adjust')",
+        "average": "gets the average variance of the other strata (R's 'average')",
+        "certainty": "contributes no variance (sampled with certainty)",
+        "remove": "contributes no variance (R's 'remove')",
+    }.get(option, "")
+    return (
+        f"stratum {shown} has a single PSU at stage {stage}; lonely_psu={option!r}: it {how}. "
+        "Choose lonely_psu= 'adjust', 'average', 'certainty', 'remove' or 'fail' (R's "
+        "options(survey.lonely.psu=))"
+    )
 
 
 def resolve_design(
@@ -134,79 +350,217 @@ def resolve_design(
     *,
     weight: str | None = None,
     strata: str | None = None,
-    cluster: str | None = None,
-    fpc: str | None = None,
+    cluster: str | list[str] | None = None,
+    fpc: str | list[str] | None = None,
+    lonely_psu: str | None = None,
+    repweights: str | list[str] | None = None,
+    rep_type: str | None = None,
+    rho: float | None = None,
+    scale: float | None = None,
+    rscales: float | list[float] | None = None,
+    mse: bool | None = None,
 ) -> Design | None:
     """The design of a call: the arguments, else the codebook's ``design:`` block, else None.
+
+    ``cluster`` and ``fpc`` take one column per stage (``cluster=["psu", "ssu"]``,
+    ``fpc=["fpc1", "fpc2"]``: population sizes or sampling fractions, as R's ``svydesign``);
+    without ``weight`` the weights come from the fpc (``N / n`` per stage). ``lonely_psu``: R's
+    ``survey.lonely.psu`` option for a stratum with one PSU ("adjust" by default, with a
+    :class:`LonelyPSUWarning` naming the strata; "fail" raises). On the data of a filtered
+    :class:`~survey_kit.survey.Survey` the design is the whole data's, restricted to the domain.
+
+    ``repweights`` (columns, or the prefix of their names) make a replicate-weight design (R's
+    ``svrepdesign`` with combined weights): ``rep_type`` "BRR", "Fay" (with ``rho``), "JK1",
+    "JKn" (with ``rscales``), "bootstrap" or "other", ``scale``, ``rscales`` and ``mse`` as in R.
 
     Raises :class:`DataError` for blank strata/PSUs, negative weights or an fpc that varies within
     a stratum or is smaller than the sample.
     """
-    for name, v in (("weight", weight), ("strata", strata), ("cluster", cluster), ("fpc", fpc)):
-        if v is not None and not isinstance(v, str):
-            raise ValueError(f"{name}: expected a column name")
-    if weight is None and strata is None and cluster is None and fpc is None:
+    rep_args = {"rep_type": rep_type, "rho": rho, "scale": scale, "rscales": rscales, "mse": mse}
+    if repweights is None and all(v is None for v in rep_args.values()):
+        block = getattr(codebook, "design", None) if codebook is not None else None
+        if (weight is None and strata is None and cluster is None and fpc is None
+                and getattr(block, "repweights", None) is not None):
+            repweights = block.repweights
+            rep_args = {k: getattr(block, k, None) for k in rep_args}
+            weight = block.weight
+    if repweights is not None:
+        if strata is not None or cluster is not None or fpc is not None:
+            raise ValueError(
+                "repweights: a replicate-weight design carries strata, clusters and fpc in its "
+                "weights; give weight= and the replicate options only"
+            )
+        dom = domain_of(df)
+        if dom is not None:
+            d = _design_rep._build_rep(dom.full, weight, repweights, **rep_args)
+            return d.restrict(dom.mask)
+        return _design_rep._build_rep(df, weight, repweights, **rep_args)
+    if any(v is not None for v in rep_args.values()):
+        raise ValueError("rep_type, rho, scale, rscales, mse: only with repweights=")
+    if weight is not None and not isinstance(weight, str):
+        raise ValueError("weight: expected a column name")
+    if strata is not None and not isinstance(strata, str):
+        raise ValueError("strata: expected a column name")
+    clusters, fpcs = _columns(cluster, "cluster"), _columns(fpc, "fpc")
+    if weight is None and strata is None and clusters is None and fpcs is None:
         block = getattr(codebook, "design", None) if codebook is not None else None
         if block is None:
             return None
-        weight, strata, cluster, fpc = block.weight, block.strata, block.cluster, block.fpc
-        for name, v in (("weight", weight), ("strata", strata), ("cluster", cluster)):
+        weight, strata = block.weight, block.strata
+        clusters, fpcs = _columns(block.cluster, "cluster"), _columns(block.fpc, "fpc")
+        if lonely_psu is None:
+            lonely_psu = getattr(block, "lonely_psu", None)
+        for name, v in (("weight", weight), ("strata", strata)):
             if v is not None and v not in df.columns:
                 raise ValueError(f"codebook design: {name} column {v!r} is not in the data")
-        if weight is None and strata is None and cluster is None and fpc is None:
+        for v in clusters or ():
+            if v not in df.columns:
+                raise ValueError(f"codebook design: cluster column {v!r} is not in the data")
+        if weight is None and strata is None and clusters is None and fpcs is None:
             return None
+    lonely_psu = "adjust" if lonely_psu is None else lonely_psu
+    if lonely_psu not in LONELY_PSU:
+        raise ValueError(f"lonely_psu: expected one of {', '.join(LONELY_PSU)}, got {lonely_psu!r}")
+    if fpcs is not None and clusters is not None and len(fpcs) != len(clusters):
+        raise ValueError(
+            f"fpc: one column per stage: {len(clusters)} cluster column(s) but {len(fpcs)} fpc "
+            "column(s)"
+        )
+    if fpcs is not None and clusters is None and len(fpcs) > 1:
+        raise ValueError("fpc: several stages need as many cluster= columns")
+    dom = domain_of(df)
+    if dom is not None:
+        used = [c for c in (weight, strata, *(clusters or ()), *(fpcs or ())) if c is not None]
+        if all(c in dom.full.columns for c in used):
+            d = _build(dom.full, weight, strata, clusters, fpcs, lonely_psu)
+            return d.restrict(dom.mask)
+    return _build(df, weight, strata, clusters, fpcs, lonely_psu)
+
+
+def _build(df, weight, strata, clusters, fpcs, lonely_psu) -> Design:
     n = len(df)
-    w = weights_of(df, weight) if weight is not None else np.ones(n)
-    h = _codes(df, strata, "strata") if strata is not None else np.zeros(n, dtype=np.intp)
+    h, h_lab = _codes(df, strata, "strata") if strata is not None else (
+        np.zeros(n, dtype=np.intp), np.array([1]))
     n_strata = int(h.max()) + 1 if n else 1
-    if cluster is not None:
-        c = _codes(df, cluster, "cluster")
-        # nested PSUs: (stratum, cluster) pairs, numbered in stratum order
-        pair = h.astype(np.int64) * (int(c.max()) + 1 if n else 1) + c
-        uniq, unit = np.unique(pair, return_inverse=True)
-        unit_stratum = (uniq // (int(c.max()) + 1 if n else 1)).astype(np.intp)
+    if clusters is not None and fpcs is None and len(clusters) > 1:
+        clusters = clusters[:1]  # R: without fpc only the first stage enters the variance
+    stages = clusters or ()
+    # units of every stage, numbered in (stratum, psu, ssu, ...) order
+    row_unit: list[np.ndarray] = []
+    parents: list[np.ndarray] = []
+    labels: list[np.ndarray] = []
+    key = h.astype(np.int64)
+    for col in stages:
+        c, lab = _codes(df, col, "cluster")
+        m = int(c.max()) + 1 if n else 1
+        uniq, inv = np.unique(key * m + c, return_inverse=True)
+        parents.append((uniq // m).astype(np.intp))
+        labels.append(lab[uniq % m])
+        key = inv.astype(np.int64).ravel()
+        row_unit.append(key.astype(np.intp))
+    if stages:
+        unit_stratum = parents[0]
         n_h = np.bincount(unit_stratum, minlength=n_strata)
-        unit = unit.astype(np.intp)
+        unit = row_unit[-1]
     else:
         unit = h
         unit_stratum = np.arange(n_strata, dtype=np.intp)
         n_h = np.bincount(h, minlength=n_strata)
-    f_h = np.ones(n_strata)
-    if fpc is not None:
-        require_column(df, fpc, "fpc")
-        pop = pd.to_numeric(df[fpc], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-        bad = np.flatnonzero(~np.isfinite(pop) | (pop <= 0))
-        if bad.size:
+    # population sizes and sampling fractions per stage (parents: strata, then units)
+    f_par: list[np.ndarray] = []
+    frac: list[np.ndarray] = []
+    n_par: list[np.ndarray] = []
+    for k in range(max(len(stages), 1)):
+        parent_row = h if k == 0 else row_unit[k - 1]
+        cnt = n_h if k == 0 else np.bincount(parents[k], minlength=parents[k - 1].size)
+        n_par.append(cnt)
+        frac.append(np.zeros(cnt.size))
+        if fpcs is None:
+            f_par.append(np.ones(cnt.size))
+            continue
+        pop = _populations(df, fpcs[k], parent_row, cnt, k + 1)
+        f_par.append(pop)
+    if fpcs is not None:
+        allpop = np.concatenate(f_par)
+        fraction = bool((allpop <= 1).all())
+        if not fraction and (allpop < 1).any():
             raise DataError(
-                f"column {fpc!r}, row {df.index[bad[0]]!r}: population size "
-                f"{df[fpc].iloc[bad[0]]!r} is not a positive number"
+                f"fpc {', '.join(map(repr, fpcs))}: every value must be a population size "
+                "(>= 1) or every value a sampling fraction (<= 1), not both"
             )
-        lo = np.full(n_strata, np.inf)
-        hi = np.full(n_strata, -np.inf)
-        np.minimum.at(lo, h, pop)
-        np.maximum.at(hi, h, pop)
-        varies = np.flatnonzero(lo != hi)
-        if varies.size:
-            raise DataError(f"column {fpc!r}: the population size varies within a stratum")
-        big = np.where(lo <= 1, n_h / lo, lo)  # R: values <= 1 are sampling fractions
-        if (big < n_h - 1e-9).any():
-            s = int(np.flatnonzero(big < n_h - 1e-9)[0])
-            raise DataError(
-                f"column {fpc!r}: stratum {s + 1} has {int(n_h[s])} sampled units but a "
-                f"population of only {big[s]:g}"
+        for k, pop in enumerate(f_par):
+            big = n_par[k] / pop if fraction else pop
+            short = np.flatnonzero(big < n_par[k] - 1e-9)
+            if short.size:
+                s = int(short[0])
+                where = f"stratum {h_lab[s]}" if k == 0 else f"unit {labels[k - 1][s]}"
+                raise DataError(
+                    f"column {fpcs[k]!r}: {where} has {int(n_par[k][s])} sampled units but a "
+                    f"population of only {big[s]:g}"
+                )
+            f_par[k] = np.where(np.isinf(big), 1.0, (big - n_par[k]) / big)
+            frac[k] = n_par[k] / big
+    # weights: the column, else N / n of every stage from the fpc, else 1
+    from_fpc = weight is None and fpcs is not None
+    if weight is not None:
+        w = weights_of(df, weight)
+    elif from_fpc:
+        w = np.ones(n)
+        for k in range(len(f_par)):
+            parent_row = h if k == 0 else row_unit[k - 1]
+            w = w / frac[k][parent_row]
+    else:
+        w = np.ones(n)
+    # stage 1 lonely strata; later stages (multi-stage with fpc)
+    lonely: tuple[str, ...] = ()
+    alone = (n_h == 1) & (f_par[0] >= 1e-7)
+    if alone.any():
+        lonely = tuple(str(h_lab[i]) for i in np.flatnonzero(alone))
+    messages = []
+    if lonely:
+        messages.append(_lonely_message(lonely, 1, lonely_psu))
+    later: list[Stage] = []
+    psu_starts = None
+    if len(stages) > 1:
+        fine = np.arange(parents[-1].size)
+        to_fine = [fine]  # per stage k (from the last): finest unit -> unit of stage k
+        for k in range(len(stages) - 1, 0, -1):
+            to_fine.insert(0, parents[k][to_fine[0]])
+        mult_unit = frac[0][parents[0]]  # per PSU: n1 / N1 of its stratum
+        for k in range(1, len(stages)):
+            cnt = n_par[k]
+            scale, center, names = _stage_scale(
+                cnt, f_par[k], mult_unit, lonely_psu, labels[k - 1], k + 1, stages[k - 1]
             )
-        f_h = np.where(np.isinf(big), 1.0, (big - n_h) / big)
+            if names:
+                messages.append(_lonely_message(names, k + 1, lonely_psu, stages[k - 1]))
+            m = to_fine[k]
+            fs = None if k == len(stages) - 1 else np.searchsorted(m, np.arange(parents[k].size))
+            later.append(Stage(fs, parents[k], scale, center))
+            mult_unit = (mult_unit * frac[k])[parents[k]]
+        psu_starts = np.searchsorted(to_fine[0], np.arange(parents[0].size)).astype(np.intp)
+    if messages and lonely_psu == "fail":
+        raise DataError(_first_upper(messages[0].split(";")[0]) + "; lonely_psu='fail' (R's "
+                        "default) stops here. Choose lonely_psu= 'adjust', 'average', "
+                        "'certainty' or 'remove'")
+    for msg in messages:
+        warnings.warn(_first_upper(msg), LonelyPSUWarning, stacklevel=3)
     return Design(
         w=w,
-        clustered=cluster is not None,
+        clustered=bool(stages),
         unit=unit,
         unit_stratum=unit_stratum,
         n_h=n_h,
-        f_h=f_h,
+        f_h=f_par[0],
         weight=weight,
         strata=strata,
-        cluster=cluster,
-        fpc=fpc,
+        cluster=None if not stages else (stages[0] if len(stages) == 1 else stages),
+        fpc=None if fpcs is None else (fpcs[0] if len(fpcs) == 1 else fpcs),
+        lonely_psu=lonely_psu,
+        psu_starts=psu_starts,
+        later=tuple(later),
+        lonely=lonely,
+        weights_from_fpc=from_fpc,
     )
 
 
@@ -251,18 +605,33 @@ def split_tables(tabs: list[np.ndarray], d: Design, g1: int) -> dict[str, np.nda
 
 
 # -- covariance of cell totals ----------------------------------------------------------------------
+def _stage_cov(t, starts, unit_parent, scale, center) -> np.ndarray:
+    """One stage: centre each unit at its parent's (stratum's) mean (not for an "adjust"-ed lonely
+    unit), scale, cross product. ``t`` (U, B, K) -> (B, K, K)."""
+    th = np.add.reduceat(t, starts, axis=0) if t.shape[0] else t
+    x = (t - center[unit_parent][:, None, None] * th[unit_parent])
+    x = x * np.sqrt(scale[unit_parent])[:, None, None]
+    xb = np.ascontiguousarray(x.transpose(1, 0, 2))  # (B, U, K)
+    return np.matmul(xb.transpose(0, 2, 1), xb)
+
+
 def cov_totals(d: Design, t: np.ndarray, t2: np.ndarray | None) -> np.ndarray:
     """Design covariance of cell totals, batched: ``t`` is (U, B, K) unit totals; ``t2`` (rows
     as PSUs only) the within-stratum second moments, (U, B, K) when every row lies in one cell or
-    (U, B, K, K). Returns (B, K, K)."""
-    c = d.scale_h
+    (U, B, K, K). Returns (B, K, K). Multi-stage designs add the variance of every later stage
+    (R's ``multistage``)."""
+    if d.rep is not None:  # replicate covariance of the totals (exact: they are linear)
+        return _design_rep.rep_var(d, t.sum(axis=0), _design_rep.rep_totals(d, t))
+    c, center, average = d._lonely_arrays()  # noqa: SLF001
     if d.clustered:
-        # centre each PSU at its stratum mean (lonely PSUs: not centred), scale, cross product
-        th = np.add.reduceat(t, d.starts, axis=0) if d.n_units else t
-        us = d.unit_stratum
-        x = (t - (d.center_h[us])[:, None, None] * th[us]) * np.sqrt(c[us])[:, None, None]
-        xb = np.ascontiguousarray(x.transpose(1, 0, 2))  # (B, U, K)
-        return np.matmul(xb.transpose(0, 2, 1), xb)
+        tp = t
+        if d.psu_starts is not None and t.shape[0]:
+            tp = np.add.reduceat(t, d.psu_starts, axis=0)
+        out = _stage_cov(tp, d.starts, d.unit_stratum, c, center)
+        for st in d.later:
+            tk = t if st.fine_starts is None else np.add.reduceat(t, st.fine_starts, axis=0)
+            out = out + _stage_cov(tk, st.starts, st.unit_parent, st.scale, st.center)
+        return out if average is None else _average(out, tp, d, average)
     if t2.ndim == t.ndim:
         diag = np.tensordot(c, t2, axes=1)  # (B, K)
         k = diag.shape[-1]
@@ -270,14 +639,33 @@ def cov_totals(d: Design, t: np.ndarray, t2: np.ndarray | None) -> np.ndarray:
         s[:, np.arange(k), np.arange(k)] = diag
     else:
         s = np.tensordot(c, t2, axes=1)
-    y = np.ascontiguousarray((t * np.sqrt(c * d.center_h)[:, None, None]).transpose(1, 0, 2))
-    return s - np.matmul(y.transpose(0, 2, 1), y)
+    y = np.ascontiguousarray((t * np.sqrt(c * center)[:, None, None]).transpose(1, 0, 2))
+    out = s - np.matmul(y.transpose(0, 2, 1), y)
+    return out if average is None else _average(out, t, d, average)
+
+
+def _average(out: np.ndarray, t: np.ndarray, d: Design, alone: np.ndarray) -> np.ndarray:
+    """lonely_psu="average": the variance times strata / strata with more than one PSU, counting
+    the strata with rows in each estimate's domain (R's ``onestage`` on ``subset()``)."""
+    present = (t != 0).any(axis=2)  # (P or H, B)
+    if d.clustered:
+        present = np.add.reduceat(present, d.starts, axis=0) > 0
+    k = present.sum(axis=0)
+    ok = k - (present & alone[:, None]).sum(axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        factor = np.where(ok > 0, k / np.maximum(ok, 1), np.nan)
+    return out * factor[:, None, None]
 
 
 def degf(d: Design, counts: np.ndarray) -> np.ndarray:
     """PSUs minus strata among the rows counted in ``counts`` ((U, ...) per unit, e.g. positive-
-    weight rows in the base of each estimate): R's ``degf()`` of the domain."""
+    weight rows in the base of each estimate): R's ``degf()`` of the domain; for replicate
+    weights the rank of the domain's replicate weights minus 1."""
+    if d.rep is not None:
+        return _design_rep._rep_degf(d, counts)
     if d.clustered:
+        if d.psu_starts is not None and counts.shape[0]:
+            counts = np.add.reduceat(counts, d.psu_starts, axis=0)
         has = counts > 0
         psu = has.sum(axis=0)
         strata = (np.add.reduceat(has, d.starts, axis=0) > 0).sum(axis=0)
@@ -299,13 +687,31 @@ def domain_stats(
     """
     t = tabs["t"][:, :, sel]
     t2 = None if tabs["t2"] is None else tabs["t2"][:, :, sel]
-    s = cov_totals(d, t, t2)  # (D, k, k)
+    k_ = t.shape[2]
+    s = cov_totals(d, t, t2) if d.rep is None else np.zeros((t.shape[1], k_, k_))
     tot = t.sum(axis=0)  # (D, k)
     wd = tot.sum(axis=1)  # (D,)
     nrow = tabs["n"][:, :, sel].sum(axis=(0, 2))
     npos = tabs["npos"][:, :, sel]
     nobs = npos.sum(axis=(0, 2))
     df = degf(d, npos.sum(axis=2))
+    se_logit = None
+    if d.rep is not None:  # every replicate's own ratio (R's svymean on svrepdesign)
+        tr = _design_rep.rep_totals(d, t)  # (R, D, k)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if values is None:
+                p0, pr = tot / wd[:, None], tr / tr.sum(axis=2, keepdims=True)
+                v = _design_rep.rep_var(d, p0.reshape(-1, 1), pr.reshape(pr.shape[0], -1, 1))
+                var_rep = v[:, 0, 0].reshape(p0.shape)
+                lr = spc.logit(pr)
+                lg = _design_rep.rep_var(d, spc.logit(p0).reshape(-1, 1),
+                                         lr.reshape(pr.shape[0], -1, 1))
+                se_logit = np.sqrt(lg[:, 0, 0]).reshape(p0.shape)
+                # a replicate share of 0 or 1 has no logit (R's glm does not converge there)
+                se_logit = np.where(np.isinf(lr).any(axis=0), np.nan, se_logit)
+            else:
+                m0, mr = tot @ values / wd, tr @ values / tr.sum(axis=2)
+                var_rep = _design_rep.rep_var(d, m0[:, None], mr[:, :, None])[:, 0, 0]
     with np.errstate(divide="ignore", invalid="ignore"):
         if values is None:
             p = tot / wd[:, None]
@@ -320,11 +726,16 @@ def domain_stats(
             var = np.einsum("dk,dkl,dl->d", j, s, j) / wd**2
             p = m
             popvar = (tot * j**2).sum(axis=1) / wd
+        if d.rep is not None:
+            var = var_rep
         n_ = nobs if values is not None else nobs[:, None]
         vsrs = popvar * n_ / (n_ - 1) / n_
         se = np.sqrt(np.maximum(var, 0))
         deff = np.where(vsrs > 0, var / vsrs, np.nan)
-    return {"value": p, "se": se, "deff": deff, "df": df, "nrow": nrow, "wsum": wd}
+    out = {"value": p, "se": se, "deff": deff, "df": df, "nrow": nrow, "wsum": wd}
+    if se_logit is not None:
+        out["se_logit"] = se_logit  # svyciprop "logit" on replicates: the SE of logit(p)
+    return out
 
 
 def domain_tables(tabs: dict, groups: Groups) -> dict:
@@ -347,3 +758,7 @@ def tabulate_design(df: pd.DataFrame, spec, groups: Groups, d: Design):
 
     spec, tabs = tabulate(df, spec, unit_groups(groups, d), design_weights(d))
     return spec, split_tables(tabs, d, groups.n_groups + 1)
+
+
+# replicate-weight designs live in their own module (it imports the names above)
+from survey_kit.stats import _design_rep  # noqa: E402

@@ -85,7 +85,14 @@ def frequencies(
     min_cell: int | None = None,
     missing: Sequence[Any] | None = None,
     strata: str | None = None,
-    cluster: str | None = None,
+    cluster: str | list[str] | None = None,
+    lonely_psu: str | None = None,
+    repweights: str | list[str] | None = None,
+    rep_type: str | None = None,
+    rho: float | None = None,
+    scale: float | None = None,
+    rscales: float | list[float] | None = None,
+    mse: bool | None = None,
     fpc: str | None = None,
     ci_method: str | None = None,
 ) -> pd.DataFrame:
@@ -116,7 +123,7 @@ def frequencies(
         another name for the same thing, for data without a codebook).
     ci_method : str, optional
         Interval of a share: "wilson" without a design; with one, a ``svyciprop`` method
-        ("logit", the default, "beta", "mean", "asin").
+        ("logit", the default, "beta", "mean", "asin", "xlogit").
     min_cell : int, optional
         Also hide answer counts of 1 to ``min_cell - 1`` in shown groups, with complementary cells
         (see the module docstring); hidden rows have ``suppressed=True``. Default: answer counts
@@ -141,7 +148,9 @@ def frequencies(
     min_n = check_min_n(min_n)
     dont_know = merge_missing(dont_know, missing)
     groups = make_groups(df, by, cb)
-    d = resolve_design(df, cb, weight=weight, strata=strata, cluster=cluster, fpc=fpc)
+    d = resolve_design(df, cb, weight=weight, strata=strata, cluster=cluster, fpc=fpc,
+                       lonely_psu=lonely_psu, repweights=repweights, rep_type=rep_type,
+                       rho=rho, scale=scale, rscales=rscales, mse=mse)
     method = check_ci_method(ci_method, d)
     labels, gcodes = group_rows(groups)
     frames, min_ns = [], {}
@@ -171,7 +180,8 @@ def frequencies(
             st = domain_stats(d, dom, np.arange(nv))
             share, se, deff = st["value"], st["se"], st["deff"]
             dfree = np.repeat(st["df"][:, None], nv, 1)
-            low, high = ciprop(share, se, dfree, st["nrow"][:, None], ci, method)
+            low, high = ciprop(share, se, dfree, st["nrow"][:, None], ci, method,
+                               se_logit=st.get("se_logit"))
         nan_tail = np.full((g, k - nv), np.nan)
         frames.append(
             pd.DataFrame(

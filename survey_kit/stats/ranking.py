@@ -26,6 +26,7 @@ from survey_kit.stats._common import (
     suppress_by_item,
     wilson,
 )
+from survey_kit.stats._design_rep import refuse_replicates
 from survey_kit.stats.design import Design, domain_stats, resolve_design
 from survey_kit.stats.raoscott import check_ci_method, ciprop
 
@@ -61,7 +62,14 @@ def rank_shares(
     codebook: Codebook | None = None,
     weight: str | None = None,
     strata: str | None = None,
-    cluster: str | None = None,
+    cluster: str | list[str] | None = None,
+    lonely_psu: str | None = None,
+    repweights: str | list[str] | None = None,
+    rep_type: str | None = None,
+    rho: float | None = None,
+    scale: float | None = None,
+    rscales: float | list[float] | None = None,
+    mse: bool | None = None,
     fpc: str | None = None,
     missing: Sequence[Any] | None = None,
     ci_method: str | None = None,
@@ -119,7 +127,10 @@ def rank_shares(
     missing = merge_missing(None, missing)
     if missing:
         ranks = np.where(np.isin(ranks, [float(m) for m in missing]), np.nan, ranks)
-    d = resolve_design(df, cb, weight=weight, strata=strata, cluster=cluster, fpc=fpc)
+    d = resolve_design(df, cb, weight=weight, strata=strata, cluster=cluster, fpc=fpc,
+                       lonely_psu=lonely_psu, repweights=repweights, rep_type=rep_type,
+                       rho=rho, scale=scale, rscales=rscales, mse=mse)
+    refuse_replicates(d, "rank_shares")
     method = check_ci_method(ci_method, d)
     ranked = ~np.isnan(ranks) & (ranks >= 1)
     n = int(ranked.any(axis=1).sum())

@@ -1,7 +1,8 @@
 """Design-based intervals and tests, as R's ``survey`` package computes them.
 
 * :func:`ciprop`: ``svyciprop(method=...)`` intervals for a share from its estimate, standard
-  error and design degrees of freedom ("logit", "beta" (Korn-Graubard), "mean", "asin").
+  error and design degrees of freedom ("logit", "beta" (Korn-Graubard), "mean", "asin",
+  "xlogit"; "likelihood" is not available).
 * :func:`rao_scott`: ``svychisq(statistic="F")`` (and "Chisq") for an r x c table: Pearson's X^2
   of the weighted table scaled to the number of rows, divided by the trace of the generalised
   design-effect matrix Delta, referred to F(d0, d0 * nu) with ``d0 = tr(Delta)^2 / tr(Delta^2)``.
@@ -17,9 +18,10 @@ from scipy import linalg as sla
 from scipy import special as spc
 from scipy import stats as sps
 
+from survey_kit.stats._design_rep import rep_totals, rep_var
 from survey_kit.stats.design import Design, cov_totals
 
-CI_METHODS = ("logit", "beta", "mean", "asin")
+CI_METHODS = ("logit", "beta", "mean", "asin", "xlogit")
 
 
 def check_ci_method(method: str | None, design: Design | None) -> str:
@@ -45,9 +47,11 @@ def _tq(ci: float, df) -> np.ndarray:
     return np.where(np.isinf(df), sps.norm.isf((1 - ci) / 2), q)
 
 
-def ciprop(p, se, df, nrow, ci: float, method: str = "logit") -> tuple[np.ndarray, np.ndarray]:
+def ciprop(p, se, df, nrow, ci: float, method: str = "logit",
+           se_logit=None) -> tuple[np.ndarray, np.ndarray]:
     """``svyciprop`` interval of a share ``p`` with standard error ``se``, design df ``df`` and
-    ``nrow`` rows in the base (used by "beta" only)."""
+    ``nrow`` rows in the base (used by "beta" only); ``se_logit``: the standard error of
+    ``logit(p)`` when the design gives it directly (replicate weights), else ``se / (p (1 - p))``."""
     if method not in CI_METHODS:
         raise ValueError(f"ci_method: expected one of {', '.join(CI_METHODS)}, got {method!r}")
     p, se = np.asarray(p, dtype=float), np.asarray(se, dtype=float)
@@ -55,12 +59,16 @@ def ciprop(p, se, df, nrow, ci: float, method: str = "logit") -> tuple[np.ndarra
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         if method == "mean":
             lo, hi = p - t * se, p + t * se
-        elif method == "logit":
-            s = se / (p * (1 - p))
+        elif method in ("logit", "xlogit"):  # xlogit: always the delta method on logit(p)
+            if se_logit is None or method == "xlogit":
+                s = se / (p * (1 - p))
+            else:
+                s = np.asarray(se_logit, dtype=float)
             lg = spc.logit(p)
             lo, hi = spc.expit(lg - t * s), spc.expit(lg + t * s)
-            lo = np.where((p == 0) | (p == 1), p, lo)
-            hi = np.where((p == 0) | (p == 1), p, hi)
+            edge = ((p == 0) | (p == 1)) & np.isfinite(t)  # R: NA without design df
+            lo = np.where(edge, p, lo)
+            hi = np.where(edge, p, hi)
         elif method == "asin":
             s = se / (2 * np.sqrt(p * (1 - p)))
             a = np.arcsin(np.sqrt(p))
@@ -74,8 +82,7 @@ def ciprop(p, se, df, nrow, ci: float, method: str = "logit") -> tuple[np.ndarra
             neff = neff * ratio**2
             lo = sps.beta.ppf(alpha / 2, neff * p, neff * (1 - p) + 1)
             hi = sps.beta.ppf(1 - alpha / 2, neff * p + 1, neff * (1 - p))
-            lo = np.where(p == 0, 0.0, lo)
-            hi = np.where(p == 1, 1.0, hi)
+            # a share of 0 or 1 has no effective n: R gives (NA, NA)
     bad = ~np.isfinite(p)
     return np.where(bad, np.nan, lo), np.where(bad, np.nan, hi)
 
@@ -133,12 +140,16 @@ def rao_scott_batch(d: Design, t: np.ndarray, t2, nrow, nu) -> dict[str, np.ndar
             "p_chisq": nan,
             "dof": np.full(b, dof),
         }
-    s = cov_totals(d, t.reshape(u, b, k), None if t2 is None else t2.reshape(u, b, k))
     w = t.sum(axis=(0, 2, 3))  # (B,)
     with np.errstate(divide="ignore", invalid="ignore"):
         m = t.sum(axis=0).reshape(b, k) / w[:, None]
-        j = (np.eye(k)[None] - m[:, :, None]) / w[:, None, None]  # d mean / d totals
-        v = j @ s @ j.transpose(0, 2, 1)
+        if d.rep is not None:  # the replicates' own cell proportions (svychisq.svyrep.design)
+            tr = rep_totals(d, t.reshape(u, b, k))
+            v = rep_var(d, m, tr / tr.sum(axis=2, keepdims=True))
+        else:
+            s = cov_totals(d, t.reshape(u, b, k), None if t2 is None else t2.reshape(u, b, k))
+            j = (np.eye(k)[None] - m[:, :, None]) / w[:, None, None]  # d mean / d totals
+            v = j @ s @ j.transpose(0, 2, 1)
         mm = m.reshape(b, r, c)
         e = mm.sum(axis=2)[:, :, None] * mm.sum(axis=1)[:, None, :]
         chi2 = nrow * ((mm - e) ** 2 / e).sum(axis=(1, 2))

@@ -55,6 +55,7 @@ from survey_kit.stats._common import (
     tabulate,
     wilson,
 )
+from survey_kit.stats._design_rep import refuse_replicates
 from survey_kit.stats._design_waves import design_changes, wave_tables
 from survey_kit.stats.compare import _positive
 from survey_kit.stats.design import resolve_design
@@ -331,7 +332,14 @@ def compare_waves(
     codebook: Codebook | None = None,
     weight: str | None = None,
     strata: str | None = None,
-    cluster: str | None = None,
+    cluster: str | list[str] | None = None,
+    lonely_psu: str | None = None,
+    repweights: str | list[str] | None = None,
+    rep_type: str | None = None,
+    rho: float | None = None,
+    scale: float | None = None,
+    rscales: float | list[float] | None = None,
+    mse: bool | None = None,
     fpc: str | None = None,
     missing: Sequence[Any] | None = None,
     wilcoxon: str = "normal_cc",
@@ -382,7 +390,10 @@ def compare_waves(
     missing = merge_missing(None, missing)
     if wilcoxon not in WILCOXON:
         raise ValueError(f"wilcoxon: expected one of {', '.join(WILCOXON)}, got {wilcoxon!r}")
-    d = resolve_design(df, cb, weight=weight, strata=strata, cluster=cluster, fpc=fpc)
+    d = resolve_design(df, cb, weight=weight, strata=strata, cluster=cluster, fpc=fpc,
+                       lonely_psu=lonely_psu, repweights=repweights, rep_type=rep_type,
+                       rho=rho, scale=scale, rscales=rscales, mse=mse)
+    refuse_replicates(d, "compare_waves")
     if d is not None and paired_on is not None:
         raise ValueError(
             "paired_on: paired comparisons with a design (weight/strata/cluster) are not "
