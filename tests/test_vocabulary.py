@@ -7,8 +7,9 @@ The vocabulary (docs/ARCHITECTURE.md, "Result tables" and "Sampling designs"):
   a primitive without a codebook (``suppress_table``) requires it instead;
 - ``codebook: Codebook | None = None``: None means the Survey's codebook; a function that cannot
   work without one (``ingest``, ``default_spec``) requires it instead;
-- the design arguments ``weight``, ``strata``, ``cluster``, ``fpc``: one annotation and default
-  each, the same in every function that takes them;
+- the design arguments ``weight``, ``strata``, ``cluster``, ``fpc``, ``lonely_psu``,
+  ``repweights``, ``rep_type``: one annotation and default each, the same in every function that
+  takes them;
 - ``ci: float = 0.95``; ``by: str | None = None``.
 """
 
@@ -27,7 +28,7 @@ FIXED = {
     "ci": ("float", 0.95),
     "by": ("str | None", None),
 }
-DESIGN = ("weight", "strata", "cluster", "fpc")
+DESIGN = ("weight", "strata", "cluster", "fpc", "lonely_psu", "repweights", "rep_type")
 
 
 def _params(name: str) -> dict[str, inspect.Parameter]:
@@ -63,7 +64,8 @@ def test_an_optional_codebook_defaults_to_none():
 @pytest.mark.parametrize("argument", [
     *[a for a in DESIGN if a != "fpc"],
     pytest.param("fpc", marks=pytest.mark.xfail(
-        strict=True, reason="compare alone takes fpc as a mapping of group sizes (issue 25 unifies)")),
+        strict=True, reason="compare alone also takes a census fpc (group sizes, or True for the "
+                            "codebook's population); the others take the design's fpc column(s)")),
 ])
 def test_design_arguments_are_the_same_everywhere(argument):
     seen = {name: (p.annotation, p.default) for name in PUBLIC
