@@ -48,7 +48,11 @@ def test_rxc_table(mass):
     assert res.chi2_yates is None and res.fisher_p is None
     tidy = res.to_frame()
     assert len(tidy) == ref_tab.size and set(tidy.columns) >= {"row_label", "col_label", "n"}
-    assert "Cramérs V" in res._repr_html_()
+    # the raw result says it is not for publication; the Danish table comes from present()
+    assert "ikke til offentliggørelse" in repr(res)
+    from survey_kit.display import present
+
+    assert "Cramérs V" in present(res).to_html()
     pd.testing.assert_frame_equal(mass, before)
 
 

@@ -28,7 +28,7 @@ _SAMPLE = 500
 
 def _kind(values: pd.Series) -> str | None:
     """"e-mail", "telefon" or "CPR" when most values are one, else None."""
-    from survey_kit.privacy._pii import CPR, CPR_SHAPE, EMAIL_BARE, PHONE, detection_copy
+    from survey_kit.privacy.patterns import CPR, CPR_SHAPE, EMAIL_BARE, PHONE, detection_copy
 
     vals = [detection_copy(str(v).strip()) for v in values.dropna().head(_SAMPLE) if str(v).strip()]
     if len(vals) < 2:
@@ -42,7 +42,7 @@ def _kind(values: pd.Series) -> str | None:
 
 
 def _mask_cpr(values: pd.Series) -> pd.Series:
-    from survey_kit.privacy._pii import CPR, CPR_MASK, CPR_SHAPE, detection_copy
+    from survey_kit.privacy.patterns import CPR, CPR_MASK, CPR_SHAPE, detection_copy
 
     def mask(v: Any) -> Any:
         if not isinstance(v, str):

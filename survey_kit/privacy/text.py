@@ -40,7 +40,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from survey_kit.privacy._pii import (
+from survey_kit.privacy.patterns import (
     CPR,
     CPR_MASK,
     CPR_SHAPE,

@@ -557,7 +557,7 @@ def positive_finding(ctx: Context, freq: pd.DataFrame, sec: Section) -> None:
     worst = min(shares, key=shares.get)
     if shares[best] - shares[worst] < 0.05:
         return
-    from survey_kit.stats._common import wilson
+    from survey_kit.stats import wilson
 
     lo, _ = wilson(np.array([shares[best] * bases[best]]), np.array([bases[best]]), 0.95)
     _, hi = wilson(np.array([shares[worst] * bases[worst]]), np.array([bases[worst]]), 0.95)

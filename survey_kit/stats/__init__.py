@@ -4,12 +4,12 @@ weights. Every function takes a :class:`~survey_kit.survey.Survey` or a DataFram
 
 from __future__ import annotations
 
-from survey_kit.stats._design_rep import ReplicateWeights, replicate_weights
 from survey_kit.stats.compare import compare
 from survey_kit.stats.crosstab import CrosstabResult, crosstab
 from survey_kit.stats.design import Design, LonelyPSUWarning, resolve_design
 from survey_kit.stats.frequencies import frequencies
 from survey_kit.stats.ranking import rank_shares
+from survey_kit.stats.replicates import ReplicateWeights, replicate_weights
 from survey_kit.stats.scales import reliability, scale_scores, with_scale_scores
 from survey_kit.stats.waves import attrition, compare_waves, trend
 from survey_kit.stats.weights import RakeResult, rake, trim_weights

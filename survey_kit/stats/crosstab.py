@@ -20,7 +20,7 @@ the counts, both percentages and the residuals), and so many more that no hidden
 worked out from what is published. The percentages publish the row and column totals (a visible
 count divided by its row percentage is the row total), so the table is protected as a count table
 with published margins: complementary suppression in both dimensions with the rules of
-:mod:`survey_kit.privacy._engine` (every row and column with a hidden cell has a second one, the
+:mod:`survey_kit.privacy.suppression` (every row and column with a hidden cell has a second one, the
 hidden cells of a row or column rest on at least ``min_n`` respondents; a margin that cannot be
 protected is hidden, and with it every percentage and residual of its row or column), then an
 audit by integer programming (``scipy.optimize.milp``) of every hidden cell: while one can be
@@ -41,7 +41,7 @@ from scipy import stats as sps
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from survey_kit.codebook import Codebook
-from survey_kit.privacy._engine import Relation, complete_suppression
+from survey_kit.privacy.suppression import Relation, complete_suppression
 from survey_kit.stats._common import (
     check_min_n,
     item_min_n,
@@ -157,11 +157,6 @@ class CrosstabResult:
         )
         out["suppressed"] = out["n"].isna().to_numpy()
         return out
-
-    def _repr_html_(self) -> str:  # JupyterLab: the Danish presentation table
-        from survey_kit.display import present
-
-        return present(self).to_html()
 
 
 def crosstab(

@@ -35,6 +35,7 @@ from scipy import special as spc
 
 from survey_kit.codebook import Codebook
 from survey_kit.errors import DataError
+from survey_kit.stats import _design_rep
 from survey_kit.stats._common import Groups, require_column, weights_of
 
 LONELY_PSU = ("adjust", "average", "certainty", "remove", "fail")
@@ -392,9 +393,9 @@ def resolve_design(
             )
         dom = domain_of(df)
         if dom is not None:
-            d = _design_rep._build_rep(dom.full, weight, repweights, **rep_args)
+            d = build_replicate_design(dom.full, weight, repweights, **rep_args)
             return d.restrict(dom.mask)
-        return _design_rep._build_rep(df, weight, repweights, **rep_args)
+        return build_replicate_design(df, weight, repweights, **rep_args)
     if any(v is not None for v in rep_args.values()):
         raise ValueError("rep_type, rho, scale, rscales, mse: only with repweights=")
     if weight is not None and not isinstance(weight, str):
@@ -760,5 +761,75 @@ def tabulate_design(df: pd.DataFrame, spec, groups: Groups, d: Design):
     return spec, split_tables(tabs, d, groups.n_groups + 1)
 
 
-# replicate-weight designs live in their own module (it imports the names above)
-from survey_kit.stats import _design_rep  # noqa: E402
+
+# -- replicate-weight designs (the variance in _design_rep) ---------------------------------------
+def build_replicate_design(df, weight, repweights, *, rep_type=None, rho=None, scale=None,
+                           rscales=None, mse=None) -> Design:
+    """A replicate-weight design (R's ``svrepdesign(..., combined.weights=TRUE)``)."""
+    cols = _design_rep._rep_columns(df, repweights)
+    r = len(cols)
+    if rep_type not in REP_TYPES:
+        raise ValueError(
+            f"rep_type: expected one of {', '.join(REP_TYPES)} for the replicate weights, "
+            f"got {rep_type!r}"
+        )
+    if r < 2:
+        raise ValueError(f"repweights: {r} replicate column; a replicate design needs at least 2")
+    if rep_type == "Fay" and rho is None:
+        raise ValueError("rho: rep_type='Fay' needs Fay's rho (e.g. rho=0.5)")
+    if rho is not None and rep_type != "Fay":
+        raise ValueError(f"rho: only rep_type='Fay' uses rho, not {rep_type!r}")
+    if rep_type == "JKn" and rscales is None:
+        raise ValueError("rscales: rep_type='JKn' needs rscales ((n_h - 1) / n_h per replicate)")
+    if rep_type in ("BRR", "Fay") and scale is not None:
+        raise ValueError(f"scale: rep_type={rep_type!r} sets the scale itself")
+    if rep_type == "BRR":
+        scale = 1 / r
+    elif rep_type == "Fay":
+        scale = 1 / (r * (1 - float(rho)) ** 2)
+    elif rep_type == "bootstrap" and scale is None:
+        scale = 1 / (r - 1)
+    elif rep_type == "JK1" and scale is None:
+        scale = (r - 1) / r  # R: guessing n = the number of replicates
+    elif scale is None:
+        scale = 1.0
+    if rscales is None:
+        rs = np.ones(r)
+    else:
+        rs = np.broadcast_to(np.asarray(rscales, dtype=float), (r,)).copy() if np.ndim(
+            rscales) == 0 or len(np.atleast_1d(rscales)) == r else None
+        if rs is None:
+            raise ValueError(f"rscales: {len(rscales)} values for {r} replicate columns")
+    n = len(df)
+    w = weights_of(df, weight) if weight is not None else np.ones(n)
+    # the factors of every row, hashed twice in one pass over column chunks (the data may be
+    # large): rows with equal first hashes form a unit, the second hash confirms it
+    rng = np.random.default_rng(20251207)
+    key = np.zeros(n)
+    check = np.zeros(n)
+    chunk = max(1, 4_000_000 // max(n, 1))
+    pos = w > 0
+    for j in range(0, r, chunk):
+        block = np.round(_design_rep._rep_block(df, cols[j : j + chunk], w, pos), 12)
+        g1, g2 = rng.standard_normal(block.shape[1]), rng.standard_normal(block.shape[1])
+        for c in range(block.shape[1]):  # column by column: equal rows, bit-equal sums
+            key += block[:, c] * g1[c]
+            check += block[:, c] * g2[c]
+    codes, _ = pd.factorize(key)
+    unit = codes.astype(np.intp)
+    u = int(unit.max()) + 1 if n else 0
+    first = np.full(u, n, dtype=np.intp)
+    np.minimum.at(first, unit, np.arange(n))
+    if (check != check[first][unit]).any():
+        raise DataError("repweights: two rows share a hash but not their replicate factors")
+    a = _design_rep._rep_block(df.iloc[first], cols, w[first], pos[first])
+    rep = Replicates(a=a, scale=float(scale), rscales=rs, mse=bool(mse), rep_type=rep_type,
+                     columns=tuple(cols), degf=np.nan)
+    d = Design(
+        w=w, clustered=True, unit=unit, unit_stratum=np.zeros(u, dtype=np.intp),
+        n_h=np.array([u]), f_h=np.ones(1), weight=weight, rep=rep,
+    )
+    present = np.zeros(u, dtype=bool)
+    present[unit[pos]] = True
+    rep.degf = float(_design_rep._rank_present(d, present) - 1)
+    return d
