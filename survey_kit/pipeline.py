@@ -19,6 +19,7 @@ import warnings
 from pathlib import Path
 
 from survey_kit import paths
+from survey_kit._browser import browser_available
 
 #: Which demo export each survey is ingested from.
 PRIMARY_EXPORT = {
@@ -43,21 +44,6 @@ NO_BROWSER = (
 
 def _say(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
-
-
-def browser_available() -> bool:
-    """True when kaleido (static figures) and the PDF printer can find a Chrome/Chromium/Edge:
-    ``BROWSER_PATH`` when set, else the browsers choreographer looks for on this system."""
-    hint = os.environ.get("BROWSER_PATH")
-    if hint:
-        return Path(hint).is_file()
-    try:
-        from choreographer.browsers.chromium import Chromium
-
-        found = Chromium.find_browser(skip_local=False)
-    except Exception:  # choreographer missing or unable to look: treat as no browser
-        return False
-    return bool(found) and Path(found).is_file()
 
 
 def write_temperature_project(raw: Path, *, n_per_wave: int | None = None,

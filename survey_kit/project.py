@@ -201,7 +201,7 @@ def run_project(path: str | Path, *, force: bool = False, say=None) -> ProjectRu
         run.lines.append("Intet er ændret siden sidste kørsel (samme eksporter, kodebog, rapportspecifikation "
                          "og indstillinger): ingen rapporter er dannet igen.")
     else:
-        from survey_kit.pipeline import browser_available
+        from survey_kit._browser import browser_available
         from survey_kit.report import render_reports
         from survey_kit.survey import load_processed
 

@@ -12,6 +12,9 @@ import pandas as pd
 
 from survey_kit.codebook import Codebook
 
+#: The file that marks a folder as written by survey_kit's demo (it may then be rewritten).
+MARKER = ".survey_kit_demo"
+
 #: cut points of the latent scale for a five-point item (code 1 below -1.5 ... code 5 above 1.5)
 THRESHOLDS_5 = np.array([-1.5, -0.5, 0.5, 1.5])
 

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from survey_kit.codebook import instrument
+from survey_kit.datasets._common import MARKER
 from survey_kit.datasets.exports import write_excel_resaved_csv, write_forms_xlsx, write_spss
 from survey_kit.datasets.flaws import add_flaws
 from survey_kit.datasets.generic import demo_hints, simulate
@@ -18,7 +19,6 @@ from survey_kit.datasets.surveyxact import write_surveyxact_csv, write_surveyxac
 from survey_kit.datasets.temperature import temperature_survey
 from survey_kit.errors import DataError
 
-MARKER = ".survey_kit_demo"
 #: File names under ``raw_dir/demo/<instrument>/`` by kind.
 FILES = {
     "surveyxact_xlsx": "surveyxact.xlsx",

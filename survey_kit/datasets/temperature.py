@@ -199,7 +199,7 @@ def write_temperature_rounds(raw_dir: str | Path, *, n_per_wave: int | None = No
     """Write the temperaturmåling's three rounds as three SurveyXact workbooks, each as that round's
     export names things (:func:`temperature_rounds`), into ``raw_dir/demo/temperaturmaaling/runder/``:
     ``2008-09.xlsx``, ``2010.xlsx``, ``2012.xlsx``. Returns wave label -> path."""
-    from survey_kit.datasets.demo import MARKER
+    from survey_kit.datasets._common import MARKER
     from survey_kit.datasets.surveyxact import round_codebook, write_surveyxact_xlsx
     from survey_kit.errors import DataError
 

@@ -256,7 +256,7 @@ def diff_exports(path_a: str | Path, path_b: str | Path, *, sheet: str | None = 
     ``change, column, text_a, text_b, detail`` with ``change`` one of ``added`` (only in B),
     ``dropped`` (only in A), ``reworded`` (same column, other question text), ``moved`` (same
     question text under another column name), ``values`` (answer labels differ)."""
-    from survey_kit.ingest.core import read_raw
+    from survey_kit.ingest.readers import read_raw
 
     a, b = read_raw(path_a, sheet=sheet), read_raw(path_b, sheet=sheet)
 

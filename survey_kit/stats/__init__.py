@@ -4,6 +4,7 @@ weights. Every function takes a :class:`~survey_kit.survey.Survey` or a DataFram
 
 from __future__ import annotations
 
+from survey_kit.stats._common import wilson
 from survey_kit.stats.compare import compare
 from survey_kit.stats.crosstab import CrosstabResult, crosstab
 from survey_kit.stats.design import Design, LonelyPSUWarning, resolve_design
@@ -33,5 +34,6 @@ __all__ = [
     "resolve_design",
     "scale_scores",
     "trim_weights",
+    "wilson",
     "with_scale_scores",
 ]
