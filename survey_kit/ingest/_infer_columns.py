@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from survey_kit.codebook._label_order import negative_stem, order_from_labels
 from survey_kit.codebook.scales import AnswerScale, find_scales, is_dont_know, polarity
 from survey_kit.ingest.raw import RawExport
 
@@ -105,7 +106,32 @@ def column_item(raw: RawExport, col: Any, used: set) -> dict[str, Any]:
     counts = integer_counts(raw.frame[col], raw.integer_columns.get(name))
     item: dict[str, Any] = {"code": code, "text": text, "label": label, "_column": name, "_counts": counts}
     item.update(kind(raw, col, raw.frame[col], counts))
+    _stated_range(item, text if text != name else name)
     return item
+
+
+_RANGE = re.compile(
+    r"(?:von|from|fra|från|de|van|du)?\s*(-?\d{1,2})\s*(?:\([^)]{1,40}\))?\s*"
+    r"(?:bis|to|til|till|a|à|tot|-|–)\s*(\d{1,2})\b(?:\s*\([^)]{1,40}\))?", re.I)
+
+
+def _stated_range(item: dict[str, Any], text: str) -> None:
+    """Bare codes of a question that states its scale ("auf einer Skala von 1 (gar nicht gern) bis 10
+    (sehr gern)", "from 0 to 10") get the whole stated range as a likert scale, so a value nobody chose
+    is still on the scale."""
+    values = item.get("values") or {}
+    if item.get("type") not in ("single", "likert") or not values or any(str(v) != str(c) for c, v in values.items()):
+        return
+    for m in _RANGE.finditer(str(text)):
+        lo, hi = int(m.group(1)), int(m.group(2))
+        if 3 <= hi - lo + 1 <= 11 and lo <= min(values) and max(values) <= hi:
+            item["values"] = {c: str(c) for c in range(lo, hi + 1)}
+            item["type"] = "likert"
+            item["positive"] = list(range(hi - (1 if hi - lo < 6 else 2), hi + 1))
+            item["_notes"] = [n for n in item.get("_notes", []) if "etiketter" not in str(n)]
+            if negative_stem(text):
+                item["_notes"].append(_NEGATIVE_NOTE)
+            return
 
 
 def kind(raw: RawExport, col: Any, s: pd.Series, counts: pd.Series | None) -> dict[str, Any]:
@@ -149,7 +175,8 @@ def _labelled(labels: dict[int, str], declared: list, codes: set[int]) -> dict[s
     codes are ``missing``; a known scale makes it likert with ``positive``; code order is kept."""
     notes: list[str] = []
     declared_int = {c for c in declared if isinstance(c, int)}
-    missing = {c: lab or "Manglende værdi" for c, lab in labels.items() if c in declared_int or is_dont_know(lab or "")}
+    missing = {c: lab or "Manglende værdi" for c, lab in labels.items()
+               if c in declared_int or is_dont_know(lab or "") or c < 0}  # Qualtrics' -1/-99 are never answers
     for c in declared_int:
         missing.setdefault(c, labels.get(c) or "Manglende værdi")
     values = {c: lab or str(c) for c, lab in labels.items() if c not in missing}
@@ -256,19 +283,16 @@ def resolve_text_scales(items: list[dict[str, Any]]) -> None:
     fits = Counter(s.name for cands in candidates for s in cands)
     by_scale: dict[str, list[dict[str, Any]]] = {}
     scales: dict[str, AnswerScale] = {}
+    unknown: list[dict[str, Any]] = []
     for it, cands in zip(pending, candidates, strict=True):
         if cands:
             best = max(cands, key=lambda s: (fits[s.name], -cands.index(s)))
             by_scale.setdefault(best.name, []).append(it)
             scales[best.name] = best
             continue
-        values = {i + 1: a for i, a in enumerate(it["_answers"])}
-        it.update(type="single", values=values)
-        it.setdefault("_notes", []).append(Note(
-            "svarene står i den rækkefølge, de første gang optræder i filen: ret kodernes rækkefølge, "
-            "hvis de er en skala",
-            "the answers are in the order they first occur in the file: reorder the codes if they are a scale"))
-        _dk_codes(it, it["_dk"], len(values) + 1)
+        unknown.append(it)
+    for members in _batteries(unknown):
+        _code_battery(members)
     for name, members in by_scale.items():
         scale = scales[name]
         spelling: dict[int, str] = {}
@@ -285,6 +309,68 @@ def resolve_text_scales(items: list[dict[str, Any]]) -> None:
     for it in pending:
         it.pop("_answers", None)
         it.pop("_dk", None)
+
+
+_NEGATIVE_NOTE = Note(
+    "spørgsmålet handler om noget uønsket (fx stress, besvær): tjek at 'positive' er den ønskede ende",
+    "the question asks about something unwanted (e.g. stress, difficulty): check that 'positive' is the wanted end")
+
+
+def _batteries(items: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """Items of answer texts that share their answers: one group per answer scale (at least two
+    common answers and half of the smaller item's answers), in file order."""
+    groups: list[tuple[list[str], list[dict[str, Any]]]] = []
+    for it in items:
+        mine = it["_answers"]
+        home = None
+        for union, members in reversed(groups):
+            common = len(set(mine) & set(union))
+            if common >= 2 and common >= min(len(mine), len(union)) / 2:
+                merged = union + [a for a in mine if a not in union]
+                if len(merged) <= MAX_SINGLE and (order_from_labels(union) is None) == (order_from_labels(merged) is None):
+                    home = (union, members, merged)
+                    break
+        if home is None:
+            groups.append((list(mine), [it]))
+            continue
+        union, members, merged = home
+        union[:] = merged
+        members.append(it)
+    return [members for _, members in groups]
+
+
+def _code_battery(members: list[dict[str, Any]]) -> None:
+    """One coded scale for items that share their answers: order read from the labels themselves
+    (codes in the labels, numbers and bands, intensity words) or, failing that, the order the
+    answers first occur in the file (noted)."""
+    union: list[str] = []
+    dk: list[str] = []
+    for it in members:
+        union += [a for a in it["_answers"] if a not in union]
+        dk += [d for d in it["_dk"] if d not in dk]
+    read = order_from_labels(union)
+    if read is None:
+        values = {i + 1: a for i, a in enumerate(union)}
+        kind, positive, note = "single", None, Note(
+            "svarene står i den rækkefølge, de første gang optræder i filen: ret kodernes rækkefølge, "
+            "hvis de er en skala",
+            "the answers are in the order they first occur in the file: reorder the codes if they are a scale")
+    else:
+        order, how = read
+        values = {i + 1: a for i, a in enumerate(order)}
+        k = len(values)
+        ordinal = k >= 3 and how in ("codes", "words")
+        kind, note = ("likert" if ordinal else "single"), None
+        positive = list(range(k - (1 if k < 4 else 2) + 1, k + 1)) if ordinal else None
+    for it in members:
+        it.update(type=kind, values=dict(values))
+        if positive:
+            it["positive"] = list(positive)
+            if negative_stem(it.get("text", "")):
+                it.setdefault("_notes", []).append(_NEGATIVE_NOTE)
+        if note:
+            it.setdefault("_notes", []).append(note)
+        _dk_codes(it, dk, len(values) + 1)
 
 
 def _dk_codes(item: dict[str, Any], dk: list[str], start: int) -> None:
