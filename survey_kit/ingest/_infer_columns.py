@@ -126,8 +126,12 @@ def _stated_range(item: dict[str, Any], text: str) -> None:
         lo, hi = int(m.group(1)), int(m.group(2))
         if 3 <= hi - lo + 1 <= 11 and lo <= min(values) and max(values) <= hi:
             item["values"] = {c: str(c) for c in range(lo, hi + 1)}
+            item["_notes"] = [n for n in item.get("_notes", []) if "etiketter" not in str(n)]
+            if hi - lo + 1 > 7:  # 0-10 / 1-10: an ordered single item (likert charts stop at 7 points)
+                item["type"] = "single"
+                return
             item["type"] = "likert"
-            item["positive"] = list(range(hi - (1 if hi - lo < 6 else 2), hi + 1))
+            item["positive"] = list(range(hi - (0 if hi - lo < 3 else 1), hi + 1))
             item["_notes"] = [n for n in item.get("_notes", []) if "etiketter" not in str(n)]
             if negative_stem(text):
                 item["_notes"].append(_NEGATIVE_NOTE)

@@ -54,7 +54,46 @@ MARKS = {"da": CHECK, "en": "CHECK"}
 GIVE_POSITIVE = Note("angiv 'positive' (de koder, der tæller som positive svar)",
                      "give 'positive' (the codes that count as positive answers)")
 _ID_NAMES = ("respondentid", "responde", "responseid", "response_id", "respondent_id", "respondent",
-             "id", "løbenr", "lobenr", "lbnr", "loebenr", "deltagerid")
+             "id", "løbenr", "lobenr", "lbnr", "loebenr", "deltagerid", "teilnehmer", "teilnehmerid",
+             "participant", "participantid", "participant_id", "deltager", "deltaker", "deltagare", "token",
+             "participante", "deelnemer", "responseid", "submissionid", "#")
+#: Form metadata by name, in eight languages (timestamps, durations, IP, status, language, referrer ...):
+#: never questions.
+_METADATA = re.compile(
+    r"^(?:time\s*stamp|timestamp|tidsstempel|tidsstämpel|zeitstempel|marca temporal|marca de tiempo|"
+    r"horodateur|horodatage|tijdstempel|carimbo de data/hora|"
+    r"(?:start|end|finish|completion|submit|submission|last modified|modified|created|recorded|response)"
+    r"\s*(?:date|time|tid|zeit|at|date \(utc\)|time \(utc\))?(?:\s*\(utc\))?|"
+    r"date submitted|date started|date last action|submitted at|started at|network id|"
+    r"start ?tidspunkt|starttidspunkt|slut ?tidspunkt|sluttidspunkt|fuldførelses?tidspunkt|fullføringstidspunkt|"
+    r"tidspunkt for .*|starttid|sluttid|startzeit|endzeit|beginn|ende|fecha de inicio|fecha de fin|"
+    r"hora de inicio|hora de finalización|heure de début|heure de fin|begintijd|eindtijd|"
+    r"startdate|enddate|recordeddate|submitdate|startdate|datestamp|lastpage|last page|seed|"
+    r"duration.*|dauer|varighed|varighet|varaktighet|duración|durée|duur|interviewtime|"
+    r"ip ?address|ipaddress|ipaddr|ip|ip-adresse|ip-adress|"
+    r"status|progress|finished|fremskridt|fortschritt|"
+    r"(?:start |user |)language|startlanguage|userlanguage|sprog|språk|sprache|idioma|langue|taal|"
+    r"referrer|referer|refurl|quelle|source|kilde|källa|fuente|herkunft|"
+    r"distribution ?channel|distributionchannel|collector id|location ?(?:latitude|longitude|accuracy)|"
+    r"locationlatitude|locationlongitude|user agent|browser|operating system|resolution|"
+    r"externalreference|external ?data ?reference|recipient ?(?:first|last) ?name|total time|"
+    r"group time:.*|question time:.*|interview time)$",
+    re.I)
+#: Personal data by name (e-mail, name, phone, CPR): left out of the draft, never read in clear.
+_PERSONAL = re.compile(
+    r"^(?:e-?mail(?: ?address(?:e)?)?|email|e-?post(?:adresse)?|e-?postadress|mail|correo(?: electrónico)?|"
+    r"dirección de correo electrónico|adresse (?:e-?mail|électronique|de messagerie)|courriel|"
+    r"e-?mailadres|recipient ?email|recipientemail|emailaddress|"
+    r"name|navn|namn|fornavn|efternavn|etternavn|förnamn|efternamn|vorname|nachname|nombre|apellidos?|"
+    r"nom|prénom|naam|voornaam|achternaam|full name|first ?name|last ?name|fuldt navn|fullt navn|"
+    r"nombre completo|nom complet|volledige naam|"
+    r"phone|phone number|telephone|telefon|telefonnummer|tlf|mobil|mobile|mobilnummer|handy|teléfono|"
+    r"téléphone|telefoon|telefoonnummer|cpr|cpr-?nummer|cpr-?nr|personnummer|fødselsnummer|"
+    r"address|adresse|adress|dirección|adres|postadresse)$",
+    re.I)
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.I)
+_PHONE = re.compile(r"^\+?[\d ()-]{8,16}$")
+_CPR = re.compile(r"^[0-3]\d[01]\d\d\d-?\d{4}$")
 _BACKGROUND = re.compile(
     r"\b(?:"
     # Danish
@@ -70,16 +109,31 @@ _BACKGROUND = re.compile(
     # English
     r"gender|sex|age|agegp\d*|age group|department|unit|area|region|sector|seniority|tenure|position|"
     r"job title|job role|role|education|educ\w*|wave|marital|school|grade|team|division|"
-    r"male or female|female or male"
+    r"male or female|female or male|"
+    # German, Spanish, French, Dutch
+    r"geschlecht|alter|altersgruppe|abteilung|bereich|bildung|bildungsabschluss|schulabschluss|beruf|funktion|"
+    r"arbeitsverhältnis|berufsgruppe|region|bundesland|wohnort|"
+    r"sexo|género|genero|edad|grupo de edad|departamento|área|area|unidad|sector|puesto|cargo|nivel educativo|"
+    r"estudios|región|provincia|sexe|genre|âge|tranche d'âge|département|service|unité|secteur|poste|fonction|"
+    r"niveau d'études|diplôme|geslacht|leeftijd|leeftijdsgroep|afdeling|eenheid|functie|opleiding|opleidingsniveau|"
+    r"gender identity|identify as|identifiserer|identifierar|identificerer|bor|lives?|live|location|"
+    r"employment|employment status|occupation|ansættelse|ansettelse|anställning"
     r")\b",
     re.I,
 )
 _QUESTION_ABOUT = re.compile(
     r"^\s*(?:hvilk|hvad er din|hvad er dit|hvor gammel|er du|hvilken|hvor lenge|hva er|hvor gammal|"
-    r"vilk|vad är|är du|which|what is your|are you|how old|in which|where do you)", re.I)
+    r"vilk|vad är|är du|which|what is your|are you|how old|in which|where do you|to which|"
+    r"welche|welchem|welcher|was ist ihr|wie alt|in welche|sind sie|wo wohnen|"
+    r"cuál|cual|qué edad|que edad|eres|es usted|dónde|quel|quelle|êtes-vous|quel âge|où|"
+    r"welk|wat is uw|hoe oud|bent u|waar woont|hvor mener du|hvor bor|var bor)", re.I)
 _GROUP_ANSWERS = re.compile(
     r"^(?:mand|kvinde|mænd|kvinder|mann|kvinne|man|kvinna|male|female|man|woman|men|women|jente|gutt|"
-    r"pige|dreng|flicka|pojke|girl|boy|andet|annet|annat|other)$", re.I)
+    r"pige|dreng|flicka|pojke|girl|boy|andet|annet|annat|other|weiblich|männlich|divers|frau|mann|"
+    r"hombre|mujer|masculino|femenino|otro|homme|femme|autre|vrouw|anders|non-binary|ikke-binær)$", re.I)
+_BAND = re.compile(r"^\s*(?:\d{1,3}\s*[-–]\s*\d{1,3}|\d{1,3}\s*\+|(?:under|over|mindre end|mere end|mindre enn|"
+                   r"mer enn|less than|more than|unter|über|menos de|más de|moins de|plus de)\s*\d{1,3})\s*"
+                   r"(?:år|years?|jahre|años|ans|jaar|aar)?\s*$", re.I)
 _SEPARATORS = re.compile(r"(?:[:?]\s+|\s+-\s+|\s*…\s*|\.\s+)")
 
 
@@ -218,6 +272,9 @@ def draft_from_raw(raw: RawExport, *, instrument: str | None = None) -> Draft:
     if why:
         notes[""] = [why]
     skip = set(raw.system_columns) | ({id_col} if id_col else set()) | {c for c in frame.columns if str(c).startswith("_")}
+    metadata, personal = _form_columns(raw, [c for c in frame.columns if c not in skip])
+    skip |= set(metadata) | set(personal)
+    _left_out_notes(notes, metadata, personal)
     columns = [c for c in frame.columns if c not in skip]
     used: set[str] = set()
     items: list[dict[str, Any]] = []
@@ -235,9 +292,14 @@ def draft_from_raw(raw: RawExport, *, instrument: str | None = None) -> Draft:
     C.resolve_text_scales(items)
     C.harmonise_siblings(raw, items)
     _battery_labels(items)
+    _unique_labels(items)
     for item in items:
-        if item["type"] == "single" and _is_group(item, raw):
+        if item["type"] in ("single", "likert") and _is_group(item, raw):
             item["group"] = True
+            if item["type"] == "likert":  # ordered bands (age, tenure) are a background variable
+                item["type"] = "single"
+                item.pop("positive", None)
+                item["_notes"] = [n for n in item.get("_notes", []) if "positive" not in str(n)]
     name = instrument or _instrument_id(raw.path)
     platform = f" ({raw.platform})" if raw.platform else ""
     data = {
@@ -275,6 +337,12 @@ def _respondent_id(raw: RawExport) -> tuple[str | None, str | None]:
         problem = _id_problem(frame[col])
         if problem is None:
             return col, None
+        if _mostly_unique(frame[col]):
+            return col, Note(
+                f"kolonnen {str(col)!r} er respondent-id, men {problem}: de gentagne rækker sættes i karantæne "
+                "som dubletter (den første beholdes); tjek dem i filen",
+                f"column {str(col)!r} is the respondent id, but it {problem.en}: the repeated rows are "
+                "quarantined as duplicates (the first is kept); check them in the file")
         rejected.append(Note(f"kolonnen {str(col)!r} {problem}", f"column {str(col)!r} {problem.en}"))
     if len(frame.columns) >= 2:
         for col in frame.columns:
@@ -286,6 +354,13 @@ def _respondent_id(raw: RawExport) -> tuple[str | None, str | None]:
             v = pd.to_numeric(frame[col], errors="coerce")
             if len(v) and v.notna().all() and (v % 1 == 0).all() and v.is_unique and (named or v.is_monotonic_increasing):
                 return col, None
+    for col in frame.columns:  # participant codes: S004, P-017, AB12 (letters + digits, unique)
+        if col in tried or col in raw.system_columns or col in raw.value_labels:
+            continue
+        text = frame[col].astype("string").str.strip()
+        if len(text) >= 2 and text.notna().all() and text.is_unique \
+                and text.str.fullmatch(r"[A-Za-z]{1,4}[-_]?\d{1,8}").all():
+            return col, None
     if rejected:
         return None, Note(
             "rækkenummeret (_source_row) bruges som respondent-id, fordi " + "; ".join(rejected)
@@ -319,6 +394,73 @@ def _id_problem(s: pd.Series) -> Note | None:
     return Note("har " + " og ".join(parts), "has " + " and ".join(parts_en))
 
 
+def _mostly_unique(s: pd.Series) -> bool:
+    """An id with a few repeats or blanks (at most 5 % of the rows, at least 10 rows): still the id."""
+    text = s.astype("string").str.strip()
+    present = text[text.notna() & (text != "")]
+    return len(s) >= 10 and present.nunique() >= 0.95 * len(s)
+
+
+def _form_columns(raw: RawExport, columns: list) -> tuple[list, list]:
+    """Form metadata (timestamps, durations, IP, status, language, referrer) and personal columns
+    (e-mail, name, phone, CPR), by name in eight languages and by content."""
+    metadata, personal = [], []
+    for col in columns:
+        name = " ".join(str(col).replace("_", " ").split()).strip(" :?")
+        if _PERSONAL.match(name):
+            personal.append(col)
+            continue
+        if _METADATA.match(name):
+            metadata.append(col)
+            continue
+        cells = raw.frame[col].dropna().astype(str).str.strip()
+        cells = cells[cells != ""].drop_duplicates().head(200)
+        if len(cells) >= 2 and max(cells.str.fullmatch(p).mean() for p in (_EMAIL, _CPR, _PHONE)) >= 0.8 \
+                and not cells.str.fullmatch(r"\d{1,7}").all():
+            personal.append(col)
+    return metadata, personal
+
+
+def _left_out_notes(notes: dict[str, list[str]], metadata: list, personal: list) -> None:
+    if metadata:
+        names = ", ".join(repr(str(c)) for c in metadata[:12])
+        notes.setdefault("", []).append(Note(
+            f"formularens metadata er ikke spørgsmål og er udeladt: {names}",
+            f"form metadata are not questions and are left out: {names}"))
+    if personal:
+        names = ", ".join(repr(str(c)) for c in personal[:12])
+        notes.setdefault("", []).append(Note(
+            f"personoplysninger (e-mail, navn, telefon, CPR) er udeladt, så de aldrig vises eller gemmes i klar "
+            f"tekst: {names}",
+            f"personal data (e-mail, name, phone, CPR) are left out, so they are never shown or stored in clear: "
+            f"{names}"))
+
+
+def _unique_labels(items: list[dict[str, Any]]) -> None:
+    """Labels that would read alike (three "Hvor mye brukte skjerm på fritiden om…") become the part
+    of their texts that differs ("… før pandemien?"); any label still repeated gets its code."""
+    by_label: dict[str, list[dict[str, Any]]] = {}
+    for it in items:
+        by_label.setdefault(it["label"].casefold(), []).append(it)
+    for same in by_label.values():
+        if len(same) < 2:
+            continue
+        texts = [it["text"].split() for it in same]
+        head = len(os.path.commonprefix(texts))
+        tail = len(os.path.commonprefix([t[::-1] for t in texts]))
+        for it, words in zip(same, texts, strict=True):
+            diff = " ".join(words[head:len(words) - tail if tail else None]).strip(" -:?…")
+            if diff and len(set(" ".join(t[head:len(t) - tail if tail else None]) for t in texts)) == len(same):
+                lead = C.short(" ".join(words[:head]), max(12, 40 - len(diff) - 2)).rstrip("…")
+                it["label"] = f"{lead}… {diff}" if head else C.short(diff, 50)
+    seen: dict[str, int] = {}
+    for it in items:
+        key = it["label"].casefold()
+        if key in seen:
+            it["label"] = f"{it['label']} [{it['code']}]"
+        seen[key] = 1
+
+
 def _personal(frame: pd.DataFrame, id_col: str | None) -> bool:
     if id_col is None:
         return False
@@ -341,7 +483,11 @@ def _is_group(item: dict[str, Any], raw: RawExport) -> bool:
     if text and _BACKGROUND.search(text) and (len(text.split()) <= 6 or _QUESTION_ABOUT.match(text)):
         return True
     answers = [v for v in item.get("values", {}).values()]
-    return 2 <= len(answers) <= 4 and sum(bool(_GROUP_ANSWERS.match(a.strip())) for a in answers) >= 2
+    if 2 <= len(answers) <= 8 and all(_BAND.match(a) for a in answers) and re.search(
+            r"\b(?:år|years?|jahre|años|ans|jaar|alder|age|alter|edad|âge|leeftijd|gammel|old|alt)\b",
+            " ".join(answers) + " " + text + " " + str(name), re.I):
+        return True  # age bands: "18-29", "30-44", "45+"; "13-15 år"
+    return 2 <= len(answers) <= 6 and sum(bool(_GROUP_ANSWERS.match(a.strip())) for a in answers) >= 2
 
 
 def _battery_labels(items: list[dict[str, Any]]) -> None:

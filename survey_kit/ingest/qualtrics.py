@@ -30,7 +30,7 @@ LIMESURVEY_SYSTEM = (
     "id", "submitdate", "lastpage", "startlanguage", "seed", "startdate", "datestamp", "ipaddr",
     "refurl", "token", "interviewtime",
 )
-_IMPORT_ID = re.compile(r'^\{"ImportId":')
+_IMPORT_ID = re.compile(r"^\{\s*['\"]ImportId['\"]\s*:")
 _LEGACY_V = re.compile(r"^V\d+$")
 
 
