@@ -202,6 +202,8 @@ def test_untouched_draft_ingests_and_reports(name: str, tmp_path: Path) -> None:
     frame = pd.read_parquet(parquet)
     for col in truth.not_items:  # never written in clear
         assert col not in frame.columns
+    if name != "forms_no_csv":  # one report in the suite (about 20 s); every file was reported by hand
+        return
     done = subprocess.run([*cli, "report", "--codebook", str(cb), "--data", str(parquet), "--format", "html",
                            "--out", str(tmp_path / "reports")], capture_output=True, text=True, env=env)
     assert done.returncode == 0, done.stderr

@@ -99,7 +99,7 @@ _POSITIVE_POLE = (
     "utmerket", "utmärkt", "ausgezeichnet", "excelente", "uitstekend", "easy", "let", "lett", "lätt",
     "leicht", "fácil", "facile", "makkelijk", "gemakkelijk", "happy", "lykkelig", "glücklich", "feliz",
     "heureux", "gelukkig", "better", "bedre", "bättre", "besser", "mejor", "meilleur", "beter", "true",
-    "sandt", "sant", "wahr", "verdadero", "vrai", "waar",
+    "sandt", "sant", "wahr", "verdadero", "vrai", "waar", "zu",
 )
 _NEUTRAL = (
     "neither", "neutral", "hverken", "verken", "varken", "weder", "teils teils", "ni de acuerdo", "ni ",
@@ -110,7 +110,8 @@ _NEUTRAL = (
 _STRONG = ("strongly", "completely", "totally", "very", "extremely", "fully", "helt", "meget", "svært",
            "veldig", "mycket", "sehr", "völlig", "voll und ganz", "voll", "ganz", "total", "totalmente",
            "muy", "completamente", "tout à fait", "très", "totalement", "fortement", "helemaal", "zeer",
-           "heel", "erg", "absolutely", "definitely", "definitely not", "absolut", "absolutt", "fuldstændig")
+           "heel", "erg", "absolutely", "definitely", "definitely not", "absolut", "absolutt", "fuldstændig",
+           "gar nicht", "überhaupt nicht", "not at all", "slet ikke", "inte alls", "pas du tout", "helemaal niet")
 _WEAK = ("somewhat", "slightly", "partly", "partially", "tend to", "mostly", "moderately", "a little",
          "rather", "delvis", "delvist", "overvejende", "noget", "litt", "lidt", "lite", "något", "ganska",
          "eher", "teilweise", "etwas", "bedingt", "algo", "parcialmente", "un poco", "bastante", "plutôt",

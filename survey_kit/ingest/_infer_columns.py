@@ -454,10 +454,11 @@ def _distinct_numbers(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _looks_like_dates(text: pd.Series) -> bool:
-    sample = text.head(200)
-    iso = sample.str.fullmatch(r"\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2})?)?")
-    dmy = sample.str.fullmatch(r"\d{1,2}[-./]\d{1,2}[-./]\d{4}( \d{1,2}:\d{2}(:\d{2})?)?")
-    return bool((iso | dmy).mean() >= 0.9)
+    """Dates as ingest reads them (the one reader of :mod:`survey_kit.ingest._dates`, day/month order
+    decided from the column's distinct cells)."""
+    from survey_kit.ingest import _dates
+
+    return _dates.looks_like_dates(text.drop_duplicates().head(500))
 
 
 def _multi_cell(s: pd.Series) -> bool:

@@ -81,7 +81,9 @@ _METADATA = re.compile(
     re.I)
 #: Personal data by name (e-mail, name, phone, CPR): left out of the draft, never read in clear.
 _PERSONAL = re.compile(
-    r"^(?:e-?mail(?: ?address(?:e)?)?|email|e-?post(?:adresse)?|e-?postadress|mail|correo(?: electrónico)?|"
+    r"^(?:(?:what is your|hvad er dit|hvad er din|hva er ditt|hva er din|vad är ditt|vad är din|wie ist ihr|"
+    r"cuál es tu|cuál es su|quel est votre|wat is uw|your|dit|din|ditt|ihr|ihre|dein|deine|su|tu|votre|ton|uw|je)"
+    r"\s+)?(?:full\s+|fulde\s+|fulle\s+)?(?:e-?mail(?: ?address(?:e)?)?|email|e-?post(?:adresse)?|e-?postadress|mail|correo(?: electrónico)?|"
     r"dirección de correo electrónico|adresse (?:e-?mail|électronique|de messagerie)|courriel|"
     r"e-?mailadres|recipient ?email|recipientemail|emailaddress|"
     r"name|navn|namn|fornavn|efternavn|etternavn|förnamn|efternamn|vorname|nachname|nombre|apellidos?|"
