@@ -415,7 +415,10 @@ def _form_columns(raw: RawExport, columns: list) -> tuple[list, list]:
         if _METADATA.match(name):
             metadata.append(col)
             continue
-        cells = raw.frame[col].dropna().astype(str).str.strip()
+        s = raw.frame[col]
+        if str(col) in raw.integer_columns or pd.api.types.is_numeric_dtype(s) or pd.api.types.is_datetime64_any_dtype(s):
+            continue  # codes, numbers and dates are no e-mails; phone or CPR numbers are written as text
+        cells = s.iloc[:5000].dropna().astype(str).str.strip()  # a look at the first rows, not a pass over all
         cells = cells[cells != ""].drop_duplicates().head(200)
         if len(cells) >= 2 and max(cells.str.fullmatch(p).mean() for p in (_EMAIL, _CPR, _PHONE)) >= 0.8 \
                 and not cells.str.fullmatch(r"\d{1,7}").all():
