@@ -103,6 +103,7 @@ CORPUS: dict[str, Truth] = {
     "surveyxact_semicolon": Truth(DATA / "readsx_semicolon/dataset.csv", **READSX),
     "surveyxact_comma": Truth(DATA / "corpus/readsx_comma/dataset.csv", **READSX),
     "surveyxact_utf16": Truth(DATA / "corpus/readsx_utf16/dataset.csv", **READSX),
+    "surveyxact_xlsx": Truth(DATA / "corpus/readsx_xlsx/ex_survey2.xlsx", **READSX),
     # SPSS (Pallant's SPSS Survival Manual survey; one id repeated: 242)
     "spss_pallant": Truth(REAL / "pallant/survey.sav", rows=439, id="id", group="sex"),
     "spss_pallant_errors": Truth(REAL / "pallant/error_chap5.sav", rows=439, id="id", group="sex"),

@@ -181,3 +181,22 @@ def test_surveyxact_api_close_time_marks_complete(tmp_path) -> None:
     raw = read_raw(path)
     assert raw.platform == "surveyxact"
     assert raw.status.tolist() == ["distributed", "complete", "complete", "distributed"]
+
+
+def test_labelled_codes_get_positive_from_their_words(tmp_path) -> None:
+    import pyreadstat
+
+    df = pd.DataFrame({"id": [1.0, 2, 3, 4, 5], "fp_1": [1.0, 2, 3, 4, 2], "fp_2": [4.0, 3, 2, 1, 1],
+                       "grade": [1.0, 6, 7, 3, 5]})
+    labels = {"fp_1": {1: "Ikke viktig", 2: "Litt viktig", 3: "Ganske viktig", 4: "Veldig viktig"},
+              "fp_2": {1: "Sehr wichtig", 2: "Eher wichtig", 3: "Eher unwichtig", 4: "Völlig unwichtig"},
+              "grade": {**{k: str(k) for k in range(1, 7)}, 7: "Ikke fått karakter"}}
+    path = tmp_path / "s.sav"
+    pyreadstat.write_sav(df, str(path), variable_value_labels=labels)
+    draft = draft_codebook(path)
+    cb = draft.codebook
+    assert cb["fp_1"].type == "likert" and cb["fp_1"].positive == (3, 4)
+    assert not any("positive" in n for n in draft.notes.get("fp_1", []))
+    assert cb["fp_2"].positive == (1, 2)  # codes run from the positive end: kept, and said
+    assert any("positive til den negative" in n for n in draft.notes["fp_2"])
+    assert cb["grade"].missing == {7: "Ikke fått karakter"} and max(cb["grade"].values) == 6

@@ -184,6 +184,9 @@ def _labelled(labels: dict[int, str], declared: list, codes: set[int]) -> dict[s
     for c in declared_int:
         missing.setdefault(c, labels.get(c) or "Manglende værdi")
     values = {c: lab or str(c) for c, lab in labels.items() if c not in missing}
+    outside = _outside_number_scale(values)
+    if outside is not None:  # 1 ... 6 and 7 "Ikke fått karakter": the words are no point on the scale
+        missing[outside] = values.pop(outside)
     values = _fill_end_labels(values, codes, set(missing))
     if not values:  # only missing codes labelled (SPSS: 99 "Missing data" on an age)
         observed = sorted(c for c in codes if c not in missing)
@@ -207,6 +210,16 @@ def _labelled(labels: dict[int, str], declared: list, codes: set[int]) -> dict[s
                               "mindre enighed/tilfredshed",
                               "the codes run from the positive to the negative end: a higher mean means less "
                               "agreement/satisfaction"))
+    elif (read := _word_order(values)) is not None:  # "Ikke viktig ... Veldig viktig": the labels say
+        codes = sorted(values)
+        out["type"] = "likert" if len(codes) >= 3 else "single"
+        n = 1 if len(codes) < 4 else 2
+        out["positive"] = codes[-n:] if read == "up" else codes[:n]
+        if read == "down" and len(codes) >= 3:
+            notes.append(Note("koderne går fra den positive til den negative ende: et højere gennemsnit betyder "
+                              "mindre enighed/tilfredshed",
+                              "the codes run from the positive to the negative end: a higher mean means less "
+                              "agreement/satisfaction"))
     elif _is_scale(values):
         out["type"] = "likert"
         pos = _positive_by_ends(values)
@@ -220,6 +233,39 @@ def _labelled(labels: dict[int, str], declared: list, codes: set[int]) -> dict[s
     if notes:
         out["_notes"] = notes
     return out
+
+
+def _outside_number_scale(values: dict[int, str]) -> int | None:
+    """The code of the one worded label at the end of a scale whose other labels are its bare codes
+    (``1``..``6`` then ``7`` "Not graded"): an answer outside the scale."""
+    codes = sorted(values)
+    if len(codes) < 4:
+        return None
+    numbered = [c for c in codes if values[c].strip() == str(c)]
+    worded = [c for c in codes if c not in numbered]
+    if len(worded) == 1 and worded[0] == codes[-1] and len(numbered) >= 3 \
+            and numbered == list(range(numbered[0], numbered[0] + len(numbered))) \
+            and not re.search(r"\d", values[worded[0]]):
+        return worded[0]
+    return None
+
+
+def _word_order(values: dict[int, str]) -> str | None:
+    """``"up"`` when the labels' own words (intensity, poles) rise with the codes, ``"down"`` when
+    they fall, None when the words give no order or another one (codes as the file has them)."""
+    codes = sorted(values)
+    if len(codes) < 2 or any(values[c].strip() == str(c) for c in codes):
+        return None
+    read = order_from_labels([values[c] for c in codes])
+    if read is None or read[1] != "words":
+        return None
+    order = read[0]
+    labels = [values[c] for c in codes]
+    if order == labels:
+        return "up"
+    if order == labels[::-1]:
+        return "down"
+    return None
 
 
 def _positive_by_ends(values: dict[int, str]) -> list[int]:

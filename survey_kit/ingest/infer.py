@@ -409,6 +409,8 @@ def _form_columns(raw: RawExport, columns: list) -> tuple[list, list]:
     metadata, personal = [], []
     for col in columns:
         name = " ".join(str(col).replace("_", " ").split()).strip(" :?")
+        if col in raw.value_labels:
+            continue  # a labelled variable (SPSS "source": main source of stress) is a question
         if _PERSONAL.match(name):
             personal.append(col)
             continue
