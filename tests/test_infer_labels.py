@@ -200,3 +200,61 @@ def test_labelled_codes_get_positive_from_their_words(tmp_path) -> None:
     assert cb["fp_2"].positive == (1, 2)  # codes run from the positive end: kept, and said
     assert any("positive til den negative" in n for n in draft.notes["fp_2"])
     assert cb["grade"].missing == {7: "Ikke fått karakter"} and max(cb["grade"].values) == 6
+
+
+def test_surveymonkey_two_header_rows(tmp_path) -> None:
+    header = ["Respondent ID", "Collector ID", "Start Date", "End Date", "IP Address", "Email Address",
+              "First Name", "Last Name", "Custom Data 1", "How satisfied are you with your job?",
+              "Which tools do you use?", "", "", "What is your department?"]
+    second = ["", "", "", "", "", "", "", "", "", "Response", "Email", "Chat", "Video", "Response"]
+    sat = ["Very dissatisfied", "Dissatisfied", "Neutral", "Satisfied", "Very satisfied"]
+    rows = [[str(1000 + i), "C1", "03/01/2024 10:00:00 AM", "03/01/2024 10:05:00 AM", "10.0.0.1",
+             f"p{i}@example.org", f"First{i}", f"Last{i}", "", sat[i % 5], "Email" if i % 2 else "",
+             "Chat" if i % 3 else "", "", ["Sales", "IT", "HR"][i % 3]] for i in range(12)]
+    path = _write(tmp_path / "sm.csv", header, [second, *rows])
+    raw = read_export(path)
+    assert len(raw.frame) == 12
+    assert "Which tools do you use? - Chat" in raw.frame.columns
+    draft = draft_codebook(path)
+    cb = draft.codebook
+    assert cb.respondent_id.column == "Respondent ID"
+    texts = {it.text for it in cb.items}
+    assert not {"Email Address", "First Name", "Last Name", "IP Address", "Start Date", "Custom Data 1"} & texts
+    it = next(i for i in cb.items if i.text.startswith("How satisfied"))
+    assert [it.values[c] for c in sorted(it.values)] == sat
+    assert next(i for i in cb.items if i.text.startswith("What is your department")).group
+    result = ingest(path, cb, out_dir=tmp_path / "out", key="k")
+    assert len(result.data) == 12 and it.code in result.data.columns
+
+
+def test_code_dot_text_headers(tmp_path) -> None:
+    header = ["id. Response ID", "submitdate. Date submitted", "lastpage. Last page", "startlanguage. Start language",
+              "G01Q01. How often do you work from home?", "G01Q02. How often do you work late?",
+              "G01Q03[SQ001]. Which devices? [Laptop]"]
+    answers = ["Never", "Sometimes", "Often", "Always"]
+    rows = [[str(i), "2024-01-02 10:00:00", "2", "en", answers[i % 4], answers[(i + 1) % 4], "Y" if i % 2 else ""]
+            for i in range(1, 9)]
+    path = _write(tmp_path / "lime.csv", header, rows)
+    raw = read_export(path)
+    assert raw.platform == "limesurvey" and "G01Q01" in raw.frame.columns
+    cb = draft_codebook(path).codebook
+    assert cb["G01Q01"].text == "How often do you work from home?"
+    assert [cb["G01Q01"].values[c] for c in sorted(cb["G01Q01"].values)] == [*answers[:1], "Rarely", *answers[1:]]
+    assert cb["G01Q01"].values == cb["G01Q02"].values
+    result = ingest(path, cb, out_dir=tmp_path / "out", key="k")
+    assert len(result.data) == 8 and result.data["G01Q01"].notna().all()
+
+
+def test_qualtrics_column_names_kept(tmp_path) -> None:
+    header = ["StartDate", "EndDate", "Status", "Finished", "ResponseId", "Q1", "Q2_-1", "Q2_1"]
+    texts = ["Start Date", "End Date", "Response Type", "Finished", "Response ID", "How are you?", "Rate it - -1",
+             "Rate it - 1"]
+    ids = ['{"ImportId":"%s"}' % x for x in ("startDate", "endDate", "status", "finished", "_recordId", "QID1",
+                                              "QID2_-1", "QID2_1")]
+    rows = [texts, ids] + [[f"2024-01-0{i + 1}", f"2024-01-0{i + 1}", "0", "1", f"R_{i}", "Good", str(i % 3), "2"]
+                           for i in range(6)]
+    path = _write(tmp_path / "q.csv", header, rows)
+    cb = draft_codebook(path).codebook
+    result = ingest(path, cb, out_dir=tmp_path / "out", key="k")
+    assert len(result.data) == 6
+    assert not any(p for p in result.problems.get("rule", []) if p in ("unknown_column", "missing_column"))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from contextvars import ContextVar
 from collections import Counter
 from typing import Any
 
@@ -43,7 +44,9 @@ _SCALE_WORDS = re.compile(
 _MEASURE = re.compile(r"\b(?:alder|age|antal|number|count|timer|hours|år|years|score|total|beløb|kr)\b", re.I)
 _FAMILY = re.compile(r"^(?P<base>.+)_(?P<opt>\d+)$")
 _SIBLING = re.compile(r"^(?P<stem>[A-Za-z][A-Za-z_]*?)_?(?P<n>\d+)$")
-_CODE_OK = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+_CODE_OK = CODE_OK = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+#: Column names of the file that are codes already: a made code never takes one of them.
+RESERVED: ContextVar[set[str]] = ContextVar("RESERVED", default=set())
 _TRANSLIT = str.maketrans({"æ": "ae", "Æ": "Ae", "ø": "oe", "Ø": "Oe", "å": "aa", "Å": "Aa"})
 _MAX_CODE = 32
 MAX_SINGLE = 12
@@ -531,8 +534,9 @@ def make_code(name: str, used: set) -> str:
         code = f"q{len(used) + 1}"
     if not code[0].isalpha():
         code = f"q_{code}"
+    reserved = RESERVED.get()
     base, k = code, 2
-    while code in used:
+    while code in used or (code != name and code in reserved):
         code, k = f"{base}_{k}", k + 1
     used.add(code)
     return code

@@ -77,7 +77,7 @@ _METADATA = re.compile(
     r"distribution ?channel|distributionchannel|collector id|location ?(?:latitude|longitude|accuracy)|"
     r"locationlatitude|locationlongitude|user agent|browser|operating system|resolution|"
     r"externalreference|external ?data ?reference|recipient ?(?:first|last) ?name|total time|"
-    r"group time:.*|question time:.*|interview time)$",
+    r"group time:.*|question time:.*|interview time|custom data ?\d*|custom variable ?\d*)$",
     re.I)
 #: Personal data by name (e-mail, name, phone, CPR): left out of the draft, never read in clear.
 _PERSONAL = re.compile(
@@ -280,6 +280,7 @@ def draft_from_raw(raw: RawExport, *, instrument: str | None = None) -> Draft:
     columns = [c for c in frame.columns if c not in skip]
     used: set[str] = set()
     items: list[dict[str, Any]] = []
+    C.RESERVED.set({str(c) for c in columns if C.CODE_OK.match(str(c))})  # "Q2_-1" never takes "Q2_1"
     fams = C.families(raw, columns)
     owner = {c: b for b, cols in fams.items() for c in cols}
     for col in columns:
