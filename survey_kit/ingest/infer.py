@@ -4,23 +4,31 @@
 decides, column by column, what each one is; a draft always comes out. The rules:
 
 1. Platform system columns (SurveyXact's ``closetime``, ``statoverall_*``; Qualtrics' ``Status``;
-   Forms' ``Email`` ...) and columns starting with ``_`` are left out.
+   Forms' ``Email`` ...) and columns starting with ``_`` are left out; so are form metadata
+   (timestamps, durations, IP, status, language, referrer) and personal data (e-mail, name, phone,
+   CPR), recognised by name in eight languages and, for personal data, by content; a note names them.
 2. The respondent id is the first id-named column (``respondentid``, ``responde``, ``ResponseId``,
-   ``ID``, ``id`` ...), or a first column counting up, whose values are unique and non-empty in the
-   data. When no column qualifies, the row number (``_source_row``) is the id and the draft says
-   why (e.g. "kolonnen 'id' har 77 tomme og gentagne værdier").
+   ``ID``, ``id``, ``Teilnehmer``, ``token`` ...), or a first column counting up, whose values are
+   unique and non-empty in the data; an id-named column unique for at least 95 % of the rows stays
+   the id and its repeats are quarantined as duplicates (noted); participant codes (``S004``) are ids.
+   When no column qualifies, the row number (``_source_row``) is the id and the draft says why.
 3. SurveyXact-style option families ``s_11_1, s_11_2 ...`` holding only 0/1 are one ``multiple``
    item; a Forms column of ``a;b;`` cells is a ``multiple`` item.
 4. Answer scales are knowledge (:mod:`survey_kit.codebook.scales`): answers on a known scale in
    Danish, Norwegian, Swedish or English make a ``likert`` item (yes/no a ``single`` item) with
    ``positive`` set to the agreeing end. Text answers are coded ``1..k`` in scale order, the same
    codes for every item on the scale; labelled codes (SPSS, SurveyXact) keep the file's codes and
-   order. Don't-know answers ("Ved ikke", "Vet ej", "Don't know") are ``missing``, matched as whole
-   labels. Unknown answer texts keep the order they first appear in, never frequency order.
-5. ``single`` items that read like background variables (words in four languages: "køn",
-   "kjønn", "kön", "gender", "Er du jente eller gutt?", "afdeling", "department", "age" ...) or
-   whose few answers are such groups get ``group: true``.
-6. Short labels are the part of the question text that differs within a battery.
+   order. Answers on no known scale get their order from the labels themselves
+   (:mod:`survey_kit.codebook._label_order`: codes in the labels, numbers and bands, intensity
+   words in eight languages), one coded scale per battery of items sharing their answers (answers
+   nobody chose in one item included); only when no reading applies do they keep the order they
+   first appear in (noted), never frequency order. Don't-know answers ("Ved ikke", "Weiß nicht",
+   "No sé", "I am not sure" ...) and negative codes are ``missing``, matched as whole labels.
+5. ``single`` items that read like background variables (words in eight languages: "køn",
+   "kjønn", "kön", "gender", "Geschlecht", "sexo", "afdeling", "department", "age" ...) or whose
+   few answers are such groups (Mann/Kvinne, age bands "18-29", "45+") get ``group: true``.
+6. Short labels are the part of the question text that differs within a battery, unique within
+   the codebook (texts alike but for a word: "… før", "… under", "… etter").
 7. What the draft could not decide, and any conflict in one item (a code both an answer and a
    missing code, a label that would match another column), becomes a ``# TJEK:`` comment in the
    YAML and a warning; ``survey-kit codebook check`` lists them.

@@ -8,7 +8,11 @@ the true number of responses; source rows keep the file's line numbers. ``Finish
 the status (complete/partial). Layout as in ropensci/qualtRics ``inst/extdata/sample*.csv``.
 
 LimeSurvey's response export starts with ``id, submitdate, lastpage, startlanguage``; a response
-without ``submitdate`` is incomplete (partial).
+without ``submitdate`` is incomplete (partial). Its "question code & question text" heading style
+(``G01Q01. How old are you?``) is split into the code (the column name) and the text.
+The ImportId row is recognised in either quote style (``{"ImportId":"QID1"}``, ``{'ImportId': 'QID1'}``).
+SurveyMonkey writes two header rows (question texts; answer options or "Response" below): they are
+joined into one name per column (``Question - Option``).
 """
 
 from __future__ import annotations
