@@ -464,11 +464,13 @@ def _unique_labels(items: list[dict[str, Any]]) -> None:
         texts = [it["text"].split() for it in same]
         head = len(os.path.commonprefix(texts))
         tail = len(os.path.commonprefix([t[::-1] for t in texts]))
-        for it, words in zip(same, texts, strict=True):
-            diff = " ".join(words[head:len(words) - tail if tail else None]).strip(" -:?…")
-            if diff and len(set(" ".join(t[head:len(t) - tail if tail else None]) for t in texts)) == len(same):
-                lead = C.short(" ".join(words[:head]), max(12, 40 - len(diff) - 2)).rstrip("…")
-                it["label"] = f"{lead}… {diff}" if head else C.short(diff, 50)
+        diffs = [" ".join(t[head:len(t) - tail if tail else None]).strip(" -:?…") for t in texts]
+        if not all(diffs) or len(set(diffs)) < len(same):
+            continue
+        width = max(12, 40 - max(map(len, diffs)) - 2)  # one lead for the whole battery
+        lead = C.short(" ".join(texts[0][:head]), width).rstrip("…")
+        for it, diff in zip(same, diffs, strict=True):
+            it["label"] = f"{lead}… {diff}" if head else C.short(diff, 50)
     seen: dict[str, int] = {}
     for it in items:
         key = it["label"].casefold()
