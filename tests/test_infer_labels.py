@@ -258,3 +258,19 @@ def test_qualtrics_column_names_kept(tmp_path) -> None:
     result = ingest(path, cb, out_dir=tmp_path / "out", key="k")
     assert len(result.data) == 6
     assert not any(p for p in result.problems.get("rule", []) if p in ("unknown_column", "missing_column"))
+
+
+def test_conventional_no_answer_codes_are_missing(tmp_path) -> None:
+    import pyreadstat
+
+    df = pd.DataFrame({"id": [1.0, 2, 3, 4, 5, 6], "q1": [1.0, 2, 3, 9, 5, 4], "q2": [1.0, 99, 3, 4, 5, 2],
+                       "q3": [1.0, 2, 8, 9, 3, 4]})
+    five = {1: "Helt uenig", 2: "Uenig", 3: "Hverken enig eller uenig", 4: "Enig", 5: "Helt enig"}
+    labels = {"q1": {**five, 9: "Ikke stillet"}, "q2": {**five, 99: "Systemmissing"},
+              "q3": {**{k: f"Trin {k}" for k in range(1, 9)}, 9: "Højeste trin"}}
+    path = tmp_path / "s.sav"
+    pyreadstat.write_sav(df, str(path), variable_value_labels=labels)
+    cb = draft_codebook(path).codebook
+    assert cb["q1"].missing == {9: "Ikke stillet"} and max(cb["q1"].values) == 5
+    assert cb["q2"].missing == {99: "Systemmissing"}
+    assert 9 in cb["q3"].values and not cb["q3"].missing  # 1..9: a scale going on

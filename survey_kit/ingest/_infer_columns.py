@@ -190,6 +190,8 @@ def _labelled(labels: dict[int, str], declared: list, codes: set[int]) -> dict[s
     outside = _outside_number_scale(values)
     if outside is not None:  # 1 ... 6 and 7 "Ikke fått karakter": the words are no point on the scale
         missing[outside] = values.pop(outside)
+    for c in _conventional_missing(values):  # 1 ... 5 and 9 / 99: the codes surveys keep for no answer
+        missing[c] = values.pop(c)
     values = _fill_end_labels(values, codes, set(missing))
     if not values:  # only missing codes labelled (SPSS: 99 "Missing data" on an age)
         observed = sorted(c for c in codes if c not in missing)
@@ -236,6 +238,22 @@ def _labelled(labels: dict[int, str], declared: list, codes: set[int]) -> dict[s
     if notes:
         out["_notes"] = notes
     return out
+
+
+_NO_ANSWER_CODES = (8, 9, 98, 99, 998, 999, 9999)
+
+
+def _conventional_missing(values: dict[int, str]) -> list[int]:
+    """Codes 8/9, 98/99, 998/999 set apart from a short scale of consecutive codes (``1..5`` then
+    ``9``): the convention for "don't know" / "no answer", whatever the label says."""
+    codes = sorted(values)
+    tail = [c for c in codes if c in _NO_ANSWER_CODES]
+    body = [c for c in codes if c not in tail]
+    if not tail or len(body) < 2 or body != list(range(body[0], body[0] + len(body))) or len(body) > 11:
+        return []
+    if min(tail) <= body[-1] + 1 or any(re.fullmatch(r"\s*\d+\s*", values[c]) for c in tail):
+        return []  # 1..8 then 9 is a scale going on; a bare number is a point on it
+    return tail
 
 
 def _outside_number_scale(values: dict[int, str]) -> int | None:

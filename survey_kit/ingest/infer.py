@@ -283,6 +283,8 @@ def draft_from_raw(raw: RawExport, *, instrument: str | None = None) -> Draft:
         notes[""] = [why]
     skip = set(raw.system_columns) | ({id_col} if id_col else set()) | {c for c in frame.columns if str(c).startswith("_")}
     metadata, personal = _form_columns(raw, [c for c in frame.columns if c not in skip])
+    if not [c for c in frame.columns if c not in skip | set(metadata) | set(personal)]:
+        metadata = []  # nothing but metadata (a file of timings): draft them rather than nothing
     skip |= set(metadata) | set(personal)
     _left_out_notes(notes, metadata, personal)
     columns = [c for c in frame.columns if c not in skip]
@@ -305,12 +307,8 @@ def draft_from_raw(raw: RawExport, *, instrument: str | None = None) -> Draft:
     _battery_labels(items)
     _unique_labels(items)
     for item in items:
-        if item["type"] in ("single", "likert") and _is_group(item, raw):
+        if item["type"] == "single" and _is_group(item, raw):
             item["group"] = True
-            if item["type"] == "likert":  # ordered bands (age, tenure) are a background variable
-                item["type"] = "single"
-                item.pop("positive", None)
-                item["_notes"] = [n for n in item.get("_notes", []) if "positive" not in str(n)]
     name = instrument or _instrument_id(raw.path)
     platform = f" ({raw.platform})" if raw.platform else ""
     data = {
@@ -431,8 +429,10 @@ def _form_columns(raw: RawExport, columns: list) -> tuple[list, list]:
             continue  # codes, numbers and dates are no e-mails; phone or CPR numbers are written as text
         cells = s.iloc[:5000].dropna().astype(str).str.strip()  # a look at the first rows, not a pass over all
         cells = cells[cells != ""].drop_duplicates().head(200)
-        if len(cells) >= 2 and max(cells.str.fullmatch(p).mean() for p in (_EMAIL, _CPR, _PHONE)) >= 0.8 \
-                and not cells.str.fullmatch(r"\d{1,7}").all():
+        if len(cells) < 2 or cells.str.fullmatch(r"\d{1,7}").all() or C._looks_like_dates(cells):
+            continue  # counts, codes and dates are not personal data
+        phone = cells.str.fullmatch(_PHONE) & (cells.str.count(r"\d") >= 8)
+        if max(cells.str.fullmatch(_EMAIL).mean(), cells.str.fullmatch(_CPR).mean(), phone.mean()) >= 0.8:
             personal.append(col)
     return metadata, personal
 
