@@ -210,3 +210,13 @@ def test_untouched_draft_ingests_and_reports(name: str, tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     html = list((tmp_path / "reports").rglob("rapport.html"))
     assert html and html[0].stat().st_size > 10_000
+
+
+def test_option_columns_are_one_multiple_item() -> None:
+    """sosci_de: "Zu welcher Tageszeit lesen Sie normalerweise? (Eine Mehrfachauswahl ist möglich.)
+    (morgens)" ... "(nachts)" are five 0/1 columns of one question."""
+    truth, raw, draft = _draft("sosci_de")
+    head = "Zu welcher Tageszeit lesen Sie normalerweise? (Eine Mehrfachauswahl ist möglich.)"
+    it = next(i for i in draft.codebook.items if i.text == head)
+    assert it.type == "multiple"
+    assert list(it.values.values()) == ["morgens", "mittags", "nachmittags", "abends", "nachts"]

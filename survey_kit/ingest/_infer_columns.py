@@ -65,6 +65,40 @@ def families(raw: RawExport, columns: list) -> dict[str, list]:
             if len(cols) >= 2 and base not in names and all(_is_dummy(raw, c) for c in cols)}
 
 
+_OPTION_TAIL = re.compile(r"^(?P<head>.*\S)\s*\((?P<opt>[^()]{1,60})\)\s*$", re.S)
+
+
+def text_families(raw: RawExport, columns: list) -> dict[str, list]:
+    """Consecutive 0/1 columns headed ``Question (option)`` ("... (Eine Mehrfachauswahl ist möglich.)
+    (morgens)", "(abends)" ...): one multiple-choice question, keyed by its question text."""
+    out: dict[str, list] = {}
+    run: list = []
+    head = None
+
+    def flush() -> None:
+        if len(run) >= 2 and head not in out and all(_is_dummy(raw, c) for c in run):
+            out[head] = list(run)
+
+    for c in columns:
+        m = _OPTION_TAIL.match(str(c))
+        h = m.group("head") if m else None
+        if h is not None and h == head:
+            run.append(c)
+            continue
+        flush()
+        run, head = ([c], h) if h is not None else ([], None)
+    flush()
+    return out
+
+
+def text_family_item(head: str, cols: list, used: set) -> dict[str, Any]:
+    """The ``multiple`` item of a :func:`text_families` group; mapping finds its columns by
+    "question text option" headers."""
+    options = {i + 1: _OPTION_TAIL.match(str(c)).group("opt").strip() for i, c in enumerate(cols)}
+    code = make_code(head, used)
+    return {"code": code, "text": head, "label": short(head), "type": "multiple", "values": options}
+
+
 def _is_dummy(raw: RawExport, col: Any) -> bool:
     labels = raw.value_labels.get(col)
     if labels and not set(labels) <= {0, 1}:

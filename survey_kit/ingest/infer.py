@@ -293,10 +293,16 @@ def draft_from_raw(raw: RawExport, *, instrument: str | None = None) -> Draft:
     C.RESERVED.set({str(c) for c in columns if C.CODE_OK.match(str(c))})  # "Q2_-1" never takes "Q2_1"
     fams = C.families(raw, columns)
     owner = {c: b for b, cols in fams.items() for c in cols}
+    texts = C.text_families(raw, [c for c in columns if c not in owner])
+    text_owner = {c: head for head, cols in texts.items() for c in cols}
     for col in columns:
         if col in owner:
             if col == fams[owner[col]][0]:
                 items.append(C.multiple_family(raw, owner[col], fams[owner[col]], used))
+            continue
+        if col in text_owner:
+            if col == texts[text_owner[col]][0]:
+                items.append(C.text_family_item(text_owner[col], texts[text_owner[col]], used))
             continue
         items.append(C.column_item(raw, col, used))
     if not items:
