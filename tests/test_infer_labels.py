@@ -163,7 +163,7 @@ def test_qualtrics_import_id_rows_in_single_quotes(tmp_path) -> None:
     header = ["StartDate", "EndDate", "Status", "Finished", "ResponseId", "Q1", "Q2_-1"]
     texts = ["Start Date", "End Date", "Response Type", "Finished", "Response ID", "How are you?", "Rate it"]
     ids = [f"{{'ImportId': '{x}'}}" for x in ("startDate", "endDate", "status", "finished", "_recordId", "QID1", "QID2_-1")]
-    rows = [texts, ids] + [["2024-01-0%d" % (i + 1), "2024-01-0%d" % (i + 1), "0", "1", f"R_{i}", "Good", "3"]
+    rows = [texts, ids] + [[f"2024-01-0{i + 1}", f"2024-01-0{i + 1}", "0", "1", f"R_{i}", "Good", "3"]
                            for i in range(3)]
     path = _write(tmp_path / "q.csv", header, rows)
     raw = read_export(path)
@@ -249,7 +249,7 @@ def test_qualtrics_column_names_kept(tmp_path) -> None:
     header = ["StartDate", "EndDate", "Status", "Finished", "ResponseId", "Q1", "Q2_-1", "Q2_1"]
     texts = ["Start Date", "End Date", "Response Type", "Finished", "Response ID", "How are you?", "Rate it - -1",
              "Rate it - 1"]
-    ids = ['{"ImportId":"%s"}' % x for x in ("startDate", "endDate", "status", "finished", "_recordId", "QID1",
+    ids = [f'{{"ImportId":"{x}"}}' for x in ("startDate", "endDate", "status", "finished", "_recordId", "QID1",
                                               "QID2_-1", "QID2_1")]
     rows = [texts, ids] + [[f"2024-01-0{i + 1}", f"2024-01-0{i + 1}", "0", "1", f"R_{i}", "Good", str(i % 3), "2"]
                            for i in range(6)]

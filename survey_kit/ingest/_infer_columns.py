@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from contextvars import ContextVar
 from collections import Counter
+from contextvars import ContextVar
 from typing import Any
 
 import numpy as np
@@ -46,7 +46,7 @@ _FAMILY = re.compile(r"^(?P<base>.+)_(?P<opt>\d+)$")
 _SIBLING = re.compile(r"^(?P<stem>[A-Za-z][A-Za-z_]*?)_?(?P<n>\d+)$")
 _CODE_OK = CODE_OK = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 #: Column names of the file that are codes already: a made code never takes one of them.
-RESERVED: ContextVar[set[str]] = ContextVar("RESERVED", default=set())
+RESERVED: ContextVar[frozenset[str]] = ContextVar("RESERVED", default=frozenset())
 _TRANSLIT = str.maketrans({"æ": "ae", "Æ": "Ae", "ø": "oe", "Ø": "Oe", "å": "aa", "Å": "Aa"})
 _MAX_CODE = 32
 MAX_SINGLE = 12

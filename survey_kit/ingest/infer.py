@@ -290,7 +290,7 @@ def draft_from_raw(raw: RawExport, *, instrument: str | None = None) -> Draft:
     columns = [c for c in frame.columns if c not in skip]
     used: set[str] = set()
     items: list[dict[str, Any]] = []
-    C.RESERVED.set({str(c) for c in columns if C.CODE_OK.match(str(c))})  # "Q2_-1" never takes "Q2_1"
+    C.RESERVED.set(frozenset(str(c) for c in columns if C.CODE_OK.match(str(c))))  # "Q2_-1" never takes "Q2_1"
     fams = C.families(raw, columns)
     owner = {c: b for b, cols in fams.items() for c in cols}
     texts = C.text_families(raw, [c for c in columns if c not in owner])

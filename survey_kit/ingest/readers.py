@@ -28,7 +28,11 @@ import numpy as np
 
 from survey_kit.ingest import platforms, surveyxact
 from survey_kit.ingest._common import data_error
-from survey_kit.ingest.qualtrics import split_code_text_headers, strip_qualtrics_headers, strip_surveymonkey_headers
+from survey_kit.ingest.qualtrics import (
+    split_code_text_headers,
+    strip_qualtrics_headers,
+    strip_surveymonkey_headers,
+)
 from survey_kit.ingest.raw import RawExport
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
