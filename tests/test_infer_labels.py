@@ -274,3 +274,11 @@ def test_conventional_no_answer_codes_are_missing(tmp_path) -> None:
     assert cb["q1"].missing == {9: "Ikke stillet"} and max(cb["q1"].values) == 5
     assert cb["q2"].missing == {99: "Systemmissing"}
     assert 9 in cb["q3"].values and not cb["q3"].missing  # 1..9: a scale going on
+
+
+def test_one_answer_given_needs_no_order_check(tmp_path) -> None:
+    path = _write(tmp_path / "consent.csv", ["Timestamp", "I agree to take part", "How often do you rest?"],
+                  [["1/2/2024 10:00:00", "Yes", a] for a in ANSWERS])
+    draft = draft_codebook(path)
+    it = next(i for i in draft.codebook.items if i.text == "I agree to take part")
+    assert it.values == {1: "Yes"} and not draft.notes.get(it.code)

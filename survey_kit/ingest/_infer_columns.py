@@ -454,7 +454,10 @@ def _code_battery(members: list[dict[str, Any]]) -> None:
         union += [a for a in it["_answers"] if a not in union]
         dk += [d for d in it["_dk"] if d not in dk]
     read = order_from_labels(union)
-    if read is None:
+    if read is None and len(union) == 1:  # one answer given ("Yes"): no order to check
+        values = {1: union[0]}
+        kind, positive, note = "single", None, None
+    elif read is None:
         values = {i + 1: a for i, a in enumerate(union)}
         kind, positive, note = "single", None, Note(
             "svarene står i den rækkefølge, de første gang optræder i filen: ret kodernes rækkefølge, "
