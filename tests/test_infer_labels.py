@@ -282,3 +282,14 @@ def test_one_answer_given_needs_no_order_check(tmp_path) -> None:
     draft = draft_codebook(path)
     it = next(i for i in draft.codebook.items if i.text == "I agree to take part")
     assert it.values == {1: "Yes"} and not draft.notes.get(it.code)
+
+
+def test_background_named_codes_are_groups(tmp_path) -> None:
+    rows = [[str(i), str(1 + i % 4), str(1 + i % 2), str(1 + i % 5)] for i in range(1, 21)]
+    path = _write(tmp_path / "codes.csv", ["respondentid", "sektor", "rolle", "q1"], rows)
+    draft = draft_codebook(path)
+    cb = draft.codebook
+    assert cb["sektor"].type == "single" and cb["sektor"].group
+    assert cb["rolle"].group
+    assert cb["q1"].type == "likert" and not cb["q1"].group
+    assert not any("positive" in n for n in draft.notes.get("sektor", []))

@@ -111,6 +111,7 @@ _BACKGROUND = re.compile(
     r"alder|aldersgruppe|anciennitet|stilling|stillingsbetegnelse|uddannelse|bølge|måling|målingsrunde|"
     r"arbejdssted|arbejdsplads|institution|kommune|civilstand|ledelsesniveau|faggruppe|klassetrin|"
     r"leder eller medarbejder|mand eller kvinde|kvinde eller mand|dreng eller pige|pige eller dreng|"
+    r"rolle|jobfunktion|personalegruppe|medarbejdergruppe|ansættelsesform|"
     # Norwegian
     r"kjønn|kjonn|jente eller gutt|gutt eller jente|avdeling|enhet|stillingskategori|utdanning|fylke|"
     r"trinn|klassetrinn|kvinne eller mann|mann eller kvinne|ansiennitet|"
@@ -315,6 +316,11 @@ def draft_from_raw(raw: RawExport, *, instrument: str | None = None) -> Draft:
     for item in items:
         if item["type"] == "single" and _is_group(item, raw):
             item["group"] = True
+        elif item["type"] == "likert" and _bare_codes(item) and _BACKGROUND.search(str(item.get("_column", "")).replace("_", " ")):
+            item.update(type="single", group=True)  # "sektor" coded 1-4 without labels: a background variable
+            item.pop("positive", None)
+            item["_notes"] = [C.Note("koderne har ingen etiketter: skriv svarteksterne",
+                                     "the codes have no labels: write the answer texts")]
     name = instrument or _instrument_id(raw.path)
     platform = f" ({raw.platform})" if raw.platform else ""
     data = {
@@ -512,6 +518,11 @@ def _is_group(item: dict[str, Any], raw: RawExport) -> bool:
             " ".join(answers) + " " + text + " " + str(name), re.I):
         return True  # age bands: "18-29", "30-44", "45+"; "13-15 år"
     return 2 <= len(answers) <= 6 and sum(bool(_GROUP_ANSWERS.match(a.strip())) for a in answers) >= 2
+
+
+def _bare_codes(item: dict[str, Any]) -> bool:
+    values = item.get("values") or {}
+    return bool(values) and all(str(v) == str(c) for c, v in values.items())
 
 
 def _battery_labels(items: list[dict[str, Any]]) -> None:
