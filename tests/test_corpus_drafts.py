@@ -58,7 +58,7 @@ FORMS_NO = dict(
     group="Hvilket kjønn identifiserer du deg som?",
 )
 OFT_DE = ("nie", "selten", "gelegentlich", "oft", "sehr oft")
-OFT_EN = ("never", "seldom", "sometimes", "often", "Always")
+OFT_EN = ("never", "seldom", "sometimes", "often", "very often")
 SOSCI_DE = "Wie oft lesen Sie in einem Buch (gemeint ist Freizeitliteratur, d.h. Romane etc.)?"
 SOSCI_EN = "How often do you read in a book (meant here is literature you read in your free time like novels etc.)?"
 READSX = dict(
@@ -89,7 +89,9 @@ CORPUS: dict[str, Truth] = {
     "sosci_en": Truth(
         DATA / "corpus/sosci/survey_english_version.csv", rows=7, id="Teilnehmer",
         not_items=("Startzeit", "Endzeit", "Quelle"),
-        ordered={SOSCI_EN: OFT_EN}, group="To which gender do you assign to?"),
+        ordered={SOSCI_EN: OFT_EN, "How often do you use visual media (independent of which media you use)?": OFT_EN},
+        battery=(SOSCI_EN, "How often do you use visual media (independent of which media you use)?"),
+        group="To which gender do you assign to?"),
     # LimeSurvey R-data export with full question texts as headers (English and Dutch)
     "limesurvey": Truth(
         DATA / "corpus/limesurvey/survey_998192_R_data_file.csv", rows=7, id="Response ID",
@@ -178,7 +180,7 @@ def test_duplicate_id_is_reported_not_dropped() -> None:
     assert any("242" in w and "'id'" in w for w in draft.warnings)
 
 
-@pytest.mark.parametrize("name", ["forms_no_csv", "sosci_de", "surveyxact_semicolon"])
+@pytest.mark.parametrize("name", ["forms_no_csv", "sosci_de", "sosci_en", "surveyxact_semicolon"])
 def test_untouched_draft_ingests_and_reports(name: str, tmp_path: Path) -> None:
     truth = CORPUS[name]
     env = {k: v for k, v in os.environ.items() if k != "SURVEY_KIT_KEY"} | {"SURVEY_KIT_KEY": "corpus-test-key"}

@@ -293,3 +293,15 @@ def test_background_named_codes_are_groups(tmp_path) -> None:
     assert cb["rolle"].group
     assert cb["q1"].type == "likert" and not cb["q1"].group
     assert not any("positive" in n for n in draft.notes.get("sektor", []))
+
+
+def test_two_answers_on_one_point_of_a_known_scale_keep_their_own_codes(tmp_path) -> None:
+    """"often" and "very often" are one point of the table's English frequency scale: the file's
+    five answers get five codes, ordered by their words, and every answer is read on ingest."""
+    five = ["never", "seldom", "sometimes", "often", "very often"]
+    rows = [[str(i), five[i % 5], five[(i + 2) % 4]] for i in range(1, 16)]
+    path = _write(tmp_path / "often.csv", ["id", "How often do you read?", "How often do you watch TV?"], rows)
+    cb = draft_codebook(path).codebook
+    for it in cb.items:
+        assert [it.values[c] for c in sorted(it.values)] == five
+    assert len(ingest(path, cb, out_dir=tmp_path / "out", key="k").data) == 15

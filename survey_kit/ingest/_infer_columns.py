@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from survey_kit.codebook._label_order import negative_stem, order_from_labels
-from survey_kit.codebook.scales import AnswerScale, find_scales, is_dont_know, polarity
+from survey_kit.codebook.scales import AnswerScale, find_scales, is_dont_know, normalise_label, polarity
 from survey_kit.ingest.raw import RawExport
 
 
@@ -396,7 +396,17 @@ def resolve_text_scales(items: list[dict[str, Any]]) -> None:
             scales[best.name] = best
             continue
         unknown.append(it)
-    for members in _batteries(unknown):
+    for name, members in list(by_scale.items()):
+        # two answers of the file on one point of the scale ("often" and "very often" both on
+        # the table's "Often"): not that scale; the labels give the order instead
+        points: dict[int, set[str]] = {}
+        for it in members:
+            for a in it["_answers"]:
+                points.setdefault(scales[name].position(a), set()).add(normalise_label(a))
+        if any(len(p) > 1 for p in points.values()):
+            unknown += by_scale.pop(name)
+    order = {id(it): i for i, it in enumerate(pending)}
+    for members in _batteries(sorted(unknown, key=lambda it: order[id(it)])):
         _code_battery(members)
     for name, members in by_scale.items():
         scale = scales[name]
