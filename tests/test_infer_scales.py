@@ -111,12 +111,21 @@ def test_yes_no_is_single_with_positive_yes(tmp_path):
 
 
 def test_unknown_text_answers_keep_first_seen_order_not_frequency(tmp_path):
-    answers = ["Lidt", "Noget", "Meget", "Meget", "Meget", "Noget", "Meget", "Lidt", "Meget", "Meget"]
+    answers = ["Intranet", "Mail", "Teams", "Teams", "Teams", "Mail", "Teams", "Intranet", "Teams", "Teams"]
+    path = _forms(tmp_path / "s.xlsx", {"Hvor finder du nyheder?": answers})
+    draft = draft_codebook(path)
+    it = next(i for i in draft.codebook.items if i.text.startswith("Hvor finder"))
+    assert it.values == {1: "Intranet", 2: "Mail", 3: "Teams"}  # frequency order would put Teams first
+    assert any("rækkefølge" in n for n in draft.notes[it.code])
+
+
+def test_unknown_scale_ordered_by_its_words(tmp_path):
+    answers = ["Meget", "Noget", "Meget", "Lidt", "Meget", "Noget", "Meget", "Lidt", "Meget", "Meget"]
     path = _forms(tmp_path / "s.xlsx", {"Hvor meget bruger du intranettet?": answers})
     draft = draft_codebook(path)
     it = next(i for i in draft.codebook.items if i.text.startswith("Hvor meget"))
-    assert it.values == {1: "Lidt", 2: "Noget", 3: "Meget"}  # frequency order would put Meget first
-    assert any("rækkefølge" in n for n in draft.notes[it.code])
+    assert it.type == "likert" and it.values == {1: "Lidt", 2: "Noget", 3: "Meget"} and it.positive == (3,)
+    assert not any("rækkefølge" in n for n in draft.notes.get(it.code, []))
 
 
 def test_spss_labels_keep_file_codes_and_get_positive(tmp_path):

@@ -219,6 +219,27 @@ DONT_KNOW = frozenset(normalise_label(x) for x in (
     "Don't know", "Do not know", "Dont know", "Don't know / not sure", "Not sure", "Prefer not to say",
     "Prefer not to answer", "Rather not say", "Not applicable", "N/A", "NA", "DK", "IAP", "No answer",
     "Refused", "Missing", "No opinion", "Can't say", "Cannot say", "Can't choose", "Don't know/not applicable",
+    "I don't know", "I do not know", "I am not sure", "I'm not sure", "Unsure", "Not applicable to me",
+    "Does not apply", "Does not apply to me", "Not relevant", "Not relevant to me", "I prefer not to say",
+    "I prefer not to answer", "I'd rather not say", "No response", "Not answered", "Don't know / can't say",
+    "Unknown", "Other / prefer not to say",
+    # German
+    "Weiß nicht", "Weiss nicht", "Weiß ich nicht", "Weiss ich nicht", "Keine Angabe", "Keine Antwort",
+    "Kann ich nicht sagen", "Kann ich nicht beurteilen", "Nicht zutreffend", "Trifft nicht zu (nicht relevant)",
+    "Möchte ich nicht sagen", "Möchte nicht antworten", "Keine Meinung", "Unbekannt", "k.A.", "Nicht beantwortet",
+    # Spanish
+    "No sé", "No lo sé", "No sabe", "No sabe / no contesta", "NS/NC", "No contesta", "Prefiero no decirlo",
+    "Prefiero no contestar", "Prefiero no responder", "No aplica", "No corresponde", "Sin opinión", "No responde",
+    # French
+    "Je ne sais pas", "Ne sais pas", "Ne sait pas", "NSP", "Sans opinion", "Sans réponse", "Non concerné",
+    "Non applicable", "Je préfère ne pas répondre", "Préfère ne pas répondre", "Ne se prononce pas",
+    # Dutch
+    "Weet niet", "Weet ik niet", "Geen mening", "Geen antwoord", "Niet van toepassing", "Wil ik niet zeggen",
+    "Zeg ik liever niet", "Wil niet antwoorden", "Onbekend",
+    # Danish / Norwegian / Swedish more spellings
+    "Det ved jeg ikke", "Ved ikke / ikke relevant", "Ikke relevant for mig", "Det vet jeg ikke",
+    "Ikke relevant for meg", "Vet ikke / ikke relevant", "Ønsker ikke å oppgi", "Vil ikke oppgi",
+    "Vet inte / vill inte svara", "Ej tillämpligt", "Ingen kommentar",
 ))
 _DK_PARTS = re.compile(r"\s*(?:/|;| eller | or | el\. | eller\b)\s*", re.I)
 

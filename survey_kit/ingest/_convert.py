@@ -17,12 +17,11 @@ import pandas as pd
 
 from survey_kit.codebook import Item
 from survey_kit.codebook.conventions import DATE_DTYPE
+from survey_kit.ingest import _dates
 from survey_kit.ingest._common import integer_cells
 from survey_kit.validate.rules import ISSUE_COLUMNS
 
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
-_ISO = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?)?$")
-_DMY = re.compile(r"^(\d{1,2})[-./](\d{1,2})[-./](\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
 _NUMERIC = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
 
 
@@ -81,7 +80,7 @@ def _in_bounds(ts: pd.Timestamp) -> pd.Timestamp | None:
     return ts if 1 <= ts.year <= 9999 else None
 
 
-def _as_date(value: object) -> pd.Timestamp | None | object:
+def _as_date(value: object, order: str = "dmy") -> pd.Timestamp | None | object:
     try:
         if isinstance(value, pd.Timestamp | datetime | date | np.datetime64):
             ts = pd.Timestamp(value)
@@ -92,12 +91,9 @@ def _as_date(value: object) -> pd.Timestamp | None | object:
             s = value.strip()
             if not s:
                 return _BLANK
-            if _ISO.match(s):
-                return _in_bounds(pd.Timestamp(s))
-            m = _DMY.match(s)
-            if m:
-                d, mo, y, hh, mm, ss = m.groups()
-                return _in_bounds(pd.Timestamp(int(y), int(mo), int(d), int(hh or 0), int(mm or 0), int(ss or 0)))
+            if _dates.ISO.match(s) or _dates.NUMERIC.match(s):  # one reader shared with the draft
+                ts = _dates.parse(s, order)
+                return None if ts is None else _in_bounds(ts)
     except (ValueError, OverflowError, pd.errors.OutOfBoundsDatetime):
         return None
     num = _as_number(value)
@@ -362,7 +358,8 @@ def _map_plain(series, kind, col, issues) -> pd.Series:
         values = d.per_row(u_vals, np.nan)
         return pd.Series(pd.arrays.FloatingArray(values, ~d.present()))
     if kind == "date":
-        d = _Distinct(series, _as_date)
+        order = _dates.column_order(series.dropna().unique())  # day/month order of the whole column
+        d = _Distinct(series, lambda v: _as_date(v, order))
         issues.add_bad(d, col, "date")
         u_vals = np.array([p.as_unit("us").to_datetime64() if isinstance(p, pd.Timestamp) else np.datetime64("NaT", "us")
                            for p in d.parsed], dtype=DATE_DTYPE)

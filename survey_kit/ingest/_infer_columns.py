@@ -9,12 +9,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from contextvars import ContextVar
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from survey_kit.codebook.scales import AnswerScale, find_scales, is_dont_know, polarity
+from survey_kit.codebook._label_order import negative_stem, order_from_labels
+from survey_kit.codebook.scales import AnswerScale, find_scales, is_dont_know, normalise_label, polarity
 from survey_kit.ingest.raw import RawExport
 
 
@@ -42,7 +44,9 @@ _SCALE_WORDS = re.compile(
 _MEASURE = re.compile(r"\b(?:alder|age|antal|number|count|timer|hours|år|years|score|total|beløb|kr)\b", re.I)
 _FAMILY = re.compile(r"^(?P<base>.+)_(?P<opt>\d+)$")
 _SIBLING = re.compile(r"^(?P<stem>[A-Za-z][A-Za-z_]*?)_?(?P<n>\d+)$")
-_CODE_OK = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+_CODE_OK = CODE_OK = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+#: Column names of the file that are codes already: a made code never takes one of them.
+RESERVED: ContextVar[frozenset[str]] = ContextVar("RESERVED", default=frozenset())
 _TRANSLIT = str.maketrans({"æ": "ae", "Æ": "Ae", "ø": "oe", "Ø": "Oe", "å": "aa", "Å": "Aa"})
 _MAX_CODE = 32
 MAX_SINGLE = 12
@@ -59,6 +63,40 @@ def families(raw: RawExport, columns: list) -> dict[str, list]:
     names = {str(c) for c in columns}
     return {base: cols for base, cols in groups.items()
             if len(cols) >= 2 and base not in names and all(_is_dummy(raw, c) for c in cols)}
+
+
+_OPTION_TAIL = re.compile(r"^(?P<head>.*\S)\s*\((?P<opt>[^()]{1,60})\)\s*$", re.S)
+
+
+def text_families(raw: RawExport, columns: list) -> dict[str, list]:
+    """Consecutive 0/1 columns headed ``Question (option)`` ("... (Eine Mehrfachauswahl ist möglich.)
+    (morgens)", "(abends)" ...): one multiple-choice question, keyed by its question text."""
+    out: dict[str, list] = {}
+    run: list = []
+    head = None
+
+    def flush() -> None:
+        if len(run) >= 2 and head not in out and all(_is_dummy(raw, c) for c in run):
+            out[head] = list(run)
+
+    for c in columns:
+        m = _OPTION_TAIL.match(str(c))
+        h = m.group("head") if m else None
+        if h is not None and h == head:
+            run.append(c)
+            continue
+        flush()
+        run, head = ([c], h) if h is not None else ([], None)
+    flush()
+    return out
+
+
+def text_family_item(head: str, cols: list, used: set) -> dict[str, Any]:
+    """The ``multiple`` item of a :func:`text_families` group; mapping finds its columns by
+    "question text option" headers."""
+    options = {i + 1: _OPTION_TAIL.match(str(c)).group("opt").strip() for i, c in enumerate(cols)}
+    code = make_code(head, used)
+    return {"code": code, "text": head, "label": short(head), "type": "multiple", "values": options}
 
 
 def _is_dummy(raw: RawExport, col: Any) -> bool:
@@ -105,7 +143,36 @@ def column_item(raw: RawExport, col: Any, used: set) -> dict[str, Any]:
     counts = integer_counts(raw.frame[col], raw.integer_columns.get(name))
     item: dict[str, Any] = {"code": code, "text": text, "label": label, "_column": name, "_counts": counts}
     item.update(kind(raw, col, raw.frame[col], counts))
+    _stated_range(item, text if text != name else name)
     return item
+
+
+_RANGE = re.compile(
+    r"(?:von|from|fra|från|de|van|du)?\s*(-?\d{1,2})\s*(?:\([^)]{1,40}\))?\s*"
+    r"(?:bis|to|til|till|a|à|tot|-|–)\s*(\d{1,2})\b(?:\s*\([^)]{1,40}\))?", re.I)
+
+
+def _stated_range(item: dict[str, Any], text: str) -> None:
+    """Bare codes of a question that states its scale ("auf einer Skala von 1 (gar nicht gern) bis 10
+    (sehr gern)", "from 0 to 10") get the whole stated range as a likert scale, so a value nobody chose
+    is still on the scale."""
+    values = item.get("values") or {}
+    if item.get("type") not in ("single", "likert") or not values or any(str(v) != str(c) for c, v in values.items()):
+        return
+    for m in _RANGE.finditer(str(text)):
+        lo, hi = int(m.group(1)), int(m.group(2))
+        if 3 <= hi - lo + 1 <= 11 and lo <= min(values) and max(values) <= hi:
+            item["values"] = {c: str(c) for c in range(lo, hi + 1)}
+            item["_notes"] = [n for n in item.get("_notes", []) if "etiketter" not in str(n)]
+            if hi - lo + 1 > 7:  # 0-10 / 1-10: an ordered single item (likert charts stop at 7 points)
+                item["type"] = "single"
+                return
+            item["type"] = "likert"
+            item["positive"] = list(range(hi - (0 if hi - lo < 3 else 1), hi + 1))
+            item["_notes"] = [n for n in item.get("_notes", []) if "etiketter" not in str(n)]
+            if negative_stem(text):
+                item["_notes"].append(_NEGATIVE_NOTE)
+            return
 
 
 def kind(raw: RawExport, col: Any, s: pd.Series, counts: pd.Series | None) -> dict[str, Any]:
@@ -149,10 +216,16 @@ def _labelled(labels: dict[int, str], declared: list, codes: set[int]) -> dict[s
     codes are ``missing``; a known scale makes it likert with ``positive``; code order is kept."""
     notes: list[str] = []
     declared_int = {c for c in declared if isinstance(c, int)}
-    missing = {c: lab or "Manglende værdi" for c, lab in labels.items() if c in declared_int or is_dont_know(lab or "")}
+    missing = {c: lab or "Manglende værdi" for c, lab in labels.items()
+               if c in declared_int or is_dont_know(lab or "") or c < 0}  # Qualtrics' -1/-99 are never answers
     for c in declared_int:
         missing.setdefault(c, labels.get(c) or "Manglende værdi")
     values = {c: lab or str(c) for c, lab in labels.items() if c not in missing}
+    outside = _outside_number_scale(values)
+    if outside is not None:  # 1 ... 6 and 7 "Ikke fått karakter": the words are no point on the scale
+        missing[outside] = values.pop(outside)
+    for c in _conventional_missing(values):  # 1 ... 5 and 9 / 99: the codes surveys keep for no answer
+        missing[c] = values.pop(c)
     values = _fill_end_labels(values, codes, set(missing))
     if not values:  # only missing codes labelled (SPSS: 99 "Missing data" on an age)
         observed = sorted(c for c in codes if c not in missing)
@@ -176,6 +249,16 @@ def _labelled(labels: dict[int, str], declared: list, codes: set[int]) -> dict[s
                               "mindre enighed/tilfredshed",
                               "the codes run from the positive to the negative end: a higher mean means less "
                               "agreement/satisfaction"))
+    elif (read := _word_order(values)) is not None:  # "Ikke viktig ... Veldig viktig": the labels say
+        codes = sorted(values)
+        out["type"] = "likert" if len(codes) >= 3 else "single"
+        n = 1 if len(codes) < 4 else 2
+        out["positive"] = codes[-n:] if read == "up" else codes[:n]
+        if read == "down" and len(codes) >= 3:
+            notes.append(Note("koderne går fra den positive til den negative ende: et højere gennemsnit betyder "
+                              "mindre enighed/tilfredshed",
+                              "the codes run from the positive to the negative end: a higher mean means less "
+                              "agreement/satisfaction"))
     elif _is_scale(values):
         out["type"] = "likert"
         pos = _positive_by_ends(values)
@@ -189,6 +272,55 @@ def _labelled(labels: dict[int, str], declared: list, codes: set[int]) -> dict[s
     if notes:
         out["_notes"] = notes
     return out
+
+
+_NO_ANSWER_CODES = (8, 9, 98, 99, 998, 999, 9999)
+
+
+def _conventional_missing(values: dict[int, str]) -> list[int]:
+    """Codes 8/9, 98/99, 998/999 set apart from a short scale of consecutive codes (``1..5`` then
+    ``9``): the convention for "don't know" / "no answer", whatever the label says."""
+    codes = sorted(values)
+    tail = [c for c in codes if c in _NO_ANSWER_CODES]
+    body = [c for c in codes if c not in tail]
+    if not tail or len(body) < 2 or body != list(range(body[0], body[0] + len(body))) or len(body) > 11:
+        return []
+    if min(tail) <= body[-1] + 1 or any(re.fullmatch(r"\s*\d+\s*", values[c]) for c in tail):
+        return []  # 1..8 then 9 is a scale going on; a bare number is a point on it
+    return tail
+
+
+def _outside_number_scale(values: dict[int, str]) -> int | None:
+    """The code of the one worded label at the end of a scale whose other labels are its bare codes
+    (``1``..``6`` then ``7`` "Not graded"): an answer outside the scale."""
+    codes = sorted(values)
+    if len(codes) < 4:
+        return None
+    numbered = [c for c in codes if values[c].strip() == str(c)]
+    worded = [c for c in codes if c not in numbered]
+    if len(worded) == 1 and worded[0] == codes[-1] and len(numbered) >= 3 \
+            and numbered == list(range(numbered[0], numbered[0] + len(numbered))) \
+            and not re.search(r"\d", values[worded[0]]):
+        return worded[0]
+    return None
+
+
+def _word_order(values: dict[int, str]) -> str | None:
+    """``"up"`` when the labels' own words (intensity, poles) rise with the codes, ``"down"`` when
+    they fall, None when the words give no order or another one (codes as the file has them)."""
+    codes = sorted(values)
+    if len(codes) < 2 or any(values[c].strip() == str(c) for c in codes):
+        return None
+    read = order_from_labels([values[c] for c in codes])
+    if read is None or read[1] != "words":
+        return None
+    order = read[0]
+    labels = [values[c] for c in codes]
+    if order == labels:
+        return "up"
+    if order == labels[::-1]:
+        return "down"
+    return None
 
 
 def _positive_by_ends(values: dict[int, str]) -> list[int]:
@@ -256,19 +388,26 @@ def resolve_text_scales(items: list[dict[str, Any]]) -> None:
     fits = Counter(s.name for cands in candidates for s in cands)
     by_scale: dict[str, list[dict[str, Any]]] = {}
     scales: dict[str, AnswerScale] = {}
+    unknown: list[dict[str, Any]] = []
     for it, cands in zip(pending, candidates, strict=True):
         if cands:
             best = max(cands, key=lambda s: (fits[s.name], -cands.index(s)))
             by_scale.setdefault(best.name, []).append(it)
             scales[best.name] = best
             continue
-        values = {i + 1: a for i, a in enumerate(it["_answers"])}
-        it.update(type="single", values=values)
-        it.setdefault("_notes", []).append(Note(
-            "svarene står i den rækkefølge, de første gang optræder i filen: ret kodernes rækkefølge, "
-            "hvis de er en skala",
-            "the answers are in the order they first occur in the file: reorder the codes if they are a scale"))
-        _dk_codes(it, it["_dk"], len(values) + 1)
+        unknown.append(it)
+    for name, members in list(by_scale.items()):
+        # two answers of the file on one point of the scale ("often" and "very often" both on
+        # the table's "Often"): not that scale; the labels give the order instead
+        points: dict[int, set[str]] = {}
+        for it in members:
+            for a in it["_answers"]:
+                points.setdefault(scales[name].position(a), set()).add(normalise_label(a))
+        if any(len(p) > 1 for p in points.values()):
+            unknown += by_scale.pop(name)
+    order = {id(it): i for i, it in enumerate(pending)}
+    for members in _batteries(sorted(unknown, key=lambda it: order[id(it)])):
+        _code_battery(members)
     for name, members in by_scale.items():
         scale = scales[name]
         spelling: dict[int, str] = {}
@@ -285,6 +424,71 @@ def resolve_text_scales(items: list[dict[str, Any]]) -> None:
     for it in pending:
         it.pop("_answers", None)
         it.pop("_dk", None)
+
+
+_NEGATIVE_NOTE = Note(
+    "spørgsmålet handler om noget uønsket (fx stress, besvær): tjek at 'positive' er den ønskede ende",
+    "the question asks about something unwanted (e.g. stress, difficulty): check that 'positive' is the wanted end")
+
+
+def _batteries(items: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """Items of answer texts that share their answers: one group per answer scale (at least two
+    common answers and half of the smaller item's answers), in file order."""
+    groups: list[tuple[list[str], list[dict[str, Any]]]] = []
+    for it in items:
+        mine = it["_answers"]
+        home = None
+        for union, members in reversed(groups):
+            common = len(set(mine) & set(union))
+            if common >= 2 and common >= min(len(mine), len(union)) / 2:
+                merged = union + [a for a in mine if a not in union]
+                if len(merged) <= MAX_SINGLE and (order_from_labels(union) is None) == (order_from_labels(merged) is None):
+                    home = (union, members, merged)
+                    break
+        if home is None:
+            groups.append((list(mine), [it]))
+            continue
+        union, members, merged = home
+        union[:] = merged
+        members.append(it)
+    return [members for _, members in groups]
+
+
+def _code_battery(members: list[dict[str, Any]]) -> None:
+    """One coded scale for items that share their answers: order read from the labels themselves
+    (codes in the labels, numbers and bands, intensity words) or, failing that, the order the
+    answers first occur in the file (noted)."""
+    union: list[str] = []
+    dk: list[str] = []
+    for it in members:
+        union += [a for a in it["_answers"] if a not in union]
+        dk += [d for d in it["_dk"] if d not in dk]
+    read = order_from_labels(union)
+    if read is None and len(union) == 1:  # one answer given ("Yes"): no order to check
+        values = {1: union[0]}
+        kind, positive, note = "single", None, None
+    elif read is None:
+        values = {i + 1: a for i, a in enumerate(union)}
+        kind, positive, note = "single", None, Note(
+            "svarene står i den rækkefølge, de første gang optræder i filen: ret kodernes rækkefølge, "
+            "hvis de er en skala",
+            "the answers are in the order they first occur in the file: reorder the codes if they are a scale")
+    else:
+        order, how = read
+        values = {i + 1: a for i, a in enumerate(order)}
+        k = len(values)
+        ordinal = k >= 3 and how in ("codes", "words")
+        kind, note = ("likert" if ordinal else "single"), None
+        positive = list(range(k - (1 if k < 4 else 2) + 1, k + 1)) if ordinal else None
+    for it in members:
+        it.update(type=kind, values=dict(values))
+        if positive:
+            it["positive"] = list(positive)
+            if negative_stem(it.get("text", "")):
+                it.setdefault("_notes", []).append(_NEGATIVE_NOTE)
+        if note:
+            it.setdefault("_notes", []).append(note)
+        _dk_codes(it, dk, len(values) + 1)
 
 
 def _dk_codes(item: dict[str, Any], dk: list[str], start: int) -> None:
@@ -364,10 +568,11 @@ def _distinct_numbers(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _looks_like_dates(text: pd.Series) -> bool:
-    sample = text.head(200)
-    iso = sample.str.fullmatch(r"\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2})?)?")
-    dmy = sample.str.fullmatch(r"\d{1,2}[-./]\d{1,2}[-./]\d{4}( \d{1,2}:\d{2}(:\d{2})?)?")
-    return bool((iso | dmy).mean() >= 0.9)
+    """Dates as ingest reads them (the one reader of :mod:`survey_kit.ingest._dates`, day/month order
+    decided from the column's distinct cells)."""
+    from survey_kit.ingest import _dates
+
+    return _dates.looks_like_dates(text.iloc[:20000].drop_duplicates().head(500))  # bounded look
 
 
 def _multi_cell(s: pd.Series) -> bool:
@@ -394,8 +599,9 @@ def make_code(name: str, used: set) -> str:
         code = f"q{len(used) + 1}"
     if not code[0].isalpha():
         code = f"q_{code}"
+    reserved = RESERVED.get()
     base, k = code, 2
-    while code in used:
+    while code in used or (code != name and code in reserved):
         code, k = f"{base}_{k}", k + 1
     used.add(code)
     return code

@@ -4,23 +4,31 @@
 decides, column by column, what each one is; a draft always comes out. The rules:
 
 1. Platform system columns (SurveyXact's ``closetime``, ``statoverall_*``; Qualtrics' ``Status``;
-   Forms' ``Email`` ...) and columns starting with ``_`` are left out.
+   Forms' ``Email`` ...) and columns starting with ``_`` are left out; so are form metadata
+   (timestamps, durations, IP, status, language, referrer) and personal data (e-mail, name, phone,
+   CPR), recognised by name in eight languages and, for personal data, by content; a note names them.
 2. The respondent id is the first id-named column (``respondentid``, ``responde``, ``ResponseId``,
-   ``ID``, ``id`` ...), or a first column counting up, whose values are unique and non-empty in the
-   data. When no column qualifies, the row number (``_source_row``) is the id and the draft says
-   why (e.g. "kolonnen 'id' har 77 tomme og gentagne værdier").
+   ``ID``, ``id``, ``Teilnehmer``, ``token`` ...), or a first column counting up, whose values are
+   unique and non-empty in the data; an id-named column unique for at least 95 % of the rows stays
+   the id and its repeats are quarantined as duplicates (noted); participant codes (``S004``) are ids.
+   When no column qualifies, the row number (``_source_row``) is the id and the draft says why.
 3. SurveyXact-style option families ``s_11_1, s_11_2 ...`` holding only 0/1 are one ``multiple``
    item; a Forms column of ``a;b;`` cells is a ``multiple`` item.
 4. Answer scales are knowledge (:mod:`survey_kit.codebook.scales`): answers on a known scale in
    Danish, Norwegian, Swedish or English make a ``likert`` item (yes/no a ``single`` item) with
    ``positive`` set to the agreeing end. Text answers are coded ``1..k`` in scale order, the same
    codes for every item on the scale; labelled codes (SPSS, SurveyXact) keep the file's codes and
-   order. Don't-know answers ("Ved ikke", "Vet ej", "Don't know") are ``missing``, matched as whole
-   labels. Unknown answer texts keep the order they first appear in, never frequency order.
-5. ``single`` items that read like background variables (words in four languages: "køn",
-   "kjønn", "kön", "gender", "Er du jente eller gutt?", "afdeling", "department", "age" ...) or
-   whose few answers are such groups get ``group: true``.
-6. Short labels are the part of the question text that differs within a battery.
+   order. Answers on no known scale get their order from the labels themselves
+   (:mod:`survey_kit.codebook._label_order`: codes in the labels, numbers and bands, intensity
+   words in eight languages), one coded scale per battery of items sharing their answers (answers
+   nobody chose in one item included); only when no reading applies do they keep the order they
+   first appear in (noted), never frequency order. Don't-know answers ("Ved ikke", "Weiß nicht",
+   "No sé", "I am not sure" ...) and negative codes are ``missing``, matched as whole labels.
+5. ``single`` items that read like background variables (words in eight languages: "køn",
+   "kjønn", "kön", "gender", "Geschlecht", "sexo", "afdeling", "department", "age" ...) or whose
+   few answers are such groups (Mann/Kvinne, age bands "18-29", "45+") get ``group: true``.
+6. Short labels are the part of the question text that differs within a battery, unique within
+   the codebook (texts alike but for a word: "… før", "… under", "… etter").
 7. What the draft could not decide, and any conflict in one item (a code both an answer and a
    missing code, a label that would match another column), becomes a ``# TJEK:`` comment in the
    YAML and a warning; ``survey-kit codebook check`` lists them.
@@ -54,7 +62,48 @@ MARKS = {"da": CHECK, "en": "CHECK"}
 GIVE_POSITIVE = Note("angiv 'positive' (de koder, der tæller som positive svar)",
                      "give 'positive' (the codes that count as positive answers)")
 _ID_NAMES = ("respondentid", "responde", "responseid", "response_id", "respondent_id", "respondent",
-             "id", "løbenr", "lobenr", "lbnr", "loebenr", "deltagerid")
+             "id", "løbenr", "lobenr", "lbnr", "loebenr", "deltagerid", "teilnehmer", "teilnehmerid",
+             "participant", "participantid", "participant_id", "deltager", "deltaker", "deltagare", "token",
+             "participante", "deelnemer", "responseid", "submissionid", "#")
+#: Form metadata by name, in eight languages (timestamps, durations, IP, status, language, referrer ...):
+#: never questions.
+_METADATA = re.compile(
+    r"^(?:time\s*stamp|timestamp|tidsstempel|tidsstämpel|zeitstempel|marca temporal|marca de tiempo|"
+    r"horodateur|horodatage|tijdstempel|carimbo de data/hora|"
+    r"(?:start|end|finish|completion|submit|submission|last modified|modified|created|recorded|response)"
+    r"\s*(?:date|time|tid|zeit|at|date \(utc\)|time \(utc\))?(?:\s*\(utc\))?|"
+    r"date submitted|date started|date last action|submitted at|started at|network id|"
+    r"start ?tidspunkt|starttidspunkt|slut ?tidspunkt|sluttidspunkt|fuldførelses?tidspunkt|fullføringstidspunkt|"
+    r"tidspunkt for .*|starttid|sluttid|startzeit|endzeit|beginn|ende|fecha de inicio|fecha de fin|"
+    r"hora de inicio|hora de finalización|heure de début|heure de fin|begintijd|eindtijd|"
+    r"startdate|enddate|recordeddate|submitdate|startdate|datestamp|lastpage|last page|seed|"
+    r"duration.*|dauer|varighed|varighet|varaktighet|duración|durée|duur|interviewtime|"
+    r"ip ?address|ipaddress|ipaddr|ip|ip-adresse|ip-adress|"
+    r"status|progress|finished|fremskridt|fortschritt|"
+    r"(?:start |user |)language|startlanguage|userlanguage|sprog|språk|sprache|idioma|langue|taal|"
+    r"referrer|referer|refurl|quelle|source|kilde|källa|fuente|herkunft|"
+    r"distribution ?channel|distributionchannel|collector id|location ?(?:latitude|longitude|accuracy)|"
+    r"locationlatitude|locationlongitude|user agent|browser|operating system|resolution|"
+    r"externalreference|external ?data ?reference|recipient ?(?:first|last) ?name|total time|"
+    r"group time:.*|question time:.*|interview time|custom data ?\d*|custom variable ?\d*)$",
+    re.I)
+#: Personal data by name (e-mail, name, phone, CPR): left out of the draft, never read in clear.
+_PERSONAL = re.compile(
+    r"^(?:(?:what is your|hvad er dit|hvad er din|hva er ditt|hva er din|vad är ditt|vad är din|wie ist ihr|"
+    r"cuál es tu|cuál es su|quel est votre|wat is uw|your|dit|din|ditt|ihr|ihre|dein|deine|su|tu|votre|ton|uw|je)"
+    r"\s+)?(?:full\s+|fulde\s+|fulle\s+)?(?:e-?mail(?: ?address(?:e)?)?|email|e-?post(?:adresse)?|e-?postadress|mail|correo(?: electrónico)?|"
+    r"dirección de correo electrónico|adresse (?:e-?mail|électronique|de messagerie)|courriel|"
+    r"e-?mailadres|recipient ?email|recipientemail|emailaddress|"
+    r"name|navn|namn|fornavn|efternavn|etternavn|förnamn|efternamn|vorname|nachname|nombre|apellidos?|"
+    r"nom|prénom|naam|voornaam|achternaam|full name|first ?name|last ?name|fuldt navn|fullt navn|"
+    r"nombre completo|nom complet|volledige naam|"
+    r"phone|phone number|telephone|telefon|telefonnummer|tlf|mobil|mobile|mobilnummer|handy|teléfono|"
+    r"téléphone|telefoon|telefoonnummer|cpr|cpr-?nummer|cpr-?nr|personnummer|fødselsnummer|"
+    r"address|adresse|adress|dirección|adres|postadresse)$",
+    re.I)
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.I)
+_PHONE = re.compile(r"^\+?[\d ()-]{8,16}$")
+_CPR = re.compile(r"^[0-3]\d[01]\d\d\d-?\d{4}$")
 _BACKGROUND = re.compile(
     r"\b(?:"
     # Danish
@@ -62,6 +111,7 @@ _BACKGROUND = re.compile(
     r"alder|aldersgruppe|anciennitet|stilling|stillingsbetegnelse|uddannelse|bølge|måling|målingsrunde|"
     r"arbejdssted|arbejdsplads|institution|kommune|civilstand|ledelsesniveau|faggruppe|klassetrin|"
     r"leder eller medarbejder|mand eller kvinde|kvinde eller mand|dreng eller pige|pige eller dreng|"
+    r"rolle|jobfunktion|personalegruppe|medarbejdergruppe|ansættelsesform|"
     # Norwegian
     r"kjønn|kjonn|jente eller gutt|gutt eller jente|avdeling|enhet|stillingskategori|utdanning|fylke|"
     r"trinn|klassetrinn|kvinne eller mann|mann eller kvinne|ansiennitet|"
@@ -70,16 +120,31 @@ _BACKGROUND = re.compile(
     # English
     r"gender|sex|age|agegp\d*|age group|department|unit|area|region|sector|seniority|tenure|position|"
     r"job title|job role|role|education|educ\w*|wave|marital|school|grade|team|division|"
-    r"male or female|female or male"
+    r"male or female|female or male|"
+    # German, Spanish, French, Dutch
+    r"geschlecht|alter|altersgruppe|abteilung|bereich|bildung|bildungsabschluss|schulabschluss|beruf|funktion|"
+    r"arbeitsverhältnis|berufsgruppe|region|bundesland|wohnort|"
+    r"sexo|género|genero|edad|grupo de edad|departamento|área|area|unidad|sector|puesto|cargo|nivel educativo|"
+    r"estudios|región|provincia|sexe|genre|âge|tranche d'âge|département|service|unité|secteur|poste|fonction|"
+    r"niveau d'études|diplôme|geslacht|leeftijd|leeftijdsgroep|afdeling|eenheid|functie|opleiding|opleidingsniveau|"
+    r"gender identity|identify as|identifiserer|identifierar|identificerer|bor|lives?|live|location|"
+    r"employment|employment status|occupation|ansættelse|ansettelse|anställning"
     r")\b",
     re.I,
 )
 _QUESTION_ABOUT = re.compile(
     r"^\s*(?:hvilk|hvad er din|hvad er dit|hvor gammel|er du|hvilken|hvor lenge|hva er|hvor gammal|"
-    r"vilk|vad är|är du|which|what is your|are you|how old|in which|where do you)", re.I)
+    r"vilk|vad är|är du|which|what is your|are you|how old|in which|where do you|to which|"
+    r"welche|welchem|welcher|was ist ihr|wie alt|in welche|sind sie|wo wohnen|"
+    r"cuál|cual|qué edad|que edad|eres|es usted|dónde|quel|quelle|êtes-vous|quel âge|où|"
+    r"welk|wat is uw|hoe oud|bent u|waar woont|hvor mener du|hvor bor|var bor)", re.I)
 _GROUP_ANSWERS = re.compile(
     r"^(?:mand|kvinde|mænd|kvinder|mann|kvinne|man|kvinna|male|female|man|woman|men|women|jente|gutt|"
-    r"pige|dreng|flicka|pojke|girl|boy|andet|annet|annat|other)$", re.I)
+    r"pige|dreng|flicka|pojke|girl|boy|andet|annet|annat|other|weiblich|männlich|divers|frau|mann|"
+    r"hombre|mujer|masculino|femenino|otro|homme|femme|autre|vrouw|anders|non-binary|ikke-binær)$", re.I)
+_BAND = re.compile(r"^\s*(?:\d{1,3}\s*[-–]\s*\d{1,3}|\d{1,3}\s*\+|(?:under|over|mindre end|mere end|mindre enn|"
+                   r"mer enn|less than|more than|unter|über|menos de|más de|moins de|plus de)\s*\d{1,3})\s*"
+                   r"(?:år|years?|jahre|años|ans|jaar|aar)?\s*$", re.I)
 _SEPARATORS = re.compile(r"(?:[:?]\s+|\s+-\s+|\s*…\s*|\.\s+)")
 
 
@@ -218,15 +283,27 @@ def draft_from_raw(raw: RawExport, *, instrument: str | None = None) -> Draft:
     if why:
         notes[""] = [why]
     skip = set(raw.system_columns) | ({id_col} if id_col else set()) | {c for c in frame.columns if str(c).startswith("_")}
+    metadata, personal = _form_columns(raw, [c for c in frame.columns if c not in skip])
+    if not [c for c in frame.columns if c not in skip | set(metadata) | set(personal)]:
+        metadata = []  # nothing but metadata (a file of timings): draft them rather than nothing
+    skip |= set(metadata) | set(personal)
+    _left_out_notes(notes, metadata, personal)
     columns = [c for c in frame.columns if c not in skip]
     used: set[str] = set()
     items: list[dict[str, Any]] = []
+    C.RESERVED.set(frozenset(str(c) for c in columns if C.CODE_OK.match(str(c))))  # "Q2_-1" never takes "Q2_1"
     fams = C.families(raw, columns)
     owner = {c: b for b, cols in fams.items() for c in cols}
+    texts = C.text_families(raw, [c for c in columns if c not in owner])
+    text_owner = {c: head for head, cols in texts.items() for c in cols}
     for col in columns:
         if col in owner:
             if col == fams[owner[col]][0]:
                 items.append(C.multiple_family(raw, owner[col], fams[owner[col]], used))
+            continue
+        if col in text_owner:
+            if col == texts[text_owner[col]][0]:
+                items.append(C.text_family_item(text_owner[col], texts[text_owner[col]], used))
             continue
         items.append(C.column_item(raw, col, used))
     if not items:
@@ -235,9 +312,15 @@ def draft_from_raw(raw: RawExport, *, instrument: str | None = None) -> Draft:
     C.resolve_text_scales(items)
     C.harmonise_siblings(raw, items)
     _battery_labels(items)
+    _unique_labels(items)
     for item in items:
         if item["type"] == "single" and _is_group(item, raw):
             item["group"] = True
+        elif item["type"] == "likert" and _bare_codes(item) and _BACKGROUND.search(str(item.get("_column", "")).replace("_", " ")):
+            item.update(type="single", group=True)  # "sektor" coded 1-4 without labels: a background variable
+            item.pop("positive", None)
+            item["_notes"] = [C.Note("koderne har ingen etiketter: skriv svarteksterne",
+                                     "the codes have no labels: write the answer texts")]
     name = instrument or _instrument_id(raw.path)
     platform = f" ({raw.platform})" if raw.platform else ""
     data = {
@@ -275,6 +358,12 @@ def _respondent_id(raw: RawExport) -> tuple[str | None, str | None]:
         problem = _id_problem(frame[col])
         if problem is None:
             return col, None
+        if _mostly_unique(frame[col]):
+            return col, Note(
+                f"kolonnen {str(col)!r} er respondent-id, men {problem}: de gentagne rækker sættes i karantæne "
+                "som dubletter (den første beholdes); tjek dem i filen",
+                f"column {str(col)!r} is the respondent id, but it {problem.en}: the repeated rows are "
+                "quarantined as duplicates (the first is kept); check them in the file")
         rejected.append(Note(f"kolonnen {str(col)!r} {problem}", f"column {str(col)!r} {problem.en}"))
     if len(frame.columns) >= 2:
         for col in frame.columns:
@@ -286,6 +375,13 @@ def _respondent_id(raw: RawExport) -> tuple[str | None, str | None]:
             v = pd.to_numeric(frame[col], errors="coerce")
             if len(v) and v.notna().all() and (v % 1 == 0).all() and v.is_unique and (named or v.is_monotonic_increasing):
                 return col, None
+    for col in frame.columns:  # participant codes: S004, P-017, AB12 (letters + digits, unique)
+        if col in tried or col in raw.system_columns or col in raw.value_labels:
+            continue
+        text = frame[col].astype("string").str.strip()
+        if len(text) >= 2 and text.notna().all() and text.is_unique \
+                and text.str.fullmatch(r"[A-Za-z]{1,4}[-_]?\d{1,8}").all():
+            return col, None
     if rejected:
         return None, Note(
             "rækkenummeret (_source_row) bruges som respondent-id, fordi " + "; ".join(rejected)
@@ -319,6 +415,82 @@ def _id_problem(s: pd.Series) -> Note | None:
     return Note("har " + " og ".join(parts), "has " + " and ".join(parts_en))
 
 
+def _mostly_unique(s: pd.Series) -> bool:
+    """An id with a few repeats or blanks (at most 5 % of the rows, at least 10 rows): still the id."""
+    text = s.astype("string").str.strip()
+    present = text[text.notna() & (text != "")]
+    return len(s) >= 10 and present.nunique() >= 0.95 * len(s)
+
+
+def _form_columns(raw: RawExport, columns: list) -> tuple[list, list]:
+    """Form metadata (timestamps, durations, IP, status, language, referrer) and personal columns
+    (e-mail, name, phone, CPR), by name in eight languages and by content."""
+    metadata, personal = [], []
+    for col in columns:
+        name = " ".join(str(col).replace("_", " ").split()).strip(" :?")
+        if col in raw.value_labels:
+            continue  # a labelled variable (SPSS "source": main source of stress) is a question
+        if _PERSONAL.match(name):
+            personal.append(col)
+            continue
+        if _METADATA.match(name):
+            metadata.append(col)
+            continue
+        s = raw.frame[col]
+        if str(col) in raw.integer_columns or pd.api.types.is_numeric_dtype(s) or pd.api.types.is_datetime64_any_dtype(s):
+            continue  # codes, numbers and dates are no e-mails; phone or CPR numbers are written as text
+        cells = s.iloc[:5000].dropna().astype(str).str.strip()  # a look at the first rows, not a pass over all
+        cells = cells[cells != ""].drop_duplicates().head(200)
+        if len(cells) < 2 or cells.str.fullmatch(r"\d{1,7}").all() or C._looks_like_dates(cells):
+            continue  # counts, codes and dates are not personal data
+        phone = cells.str.fullmatch(_PHONE) & (cells.str.count(r"\d") >= 8)
+        if max(cells.str.fullmatch(_EMAIL).mean(), cells.str.fullmatch(_CPR).mean(), phone.mean()) >= 0.8:
+            personal.append(col)
+    return metadata, personal
+
+
+def _left_out_notes(notes: dict[str, list[str]], metadata: list, personal: list) -> None:
+    if metadata:
+        names = ", ".join(repr(str(c)) for c in metadata[:12])
+        notes.setdefault("", []).append(Note(
+            f"formularens metadata er ikke spørgsmål og er udeladt: {names}",
+            f"form metadata are not questions and are left out: {names}"))
+    if personal:
+        names = ", ".join(repr(str(c)) for c in personal[:12])
+        notes.setdefault("", []).append(Note(
+            f"personoplysninger (e-mail, navn, telefon, CPR) er udeladt, så de aldrig vises eller gemmes i klar "
+            f"tekst: {names}",
+            f"personal data (e-mail, name, phone, CPR) are left out, so they are never shown or stored in clear: "
+            f"{names}"))
+
+
+def _unique_labels(items: list[dict[str, Any]]) -> None:
+    """Labels that would read alike (three "Hvor mye brukte skjerm på fritiden om…") become the part
+    of their texts that differs ("… før pandemien?"); any label still repeated gets its code."""
+    by_label: dict[str, list[dict[str, Any]]] = {}
+    for it in items:
+        by_label.setdefault(it["label"].casefold(), []).append(it)
+    for same in by_label.values():
+        if len(same) < 2:
+            continue
+        texts = [it["text"].split() for it in same]
+        head = len(os.path.commonprefix(texts))
+        tail = len(os.path.commonprefix([t[::-1] for t in texts]))
+        diffs = [" ".join(t[head:len(t) - tail if tail else None]).strip(" -:?…") for t in texts]
+        if not all(diffs) or len(set(diffs)) < len(same):
+            continue
+        width = max(12, 40 - max(map(len, diffs)) - 2)  # one lead for the whole battery
+        lead = C.short(" ".join(texts[0][:head]), width).rstrip("…")
+        for it, diff in zip(same, diffs, strict=True):
+            it["label"] = f"{lead}… {diff}" if head else C.short(diff, 50)
+    seen: dict[str, int] = {}
+    for it in items:
+        key = it["label"].casefold()
+        if key in seen:
+            it["label"] = f"{it['label']} [{it['code']}]"
+        seen[key] = 1
+
+
 def _personal(frame: pd.DataFrame, id_col: str | None) -> bool:
     if id_col is None:
         return False
@@ -341,7 +513,16 @@ def _is_group(item: dict[str, Any], raw: RawExport) -> bool:
     if text and _BACKGROUND.search(text) and (len(text.split()) <= 6 or _QUESTION_ABOUT.match(text)):
         return True
     answers = [v for v in item.get("values", {}).values()]
-    return 2 <= len(answers) <= 4 and sum(bool(_GROUP_ANSWERS.match(a.strip())) for a in answers) >= 2
+    if 2 <= len(answers) <= 8 and all(_BAND.match(a) for a in answers) and re.search(
+            r"\b(?:år|years?|jahre|años|ans|jaar|alder|age|alter|edad|âge|leeftijd|gammel|old|alt)\b",
+            " ".join(answers) + " " + text + " " + str(name), re.I):
+        return True  # age bands: "18-29", "30-44", "45+"; "13-15 år"
+    return 2 <= len(answers) <= 6 and sum(bool(_GROUP_ANSWERS.match(a.strip())) for a in answers) >= 2
+
+
+def _bare_codes(item: dict[str, Any]) -> bool:
+    values = item.get("values") or {}
+    return bool(values) and all(str(v) == str(c) for c, v in values.items())
 
 
 def _battery_labels(items: list[dict[str, Any]]) -> None:

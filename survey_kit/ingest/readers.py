@@ -29,7 +29,11 @@ import numpy as np
 from survey_kit.errors import DataError
 from survey_kit.ingest import platforms, surveyxact
 from survey_kit.ingest._common import data_error
-from survey_kit.ingest.qualtrics import strip_qualtrics_headers
+from survey_kit.ingest.qualtrics import (
+    split_code_text_headers,
+    strip_qualtrics_headers,
+    strip_surveymonkey_headers,
+)
 from survey_kit.ingest.raw import RawExport
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -245,10 +249,12 @@ def _read_csv(path: Path, data: bytes, *, encoding: str | None, delimiter: str |
         frame=t.frame, source_rows=t.source_rows, encoding=t.encoding, delimiter=t.delimiter,
         header_row=t.header_row, notes=t.notes,
     )
-    extra = strip_qualtrics_headers(t.frame, t.source_rows)
+    extra = strip_qualtrics_headers(t.frame, t.source_rows) or strip_surveymonkey_headers(t.frame, t.source_rows)
     if extra is not None:
         parts.update(frame=extra["frame"], source_rows=extra["source_rows"],
                      variable_labels=extra["variable_labels"], notes=[*t.notes, *extra["notes"]])
+    elif (named := split_code_text_headers(t.frame)) is not None:  # same rows, columns renamed
+        parts.update(frame=named["frame"], variable_labels=named["variable_labels"], notes=[*t.notes, *named["notes"]])
     else:  # rows as read: the parsed integer cells still line up with them
         parts["integer_columns"] = t.integer_columns
     return _with_platform(parts, platforms.recognise(parts["frame"], fmt="csv"))

@@ -66,6 +66,10 @@ def status(frame: pd.DataFrame) -> pd.Series | None:
     for code, col in sorted(cols.items()):
         on = pd.to_numeric(frame[col], errors="coerce") == 1
         out = out.mask(on & out.isna(), STATUS[code])
+    close = next((c for c in frame.columns if str(c).lower() in ("closetime", "closetim")), None)
+    if close is not None:  # a close time is a submitted answer, whatever an API dummy says
+        closed = frame[close].notna() & (frame[close].astype("string").str.strip().fillna("") != "")
+        out = out.mask(closed & (out.isna() | out.isin(["not_started", "distributed"])), "complete")
     return out
 
 

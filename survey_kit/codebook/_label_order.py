@@ -1,0 +1,237 @@
+"""The order of answer labels read from what the labels say, in eight languages.
+
+:mod:`survey_kit.codebook.scales` knows whole scales by heart; this module reads the order of
+answers it does not know, from three things a label can carry (tried in this order):
+
+1. a code written in the label: ``"(7)"``, ``"7 - Strongly agree"``, ``"1 = Helt uenig"``;
+2. numbers and bands: ``"Mindre enn 1 time"``, ``"1-3 timer"``, ``"Mer enn 8 timer"``, ``"18-29"``,
+   ``"45+"``, ``"0"`` ... ``"10"``;
+3. intensity words in Danish, Norwegian, Swedish, English, German, Spanish, French and Dutch:
+   frequency (never ... always), degree (not at all ... extremely), agreement and satisfaction with
+   their strength (strongly / somewhat), yes / maybe / no.
+
+:func:`order_from_labels` returns the labels low end first and how the order was read, or None
+when no reading covers every label with distinct positions (the draft then says so).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from survey_kit.codebook.scales import normalise_label
+
+__all__ = ["order_from_labels", "negative_stem"]
+
+_CODE_LEAD = re.compile(r"^\s*\(?(-?\d{1,3})\)?\s*(?:[=:.)]|\s[-–]\s?|[-–]\s)\s*(?=[^\d\s])")
+_CODE_TAIL = re.compile(r"\((-?\d{1,3})\)\s*$")
+_NUMBER = re.compile(r"(?<![\d.,])(\d+(?:[.,]\d+)?)")
+_LESS = re.compile(
+    r"\b(?:mindre end|mindre enn|mindre än|less than|fewer than|under|below|up to|weniger als|unter|bis zu|"
+    r"menos de|moins de|minder dan|højst|høyst|högst|max|maks|op til|opptil|upp till|under)\b", re.I)
+_MORE = re.compile(
+    r"\b(?:mere end|mer enn|mer än|flere end|flere enn|fler än|more than|over|above|at least|mindst|minst|"
+    r"mehr als|über|ueber|más de|mas de|plus de|meer dan|boven|over)\b|\+\s*$|\boder mehr\b|\bor more\b|"
+    r"\beller mere\b|\beller mer\b|\bo más\b|\bou plus\b|\bof meer\b", re.I)
+
+# frequency: never (0) ... always (4)
+_FREQUENCY = {
+    0: ("never", "aldrig", "aldri", "nie", "niemals", "nunca", "jamais", "nooit", "not at all often"),
+    1: ("rarely", "seldom", "sjældent", "sjælden", "sjelden", "sällan", "selten", "rara vez", "casi nunca",
+        "rarement", "zelden", "hardly ever", "almost never", "næsten aldrig", "nesten aldri", "nästan aldrig",
+        "fast nie"),
+    2: ("sometimes", "occasionally", "now and then", "nogle gange", "somme tider", "af og til", "av og til",
+        "noen ganger", "ibland", "gelegentlich", "manchmal", "a veces", "algunas veces", "de vez en cuando",
+        "parfois", "quelquefois", "soms", "af en toe", "monthly", "weekly"),
+    3: ("often", "frequently", "ofte", "tit", "ofta", "oft", "häufig", "haeufig", "a menudo",
+        "frecuentemente", "con frecuencia", "souvent", "vaak", "dikwijls", "usually", "most of the time",
+        "meistens", "oftest", "for det meste", "oftast", "normalmente", "la plupart du temps", "meestal"),
+    3.5: ("very often", "meget ofte", "svært ofte", "veldig ofte", "mycket ofta", "sehr oft", "sehr häufig",
+          "muy a menudo", "muy frecuentemente", "très souvent", "heel vaak", "zeer vaak", "erg vaak",
+          "almost always", "næsten altid", "nesten alltid", "nästan alltid", "fast immer", "casi siempre",
+          "presque toujours", "bijna altijd", "daily", "every day", "hver dag", "dagligt", "daglig",
+          "täglich", "jeden tag"),
+    4: ("always", "altid", "alltid", "immer", "siempre", "toujours", "altijd"),
+}
+# degree: not at all (0) ... extremely (4)
+_DEGREE = {
+    0: ("not at all", "slet ikke", "overhovedet ikke", "ikke i det hele tatt", "ikke i det hele taget",
+        "inte alls", "gar nicht", "überhaupt nicht", "ueberhaupt nicht", "nada", "en absoluto",
+        "pas du tout", "helemaal niet", "absolutely not", "none", "ingen", "keine", "ninguno", "aucun",
+        "geen", "not", "ikke", "inte", "nicht", "no es", "nein"),
+    1: ("a little", "slightly", "hardly", "barely", "little", "lidt", "litt", "lite", "kaum", "wenig",
+        "ein wenig", "etwas wenig", "poco", "un poco", "un peu", "peu", "een beetje", "weinig", "nauwelijks",
+        "low", "lav", "lavt", "niedrig", "bajo", "faible", "laag", "i lav grad", "i liten grad",
+        "i ringe grad", "to a small extent", "in geringem maße"),
+    2: ("somewhat", "moderately", "fairly", "rather", "moderate", "medium", "average", "noget", "nogenlunde",
+        "middel", "moderat", "ganske", "noe", "ganska", "något", "mäßig", "maessig", "massig", "mittel",
+        "mittelmäßig", "teils", "teilweise", "einigermaßen", "algo", "bastante", "regular", "moderado",
+        "moyennement", "assez", "plutôt", "enigszins", "redelijk", "tamelijk", "matig", "gemiddeld",
+        "i nogen grad", "i noen grad", "i viss grad", "to some extent", "in gewissem maße"),
+    3: ("very", "much", "high", "meget", "svært", "veldig", "mycket", "sehr", "hoch", "stark", "muy", "mucho",
+        "alto", "très", "beaucoup", "élevé", "zeer", "heel", "erg", "hoog", "veel", "i høj grad",
+        "i stor grad", "to a great extent", "in hohem maße"),
+    4: ("extremely", "completely", "entirely", "fully", "totally", "ekstremt", "fuldstændig", "helt",
+        "fullstendig", "extremt", "helt och hållet", "äußerst", "extrem", "völlig", "vollkommen", "total",
+        "extremadamente", "totalmente", "completamente", "extrêmement", "tout à fait", "complètement",
+        "extreem", "volledig", "helemaal", "i meget høj grad", "i svært stor grad", "i mycket stor grad",
+        "to a very great extent"),
+}
+# the two poles of agreement, satisfaction, likelihood, importance, quality ...
+_NEGATIVE_POLE = (
+    "disagree", "uenig", "oenig", "inte enig", "ikke enig", "tar avstånd", "stimme nicht zu", "lehne ab",
+    "nicht zu", "trifft nicht zu", "en desacuerdo", "desacuerdo", "pas d accord", "en désaccord",
+    "oneens", "niet eens", "dissatisfied", "unsatisfied", "utilfreds", "misfornøyd", "misnøgd",
+    "missnöjd", "unzufrieden", "insatisfecho", "insatisfait", "mécontent", "ontevreden", "unlikely",
+    "usandsynlig", "usannsynlig", "osannolik", "unwahrscheinlich", "improbable", "poco probable",
+    "onwaarschijnlijk", "unimportant", "uvigtig", "uviktig", "oviktig", "unwichtig", "poor", "bad",
+    "dårlig", "dålig", "schlecht", "malo", "mala", "mauvais", "slecht", "difficult", "svært at", "vanskelig",
+    "svårt", "schwierig", "schwer", "difícil", "difficile", "moeilijk", "unhappy", "ulykkelig", "unglücklich",
+    "infeliz", "malheureux", "ongelukkig", "worse", "værre", "verre", "sämre", "schlechter", "peor", "pire",
+    "slechter", "untrue", "usandt", "usant", "falsch", "falso", "faux", "onwaar", "stämmer inte",
+)
+_POSITIVE_POLE = (
+    "agree", "enig", "instämmer", "stämmer", "stimme zu", "zustimmen", "trifft zu", "de acuerdo",
+    "d accord", "eens", "satisfied", "tilfreds", "fornøyd", "nøgd", "nöjd", "zufrieden", "satisfecho",
+    "satisfait", "content", "tevreden", "likely", "sandsynlig", "sannsynlig", "sannolik", "wahrscheinlich",
+    "probable", "waarschijnlijk", "important", "vigtig", "viktig", "wichtig", "importante", "belangrijk",
+    "good", "god", "godt", "gut", "bueno", "buena", "bon", "bien", "goed", "excellent", "fremragende",
+    "utmerket", "utmärkt", "ausgezeichnet", "excelente", "uitstekend", "easy", "let", "lett", "lätt",
+    "leicht", "fácil", "facile", "makkelijk", "gemakkelijk", "happy", "lykkelig", "glücklich", "feliz",
+    "heureux", "gelukkig", "better", "bedre", "bättre", "besser", "mejor", "meilleur", "beter", "true",
+    "sandt", "sant", "wahr", "verdadero", "vrai", "waar", "zu",
+)
+_NEUTRAL = (
+    "neither", "neutral", "hverken", "verken", "varken", "weder", "teils teils", "ni de acuerdo", "ni ",
+    "ni d accord", "ni satisfait", "noch", "niet eens niet oneens", "neutraal", "neutro", "neutre",
+    "undecided", "usikker", "uentschieden", "indeciso", "indécis", "middle", "midt i mellem",
+    "både og", "hverken eller", "både och",
+)
+_STRONG = ("strongly", "completely", "totally", "very", "extremely", "fully", "helt", "meget", "svært",
+           "veldig", "mycket", "sehr", "völlig", "voll und ganz", "voll", "ganz", "total", "totalmente",
+           "muy", "completamente", "tout à fait", "très", "totalement", "fortement", "helemaal", "zeer",
+           "heel", "erg", "absolutely", "definitely", "definitely not", "absolut", "absolutt", "fuldstændig",
+           "gar nicht", "überhaupt nicht", "not at all", "slet ikke", "inte alls", "pas du tout", "helemaal niet")
+_WEAK = ("somewhat", "slightly", "partly", "partially", "tend to", "mostly", "moderately", "a little",
+         "rather", "delvis", "delvist", "overvejende", "noget", "litt", "lidt", "lite", "något", "ganska",
+         "eher", "teilweise", "etwas", "bedingt", "algo", "parcialmente", "un poco", "bastante", "plutôt",
+         "un peu", "partiellement", "enigszins", "een beetje", "gedeeltelijk", "redelijk", "tamelijk",
+         "i nogen grad", "til dels", "i någon mån")
+_YES = ("yes", "ja", "sí", "si", "oui", "jawel", "definitely yes", "certainly")
+_MAYBE = ("maybe", "perhaps", "possibly", "måske", "kanskje", "kanske", "vielleicht", "quizás", "quizas",
+          "tal vez", "peut être", "peut-être", "misschien", "unsure", "not sure", "usikker", "osäker",
+          "unsicher", "weiß nicht genau", "partly", "delvis", "teilweise", "en parte", "en partie",
+          "gedeeltelijk", "sometimes")
+_NO = ("no", "nej", "nei", "nein", "non", "nee", "not", "definitely not", "certainly not")
+
+
+def _phrase_re(phrases: Iterable[str]) -> re.Pattern:
+    words = sorted({normalise_label(p) for p in phrases if normalise_label(p)}, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)")
+
+
+_RE = {name: _phrase_re(words) for name, words in (
+    ("neg", _NEGATIVE_POLE), ("pos", _POSITIVE_POLE), ("neutral", _NEUTRAL), ("strong", _STRONG),
+    ("weak", _WEAK), ("yes", _YES), ("maybe", _MAYBE), ("no", _NO))}
+_TABLES = {
+    kind: [(score, _phrase_re([p])) for score, ps in table.items() for p in ps]
+    for kind, table in (("frequency", _FREQUENCY), ("degree", _DEGREE))
+}
+
+
+def order_from_labels(labels: Iterable[str]) -> tuple[list[str], str] | None:
+    """``labels`` (don't-know answers left out) from the low/negative end to the high/positive end,
+    and how the order was read (``"codes"``, ``"numbers"`` or ``"words"``); None when no reading
+    places every label at its own position."""
+    labels = [str(x) for x in dict.fromkeys(labels) if str(x).strip()]
+    if len(labels) < 2:
+        return None
+    for how, key in (("codes", _code), ("numbers", _number), ("words", None)):
+        if key is None:
+            keys = _word_keys(labels)
+        else:
+            keys = [key(lab) for lab in labels]
+        if keys is not None and None not in keys and len(set(keys)) == len(keys):
+            return [lab for _, lab in sorted(zip(keys, labels, strict=True), key=lambda p: p[0])], how
+    return None
+
+
+def _code(label: str) -> float | None:
+    m = _CODE_LEAD.match(label) or _CODE_TAIL.search(label)
+    return float(m.group(1)) if m else None
+
+
+def _number(label: str) -> float | None:
+    text = label.strip()
+    m = _NUMBER.search(text)
+    if m is None:
+        return None
+    value = float(m.group(1).replace(",", "."))
+    low = normalise_label(text)
+    if _LESS.search(low):
+        return value - 0.5
+    if _MORE.search(text) or _MORE.search(low):
+        return value + 0.5
+    return value
+
+
+def _word_keys(labels: list[str]) -> list[float] | None:
+    """One score per label from one family of words (frequency, degree, poles, yes/maybe/no)."""
+    norm = [normalise_label(lab) for lab in labels]
+    for kind in ("frequency", "degree"):
+        keys = [_table_score(t, kind) for t in norm]
+        if None not in keys:
+            return keys
+    keys = [_pole_score(t) for t in norm]
+    if None not in keys:
+        return keys
+    keys = [_yes_no(t) for t in norm]
+    return keys if None not in keys else None
+
+
+def _table_score(text: str, kind: str) -> float | None:
+    best: tuple[int, float] | None = None
+    for score, rx in _TABLES[kind]:
+        m = rx.search(text)
+        if m and (best is None or len(m.group(0)) > best[0]):
+            best = (len(m.group(0)), score)
+    return None if best is None else best[1]
+
+
+def _pole_score(text: str) -> float | None:
+    if _RE["neutral"].search(text + " "):
+        return 0.0
+    if _RE["neg"].search(text):
+        sign = -1
+    elif _RE["pos"].search(text):
+        sign = 1
+    else:
+        return None
+    strength = 3.0 if _RE["strong"].search(text) else 1.0 if _RE["weak"].search(text) else 2.0
+    return sign * strength
+
+
+def _yes_no(text: str) -> float | None:
+    if _RE["maybe"].search(text):
+        return 0.0
+    if _RE["no"].fullmatch(text) or text.startswith(("no ", "nej ", "nei ", "nein ", "non ", "nee ")):
+        return -1.0
+    if _RE["yes"].fullmatch(text) or text.startswith(("yes ", "ja ", "sí ", "si ", "oui ")):
+        return 1.0
+    return None
+
+
+_NEGATIVE_STEM = _phrase_re((
+    "stress", "stressed", "gestresst", "stresset", "stressad", "estresado", "stressé", "gestrest", "tired",
+    "træt", "trøtt", "müde", "cansado", "fatigué", "moe", "worried", "bekymret", "orolig", "besorgt",
+    "preocupado", "inquiet", "bezorgd", "difficult", "svært", "vanskelig", "svårt", "schwer", "anstrengend",
+    "difícil", "difficile", "moeilijk", "pain", "smerte", "schmerz", "dolor", "douleur", "pijn", "symptom",
+    "symptome", "symptoms", "lonely", "ensom", "einsam", "solo", "seul", "eenzaam", "anxious", "angst",
+    "ængstelig", "belastet", "belastende", "burden", "conflict", "konflikt", "mobning", "bullying",
+))
+
+
+def negative_stem(text: str) -> bool:
+    """True when a question asks about something unwanted (stress, tiredness, pain, difficulty ...):
+    its high end is not the positive one."""
+    return bool(_NEGATIVE_STEM.search(normalise_label(text)))
