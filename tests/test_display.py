@@ -101,7 +101,7 @@ def test_other_tables(temp):
     xt = sk.present(temp.crosstab("omraade", "st_plan"))
     assert xt.frame.columns.tolist() == ["Fagområde", "Ja", "Nej"]
     assert any(n.startswith("Chi-i-anden-test") for n in xt.notes)
-    assert "Ja" in temp.crosstab("omraade", "st_plan")._repr_html_()
+    assert "Ja" in temp.present(temp.crosstab("omraade", "st_plan")).to_html()
 
 
 def test_excel_export(temp, tmp_path):

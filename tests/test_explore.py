@@ -92,7 +92,7 @@ def test_export_writes_figures_and_excel(temp, tmp_path, capsys):
     ex = Explorer(temp, what="item:ml_1", by="omraade")
     files = ex.export(tmp_path / "udforsk")
     names = sorted(p.name for p in files)
-    stem = "item-ml_1_dist_efter-omraade"
+    stem = "item-ml_1_dist_efter-omraade_maaling-2"  # the explorer opens on the latest wave
     assert names == sorted(f"{stem}.{s}" for s in ("png", "svg", "pdf", "csv", "alt.txt", "xlsx"))
     assert all(p.stat().st_size > 0 for p in files)
     wb = openpyxl.load_workbook(tmp_path / "udforsk" / f"{stem}.xlsx")

@@ -100,3 +100,18 @@ def test_compare_waves_skips_a_codebook_wave_without_rows(data):
     assert len(w) == 1 and (w["wave_from"].iloc[0], w["wave_to"].iloc[0]) == ("2008/09", "2012")
     # R: prop.test(c(x3, x1), c(n3, n1), correct = FALSE)
     assert w["p_val"].iloc[0] == pytest.approx(R["share_total"]["changes"][2]["p_prop"], rel=1e-6)
+
+
+def test_a_separated_trend_is_nan_not_an_error():
+    # rounds that split into all-no and all-yes: R's glm warns (fitted probabilities 0 or 1) and
+    # its slope runs off; the trend test is then not published (a small demo crashed here)
+    from survey_kit.stats.waves import _logistic_trend
+
+    slope, se = _logistic_trend(np.array([1.0, 2.0, 3.0]), np.array([0.0, 0.0, 5.0]),
+                                np.array([5.0, 4.0, 5.0]))
+    assert np.isnan(slope) and np.isnan(se)
+    # a round without answers is left out, not a zero-weight row
+    with_empty = _logistic_trend(np.array([1.0, 2.0, 3.0]), np.array([2.0, 0.0, 4.0]),
+                                 np.array([5.0, 0.0, 5.0]))
+    alone = _logistic_trend(np.array([1.0, 3.0]), np.array([2.0, 4.0]), np.array([5.0, 5.0]))
+    assert with_empty == pytest.approx(alone)

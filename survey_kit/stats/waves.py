@@ -540,22 +540,33 @@ TREND_COLUMNS = ["item", "item_label", "stat", "by", "group", "group_code", "n_w
 
 def _logistic_trend(t: np.ndarray, x: np.ndarray, n: np.ndarray) -> tuple[float, float]:
     """Slope (log odds per round) and its standard error of ``glm(cbind(x, n - x) ~ t, binomial)``
-    by Newton-Raphson (IRLS) on the grouped counts; (nan, nan) when it does not exist."""
-    if (x.sum() == 0) or (x.sum() == n.sum()) or len(t) < 2:
+    by Newton-Raphson (IRLS) on the grouped counts; (nan, nan) when it does not exist: fewer than
+    two rounds with answers, no or only positive answers, or a separation (the rounds split into
+    all-no and all-yes, where R's glm warns that fitted probabilities are 0 or 1 and its slope
+    runs off; the information matrix becomes singular)."""
+    keep = n > 0
+    t, x, n = t[keep], x[keep], n[keep]
+    if (x.sum() == 0) or (x.sum() == n.sum()) or len(np.unique(t)) < 2:
         return float("nan"), float("nan")
     X = np.column_stack([np.ones_like(t), t])
     beta = np.array([np.log((x.sum() + 0.5) / (n.sum() - x.sum() + 0.5)), 0.0])
-    for _ in range(100):
+    try:
+        for _ in range(100):
+            p = 1 / (1 + np.exp(-(X @ beta)))
+            w = n * p * (1 - p)
+            info = X.T @ (X * w[:, None])
+            step = np.linalg.solve(info, X.T @ (x - n * p))
+            beta = beta + step
+            if np.max(np.abs(step)) < 1e-12:
+                break
+        else:
+            return float("nan"), float("nan")  # no convergence: a separation
         p = 1 / (1 + np.exp(-(X @ beta)))
-        w = n * p * (1 - p)
-        info = X.T @ (X * w[:, None])
-        step = np.linalg.solve(info, X.T @ (x - n * p))
-        beta = beta + step
-        if np.max(np.abs(step)) < 1e-12:
-            break
-    p = 1 / (1 + np.exp(-(X @ beta)))
-    info = X.T @ (X * (n * p * (1 - p))[:, None])
-    return float(beta[1]), float(np.sqrt(np.linalg.inv(info)[1, 1]))
+        info = X.T @ (X * (n * p * (1 - p))[:, None])
+        se = float(np.sqrt(np.linalg.inv(info)[1, 1]))
+    except np.linalg.LinAlgError:
+        return float("nan"), float("nan")
+    return (float(beta[1]), se) if np.isfinite(beta[1]) and np.isfinite(se) else (float("nan"), float("nan"))
 
 
 def _linear_trend(t: np.ndarray, n: np.ndarray, s: np.ndarray, ss: np.ndarray) -> tuple[float, float, float]:
