@@ -16,7 +16,13 @@ import numpy as np
 import pandas as pd
 
 from survey_kit.codebook._label_order import negative_stem, order_from_labels
-from survey_kit.codebook.scales import AnswerScale, find_scales, is_dont_know, normalise_label, polarity
+from survey_kit.codebook.scales import (
+    AnswerScale,
+    find_scales,
+    is_dont_know,
+    normalise_label,
+    polarity,
+)
 from survey_kit.ingest.raw import RawExport
 
 
