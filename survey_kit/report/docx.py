@@ -188,7 +188,9 @@ def _text_width_emu(doc) -> int:
     return int(sec.page_width - sec.left_margin - sec.right_margin)
 
 
-def _add_figure(doc, report: Report, fig: Figure, png: Path | None, dpi: int) -> None:
+def _add_figure(doc, report: Report, fig: Figure, png: Path | bytes | None, dpi: int) -> None:
+    import io
+
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Emu
     from PIL import Image
@@ -198,13 +200,16 @@ def _add_figure(doc, report: Report, fig: Figure, png: Path | None, dpi: int) ->
     if png is None:
         _note(doc, f"[Figuren {fig.name} blev ikke eksporteret]")
         return
-    with Image.open(png) as im:
+    source = io.BytesIO(png) if isinstance(png, bytes) else png
+    with Image.open(source) as im:
         w_px, h_px = im.size
+    if isinstance(source, io.BytesIO):
+        source.seek(0)
     width = min(int(w_px / dpi * 914400), _text_width_emu(doc))
     height = int(width * h_px / w_px)
     p = doc.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.LEFT
-    shape = p.add_run().add_picture(str(png), width=Emu(width), height=Emu(height))
+    shape = p.add_run().add_picture(source if isinstance(source, io.BytesIO) else str(png), width=Emu(width), height=Emu(height))
     doc_pr = shape._inline.docPr
     doc_pr.set("descr", fig.alt_text())
     doc_pr.set("title", fig.caption_title())
@@ -234,7 +239,7 @@ def write_docx(
     report: Report,
     path: Path,
     *,
-    pictures: Mapping[str, Path] | None = None,
+    pictures: Mapping[str, Path | bytes] | None = None,
     template: Path | None = None,
     lang: str = "da",
     dpi: int = 300,
@@ -246,8 +251,9 @@ def write_docx(
     report : Report
     path : Path
         The ``.docx`` to write (atomically).
-    pictures : mapping of figure name to PNG path
-        The figures as exported by :func:`survey_kit.charts.export` at ``dpi``.
+    pictures : mapping of figure name to a PNG (path or bytes)
+        The figures as PNG at ``dpi`` (drawn in the printing page, or exported by
+        :func:`survey_kit.charts.export`).
     template : Path, optional
         A municipality's Word document whose styles, page set-up, headers and footers to use.
     """

@@ -280,7 +280,7 @@ _READY_JS = """(n) => {
   return plots.length >= n && plots.every(p => p._fullLayout && p.querySelector('svg.main-svg'));
 }"""
 
-_LOAD_JS = """async ({lang, title, css, body}) => {
+_LOAD_JS = """async ({lang, title, css, body, pngScale}) => {
   document.querySelectorAll('.js-plotly-plot').forEach(p => Plotly.purge(p));
   document.documentElement.lang = lang;
   document.title = title;
@@ -288,8 +288,18 @@ _LOAD_JS = """async ({lang, title, css, body}) => {
   document.body.innerHTML = body;
   await skDraw();
   await document.fonts.ready;
+  const plots = Array.from(document.querySelectorAll('.sk-plot.js-plotly-plot'));
+  const pngs = {};
+  if (pngScale) {
+    for (const p of plots) {
+      const name = p.closest('figure').getAttribute('data-figure');
+      pngs[name] = await Plotly.toImage(p, {format: 'png', width: p._fullLayout.width,
+                                            height: p._fullLayout.height, scale: pngScale});
+    }
+  }
+  await skFreeze();
   await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
-  return document.querySelectorAll('.js-plotly-plot').length;
+  return {drawn: plots.length, pngs: pngs};
 }"""
 
 _PLAYWRIGHT: dict[str, Any] = {"instance": None}
@@ -383,14 +393,32 @@ class PdfPrinter:
     def print_report(self, report: Report, pdf_path: Path, *, lang: str = "da",
                      body: tuple[str, int] | None = None, timeout_ms: float = 60_000) -> Path:
         """Print ``report`` (as :func:`report_html` shows it) to ``pdf_path``."""
+        return self.render(report, pdf_path=pdf_path, lang=lang, body=body, timeout_ms=timeout_ms)[0]
+
+    def render(self, report: Report, *, pdf_path: Path | None = None, png_dpi: int | None = None,
+               lang: str = "da", body: tuple[str, int] | None = None,
+               timeout_ms: float = 60_000) -> tuple[Path | None, dict[str, bytes]]:
+        """Draw ``report``'s charts in the printing page; print the PDF and/or return PNGs.
+
+        ``png_dpi``: also return every chart as a PNG at that resolution (figure name -> bytes),
+        drawn by the same plotly.js in the same page (for Word), so no separate export is needed.
+        The PDF is finished for PDF/UA-1 by :func:`survey_kit.report.pdfpost.finish_pdf`.
+        """
+        import base64
+
         body, n_figures = body or report_body(report, lang=lang)
         page = self._shell_page()
         page.set_default_timeout(timeout_ms)
-        drawn = page.evaluate(_LOAD_JS, {"lang": lang, "title": report.title,
-                                         "css": _css() + page_css(report, lang), "body": body})
-        if drawn < n_figures:
-            raise RuntimeError(f"{report.title}: only {drawn} of {n_figures} charts were drawn for the PDF")
-        return self._pdf(page, Path(pdf_path))
+        res = page.evaluate(_LOAD_JS, {"lang": lang, "title": report.title,
+                                       "css": _css() + page_css(report, lang), "body": body,
+                                       "pngScale": (png_dpi / CSS_DPI) if png_dpi else 0})
+        if res["drawn"] < n_figures:
+            raise RuntimeError(f"{report.title}: only {res['drawn']} of {n_figures} charts were drawn for the PDF")
+        pngs = {name: png_with_dpi(base64.b64decode(url.split(",", 1)[1]), png_dpi)
+                for name, url in res["pngs"].items()}
+        if pdf_path is None:
+            return None, pngs
+        return self._pdf(page, Path(pdf_path), title=report.title, lang=lang), pngs
 
     def print_pdf(self, html_path: Path, pdf_path: Path, *, n_figures: int = 0,
                   timeout_ms: float = 60_000) -> Path:
@@ -401,15 +429,35 @@ class PdfPrinter:
             page.goto(Path(html_path).resolve().as_uri(), wait_until="load", timeout=timeout_ms)
             if n_figures:
                 page.wait_for_function(_READY_JS, arg=n_figures, timeout=timeout_ms)
+                page.evaluate("async () => window.skFreeze ? await skFreeze() : 0")
             return self._pdf(page, Path(pdf_path))
         finally:
             page.close()
 
     @staticmethod
-    def _pdf(page, pdf_path: Path) -> Path:
+    def _pdf(page, pdf_path: Path, *, title: str | None = None, lang: str | None = None) -> Path:
+        from survey_kit.report.pdfpost import finish_pdf
+
         pdf_path.parent.mkdir(parents=True, exist_ok=True)
         tmp = pdf_path.with_name(f".{pdf_path.name}.part")
         page.pdf(path=str(tmp), **_PDF_OPTIONS)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, pdf_path)
+        try:
+            finish_pdf(tmp, pdf_path, title=title if title is not None else page.title(),
+                       lang=lang or page.evaluate("() => document.documentElement.lang") or "da")
+        finally:
+            tmp.unlink(missing_ok=True)
         return pdf_path
+
+
+def png_with_dpi(png: bytes, dpi: int) -> bytes:
+    """``png`` with its resolution (a ``pHYs`` chunk after ``IHDR``), without decoding it."""
+    import struct
+    import zlib
+
+    if png[12:16] != b"IHDR" or b"pHYs" in png[:4096]:
+        return png
+    ppm = round(dpi / 0.0254)
+    data = struct.pack(">IIB", ppm, ppm, 1)
+    chunk = struct.pack(">I", len(data)) + b"pHYs" + data + struct.pack(">I", zlib.crc32(b"pHYs" + data))
+    end = 8 + 4 + 4 + 13 + 4  # signature + IHDR chunk
+    return png[:end] + chunk + png[end:]

@@ -8,3 +8,27 @@ window.skDraw = function (root) {
   });
   return Promise.all(jobs);
 };
+
+/* For print: each drawn chart becomes one <img> of its SVG with the chart's alt text, so the
+   tagged PDF has one figure per chart with /Alt (not one untagged figure per SVG element), and
+   the <figure> around it is a group (its caption stays with it; no figure without alt text). */
+window.skFreeze = async function (root) {
+  var scope = root || document;
+  var plots = Array.prototype.slice.call(scope.querySelectorAll('.sk-plot.js-plotly-plot'));
+  for (var i = 0; i < plots.length; i++) {
+    var p = plots[i];
+    var url = await Plotly.toImage(p, {format: 'svg', width: p._fullLayout.width, height: p._fullLayout.height});
+    var img = document.createElement('img');
+    img.src = url;
+    img.alt = p.getAttribute('aria-label') || '';
+    img.id = p.id;
+    img.className = 'sk-plot sk-plot-img';
+    img.setAttribute('style', p.getAttribute('style') || '');
+    await img.decode();
+    Plotly.purge(p);
+    p.replaceWith(img);
+    var fig = img.closest('figure');
+    if (fig) fig.setAttribute('role', 'group');
+  }
+  return plots.length;
+};
