@@ -147,11 +147,17 @@ def report(
     out: Annotated[Path, typer.Option(help="Output folder")] = Path("reports"),
     wave: Annotated[str | None, typer.Option(help="Wave to report (label or code); default the latest")] = None,
     by: Annotated[str | None, typer.Option(help="Also one report per group of this variable, e.g. omraade or enhed")] = None,
-    formats: Annotated[str, typer.Option("--format", help="html, pdf, docx, xlsx (comma separated)")] = "html,pdf,docx",
+    formats: Annotated[str, typer.Option("--format", help="Formats to write, comma separated: html, pdf, docx, xlsx. "
+                                         "tabeller.xlsx (the numbers) is always written. Each run replaces "
+                                         "OUT/<instrument>/ as a whole: no file of an earlier run is left")] = "html,pdf,docx",
     min_n: Annotated[int | None, typer.Option(help="Minimum respondents per published group (never below the codebook's)")] = None,
     figures: Annotated[str, typer.Option("--figurer", help="Figure files (PNG/SVG/PDF + CSV): samlet (only the whole survey's report), alle, ingen")] = "samlet",
+    template_docx: Annotated[Path | None, typer.Option("--word-skabelon", help="The municipality's own Word file (.docx) for styles, header and footer; default the house template")] = None,
 ) -> None:
-    """Render the report of a survey (and one per group with --by) from processed data."""
+    """Render the report of a survey (and one per group with --by) from processed data.
+
+    Each run replaces OUT/<instrument>/ as a whole (written into a fresh folder, then swapped in).
+    """
     from survey_kit.report import render_reports
 
     if data is None:
@@ -174,7 +180,8 @@ def report(
         raise typer.Exit(2)
     try:
         paths = render_reports(data, codebook if codebook is not None else instrument, spec=spec, out_dir=out,
-                               wave=wave, by=by, formats=fmts, min_n=min_n, figures=fig)
+                               wave=wave, by=by, formats=fmts, min_n=min_n, figures=fig,
+                               template_docx=template_docx)
     except DataError:
         raise
     except ValueError as err:  # a bad option value (wave, by, format): a usage error

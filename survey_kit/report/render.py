@@ -206,6 +206,20 @@ def _blocks_context(report: Report) -> list[dict]:
     return out
 
 
+def report_source(report: Report) -> str:
+    """The report's source line without its count ("Kilde: Temperaturmåling 2010"), from the
+    report's ``source`` when it has one, else from the first chart's source line."""
+    own = getattr(report, "source", None)
+    if own:
+        return str(own)
+    for fig in report.figures():
+        for ann in fig.figure.layout.annotations:
+            if ann.name == "source" and ann.text:
+                text = ann.text.replace("<br>", " ")
+                return text.split(", antal svar", 1)[0].split(", n =", 1)[0].strip()
+    return ""
+
+
 def page_css(report: Report, lang: str = "da") -> str:
     """The report's ``@page`` rules: the footer (title, date, "Side N af M") on every page but
     the first, as CSS margin boxes (printed by Chromium >= 131 and by the browser's print dialog)."""
@@ -233,6 +247,7 @@ def _render(report: Report, *, lang: str, part: str, body: tuple[str, int] | Non
         date_label=words["date"],
         date_text=report.date_text(),
         date_iso=report.report_date.isoformat(),
+        source=report_source(report),
         blocks=blocks,
         no_comments=words["none"],
         css=Markup(_css() + page_css(report, lang)),
