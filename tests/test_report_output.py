@@ -291,3 +291,69 @@ def test_pages_to_png_for_looking(written, artifacts):
                         str(artifacts / f"report_pdf_{name}")], check=True)
     assert len(list(artifacts.glob("report_pdf_*.png"))) >= 9
     time.sleep(0)
+
+
+# -- a run replaces its output (issue 21, part 5) -------------------------------------------------
+def _tree(base: Path) -> set[str]:
+    return {str(p.relative_to(base)) for p in base.rglob("*")}
+
+
+def test_a_second_run_leaves_nothing_of_the_first(written, tmp_path):
+    """Three runs into one folder, as an analyst does over a month: each run's folder holds
+    exactly what that run wrote; Excel always, the formats named, no earlier group folder."""
+    from survey_kit.report import render_reports
+
+    root, _, _ = written
+    data = root / "processed" / "netvaerksevaluering.parquet"
+    base = tmp_path / "netvaerksevaluering"
+
+    first = render_reports(data, out_dir=tmp_path, formats=("html", "docx"), figures=False, progress=False)
+    assert (base / "samlet" / "rapport.docx").is_file()
+    assert {p.name for p in first} == {"rapport.html", "rapport.docx", "tabeller.xlsx"}
+
+    second = render_reports(data, out_dir=tmp_path, by="sektor", formats=("html",), figures=False,
+                            progress=False)
+    groups = {p.parent.name for p in second}
+    assert len(groups) > 2 and "samlet" in groups
+    assert not (base / "samlet" / "rapport.docx").exists(), "last run's Word file is left beside the new report"
+    assert {p.name for p in (base / "samlet").iterdir()} == {"rapport.html", "tabeller.xlsx"}
+
+    third = render_reports(data, out_dir=tmp_path, formats=("html",), figures=False, progress=False)
+    assert {p.parent.name for p in third} == {"samlet"}
+    left = _tree(base) - {"koerselsoversigt.txt", "anonymitet_log.csv"}
+    assert left == {"samlet", "samlet/rapport.html", "samlet/tabeller.xlsx"}, sorted(left)
+    assert all(p.is_file() for p in third)
+    assert "skole" not in (base / "koerselsoversigt.txt").read_text("utf-8")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["netvaerksevaluering"], "no staging folder left"
+
+
+def test_a_folder_that_is_not_a_run_is_never_replaced(written, tmp_path):
+    from survey_kit.errors import DataError
+    from survey_kit.report import render_reports
+
+    root, _, _ = written
+    own = tmp_path / "temperaturmaaling" / "mine_tal.xlsx"
+    own.parent.mkdir()
+    own.write_bytes(b"the analyst's own file")
+    with pytest.raises(DataError, match="ikke en mappe med rapporter fra survey_kit; vælg en anden --out"):
+        render_reports(root / "processed" / "temperaturmaaling.parquet", out_dir=tmp_path, formats=("html",),
+                       figures=False, progress=False)
+    assert own.read_bytes() == b"the analyst's own file"
+    assert sorted(p.name for p in own.parent.iterdir()) == ["mine_tal.xlsx"]
+
+
+def test_a_write_replaces_the_reports_files_and_keeps_the_analysts(written, tmp_path):
+    from survey_kit.report.output import ReportWriter
+
+    _, rep, _ = written
+    folder = tmp_path / "rapport"
+    (folder / "figurer").mkdir(parents=True)
+    (folder / "figurer" / "gammel_figur.png").write_bytes(b"old")
+    (folder / "rapport.pdf").write_bytes(b"old")
+    (folder / "noter.txt").write_text("mine noter", encoding="utf-8")
+    with ReportWriter(formats=("html", "xlsx"), figures=False) as writer:
+        files = writer.write(rep["netvaerksevaluering"], folder)
+    assert {p.name for p in files} == {"rapport.html", "tabeller.xlsx"}
+    assert sorted(p.name for p in folder.iterdir()) == ["noter.txt", "rapport.html", "tabeller.xlsx"]
+    assert (folder / "noter.txt").read_text("utf-8") == "mine noter"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["rapport"], "no staging folder left"
