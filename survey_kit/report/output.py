@@ -6,8 +6,8 @@
 
 A folder gets ``rapport.html`` (self-contained, offline), ``rapport.pdf`` (A4, tagged, outline,
 page numbers), ``rapport.docx``, ``tabeller.xlsx`` and ``figurer/`` (each chart as PNG at 300 dpi,
-SVG and PDF, with its data as CSV and its alt text). One kaleido server exports every figure of
-the run and one Chromium prints every PDF.
+SVG and PDF, with its data as CSV and its alt text). One Chromium page draws every chart of a
+report once (plotly.js), prints the PDF and gives the Word pictures and the figure files.
 """
 
 from __future__ import annotations
@@ -69,7 +69,6 @@ class ReportWriter:
         self.lang = lang
         self.timings: list[float] = []
         self._printer = None
-        self._exporting = None
 
     # -- resources ------------------------------------------------------------------------------
     def __enter__(self) -> ReportWriter:
@@ -83,16 +82,6 @@ class ReportWriter:
         if self._printer is not None:
             self._printer.close()
             self._printer = None
-        if self._exporting is not None:
-            self._exporting.__exit__(None, None, None)
-            self._exporting = None
-
-    def _export_server(self) -> None:
-        if self._exporting is None:
-            from survey_kit.charts import exporting
-
-            self._exporting = exporting()
-            self._exporting.__enter__()
 
     def _pdf_printer(self):
         if self._printer is None:
@@ -102,21 +91,36 @@ class ReportWriter:
         return self._printer
 
     # -- writing --------------------------------------------------------------------------------
-    def _figure_files(self, report: Report, stage: Path) -> list[Path]:
-        """Every chart as PNG (300 dpi), SVG and PDF with its data and alt text, in ``figurer/``."""
-        from survey_kit.charts import export
+    def _figure_files(self, report: Report, stage: Path, images: dict[str, dict]) -> list[Path]:
+        """Every chart as PNG (300 dpi), SVG and PDF with its data and alt text, in ``figurer/``.
+
+        The images are the ones drawn in the printing page (what the PDF shows); the PDFs are one
+        print of all charts, split (no export per chart and format).
+        """
+        from survey_kit.charts.export import chart_table, write_table_csv
 
         figures = list(report.figures())
         if not figures or not self.figures:
             return []
-        self._export_server()
+        pdfs = self._pdf_printer().figure_pdfs(images)
+        folder = stage / "figurer"
+        folder.mkdir(parents=True, exist_ok=True)
         written: list[Path] = []
         for fig in figures:
-            files = export(fig.figure, stage / "figurer" / fig.name, size=fig.size, table=fig.data, dpi=FIGURE_DPI)
-            alt = next((f for f in files if f.name.endswith(".alt.txt")), None)
-            if alt is not None and fig.alt:
-                alt.write_text(fig.alt + "\n", encoding="utf-8")
-            written.extend(files)
+            im = images.get(fig.name)
+            if im is None:
+                raise RuntimeError(f"{report.title}: the chart {fig.name} was not drawn")
+            files = [(folder / f"{fig.name}.png", im["png"]), (folder / f"{fig.name}.svg", im["svg"]),
+                     (folder / f"{fig.name}.pdf", pdfs[fig.name])]
+            for path, data in files:
+                path.write_bytes(data)
+                written.append(path)
+            table = fig.data if fig.data is not None else chart_table(fig.figure)
+            if table is not None:
+                written.append(write_table_csv(table, folder / f"{fig.name}.csv"))
+            alt = folder / f"{fig.name}.alt.txt"
+            alt.write_text(fig.alt_text() + "\n", encoding="utf-8")
+            written.append(alt)
         return written
 
     def write(self, report: Report, folder: Path) -> list[Path]:
@@ -139,17 +143,19 @@ class ReportWriter:
         folder.parent.mkdir(parents=True, exist_ok=True)
         stage = Path(tempfile.mkdtemp(prefix=f".{folder.name}.ny-", dir=folder.parent))
         try:
-            fig_files = self._figure_files(report, stage)
-            pngs: dict[str, bytes] = {}
-            docx = "docx" in self.formats and any(True for _ in report.figures())
-            if {"html", "pdf"} & set(self.formats) or docx:
+            images: dict[str, dict] = {}
+            charts = any(True for _ in report.figures())
+            pictures = charts and ("docx" in self.formats or self.figures)  # PNGs for Word, figurer/
+            if {"html", "pdf"} & set(self.formats) or pictures:
                 body = render.report_body(report, lang=self.lang)
                 if "html" in self.formats:
                     render.write_html(report, stage / FILES["html"], lang=self.lang, body=body)
-                if "pdf" in self.formats or docx:
-                    _, pngs = self._pdf_printer().render(
+                if "pdf" in self.formats or pictures:
+                    _, images = self._pdf_printer().draw(
                         report, pdf_path=stage / FILES["pdf"] if "pdf" in self.formats else None,
-                        png_dpi=FIGURE_DPI if docx else None, lang=self.lang, body=body)
+                        png_dpi=FIGURE_DPI if pictures else None, lang=self.lang, body=body)
+            fig_files = self._figure_files(report, stage, images)
+            pngs = {name: im["png"] for name, im in images.items() if "png" in im}
             if "docx" in self.formats:
                 from survey_kit.report.docx import write_docx
 

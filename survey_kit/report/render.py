@@ -312,9 +312,9 @@ _LOAD_JS = """async ({lang, title, css, body, pngScale}) => {
                                             height: p._fullLayout.height, scale: pngScale});
     }
   }
-  await skFreeze();
+  const svgs = await skFreeze();
   await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
-  return {drawn: plots.length, pngs: pngs};
+  return {drawn: plots.length, pngs: pngs, svgs: svgs};
 }"""
 
 _PLAYWRIGHT: dict[str, Any] = {"instance": None}
@@ -419,7 +419,17 @@ class PdfPrinter:
         drawn by the same plotly.js in the same page (for Word), so no separate export is needed.
         The PDF is finished for PDF/UA-1 by :func:`survey_kit.report.pdfpost.finish_pdf`.
         """
+        pdf, images = self.draw(report, pdf_path=pdf_path, png_dpi=png_dpi, lang=lang, body=body,
+                                timeout_ms=timeout_ms)
+        return pdf, {name: im["png"] for name, im in images.items() if "png" in im}
+
+    def draw(self, report: Report, *, pdf_path: Path | None = None, png_dpi: int | None = None,
+             lang: str = "da", body: tuple[str, int] | None = None,
+             timeout_ms: float = 60_000) -> tuple[Path | None, dict[str, dict]]:
+        """As :meth:`render`, returning every chart's images: ``{name: {"svg": bytes, "width":
+        px, "height": px[, "png": bytes]}}`` (the SVG is what the PDF shows)."""
         import base64
+        from urllib.parse import unquote
 
         body, n_figures = body or report_body(report, lang=lang)
         page = self._shell_page()
@@ -429,11 +439,59 @@ class PdfPrinter:
                                        "pngScale": (png_dpi / CSS_DPI) if png_dpi else 0})
         if res["drawn"] < n_figures:
             raise RuntimeError(f"{report.title}: only {res['drawn']} of {n_figures} charts were drawn for the PDF")
-        pngs = {name: png_with_dpi(base64.b64decode(url.split(",", 1)[1]), png_dpi)
-                for name, url in res["pngs"].items()}
+        images: dict[str, dict] = {}
+        for name, svg in res["svgs"].items():
+            head, _, data = svg["url"].partition(",")
+            text = base64.b64decode(data) if head.endswith(";base64") else unquote(data).encode("utf-8")
+            images[name] = {"svg": text, "width": svg["width"], "height": svg["height"]}
+        for name, url in res["pngs"].items():
+            images.setdefault(name, {})["png"] = png_with_dpi(base64.b64decode(url.split(",", 1)[1]), png_dpi)
         if pdf_path is None:
-            return None, pngs
-        return self._pdf(page, Path(pdf_path), title=report.title, lang=lang), pngs
+            return None, images
+        return self._pdf(page, Path(pdf_path), title=report.title, lang=lang), images
+
+    def figure_pdfs(self, images: dict[str, dict], timeout_ms: float = 60_000) -> dict[str, bytes]:
+        """Each chart's SVG (from :meth:`draw`) as a one-page PDF of exactly its size.
+
+        One print of a page with a named CSS page per chart, split into files with pikepdf.
+        """
+        import base64
+        import io
+
+        import pikepdf
+
+        names = [n for n, im in images.items() if "svg" in im]
+        if not names:
+            return {}
+        css, body = [], []
+        for i, name in enumerate(names):
+            im = images[name]
+            w, h = im["width"], im["height"]
+            css.append(f"@page f{i} {{ size: {w}px {h}px; margin: 0; }} .f{i} {{ page: f{i}; width: {w}px; height: {h}px; }}")
+            uri = "data:image/svg+xml;base64," + base64.b64encode(im["svg"]).decode("ascii")
+            body.append(f'<div class="f{i}"><img src="{uri}" alt="" style="display:block;width:{w}px;height:{h}px"></div>')
+        html = ('<!DOCTYPE html><html lang="da"><head><meta charset="utf-8"><style>html, body { margin: 0; padding: 0; }'
+                " body > div { break-after: page; overflow: hidden; } " + " ".join(css) + "</style></head><body>"
+                + "".join(body) + "</body></html>")
+        self.start()
+        page = self._browser.new_page()
+        try:
+            page.set_default_timeout(timeout_ms)
+            page.set_content(html, wait_until="load")
+            pdf = page.pdf(prefer_css_page_size=True, print_background=True)
+        finally:
+            page.close()
+        out: dict[str, bytes] = {}
+        with pikepdf.open(io.BytesIO(pdf)) as src:
+            if len(src.pages) != len(names):
+                raise RuntimeError(f"figure PDFs: {len(src.pages)} pages for {len(names)} charts")
+            for name, pg in zip(names, src.pages, strict=True):
+                one = pikepdf.new()
+                one.pages.append(pg)
+                buf = io.BytesIO()
+                one.save(buf)
+                out[name] = buf.getvalue()
+        return out
 
     def print_pdf(self, html_path: Path, pdf_path: Path, *, n_figures: int = 0,
                   timeout_ms: float = 60_000) -> Path:

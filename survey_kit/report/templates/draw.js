@@ -15,9 +15,13 @@ window.skDraw = function (root) {
 window.skFreeze = async function (root) {
   var scope = root || document;
   var plots = Array.prototype.slice.call(scope.querySelectorAll('.sk-plot.js-plotly-plot'));
+  var svgs = {};
   for (var i = 0; i < plots.length; i++) {
     var p = plots[i];
-    var url = await Plotly.toImage(p, {format: 'svg', width: p._fullLayout.width, height: p._fullLayout.height});
+    var w = p._fullLayout.width, h = p._fullLayout.height;
+    var url = await Plotly.toImage(p, {format: 'svg', width: w, height: h});
+    var holder = p.closest('figure');
+    if (holder) svgs[holder.getAttribute('data-figure')] = {url: url, width: w, height: h};
     var img = document.createElement('img');
     img.src = url;
     img.alt = p.getAttribute('aria-label') || '';
@@ -30,5 +34,5 @@ window.skFreeze = async function (root) {
     var fig = img.closest('figure');
     if (fig) fig.setAttribute('role', 'group');
   }
-  return plots.length;
+  return svgs;
 };
