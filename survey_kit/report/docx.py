@@ -253,8 +253,10 @@ def _add_table(doc, report: Report, table: Table) -> None:
                  ("w:noHBand", "1"), ("w:noVBand", "1"), ("w:val", "0420")):
         look.set(_qn(k), v)
     t.alignment = WD_TABLE_ALIGNMENT.LEFT
+    rows = list(t.rows)  # python-docx rebuilds the row and cell lists on every index: take them once
+    header_cells = rows[0].cells
     for j, col in enumerate(table.columns):
-        cell = t.rows[0].cells[j]
+        cell = header_cells[j]
         cell.text = ""
         _tight(cell.paragraphs[0])
         run = cell.paragraphs[0].add_run(col.header)
@@ -262,12 +264,13 @@ def _add_table(doc, report: Report, table: Table) -> None:
         run.font.size = size
         if col.kind in NUMERIC_KINDS:
             cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    _repeat_header(t.rows[0])
+    _repeat_header(rows[0])
     for i, values in enumerate(frame.itertuples(index=False)):
-        row = t.rows[1 + i]
+        row = rows[1 + i]
         _cant_split(row)
+        cells = row.cells
         for j, (kind, value) in enumerate(zip(kinds, values, strict=True)):
-            par = row.cells[j].paragraphs[0]
+            par = cells[j].paragraphs[0]
             _tight(par)
             numeric = kind in NUMERIC_KINDS and not sup[i]
             # "< 0,001", "90 %", "+21 procentpoint" never break inside
@@ -310,7 +313,8 @@ def _column_widths(doc, t, frame, kinds: list[str]) -> None:
         t._tbl.tblPr.append(margins)
     for j, width in enumerate(widths):
         t.columns[j].width = Emu(width)  # the grid, which LibreOffice and Word lay out by
-        for cell in t.columns[j].cells:
+    for row in t.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
             cell.width = Emu(width)
 
 
