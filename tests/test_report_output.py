@@ -357,3 +357,36 @@ def test_a_write_replaces_the_reports_files_and_keeps_the_analysts(written, tmp_
     assert sorted(p.name for p in folder.iterdir()) == ["noter.txt", "rapport.html", "tabeller.xlsx"]
     assert (folder / "noter.txt").read_text("utf-8") == "mine noter"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["rapport"], "no staging folder left"
+
+
+def test_figure_files_are_the_charts_the_pdf_shows(written, tmp_path):
+    """figurer/ comes from the printing page: per chart a 300-dpi PNG, the SVG the PDF shows, a
+    one-page PDF of the chart's print size, its data (CSV) and its alt text."""
+    import io
+    import xml.etree.ElementTree as ET
+
+    import pikepdf
+    from PIL import Image
+
+    from survey_kit.report.output import ReportWriter
+
+    _, rep, _ = written
+    report = rep["netvaerksevaluering"]
+    with ReportWriter(formats=("html", "pdf"), figures=True) as writer:
+        files = writer.write(report, tmp_path / "r")
+    names = {p.name for p in files}
+    for fig in report.figures():
+        base = tmp_path / "r" / "figurer" / fig.name
+        for ext in (".png", ".svg", ".pdf", ".csv", ".alt.txt"):
+            assert f"{fig.name}{ext}" in names and Path(f"{base}{ext}").is_file(), (fig.name, ext)
+        svg = ET.fromstring(Path(f"{base}.svg").read_bytes())
+        w_px = float(svg.get("width"))
+        assert abs(w_px - TEXT_WIDTH_PX) < 2 or fig.size == "half", (fig.name, w_px)
+        with Image.open(io.BytesIO(Path(f"{base}.png").read_bytes())) as im:
+            assert round(im.info["dpi"][0]) == 300
+            assert abs(im.size[0] - w_px * 300 / 96) < 3
+        with pikepdf.open(f"{base}.pdf") as pdf:
+            assert len(pdf.pages) == 1
+            assert abs(float(pdf.pages[0].mediabox[2]) - w_px * 72 / 96) < 1.5
+        assert Path(f"{base}.alt.txt").read_text("utf-8").strip() == fig.alt_text()
+
