@@ -3,9 +3,12 @@
 Chromium (>= 131) prints a tagged PDF with the language of ``<html lang>``, an outline and the
 ``<img alt>`` of each chart as its figure's ``/Alt``. Three things it leaves out are added here:
 
-* page furniture (the CSS page-margin boxes: footer, page numbers) is drawn outside any
-  marked-content sequence; every such drawing (text object, painted path, image) is wrapped in an
-  ``/Artifact`` sequence, so a screen reader skips it and PDF/UA rule 7.1 holds;
+* page furniture (the CSS page-margin boxes: footer, page numbers) is drawn by Chromium outside
+  any marked-content sequence. The report printer prints the footer apart (a PDF of footers
+  only) and lays each footer page over its page inside an ``/Artifact`` sequence (no parsing of
+  the page content); for any other Chromium PDF every drawing outside marked content (text
+  object, painted path, image) is wrapped in an ``/Artifact`` sequence. Either way a screen
+  reader skips it and PDF/UA rule 7.1 holds;
 * XMP metadata with ``pdfuaid:part = 1``, the title (``dc:title``) and the language
   (``dc:language``);
 * ``/ViewerPreferences /DisplayDocTitle true`` (a viewer shows the title, not the file name).
@@ -112,13 +115,42 @@ def _mark_artifacts(pdf) -> int:
     return changed
 
 
-def finish_pdf(src: Path, dest: Path, *, title: str, lang: str) -> Path:
-    """Read Chromium's PDF ``src``, add artifacts, XMP (PDF/UA-1) and DisplayDocTitle, write ``dest``."""
+def _overlay_footer(pdf, footer: bytes) -> None:
+    """Lay each page of ``footer`` (a PDF of the same page count) over the report's page as a
+    pagination artifact (a form XObject drawn inside ``/Artifact ... BDC``/``EMC``)."""
+    import io
+
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(footer)) as foot:
+        if len(foot.pages) != len(pdf.pages):
+            raise RuntimeError(f"footer: {len(foot.pages)} pages for a report of {len(pdf.pages)}")
+        for page, fpage in zip(pdf.pages, foot.pages, strict=True):
+            if not fpage.get("/Contents"):
+                continue
+            form = pdf.copy_foreign(fpage.as_form_xobject())
+            name = page.add_resource(form, pikepdf.Name.XObject, prefix="SkFoot")
+            page.contents_add(pdf.make_stream(b"q\n"), prepend=True)
+            page.contents_add(pdf.make_stream(
+                b"\nQ\n/Artifact <</Type /Pagination /Subtype /Footer>> BDC\nq " + str(name).encode("ascii")
+                + b" Do Q\nEMC\n"), prepend=False)
+
+
+def finish_pdf(src: Path, dest: Path, *, title: str, lang: str, footer=None) -> Path:
+    """Read Chromium's PDF ``src``, add artifacts, XMP (PDF/UA-1) and DisplayDocTitle, write ``dest``.
+
+    ``footer``: a callable ``n_pages -> bytes`` giving the footer pages (printed apart by
+    Chromium) to lay over the pages as artifacts; without it, whatever Chromium drew outside
+    marked content (the CSS margin boxes) is found in the page content and marked as artifact.
+    """
     import pikepdf
 
     src, dest = Path(src), Path(dest)
     with pikepdf.open(src) as pdf:
-        _mark_artifacts(pdf)
+        if footer is not None:
+            _overlay_footer(pdf, footer(len(pdf.pages)))
+        else:
+            _mark_artifacts(pdf)
         root = pdf.Root
         root.Metadata = pdf.make_stream(xmp_packet(title, lang), Type=pikepdf.Name.Metadata,
                                         Subtype=pikepdf.Name.XML)

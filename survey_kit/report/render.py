@@ -303,18 +303,10 @@ _LOAD_JS = """async ({lang, title, css, body, pngScale}) => {
   document.body.innerHTML = body;
   await skDraw();
   await document.fonts.ready;
-  const plots = Array.from(document.querySelectorAll('.sk-plot.js-plotly-plot'));
-  const pngs = {};
-  if (pngScale) {
-    for (const p of plots) {
-      const name = p.closest('figure').getAttribute('data-figure');
-      pngs[name] = await Plotly.toImage(p, {format: 'png', width: p._fullLayout.width,
-                                            height: p._fullLayout.height, scale: pngScale});
-    }
-  }
-  const svgs = await skFreeze();
+  const drawn = document.querySelectorAll('.sk-plot.js-plotly-plot').length;
+  const svgs = await skFreeze(document, pngScale);
   await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
-  return {drawn: plots.length, pngs: pngs, svgs: svgs};
+  return {drawn: drawn, svgs: svgs};
 }"""
 
 _PLAYWRIGHT: dict[str, Any] = {"instance": None}
@@ -354,6 +346,10 @@ def launch_chromium(**kwargs: Any):
     )
 
 
+#: The printing page's @page rules without the footer: it is printed apart and laid over the
+#: pages as an artifact (no untagged content to find and wrap in the report's own pages).
+_NO_FOOTER = "@page { @bottom-left { content: none; } @bottom-right { content: none; } }\n"
+
 _PDF_OPTIONS = dict(format="A4", prefer_css_page_size=True, print_background=True, tagged=True, outline=True)
 
 
@@ -371,6 +367,7 @@ class PdfPrinter:
         self.executable = executable
         self._browser = None
         self._shell = None
+        self._footer = None
 
     def start(self) -> PdfPrinter:
         if self._browser is None:
@@ -382,6 +379,7 @@ class PdfPrinter:
             self._browser.close()
             self._browser = None
             self._shell = None
+            self._footer = None
 
     def __enter__(self) -> PdfPrinter:
         return self.start()
@@ -435,7 +433,8 @@ class PdfPrinter:
         page = self._shell_page()
         page.set_default_timeout(timeout_ms)
         res = page.evaluate(_LOAD_JS, {"lang": lang, "title": report.title,
-                                       "css": _css() + page_css(report, lang), "body": body,
+                                       "css": _css() + (_NO_FOOTER if pdf_path else page_css(report, lang)),
+                                       "body": body,
                                        "pngScale": (png_dpi / CSS_DPI) if png_dpi else 0})
         if res["drawn"] < n_figures:
             raise RuntimeError(f"{report.title}: only {res['drawn']} of {n_figures} charts were drawn for the PDF")
@@ -444,11 +443,23 @@ class PdfPrinter:
             head, _, data = svg["url"].partition(",")
             text = base64.b64decode(data) if head.endswith(";base64") else unquote(data).encode("utf-8")
             images[name] = {"svg": text, "width": svg["width"], "height": svg["height"]}
-        for name, url in res["pngs"].items():
-            images.setdefault(name, {})["png"] = png_with_dpi(base64.b64decode(url.split(",", 1)[1]), png_dpi)
+            if svg.get("png"):
+                images[name]["png"] = png_with_dpi(base64.b64decode(svg["png"].split(",", 1)[1]), png_dpi)
         if pdf_path is None:
             return None, images
-        return self._pdf(page, Path(pdf_path), title=report.title, lang=lang), images
+        return self._pdf(page, Path(pdf_path), title=report.title, lang=lang,
+                         footer=lambda n: self._footer_pdf(report, lang, n)), images
+
+    def _footer_pdf(self, report: Report, lang: str, n_pages: int) -> bytes:
+        """``n_pages`` empty A4 pages with only the report's footer (CSS margin boxes), to be laid
+        over the report's pages as artifacts (see :func:`survey_kit.report.pdfpost.finish_pdf`)."""
+        if self._footer is None or self._footer.is_closed():
+            self.start()
+            self._footer = self._browser.new_page()
+        blank = '<div style="break-after: page; height: 1px"></div>' * (n_pages - 1) + '<div style="height: 1px"></div>'
+        self._footer.set_content(f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><style>'
+                                 f"{_css()}{page_css(report, lang)}</style></head><body>{blank}</body></html>")
+        return self._footer.pdf(format="A4", prefer_css_page_size=True, print_background=False)
 
     def figure_pdfs(self, images: dict[str, dict], timeout_ms: float = 60_000) -> dict[str, bytes]:
         """Each chart's SVG (from :meth:`draw`) as a one-page PDF of exactly its size.
@@ -502,13 +513,14 @@ class PdfPrinter:
             page.goto(Path(html_path).resolve().as_uri(), wait_until="load", timeout=timeout_ms)
             if n_figures:
                 page.wait_for_function(_READY_JS, arg=n_figures, timeout=timeout_ms)
-                page.evaluate("async () => window.skFreeze ? await skFreeze() : 0")
+                page.evaluate("async () => window.skFreeze ? Object.keys(await skFreeze()).length : 0")
             return self._pdf(page, Path(pdf_path))
         finally:
             page.close()
 
     @staticmethod
-    def _pdf(page, pdf_path: Path, *, title: str | None = None, lang: str | None = None) -> Path:
+    def _pdf(page, pdf_path: Path, *, title: str | None = None, lang: str | None = None,
+             footer=None) -> Path:
         from survey_kit.report.pdfpost import finish_pdf
 
         pdf_path.parent.mkdir(parents=True, exist_ok=True)
@@ -516,7 +528,8 @@ class PdfPrinter:
         page.pdf(path=str(tmp), **_PDF_OPTIONS)
         try:
             finish_pdf(tmp, pdf_path, title=title if title is not None else page.title(),
-                       lang=lang or page.evaluate("() => document.documentElement.lang") or "da")
+                       lang=lang or page.evaluate("() => document.documentElement.lang") or "da",
+                       footer=footer)
         finally:
             tmp.unlink(missing_ok=True)
         return pdf_path
