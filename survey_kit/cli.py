@@ -160,12 +160,18 @@ def report(
     out: Annotated[Path, typer.Option(help="Output folder")] = Path("reports"),
     wave: Annotated[str | None, typer.Option(help="Wave to report (label or code); default the latest")] = None,
     by: Annotated[str | None, typer.Option(help="Also one report per group of this variable, e.g. omraade or enhed")] = None,
-    formats: Annotated[str, typer.Option("--format", help="html, pdf, docx, xlsx (comma separated)")] = "html,pdf,docx",
+    formats: Annotated[str, typer.Option("--format", help="Formats to write, comma separated: html, pdf, docx, xlsx. "
+                                         "tabeller.xlsx (the numbers) is always written. Each run replaces "
+                                         "OUT/<instrument>/ as a whole: no file of an earlier run is left")] = "html,pdf,docx",
     min_n: Annotated[int | None, typer.Option(help="Minimum respondents per published group (never below the codebook's)")] = None,
     figures: Annotated[str, typer.Option("--figurer", help="Figure files (PNG/SVG/PDF + CSV): samlet (only the whole survey's report), alle, ingen")] = "samlet",
     fresh_start: Annotated[bool, typer.Option("--ny-start", help="A new data set: ignore what earlier runs into --out published (anonymitet_historik.json)")] = False,
+    template_docx: Annotated[Path | None, typer.Option("--word-skabelon", help="The municipality's own Word file (.docx) for styles, header and footer; default the house template")] = None,
 ) -> None:
-    """Render the report of a survey (and one per group with --by) from processed data."""
+    """Render the report of a survey (and one per group with --by) from processed data.
+
+    Each run replaces OUT/<instrument>/ as a whole (written into a fresh folder, then swapped in).
+    """
     from survey_kit.report import render_reports
 
     if data is None:
@@ -193,7 +199,7 @@ def report(
             warnings.simplefilter("always", UserWarning)
             paths = render_reports(data, codebook if codebook is not None else instrument, spec=spec, out_dir=out,
                                    wave=wave, by=by, formats=fmts, min_n=min_n, figures=fig,
-                                   fresh_start=fresh_start)
+                                   fresh_start=fresh_start, template_docx=template_docx)
         for w in caught:
             typer.echo(f"Advarsel: {w.message}", err=True)
     except DataError:

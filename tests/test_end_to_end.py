@@ -235,3 +235,31 @@ def test_no_hidden_count_is_recoverable_from_the_demo_reports(demo):
     for name in ("lederudvikling_2008", "netvaerksevaluering"):
         res = disclosure_check(root / "data" / "processed" / f"{name}.parquet", name)
         assert not (len(res) and res["recoverable"].any())
+
+
+def test_every_demo_pdf_passes_pdfua(demo):
+    """Issue 21: every report PDF of the demo (whole surveys and areas) has 0 pdfua findings."""
+    import pdfua
+
+    root, _ = demo
+    pdfs = sorted((root / "reports").rglob("rapport.pdf"))
+    assert len(pdfs) >= 3 + 8
+    bad = {str(p.relative_to(root)): sorted({f.rule_id for f in pdfua.validate(str(p)).findings}) for p in pdfs}
+    assert not {k: v for k, v in bad.items() if v}
+
+
+def test_demo_html_has_no_axe_violations(demo, browser):
+    """Issue 21: the whole-survey HTML reports of the demo have 0 axe-core violations."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    root, _ = demo
+    found = {}
+    for name in INSTRUMENTS:
+        page = browser.new_page()
+        try:
+            page.goto((root / "reports" / name / "samlet" / "rapport.html").as_uri())
+            page.evaluate("() => window.skReady || null")
+            found[name] = [v["id"] for v in Axe().run(page).response["violations"]]
+        finally:
+            page.close()
+    assert not any(found.values()), found

@@ -291,3 +291,102 @@ def test_pages_to_png_for_looking(written, artifacts):
                         str(artifacts / f"report_pdf_{name}")], check=True)
     assert len(list(artifacts.glob("report_pdf_*.png"))) >= 9
     time.sleep(0)
+
+
+# -- a run replaces its output (issue 21, part 5) -------------------------------------------------
+def _tree(base: Path) -> set[str]:
+    return {str(p.relative_to(base)) for p in base.rglob("*")}
+
+
+def test_a_second_run_leaves_nothing_of_the_first(written, tmp_path):
+    """Three runs into one folder, as an analyst does over a month: each run's folder holds
+    exactly what that run wrote; Excel always, the formats named, no earlier group folder."""
+    from survey_kit.report import render_reports
+
+    root, _, _ = written
+    data = root / "processed" / "netvaerksevaluering.parquet"
+    base = tmp_path / "netvaerksevaluering"
+
+    first = render_reports(data, out_dir=tmp_path, formats=("html", "docx"), figures=False, progress=False)
+    assert (base / "samlet" / "rapport.docx").is_file()
+    assert {p.name for p in first} == {"rapport.html", "rapport.docx", "tabeller.xlsx"}
+
+    second = render_reports(data, out_dir=tmp_path, by="sektor", formats=("html",), figures=False,
+                            progress=False)
+    groups = {p.parent.name for p in second}
+    assert len(groups) > 2 and "samlet" in groups
+    assert not (base / "samlet" / "rapport.docx").exists(), "last run's Word file is left beside the new report"
+    assert {p.name for p in (base / "samlet").iterdir()} == {"rapport.html", "tabeller.xlsx"}
+
+    third = render_reports(data, out_dir=tmp_path, formats=("html",), figures=False, progress=False)
+    assert {p.parent.name for p in third} == {"samlet"}
+    left = _tree(base) - {"koerselsoversigt.txt", "anonymitet_log.csv"}
+    assert left == {"samlet", "samlet/rapport.html", "samlet/tabeller.xlsx"}, sorted(left)
+    assert all(p.is_file() for p in third)
+    assert "skole" not in (base / "koerselsoversigt.txt").read_text("utf-8")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["netvaerksevaluering"], "no staging folder left"
+
+
+def test_a_folder_that_is_not_a_run_is_never_replaced(written, tmp_path):
+    from survey_kit.errors import DataError
+    from survey_kit.report import render_reports
+
+    root, _, _ = written
+    own = tmp_path / "temperaturmaaling" / "mine_tal.xlsx"
+    own.parent.mkdir()
+    own.write_bytes(b"the analyst's own file")
+    with pytest.raises(DataError, match="ikke en mappe med rapporter fra survey_kit; vælg en anden --out"):
+        render_reports(root / "processed" / "temperaturmaaling.parquet", out_dir=tmp_path, formats=("html",),
+                       figures=False, progress=False)
+    assert own.read_bytes() == b"the analyst's own file"
+    assert sorted(p.name for p in own.parent.iterdir()) == ["mine_tal.xlsx"]
+
+
+def test_a_write_replaces_the_reports_files_and_keeps_the_analysts(written, tmp_path):
+    from survey_kit.report.output import ReportWriter
+
+    _, rep, _ = written
+    folder = tmp_path / "rapport"
+    (folder / "figurer").mkdir(parents=True)
+    (folder / "figurer" / "gammel_figur.png").write_bytes(b"old")
+    (folder / "rapport.pdf").write_bytes(b"old")
+    (folder / "noter.txt").write_text("mine noter", encoding="utf-8")
+    with ReportWriter(formats=("html", "xlsx"), figures=False) as writer:
+        files = writer.write(rep["netvaerksevaluering"], folder)
+    assert {p.name for p in files} == {"rapport.html", "tabeller.xlsx"}
+    assert sorted(p.name for p in folder.iterdir()) == ["noter.txt", "rapport.html", "tabeller.xlsx"]
+    assert (folder / "noter.txt").read_text("utf-8") == "mine noter"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["rapport"], "no staging folder left"
+
+
+def test_figure_files_are_the_charts_the_pdf_shows(written, tmp_path):
+    """figurer/ comes from the printing page: per chart a 300-dpi PNG, the SVG the PDF shows, a
+    one-page PDF of the chart's print size, its data (CSV) and its alt text."""
+    import io
+    import xml.etree.ElementTree as ET
+
+    import pikepdf
+    from PIL import Image
+
+    from survey_kit.report.output import ReportWriter
+
+    _, rep, _ = written
+    report = rep["netvaerksevaluering"]
+    with ReportWriter(formats=("html", "pdf"), figures=True) as writer:
+        files = writer.write(report, tmp_path / "r")
+    names = {p.name for p in files}
+    for fig in report.figures():
+        base = tmp_path / "r" / "figurer" / fig.name
+        for ext in (".png", ".svg", ".pdf", ".csv", ".alt.txt"):
+            assert f"{fig.name}{ext}" in names and Path(f"{base}{ext}").is_file(), (fig.name, ext)
+        svg = ET.fromstring(Path(f"{base}.svg").read_bytes())
+        w_px = float(svg.get("width"))
+        assert abs(w_px - TEXT_WIDTH_PX) < 2 or fig.size == "half", (fig.name, w_px)
+        with Image.open(io.BytesIO(Path(f"{base}.png").read_bytes())) as im:
+            assert round(im.info["dpi"][0]) == 300
+            assert abs(im.size[0] - w_px * 300 / 96) < 3
+        with pikepdf.open(f"{base}.pdf") as pdf:
+            assert len(pdf.pages) == 1
+            assert abs(float(pdf.pages[0].mediabox[2]) - w_px * 72 / 96) < 1.5
+        assert Path(f"{base}.alt.txt").read_text("utf-8").strip() == fig.alt_text()
+

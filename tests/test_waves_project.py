@@ -58,7 +58,12 @@ def test_a_new_wave_is_ingested_and_the_reports_rebuilt(project):
     for part in ("2008-09.parquet", "2010.parquet"):
         key = f"data/processed/trivsel_test/{part}"
         assert after[key] == before[key]
-    html = (root / "reports" / "trivsel_test" / "samlet" / "rapport.html").read_text(encoding="utf-8")
+    # the rebuilt reports replaced the folder; its history (run log, ledger) was carried over
+    folder = root / "reports" / "trivsel_test"
+    log = (folder / "koerselslog.txt").read_text(encoding="utf-8")
+    assert log.count("== Kørsel") == 4 and "2012" in log
+    assert (folder / "anonymitet_historik.json").is_file() and (folder / "koersel.json").is_file()
+    html = (folder / "samlet" / "rapport.html").read_text(encoding="utf-8")
     assert "Udvikling over tid" in html and "tendens over alle målinger" in html  # the trend, three rounds
     assert "«Tilfredshed» sammenlignes ikke med 2008/09: I 2008/09 havde skalaen fire trin uden midte." in html
 

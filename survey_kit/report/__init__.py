@@ -137,7 +137,9 @@ def render_reports(
     Each report folder (``<out_dir>/<instrument>/samlet``, ``.../<group>``) holds ``rapport.html``
     (offline), ``rapport.pdf`` (A4), ``rapport.docx`` (Word; ``template_docx`` gives the
     municipality's own styles and logo), ``tabeller.xlsx`` (always) and ``figurer/`` (every chart as
-    PNG/SVG/PDF + CSV + alt text; ``figures="whole"``: only the whole survey's report). Every
+    PNG/SVG/PDF + CSV + alt text; ``figures="whole"``: only the whole survey's report). The run
+    replaces ``<out_dir>/<instrument>`` as a whole: it is written into a fresh folder that is then
+    swapped in, so no file of an earlier run survives beside the new ones. Every
     report of the run is built and protected together before anything is written; groups too small
     to report get none and a line in ``koerselsoversigt.txt`` beside the reports, where the
     suppression audit (``anonymitet_log.csv``) is written for the analyst too.
@@ -161,14 +163,20 @@ def render_reports(
     if figures not in (True, False, "whole"):
         raise ValueError(f"figures: expected True, False or 'whole', got {figures!r}")
     writer = _writer(formats, bool(figures), template_docx)
-    with writer:
-        for built in tqdm(run.reports, desc=f"Rapporter ({survey.codebook.instrument})",
-                          disable=not progress or len(run.reports) < 2):
-            # figure files (figurer/) for every report, or only for the whole survey's
-            writer.figures = bool(figures) and (figures is True or not built.scope.conditions)
-            written.extend(writer.write(built.report, base / built.scope.slug))
-    written.summary_path = _write_summary(run, base, by=by)
-    ledger.save()
+    from survey_kit.report.output import replacing
+
+    # the run is written into a fresh folder that then replaces <out_dir>/<instrument>: nothing
+    # of an earlier run (a group no longer reported, a format not asked for) survives beside it
+    with replacing(base) as stage:
+        with writer:
+            for built in tqdm(run.reports, desc=f"Rapporter ({survey.codebook.instrument})",
+                              disable=not progress or len(run.reports) < 2):
+                # figure files (figurer/) for every report, or only for the whole survey's
+                writer.figures = bool(figures) and (figures is True or not built.scope.conditions)
+                written.extend(base / p.relative_to(stage) for p in writer.write(built.report, stage / built.scope.slug))
+        _write_summary(run, stage, by=by)
+    written.summary_path = base / "koerselsoversigt.txt"
+    ledger.save()  # after the swap: the new folder keeps what every run so far published
     return written
 
 

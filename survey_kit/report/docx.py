@@ -57,8 +57,11 @@ def _field(paragraph, instr: str, shown: str) -> None:
     paragraph._p.append(fld)
 
 
+_STYLE_NAMES: dict[int, set[str]] = {}
+
+
 def _style(doc, name: str, fallback: str = "Normal") -> str:
-    names = {s.name for s in doc.styles}
+    names = _STYLE_NAMES.get(id(doc)) or {s.name for s in doc.styles}
     return name if name in names else fallback
 
 
@@ -87,6 +90,122 @@ def _clear_body(doc) -> None:
             body.remove(child)
 
 
+#: The house template: the PDF's sans serif, sizes and greys (see templates/report.css).
+HOUSE_FONT = "Arial"  # Liberation Sans in LibreOffice and on Linux (same metrics)
+HOUSE_TABLE_STYLE = "Survey Kit Tabel"
+_HOUSE_SIZES = {"Normal": 10, "Title": 22, "Subtitle": 12, "Heading 1": 15, "Heading 2": 12,
+                "Heading 3": 10.5, "Caption": 9.5, "Quote": 10, "List Bullet": 10}
+
+
+def _fonts(rpr, name: str) -> None:
+    fonts = rpr.find(_qn("w:rFonts"))
+    if fonts is None:
+        fonts = _el("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(_qn(attr), name)
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:cstheme", "w:eastAsiaTheme"):
+        fonts.attrib.pop(_qn(attr), None)
+
+
+def _house_styles(doc) -> None:
+    """Sans serif everywhere, the PDF's sizes, black headings with space before, a caption style
+    in bold, and a table style with a marked header row (bold, rule below) and thin row rules."""
+    from docx.shared import Pt, RGBColor
+
+    styles = doc.styles
+    rpr_default = styles.element.find(f"{_qn('w:docDefaults')}/{_qn('w:rPrDefault')}/{_qn('w:rPr')}")
+    if rpr_default is not None:
+        _fonts(rpr_default, HOUSE_FONT)
+    for name, size in _HOUSE_SIZES.items():
+        if name not in {s.name for s in styles}:
+            continue
+        st = styles[name]
+        st.font.name = HOUSE_FONT
+        _fonts(st.element.get_or_add_rPr(), HOUSE_FONT)
+        st.font.size = Pt(size)
+        if name.startswith(("Heading", "Title")):
+            st.font.color.rgb = RGBColor(0x1A, 0x1A, 0x1A)
+            st.font.bold = True
+            st.paragraph_format.keep_with_next = True
+        if name.startswith("Heading"):
+            st.paragraph_format.space_before = Pt(14 if name == "Heading 1" else 10)
+            st.paragraph_format.space_after = Pt(4)
+        if name == "Caption":
+            st.font.bold = True
+            st.font.italic = False
+            st.font.color.rgb = RGBColor(0x1A, 0x1A, 0x1A)
+            st.paragraph_format.space_after = Pt(3)
+        if name == "Subtitle":
+            st.font.color.rgb = RGBColor(0x33, 0x33, 0x33)
+            st.font.italic = False
+            spacing = st.element.get_or_add_rPr().find(_qn("w:spacing"))
+            if spacing is not None:  # the default Subtitle is letter-spaced
+                spacing.getparent().remove(spacing)
+    title = styles["Title"] if "Title" in {s.name for s in styles} else None
+    if title is not None:  # the Title style's underline is a theme border; a plain rule as in the PDF
+        ppr = title.element.get_or_add_pPr()
+        bdr = _el("w:pBdr")
+        bdr.append(_el("w:bottom", **{"w:val": "single", "w:sz": "12", "w:space": "4", "w:color": "1A1A1A"}))
+        old = ppr.find(_qn("w:pBdr"))
+        if old is not None:
+            old.addprevious(bdr)
+            ppr.remove(old)
+        else:  # pBdr comes before shading, tabs, spacing, indentation and alignment
+            later = [ppr.find(_qn(t)) for t in ("w:shd", "w:tabs", "w:spacing", "w:ind", "w:jc", "w:rPr")]
+            later = [el for el in later if el is not None]
+            if later:
+                later[0].addprevious(bdr)
+            else:
+                ppr.append(bdr)
+    normal = styles["Normal"]
+    normal.paragraph_format.space_after = Pt(5)
+    normal.paragraph_format.line_spacing = 1.15
+    _table_style(doc)
+
+
+def _table_style(doc, font: str | None = HOUSE_FONT) -> None:
+    """Add the house table style: no vertical rules, a bold header row with a rule below it."""
+    from docx.enum.style import WD_STYLE_TYPE
+
+    if HOUSE_TABLE_STYLE in {s.name for s in doc.styles}:
+        return
+    st = doc.styles.add_style(HOUSE_TABLE_STYLE, WD_STYLE_TYPE.TABLE)
+    el = st.element
+    rpr = _el("w:rPr")
+    if font:
+        _fonts(rpr, font)
+    rpr.append(_el("w:sz", **{"w:val": "18"}))
+    ppr = _el("w:pPr")
+    ppr.append(_el("w:spacing", **{"w:before": "0", "w:after": "0", "w:line": "240", "w:lineRule": "auto"}))
+    tblpr = _el("w:tblPr")
+    borders = _el("w:tblBorders")
+    borders.append(_el("w:top", **{"w:val": "single", "w:sz": "4", "w:space": "0", "w:color": "1A1A1A"}))
+    borders.append(_el("w:bottom", **{"w:val": "single", "w:sz": "4", "w:space": "0", "w:color": "1A1A1A"}))
+    borders.append(_el("w:insideH", **{"w:val": "single", "w:sz": "4", "w:space": "0", "w:color": "D0D0D0"}))
+    tblpr.append(borders)
+    cell_mar = _el("w:tblCellMar")
+    for side, w in (("top", "28"), ("left", "57"), ("bottom", "28"), ("right", "57")):
+        cell_mar.append(_el(f"w:{side}", **{"w:w": w, "w:type": "dxa"}))
+    tblpr.append(cell_mar)
+    el.append(ppr)
+    el.append(rpr)
+    el.append(tblpr)
+    first = _el("w:tblStylePr", **{"w:type": "firstRow"})
+    frpr = _el("w:rPr")
+    frpr.append(_el("w:b"))
+    ftcpr = _el("w:tcPr")
+    fb = _el("w:tcBorders")
+    fb.append(_el("w:bottom", **{"w:val": "single", "w:sz": "12", "w:space": "0", "w:color": "1A1A1A"}))
+    ftcpr.append(fb)
+    ftcpr.append(_el("w:vAlign", **{"w:val": "bottom"}))
+    first.append(frpr)
+    first.append(_el("w:tblPr"))
+    first.append(_el("w:trPr"))
+    first.append(ftcpr)
+    el.append(first)
+
+
 def _caption(doc, label: str, number: int, title: str):
     p = doc.add_paragraph(style=_style(doc, "Caption"))
     p.add_run(f"{label} ")
@@ -94,6 +213,14 @@ def _caption(doc, label: str, number: int, title: str):
     p.add_run(f". {title}")
     p.paragraph_format.keep_with_next = True
     return p
+
+
+def _tight(paragraph) -> None:
+    """No space after a cell's paragraph, single line spacing (Normal's spacing is for text)."""
+    from docx.shared import Pt
+
+    fmt = paragraph.paragraph_format
+    fmt.space_before, fmt.space_after, fmt.line_spacing = Pt(0), Pt(0), 1.0
 
 
 def _repeat_header(row) -> None:
@@ -117,22 +244,34 @@ def _add_table(doc, report: Report, table: Table) -> None:
     kinds = [c.kind for c in table.columns]
     size = Pt(9 if len(kinds) <= 7 else 8)
     t = doc.add_table(rows=1 + len(frame), cols=len(table.columns))
-    t.style = _style(doc, "Table Grid", t.style.name if t.style else "Normal Table")
+    t.style = _style(doc, HOUSE_TABLE_STYLE, _style(doc, "Table Grid", t.style.name if t.style else "Normal Table"))
+    look = t._tbl.tblPr.find(_qn("w:tblLook"))
+    if look is None:
+        look = _el("w:tblLook")
+        t._tbl.tblPr.append(look)
+    for k, v in (("w:firstRow", "1"), ("w:lastRow", "0"), ("w:firstColumn", "0"), ("w:lastColumn", "0"),
+                 ("w:noHBand", "1"), ("w:noVBand", "1"), ("w:val", "0420")):
+        look.set(_qn(k), v)
     t.alignment = WD_TABLE_ALIGNMENT.LEFT
+    rows = list(t.rows)  # python-docx rebuilds the row and cell lists on every index: take them once
+    header_cells = rows[0].cells
     for j, col in enumerate(table.columns):
-        cell = t.rows[0].cells[j]
+        cell = header_cells[j]
         cell.text = ""
+        _tight(cell.paragraphs[0])
         run = cell.paragraphs[0].add_run(col.header)
         run.bold = True
         run.font.size = size
         if col.kind in NUMERIC_KINDS:
             cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    _repeat_header(t.rows[0])
+    _repeat_header(rows[0])
     for i, values in enumerate(frame.itertuples(index=False)):
-        row = t.rows[1 + i]
+        row = rows[1 + i]
         _cant_split(row)
+        cells = row.cells
         for j, (kind, value) in enumerate(zip(kinds, values, strict=True)):
-            par = row.cells[j].paragraphs[0]
+            par = cells[j].paragraphs[0]
+            _tight(par)
             numeric = kind in NUMERIC_KINDS and not sup[i]
             # "< 0,001", "90 %", "+21 procentpoint" never break inside
             run = par.add_run(str(value).replace(" ", "\u00a0") if numeric else str(value))
@@ -167,10 +306,15 @@ def _column_widths(doc, t, frame, kinds: list[str]) -> None:
     margins = _el("w:tblCellMar")
     for side in ("left", "right"):
         margins.append(_el(f"w:{side}", **{"w:w": "57", "w:type": "dxa"}))  # 1 mm
-    t._tbl.tblPr.append(margins)
+    look = t._tbl.tblPr.find(_qn("w:tblLook"))
+    if look is not None:  # tblCellMar comes before tblLook in a table's properties
+        look.addprevious(margins)
+    else:
+        t._tbl.tblPr.append(margins)
     for j, width in enumerate(widths):
         t.columns[j].width = Emu(width)  # the grid, which LibreOffice and Word lay out by
-        for cell in t.columns[j].cells:
+    for row in t.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
             cell.width = Emu(width)
 
 
@@ -188,7 +332,9 @@ def _text_width_emu(doc) -> int:
     return int(sec.page_width - sec.left_margin - sec.right_margin)
 
 
-def _add_figure(doc, report: Report, fig: Figure, png: Path | None, dpi: int) -> None:
+def _add_figure(doc, report: Report, fig: Figure, png: Path | bytes | None, dpi: int) -> None:
+    import io
+
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Emu
     from PIL import Image
@@ -198,13 +344,16 @@ def _add_figure(doc, report: Report, fig: Figure, png: Path | None, dpi: int) ->
     if png is None:
         _note(doc, f"[Figuren {fig.name} blev ikke eksporteret]")
         return
-    with Image.open(png) as im:
+    source = io.BytesIO(png) if isinstance(png, bytes) else png
+    with Image.open(source) as im:
         w_px, h_px = im.size
+    if isinstance(source, io.BytesIO):
+        source.seek(0)
     width = min(int(w_px / dpi * 914400), _text_width_emu(doc))
     height = int(width * h_px / w_px)
     p = doc.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.LEFT
-    shape = p.add_run().add_picture(str(png), width=Emu(width), height=Emu(height))
+    shape = p.add_run().add_picture(source if isinstance(source, io.BytesIO) else str(png), width=Emu(width), height=Emu(height))
     doc_pr = shape._inline.docPr
     doc_pr.set("descr", fig.alt_text())
     doc_pr.set("title", fig.caption_title())
@@ -220,6 +369,8 @@ def _footer(doc, report: Report, lang: str) -> None:
         return  # the municipality's template has a footer of its own
     sec.different_first_page_header_footer = True
     p = sec.footer.paragraphs[0]
+    for stop in list(p.style.paragraph_format.tab_stops):  # the style's centre/right stops
+        p.paragraph_format.tab_stops.add_tab_stop(stop.position, WD_TAB_ALIGNMENT.CLEAR)
     p.paragraph_format.tab_stops.add_tab_stop(_text_width_emu(doc), WD_TAB_ALIGNMENT.RIGHT)
     page, of = ("Side", "af") if lang == "da" else ("Page", "of")
     p.add_run(f"{report.title} · {report.date_text()}\t{page} ")
@@ -234,7 +385,7 @@ def write_docx(
     report: Report,
     path: Path,
     *,
-    pictures: Mapping[str, Path] | None = None,
+    pictures: Mapping[str, Path | bytes] | None = None,
     template: Path | None = None,
     lang: str = "da",
     dpi: int = 300,
@@ -246,8 +397,9 @@ def write_docx(
     report : Report
     path : Path
         The ``.docx`` to write (atomically).
-    pictures : mapping of figure name to PNG path
-        The figures as exported by :func:`survey_kit.charts.export` at ``dpi``.
+    pictures : mapping of figure name to a PNG (path or bytes)
+        The figures as PNG at ``dpi`` (drawn in the printing page, or exported by
+        :func:`survey_kit.charts.export`).
     template : Path, optional
         A municipality's Word document whose styles, page set-up, headers and footers to use.
     """
@@ -269,17 +421,31 @@ def write_docx(
         sec.page_width, sec.page_height = Mm(210), Mm(297)
         sec.left_margin = sec.right_margin = Mm(20)
         sec.top_margin = sec.bottom_margin = Mm(20)
+        _house_styles(doc)
+    if template is not None:
+        _table_style(doc, font=None)  # the template's fonts; a header row marked as in the PDF
     _set_language(doc, lang)
     doc.core_properties.title = report.title
     doc.core_properties.subject = report.subtitle
+    doc.core_properties.author = "survey_kit"
     pictures = pictures or {}
+    _STYLE_NAMES[id(doc)] = {st.name for st in doc.styles}
 
-    # title page
-    doc.add_paragraph(report.title, style=_style(doc, "Title"))
+    # title page: the survey, its subtitle, the report date and the source, as on the PDF's front
+    from docx.shared import Cm
+
+    title = doc.add_paragraph(report.title, style=_style(doc, "Title"))
+    title.paragraph_format.space_before = Cm(6)
     if report.subtitle:
         doc.add_paragraph(report.subtitle, style=_style(doc, "Subtitle"))
     label = "Rapportdato" if lang == "da" else "Report date"
-    doc.add_paragraph(f"{label}: {report.date_text()}")
+    front = doc.add_paragraph(f"{label}: {report.date_text()}")
+    front.paragraph_format.space_before = Pt(12)
+    from survey_kit.report.render import report_source
+
+    source = report_source(report)
+    if source:
+        doc.add_paragraph(source)
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
     for block in report.blocks:
@@ -312,6 +478,7 @@ def write_docx(
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
     os.close(fd)
     doc.save(tmp)
+    _STYLE_NAMES.pop(id(doc), None)
     os.chmod(tmp, 0o644)
     os.replace(tmp, path)
     return path

@@ -206,6 +206,20 @@ def _blocks_context(report: Report) -> list[dict]:
     return out
 
 
+def report_source(report: Report) -> str:
+    """The report's source line without its count ("Kilde: Temperaturmåling 2010"), from the
+    report's ``source`` when it has one, else from the first chart's source line."""
+    own = getattr(report, "source", None)
+    if own:
+        return str(own)
+    for fig in report.figures():
+        for ann in fig.figure.layout.annotations:
+            if ann.name == "source" and ann.text:
+                text = ann.text.replace("<br>", " ")
+                return text.split(", antal svar", 1)[0].split(", n =", 1)[0].strip()
+    return ""
+
+
 def page_css(report: Report, lang: str = "da") -> str:
     """The report's ``@page`` rules: the footer (title, date, "Side N af M") on every page but
     the first, as CSS margin boxes (printed by Chromium >= 131 and by the browser's print dialog)."""
@@ -233,6 +247,7 @@ def _render(report: Report, *, lang: str, part: str, body: tuple[str, int] | Non
         date_label=words["date"],
         date_text=report.date_text(),
         date_iso=report.report_date.isoformat(),
+        source=report_source(report),
         blocks=blocks,
         no_comments=words["none"],
         css=Markup(_css() + page_css(report, lang)),
@@ -280,7 +295,7 @@ _READY_JS = """(n) => {
   return plots.length >= n && plots.every(p => p._fullLayout && p.querySelector('svg.main-svg'));
 }"""
 
-_LOAD_JS = """async ({lang, title, css, body}) => {
+_LOAD_JS = """async ({lang, title, css, body, pngScale}) => {
   document.querySelectorAll('.js-plotly-plot').forEach(p => Plotly.purge(p));
   document.documentElement.lang = lang;
   document.title = title;
@@ -288,8 +303,10 @@ _LOAD_JS = """async ({lang, title, css, body}) => {
   document.body.innerHTML = body;
   await skDraw();
   await document.fonts.ready;
+  const drawn = document.querySelectorAll('.sk-plot.js-plotly-plot').length;
+  const svgs = await skFreeze(document, pngScale);
   await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
-  return document.querySelectorAll('.js-plotly-plot').length;
+  return {drawn: drawn, svgs: svgs};
 }"""
 
 _PLAYWRIGHT: dict[str, Any] = {"instance": None}
@@ -329,6 +346,10 @@ def launch_chromium(**kwargs: Any):
     )
 
 
+#: The printing page's @page rules without the footer: it is printed apart and laid over the
+#: pages as an artifact (no untagged content to find and wrap in the report's own pages).
+_NO_FOOTER = "@page { @bottom-left { content: none; } @bottom-right { content: none; } }\n"
+
 _PDF_OPTIONS = dict(format="A4", prefer_css_page_size=True, print_background=True, tagged=True, outline=True)
 
 
@@ -346,6 +367,7 @@ class PdfPrinter:
         self.executable = executable
         self._browser = None
         self._shell = None
+        self._footer = None
 
     def start(self) -> PdfPrinter:
         if self._browser is None:
@@ -357,6 +379,7 @@ class PdfPrinter:
             self._browser.close()
             self._browser = None
             self._shell = None
+            self._footer = None
 
     def __enter__(self) -> PdfPrinter:
         return self.start()
@@ -383,14 +406,103 @@ class PdfPrinter:
     def print_report(self, report: Report, pdf_path: Path, *, lang: str = "da",
                      body: tuple[str, int] | None = None, timeout_ms: float = 60_000) -> Path:
         """Print ``report`` (as :func:`report_html` shows it) to ``pdf_path``."""
+        return self.render(report, pdf_path=pdf_path, lang=lang, body=body, timeout_ms=timeout_ms)[0]
+
+    def render(self, report: Report, *, pdf_path: Path | None = None, png_dpi: int | None = None,
+               lang: str = "da", body: tuple[str, int] | None = None,
+               timeout_ms: float = 60_000) -> tuple[Path | None, dict[str, bytes]]:
+        """Draw ``report``'s charts in the printing page; print the PDF and/or return PNGs.
+
+        ``png_dpi``: also return every chart as a PNG at that resolution (figure name -> bytes),
+        drawn by the same plotly.js in the same page (for Word), so no separate export is needed.
+        The PDF is finished for PDF/UA-1 by :func:`survey_kit.report.pdfpost.finish_pdf`.
+        """
+        pdf, images = self.draw(report, pdf_path=pdf_path, png_dpi=png_dpi, lang=lang, body=body,
+                                timeout_ms=timeout_ms)
+        return pdf, {name: im["png"] for name, im in images.items() if "png" in im}
+
+    def draw(self, report: Report, *, pdf_path: Path | None = None, png_dpi: int | None = None,
+             lang: str = "da", body: tuple[str, int] | None = None,
+             timeout_ms: float = 60_000) -> tuple[Path | None, dict[str, dict]]:
+        """As :meth:`render`, returning every chart's images: ``{name: {"svg": bytes, "width":
+        px, "height": px[, "png": bytes]}}`` (the SVG is what the PDF shows)."""
+        import base64
+        from urllib.parse import unquote
+
         body, n_figures = body or report_body(report, lang=lang)
         page = self._shell_page()
         page.set_default_timeout(timeout_ms)
-        drawn = page.evaluate(_LOAD_JS, {"lang": lang, "title": report.title,
-                                         "css": _css() + page_css(report, lang), "body": body})
-        if drawn < n_figures:
-            raise RuntimeError(f"{report.title}: only {drawn} of {n_figures} charts were drawn for the PDF")
-        return self._pdf(page, Path(pdf_path))
+        res = page.evaluate(_LOAD_JS, {"lang": lang, "title": report.title,
+                                       "css": _css() + (_NO_FOOTER if pdf_path else page_css(report, lang)),
+                                       "body": body,
+                                       "pngScale": (png_dpi / CSS_DPI) if png_dpi else 0})
+        if res["drawn"] < n_figures:
+            raise RuntimeError(f"{report.title}: only {res['drawn']} of {n_figures} charts were drawn for the PDF")
+        images: dict[str, dict] = {}
+        for name, svg in res["svgs"].items():
+            head, _, data = svg["url"].partition(",")
+            text = base64.b64decode(data) if head.endswith(";base64") else unquote(data).encode("utf-8")
+            images[name] = {"svg": text, "width": svg["width"], "height": svg["height"]}
+            if svg.get("png"):
+                images[name]["png"] = png_with_dpi(base64.b64decode(svg["png"].split(",", 1)[1]), png_dpi)
+        if pdf_path is None:
+            return None, images
+        return self._pdf(page, Path(pdf_path), title=report.title, lang=lang,
+                         footer=lambda n: self._footer_pdf(report, lang, n)), images
+
+    def _footer_pdf(self, report: Report, lang: str, n_pages: int) -> bytes:
+        """``n_pages`` empty A4 pages with only the report's footer (CSS margin boxes), to be laid
+        over the report's pages as artifacts (see :func:`survey_kit.report.pdfpost.finish_pdf`)."""
+        if self._footer is None or self._footer.is_closed():
+            self.start()
+            self._footer = self._browser.new_page()
+        blank = '<div style="break-after: page; height: 1px"></div>' * (n_pages - 1) + '<div style="height: 1px"></div>'
+        self._footer.set_content(f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><style>'
+                                 f"{_css()}{page_css(report, lang)}</style></head><body>{blank}</body></html>")
+        return self._footer.pdf(format="A4", prefer_css_page_size=True, print_background=False)
+
+    def figure_pdfs(self, images: dict[str, dict], timeout_ms: float = 60_000) -> dict[str, bytes]:
+        """Each chart's SVG (from :meth:`draw`) as a one-page PDF of exactly its size.
+
+        One print of a page with a named CSS page per chart, split into files with pikepdf.
+        """
+        import base64
+        import io
+
+        import pikepdf
+
+        names = [n for n, im in images.items() if "svg" in im]
+        if not names:
+            return {}
+        css, body = [], []
+        for i, name in enumerate(names):
+            im = images[name]
+            w, h = im["width"], im["height"]
+            css.append(f"@page f{i} {{ size: {w}px {h}px; margin: 0; }} .f{i} {{ page: f{i}; width: {w}px; height: {h}px; }}")
+            uri = "data:image/svg+xml;base64," + base64.b64encode(im["svg"]).decode("ascii")
+            body.append(f'<div class="f{i}"><img src="{uri}" alt="" style="display:block;width:{w}px;height:{h}px"></div>')
+        html = ('<!DOCTYPE html><html lang="da"><head><meta charset="utf-8"><style>html, body { margin: 0; padding: 0; }'
+                " body > div { break-after: page; overflow: hidden; } " + " ".join(css) + "</style></head><body>"
+                + "".join(body) + "</body></html>")
+        self.start()
+        page = self._browser.new_page()
+        try:
+            page.set_default_timeout(timeout_ms)
+            page.set_content(html, wait_until="load")
+            pdf = page.pdf(prefer_css_page_size=True, print_background=True)
+        finally:
+            page.close()
+        out: dict[str, bytes] = {}
+        with pikepdf.open(io.BytesIO(pdf)) as src:
+            if len(src.pages) != len(names):
+                raise RuntimeError(f"figure PDFs: {len(src.pages)} pages for {len(names)} charts")
+            for name, pg in zip(names, src.pages, strict=True):
+                one = pikepdf.new()
+                one.pages.append(pg)
+                buf = io.BytesIO()
+                one.save(buf)
+                out[name] = buf.getvalue()
+        return out
 
     def print_pdf(self, html_path: Path, pdf_path: Path, *, n_figures: int = 0,
                   timeout_ms: float = 60_000) -> Path:
@@ -401,15 +513,37 @@ class PdfPrinter:
             page.goto(Path(html_path).resolve().as_uri(), wait_until="load", timeout=timeout_ms)
             if n_figures:
                 page.wait_for_function(_READY_JS, arg=n_figures, timeout=timeout_ms)
+                page.evaluate("async () => window.skFreeze ? Object.keys(await skFreeze()).length : 0")
             return self._pdf(page, Path(pdf_path))
         finally:
             page.close()
 
     @staticmethod
-    def _pdf(page, pdf_path: Path) -> Path:
+    def _pdf(page, pdf_path: Path, *, title: str | None = None, lang: str | None = None,
+             footer=None) -> Path:
+        from survey_kit.report.pdfpost import finish_pdf
+
         pdf_path.parent.mkdir(parents=True, exist_ok=True)
         tmp = pdf_path.with_name(f".{pdf_path.name}.part")
         page.pdf(path=str(tmp), **_PDF_OPTIONS)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, pdf_path)
+        try:
+            finish_pdf(tmp, pdf_path, title=title if title is not None else page.title(),
+                       lang=lang or page.evaluate("() => document.documentElement.lang") or "da",
+                       footer=footer)
+        finally:
+            tmp.unlink(missing_ok=True)
         return pdf_path
+
+
+def png_with_dpi(png: bytes, dpi: int) -> bytes:
+    """``png`` with its resolution (a ``pHYs`` chunk after ``IHDR``), without decoding it."""
+    import struct
+    import zlib
+
+    if png[12:16] != b"IHDR" or b"pHYs" in png[:4096]:
+        return png
+    ppm = round(dpi / 0.0254)
+    data = struct.pack(">IIB", ppm, ppm, 1)
+    chunk = struct.pack(">I", len(data)) + b"pHYs" + data + struct.pack(">I", zlib.crc32(b"pHYs" + data))
+    end = 8 + 4 + 4 + 13 + 4  # signature + IHDR chunk
+    return png[:end] + chunk + png[end:]
