@@ -17,6 +17,9 @@ NA_TEXT = "–"
 #: The mark shown instead of a number hidden for anonymity.
 SUPPRESSED_TEXT = "For få svar"
 
+#: Column kinds of a report table whose values are numbers (right-aligned; numbers in Excel).
+NUMERIC_KINDS = ("int", "pct", "num", "p", "pp")
+
 
 def _missing(x: object) -> bool:
     return x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x))

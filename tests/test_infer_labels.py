@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from survey_kit.codebook._label_order import order_from_labels
+from survey_kit.codebook.label_order import order_from_labels
 from survey_kit.codebook.scales import is_dont_know
 from survey_kit.ingest.core import ingest, read_raw
 from survey_kit.ingest.infer import draft_codebook

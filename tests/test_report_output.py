@@ -36,7 +36,7 @@ def written(tmp_path_factory):
     reports = {}
     for name in INSTRUMENTS:
         ingest(exports[name][PRIMARY_EXPORT[name]], instrument(name), out_dir=root / "processed", name=name, key=DEMO_KEY)
-        reports[name] = build_report(name, root / "processed" / f"{name}.parquet")
+        reports[name] = build_report(root / "processed" / f"{name}.parquet", name)
     files = {}
     with ReportWriter(formats=("html", "pdf", "docx", "xlsx"), figures=False) as writer:
         for name, rep in reports.items():

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from survey_kit.codebook._label_order import negative_stem, order_from_labels
+from survey_kit.codebook.label_order import negative_stem, order_from_labels
 from survey_kit.codebook.scales import (
     AnswerScale,
     find_scales,

@@ -19,7 +19,7 @@ decides, column by column, what each one is; a draft always comes out. The rules
    ``positive`` set to the agreeing end. Text answers are coded ``1..k`` in scale order, the same
    codes for every item on the scale; labelled codes (SPSS, SurveyXact) keep the file's codes and
    order. Answers on no known scale get their order from the labels themselves
-   (:mod:`survey_kit.codebook._label_order`: codes in the labels, numbers and bands, intensity
+   (:mod:`survey_kit.codebook.label_order`: codes in the labels, numbers and bands, intensity
    words in eight languages), one coded scale per battery of items sharing their answers (answers
    nobody chose in one item included); only when no reading applies do they keep the order they
    first appear in (noted), never frequency order. Don't-know answers ("Ved ikke", "Weiß nicht",

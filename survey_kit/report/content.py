@@ -16,11 +16,12 @@ import html
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import pandas as pd
 
 from survey_kit.fmt import (
+    NUMERIC_KINDS,
     SUPPRESSED_TEXT,
     flag_text,
     fmt_int,
@@ -31,9 +32,9 @@ from survey_kit.fmt import (
     method_name,
 )
 
-#: Column kinds: how a value is shown. Numeric kinds are stored as numbers in Excel.
+#: Column kinds: how a value is shown. Numeric kinds (``fmt.NUMERIC_KINDS``) are stored as numbers
+#: in Excel.
 KINDS = ("text", "int", "pct", "num", "p", "pp", "method", "flag")
-NUMERIC_KINDS = ("int", "pct", "num", "p", "pp")
 
 _FORMATTERS: dict[str, Callable[[Any], str]] = {
     "int": fmt_int,
@@ -51,6 +52,7 @@ _PLACEHOLDER = re.compile(r"\{(figur|tabel):([^{}\s]+)\}")
 
 @dataclass(frozen=True)
 class Heading:
+    kind: ClassVar[str] = "heading"  # the HTML writer dispatches on it
     text: str
     level: int = 2
 
@@ -59,6 +61,8 @@ class Heading:
 class Paragraph:
     """Plain text; may refer to tables and figures as ``{tabel:NAME}`` / ``{figur:NAME}``."""
 
+    kind: ClassVar[str] = "paragraph"  # the HTML writer dispatches on it
+
     text: str
     css: str = ""
 
@@ -66,6 +70,8 @@ class Paragraph:
 @dataclass(frozen=True)
 class Findings:
     """Key findings: plain Danish sentences generated from the numbers."""
+
+    kind: ClassVar[str] = "findings"  # the HTML writer dispatches on it
 
     sentences: tuple[str, ...]
 
@@ -87,6 +93,8 @@ def format_value(value: Any, kind: str) -> str:
 @dataclass(frozen=True)
 class Table:
     """A published table. ``data`` holds the numbers (suppressed cells NA, ``suppressed`` flags)."""
+
+    kind: ClassVar[str] = "table"  # the HTML writer dispatches on it
 
     name: str
     title: str
@@ -129,6 +137,8 @@ class Figure:
     charts only for what it writes).
     """
 
+    kind: ClassVar[str] = "figure"  # the HTML writer dispatches on it
+
     def __getattribute__(self, name: str) -> Any:
         value = object.__getattribute__(self, name)
         if name == "figure" and callable(value):
@@ -166,6 +176,8 @@ class Figure:
 @dataclass(frozen=True)
 class Comments:
     """Free-text answers, already masked, escaped and filtered by min_n."""
+
+    kind: ClassVar[str] = "comments"  # the HTML writer dispatches on it
 
     title: str
     texts: tuple[str, ...]  # already HTML-escaped

@@ -301,7 +301,7 @@ def leader_headlines(ctx):
 def units_without_plan(ctx):
     """How many units (with at least min_n answers) do not yet have a plan (temperaturmåling)."""
     from survey_kit.report import publish
-    from survey_kit.report.engine import next_level
+    from survey_kit.report.levels import next_level
 
     level = next_level(ctx.cb, ctx.scope)
     if level is None or "st_plan" not in ctx.cb:

@@ -15,21 +15,16 @@ import shutil
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
 from survey_kit._files import atomic_write_bytes
-from survey_kit.report.content import (
-    NUMERIC_KINDS,
-    Comments,
-    Figure,
-    Findings,
-    Heading,
-    Paragraph,
-    Report,
-    Table,
-)
+from survey_kit.fmt import NUMERIC_KINDS
+
+if TYPE_CHECKING:  # the model; render reads blocks by their ``kind`` (content shows itself through
+    # render, so render never imports content: no import cycle inside report)
+    from survey_kit.report.content import Figure, Report, Table
 
 TEMPLATES = resources.files("survey_kit.report") / "templates"
 
@@ -185,15 +180,15 @@ def _blocks_context(report: Report) -> list[dict]:
     out: list[dict] = []
     used: set[str] = set()
     for block in report.blocks:
-        if isinstance(block, Heading):
+        if block.kind == "heading":
             out.append({"kind": "heading", "level": min(max(block.level, 2), 3), "text": report.resolve(block.text)})
-        elif isinstance(block, Paragraph):
+        elif block.kind == "paragraph":
             out.append({"kind": "paragraph", "text": report.resolve(block.text), "css": block.css})
-        elif isinstance(block, Findings):
+        elif block.kind == "findings":
             out.append({"kind": "findings", "sentences": [report.resolve(s) for s in block.sentences]})
-        elif isinstance(block, Table):
+        elif block.kind == "table":
             out.append(table_context(block, report.label(block)))
-        elif isinstance(block, Figure):
+        elif block.kind == "figure":
             ctx = _figure_context(report, block, used)
             prev = out[-1] if out else None
             if (block.size == "half" and prev and prev["kind"] == "figures"
@@ -201,7 +196,7 @@ def _blocks_context(report: Report) -> list[dict]:
                 prev["figs"].append(ctx)
             else:
                 out.append({"kind": "figures", "figs": [ctx]})
-        elif isinstance(block, Comments):
+        elif block.kind == "comments":
             out.append({"kind": "comments", "title": block.title, "texts": [Markup(t) for t in block.texts]})
     return out
 

@@ -27,8 +27,9 @@ from survey_kit.report.content import (
     Paragraph,
     Table,
 )
-from survey_kit.report.engine import Context, Scope, _ancestors, next_level
+from survey_kit.report.context import Context, Scope
 from survey_kit.report.findings import note_group_differences, note_levels
+from survey_kit.report.levels import _ancestors, next_level
 from survey_kit.report.spec import CommentOptions, Section, Select
 from survey_kit.survey import COMPLETE
 
@@ -205,17 +206,6 @@ def by_tables(name: str, title: str, comp: pd.DataFrame, stat: str, header: str,
     return out
 
 
-# -- dispatch ----------------------------------------------------------------------------------
-def compute(ctx: Context, sec: Section) -> Composer:
-    fn = {
-        "findings": _findings, "response": _response, "items": _items, "scales": _scales,
-        "waves": _waves, "panel": _panel, "ranking": _ranking, "benchmark": _benchmark,
-        "gap": _gap, "comments": _comments, "method": _method, "trend": _trend,
-    }[sec.kind]
-    composer = fn(ctx, sec)
-    return lambda ctx: one_title(composer(ctx))
-
-
 # -- one title per figure ----------------------------------------------------------------------
 _WHAT = {"likert_bars": "Svarfordeling", "wave_dumbbell": "Udvikling", "prepost": "Før og efter",
          "ranking_bars": "Andel på førstepladsen og blandt de foretrukne", "heatmap": "Oversigt"}
@@ -276,12 +266,6 @@ def one_title(blocks: list[Block]) -> list[Block]:
             b = replace(b, title=_table_described(b))
         out.append(b)
     return out
-
-
-def _trend(ctx: Context, sec: Section) -> Composer:
-    from survey_kit.report.trend import compute as trend_compute  # its own module (issue 24)
-
-    return trend_compute(ctx, sec)
 
 
 def _heading(sec: Section, default: str) -> list[Block]:
@@ -942,3 +926,12 @@ def _method(ctx: Context, sec: Section) -> Composer:
         return [*_heading(sec, "Metode"), *publish.method_paragraphs(ctx), *publish.provenance(ctx)]
 
     return compose
+
+
+# -- dispatch (the engine adds the trend kind, which has its own module) ------------------------
+#: Section kind -> the function computing it (phase 1; it returns the section's composer).
+KINDS: dict[str, Callable[[Context, Section], Composer]] = {
+    "findings": _findings, "response": _response, "items": _items, "scales": _scales,
+    "waves": _waves, "panel": _panel, "ranking": _ranking, "benchmark": _benchmark,
+    "gap": _gap, "comments": _comments, "method": _method,
+}

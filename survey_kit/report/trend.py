@@ -32,7 +32,7 @@ from survey_kit import stats
 from survey_kit.fmt import fmt_num, fmt_pct, fmt_pp
 from survey_kit.report import publish
 from survey_kit.report.content import Block, Column, Figure, Paragraph, Table
-from survey_kit.report.engine import Context
+from survey_kit.report.context import Context
 from survey_kit.report.sections import (
     TOTAL,
     _heading,
