@@ -320,8 +320,11 @@ def test_a_second_run_leaves_nothing_of_the_first(written, tmp_path):
 
     third = render_reports(data, out_dir=tmp_path, formats=("html",), figures=False, progress=False)
     assert {p.parent.name for p in third} == {"samlet"}
-    left = _tree(base) - {"koerselsoversigt.txt", "anonymitet_log.csv"}
+    # the run's summary and suppression log, and the disclosure ledger: the folder's history
+    # across runs (read by the next run, so the area and unit runs are protected together)
+    left = _tree(base) - {"koerselsoversigt.txt", "anonymitet_log.csv", "anonymitet_historik.json"}
     assert left == {"samlet", "samlet/rapport.html", "samlet/tabeller.xlsx"}, sorted(left)
+    assert (base / "anonymitet_historik.json").is_file()
     assert all(p.is_file() for p in third)
     assert "skole" not in (base / "koerselsoversigt.txt").read_text("utf-8")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["netvaerksevaluering"], "no staging folder left"

@@ -26,8 +26,9 @@ SHARE = 0.5
 _SAMPLE = 500
 
 
-def _kind(values: pd.Series) -> str | None:
-    """"e-mail", "telefon" or "CPR" when most values are one, else None."""
+def personal_kind(values: pd.Series) -> str | None:
+    """"e-mail", "telefon" or "CPR" when at least half of the values (and two) are one, else None;
+    the one rule for drafting (``infer``) and ingest's safety net."""
     from survey_kit.privacy.patterns import CPR, CPR_SHAPE, EMAIL_BARE, PHONE, detection_copy
 
     vals = [detection_copy(str(v).strip()) for v in values.dropna().head(_SAMPLE) if str(v).strip()]
@@ -85,7 +86,7 @@ def protect_personal(data: pd.DataFrame, codebook: Codebook, key: bytes | None
         s = data[col]
         if not (pd.api.types.is_string_dtype(s) or s.dtype == object):
             continue
-        kind = _kind(s)
+        kind = personal_kind(s)
         if kind is not None:
             found[col] = kind
             if key:

@@ -51,6 +51,7 @@ import pandas as pd
 from survey_kit.codebook.model import Codebook, CodebookError, Item, parse_codebook
 from survey_kit.ingest import _infer_columns as C
 from survey_kit.ingest._infer_columns import Note
+from survey_kit.ingest._pii_columns import personal_kind
 from survey_kit.ingest.raw import RawExport
 from survey_kit.validate.messages import check_lang
 
@@ -101,9 +102,6 @@ _PERSONAL = re.compile(
     r"téléphone|telefoon|telefoonnummer|cpr|cpr-?nummer|cpr-?nr|personnummer|fødselsnummer|"
     r"address|adresse|adress|dirección|adres|postadresse)$",
     re.I)
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.I)
-_PHONE = re.compile(r"^\+?[\d ()-]{8,16}$")
-_CPR = re.compile(r"^[0-3]\d[01]\d\d\d-?\d{4}$")
 _BACKGROUND = re.compile(
     r"\b(?:"
     # Danish
@@ -443,8 +441,7 @@ def _form_columns(raw: RawExport, columns: list) -> tuple[list, list]:
         cells = cells[cells != ""].drop_duplicates().head(200)
         if len(cells) < 2 or cells.str.fullmatch(r"\d{1,7}").all() or C._looks_like_dates(cells):
             continue  # counts, codes and dates are not personal data
-        phone = cells.str.fullmatch(_PHONE) & (cells.str.count(r"\d") >= 8)
-        if max(cells.str.fullmatch(_EMAIL).mean(), cells.str.fullmatch(_CPR).mean(), phone.mean()) >= 0.8:
+        if personal_kind(cells) is not None:  # the rule ingest's safety net applies (one place)
             personal.append(col)
     return metadata, personal
 
