@@ -7,9 +7,18 @@ import os
 from pathlib import Path
 
 
+def pdf_packages_installed() -> bool:
+    """Whether the ``pdf`` extra is installed (playwright, pikepdf): PDFs, Word figures, figure files."""
+    from survey_kit._extras import installed
+
+    return installed("playwright") and installed("pikepdf")
+
+
 def browser_available() -> bool:
-    """True when kaleido (static figures) and the PDF printer can find a Chrome/Chromium/Edge:
+    """True when the ``pdf`` extra is installed and it can find a Chrome/Chromium/Edge:
     ``BROWSER_PATH`` when set, else the browsers choreographer looks for on this system."""
+    if not pdf_packages_installed():
+        return False
     hint = os.environ.get("BROWSER_PATH")
     if hint:
         return Path(hint).is_file()

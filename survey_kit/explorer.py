@@ -354,10 +354,11 @@ class Explorer:
 
     def __init__(self, survey: Survey, *, what: str | None = None, by: str | None = None,
                  ledger: Any = None) -> None:
-        import ipywidgets as w
-
+        from survey_kit._extras import require
         from survey_kit.privacy import Ledger
         from survey_kit.privacy.ledger import LEDGER_FILE
+
+        w = require("ipywidgets")
 
         self.survey = survey if all(s.code in survey.data for s in survey.codebook.scales) \
             else survey.with_scale_scores()

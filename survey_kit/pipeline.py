@@ -19,7 +19,7 @@ import warnings
 from pathlib import Path
 
 from survey_kit import paths
-from survey_kit._browser import browser_available
+from survey_kit._browser import browser_available, pdf_packages_installed
 
 #: Which demo export each survey is ingested from.
 PRIMARY_EXPORT = {
@@ -39,6 +39,10 @@ NO_BROWSER = (
     "Ingen Chrome, Chromium eller Microsoft Edge fundet: rapporterne skrives som HTML og Excel, "
     "men uden PDF, Word og figurfiler (PNG/SVG/PDF); installér Google Chrome, Chromium eller Edge "
     "(eller sæt BROWSER_PATH til programmet) for at få dem med."
+)
+NO_PDF_PACKAGES = (
+    "PDF-delen af survey_kit er ikke installeret: rapporterne skrives som HTML og Excel, men uden "
+    "PDF, Word og figurfiler (PNG/SVG/PDF); installér den med pip install \"survey_kit[pdf]\"."
 )
 
 
@@ -96,7 +100,7 @@ def run_demo(
     root = Path(root) if root else paths.PROJ_ROOT
     figures = browser_available()
     if not figures:
-        _say(NO_BROWSER)
+        _say(NO_BROWSER if pdf_packages_installed() else NO_PDF_PACKAGES)
         formats = tuple(f for f in formats if f not in ("pdf", "docx"))  # Word needs the PNG figures
     raw, processed, reports = root / "data" / "raw", root / "data" / "processed", root / "reports"
     _say(f"1/3 Skriver demo-eksporter i {raw / 'demo'}")

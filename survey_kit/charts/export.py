@@ -24,7 +24,6 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-import kaleido
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -40,12 +39,19 @@ FORMATS = ("png", "svg", "pdf")
 _state = {"lazy": False, "atexit": False}
 
 
+def _kaleido():
+    """kaleido (the ``pdf`` extra), or one sentence saying how to install it."""
+    from survey_kit._extras import require
+
+    return require("kaleido")
+
+
 def _mathjax_off() -> None:
     pio.defaults.mathjax = None
 
 
 def _server_running() -> bool:
-    server = getattr(kaleido, "_global_server", None)
+    server = getattr(_kaleido(), "_global_server", None)
     return bool(server is not None and server.is_running())
 
 
@@ -71,12 +77,12 @@ def _browser_path() -> str:
 def _start() -> None:
     _mathjax_off()
     _browser_path()
-    kaleido.start_sync_server(mathjax=False, silence_warnings=True)
+    _kaleido().start_sync_server(mathjax=False, silence_warnings=True)
 
 
 def _check_alive() -> None:
     """Fail instead of hanging when the server thread died (e.g. chromium crashed)."""
-    thread = getattr(getattr(kaleido, "_global_server", None), "_thread", None)
+    thread = getattr(getattr(_kaleido(), "_global_server", None), "_thread", None)
     if thread is not None and not thread.is_alive():
         _stop()
         raise RuntimeError("The chromium used for chart export stopped; see the log above.")
@@ -84,7 +90,7 @@ def _check_alive() -> None:
 
 def _stop() -> None:
     if _server_running():
-        kaleido.stop_sync_server(silence_warnings=True)
+        _kaleido().stop_sync_server(silence_warnings=True)
     _state["lazy"] = False
 
 
@@ -202,7 +208,7 @@ def _render(fig: go.Figure, fmt: str, w_cm: float, h_cm: float, dpi: int) -> byt
         h_px = h_cm / CM_PER_INCH * CSS_DPI
     _ensure_server()
     _check_alive()
-    out = kaleido.calc_fig_sync(
+    out = _kaleido().calc_fig_sync(
         fig.to_plotly_json(), opts=dict(format=fmt, width=w_px, height=h_px, scale=scale))
     return _with_dpi(out, dpi) if fmt == "png" else out
 

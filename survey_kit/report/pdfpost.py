@@ -57,7 +57,9 @@ def xmp_packet(title: str, lang: str, *, producer: str = "survey_kit", when: dat
 
 
 def _op(ins) -> str:
-    import pikepdf
+    from survey_kit._extras import require
+
+    pikepdf = require("pikepdf")
 
     if isinstance(ins, pikepdf.ContentStreamInlineImage):
         return "INLINE"
@@ -71,7 +73,9 @@ def _mark_artifacts(pdf) -> int:
     clipping paths), XObjects, shadings and inline images at marked-content depth 0 are wrapped;
     graphics-state operators stay where they are, so ``q``/``Q`` nesting is unchanged.
     """
-    import pikepdf
+    from survey_kit._extras import require
+
+    pikepdf = require("pikepdf")
 
     bmc = pikepdf.ContentStreamInstruction([pikepdf.Name.Artifact], pikepdf.Operator("BMC"))
     emc = pikepdf.ContentStreamInstruction([], pikepdf.Operator("EMC"))
@@ -120,7 +124,9 @@ def _overlay_footer(pdf, footer: bytes) -> None:
     pagination artifact (a form XObject drawn inside ``/Artifact ... BDC``/``EMC``)."""
     import io
 
-    import pikepdf
+    from survey_kit._extras import require
+
+    pikepdf = require("pikepdf")
 
     with pikepdf.open(io.BytesIO(footer)) as foot:
         if len(foot.pages) != len(pdf.pages):
@@ -143,7 +149,9 @@ def finish_pdf(src: Path, dest: Path, *, title: str, lang: str, footer=None) -> 
     Chromium) to lay over the pages as artifacts; without it, whatever Chromium drew outside
     marked content (the CSS margin boxes) is found in the page content and marked as artifact.
     """
-    import pikepdf
+    from survey_kit._extras import require
+
+    pikepdf = require("pikepdf")
 
     src, dest = Path(src), Path(dest)
     with pikepdf.open(src) as pdf:

@@ -316,9 +316,9 @@ def playwright():
     if _PLAYWRIGHT["instance"] is None:
         import atexit
 
-        from playwright.sync_api import sync_playwright
+        from survey_kit._extras import require
 
-        _PLAYWRIGHT["instance"] = sync_playwright().start()
+        _PLAYWRIGHT["instance"] = require("playwright.sync_api").sync_playwright().start()
         atexit.register(_stop_playwright)
     return _PLAYWRIGHT["instance"]
 
@@ -464,7 +464,9 @@ class PdfPrinter:
         import base64
         import io
 
-        import pikepdf
+        from survey_kit._extras import require
+
+        pikepdf = require("pikepdf")
 
         names = [n for n, im in images.items() if "svg" in im]
         if not names:
