@@ -1,8 +1,9 @@
 """Delimited text exports (CSV/TSV): encoding, delimiter, title rows, decimal comma, line numbers.
 
-The cells are parsed by pandas' C parser (all as strings); the :mod:`csv` module is used only on
-a sample (to choose the delimiter and find the header) and, when quoted fields hold line breaks,
-to count the physical line on which each record starts.
+The cells are parsed by pyarrow's CSV reader (all as strings, straight from the file's bytes);
+pandas' C parser reads what pyarrow cannot point into (see ``_read_decoded``), and the :mod:`csv`
+module is used only on a sample (to choose the delimiter and find the header) and, when quoted
+fields hold line breaks, to count the physical line on which each record starts.
 
 Nothing is lost when a record's field count differs from the header's (a first :mod:`csv` pass
 counts them): such a file is read record by record. A record with more fields keeps the extra
@@ -177,8 +178,8 @@ def _read_decoded(
     path: Path, text: str, data_offset: int, delim: str, names: list[str], data_line: int,
     n_min: int, notes: list[str],
 ) -> tuple[pd.DataFrame, np.ndarray, bool, None]:
-    """The records of the decoded text: pandas' C parser, or record by record when ragged
-    (then the third value is True)."""
+    """The records of the decoded text (the fallback when pyarrow cannot read the bytes): pandas'
+    C parser, or record by record when ragged (then the third value is True)."""
     widths = _record_widths(text, data_offset, delim)
     if widths is not None and _irregular(widths, n_min, len(names)):
         frame, source_rows, more = _read_ragged(text, data_offset, delim, names, data_line, n_min)
