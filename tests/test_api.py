@@ -132,3 +132,26 @@ def test_crosstab_shares_are_proportions(temp):
     data = temp.data[temp.data["st_plan"].isin([1, 2])]
     ref = pd.crosstab(data["omraade"], data["st_plan"], normalize="index")
     np.testing.assert_allclose(rows, ref.to_numpy(), atol=1e-12)
+
+
+def test_a_report_broken_down_by_a_group_named_like_the_total():
+    # the whole chain finds totals by is_total: a category called "I alt" is reported as a group
+    from survey_kit.codebook import parse_codebook
+    from survey_kit.report import build_report, default_spec
+
+    cb = parse_codebook({
+        "instrument": "t", "version": "1", "title": "T", "respondent_id": {"column": "rid"},
+        "items": [
+            {"code": "g", "text": "Gruppe", "label": "Gruppe", "type": "single", "group": True,
+             "values": {1: "I alt", 2: "Andre"}},
+            *[{"code": f"q{i}", "text": f"Spørgsmål {i}", "label": f"Spørgsmål {i}", "type": "likert",
+               "values": {1: "Uenig", 2: "Hverken", 3: "Enig"}, "positive": [3]} for i in (1, 2)]]})
+    rng = np.random.default_rng(4)
+    df = pd.DataFrame({"rid": range(80), "g": pd.array(rng.integers(1, 3, 80), dtype="Int8"),
+                       **{f"q{i}": pd.array(rng.integers(1, 4, 80), dtype="Int8") for i in (1, 2)}})
+    rep = build_report(sk.Survey(df, cb), spec=default_spec(cb))
+    tables = [b for b in rep.blocks if getattr(b, "kind", "") == "table" and "group" in b.data]
+    broken = [t for t in tables if {"I alt", "Andre"} <= set(t.data["group"])]
+    assert broken, [t.title for t in tables]
+    for t in broken:  # the category and the total are two rows, told apart by is_total
+        assert t.data["is_total"].sum() == t.data["item"].nunique()

@@ -240,7 +240,9 @@ def state_generic(ctx) -> None:
 # run's protector, and returns a function that states its sentences (``ctx.finding``) from the
 # protected tables once the run is protected.
 def _total(table):
-    row = table[table["group"] == "I alt"]
+    from survey_kit.stats import total_mask
+
+    row = table[total_mask(table).to_numpy()]
     if row.empty or bool(row["suppressed"].iloc[0]):
         return None
     return row.iloc[0]
@@ -286,7 +288,7 @@ def leader_headlines(ctx):
                 ctx.finding(f"{top3} af lederne ({fmt_pct(net['share_top_k'])}) har deltagelse i ledernetværk "
                             "blandt deres tre foretrukne udviklingsaktiviteter.", 1)
         m = publish.retested(ctx, means)
-        total = m[(m["group"] == "I alt") & ~m["suppressed"].astype(bool)].sort_values("value", ascending=False)
+        total = m[stats.total_mask(m) & ~m["suppressed"].astype(bool)].sort_values("value", ascending=False)
         if len(total) >= 2 and {total.iloc[0]["item"], total.iloc[1]["item"]} == {"udb_netvaerk", "udb_uddannelse"}:
             a, b = total.iloc[0], total.iloc[1]
             if a["ci_low"] <= b["ci_high"]:
@@ -300,6 +302,7 @@ def leader_headlines(ctx):
 
 def units_without_plan(ctx):
     """How many units (with at least min_n answers) do not yet have a plan (temperaturmåling)."""
+    from survey_kit import stats
     from survey_kit.report import publish
     from survey_kit.report.levels import next_level
 
@@ -311,7 +314,7 @@ def units_without_plan(ctx):
 
     def state(ctx) -> None:
         units = publish.retested(ctx, tid)
-        units = units[(units["group"] != "I alt") & ~units["suppressed"].astype(bool) & (units["n"] > 0)]
+        units = units[~stats.total_mask(units) & ~units["suppressed"].astype(bool) & (units["n"] > 0)]
         if len(units):
             no_plan = int((units["value"] < 0.5).sum())
             if no_plan == 0:

@@ -456,7 +456,7 @@ def _items(ctx: Context, sec: Section) -> Composer:
             elif what == "multiple":
                 comp = publish.retested(ctx, tid)
                 item = cb[extra[0]]
-                comp = comp[comp["group"] == TOTAL].copy()
+                comp = comp[stats.total_mask(comp)].copy()
                 comp["group"] = [item_option(cb, c) for c in comp["item"]]
                 comp["item"] = extra[0]
                 comp["item_label"] = item.label
@@ -811,7 +811,7 @@ def _benchmark(ctx: Context, sec: Section) -> Composer:
                 if s != stat:
                     continue
                 t = publish.rounded(ctx.get(tid), ctx)
-                t = t[t["group"] == TOTAL].copy()
+                t = t[stats.total_mask(t)].copy()
                 t["group"] = label
                 t["by"] = "niveau"
                 t[["p_val", "q_val", "effect"]] = np.nan

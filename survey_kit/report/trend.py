@@ -209,7 +209,7 @@ def _long_table(ctx, stat, items, used, per_round, changes, firsts, by) -> pd.Da
             t = prot[w]
             t = t[t["item"] == code]
             for _, r in t.iterrows():
-                if by is not None and r["group"] != TOTAL and pd.isna(r["group_code"]):
+                if by is not None and not r.get("is_total", r["group"] == TOTAL) and pd.isna(r["group_code"]):
                     continue
                 row = {"item": code, "item_label": r["item_label"], "group": r["group"], "group_code": r["group_code"],
                        "wave": ctx.wave_label(w), "wave_code": w, "stat": stat, "n": r["n"], "value": r["value"],
@@ -289,7 +289,7 @@ def _state_findings(ctx, stat, items, used, long) -> None:
     if long.empty:
         return
     for code in items:
-        pts = long[(long["item"] == code) & (long["group"] == TOTAL)]
+        pts = long[(long["item"] == code) & stats.total_mask(long)]
         if len(pts) < 2 or pts["suppressed"].any():
             continue
         last = pts.iloc[-1]

@@ -4,7 +4,7 @@ weights. Every function takes a :class:`~survey_kit.survey.Survey` or a DataFram
 
 from __future__ import annotations
 
-from survey_kit.stats._common import wilson
+from survey_kit.stats._common import total_mask, wilson
 from survey_kit.stats.compare import compare
 from survey_kit.stats.crosstab import CrosstabResult, crosstab
 from survey_kit.stats.design import Design, LonelyPSUWarning, resolve_design
@@ -24,6 +24,7 @@ __all__ = [
     "attrition",
     "compare",
     "compare_waves",
+    "total_mask",
     "trend",
     "crosstab",
     "frequencies",

@@ -45,6 +45,19 @@ def resolve(data: Any, codebook: Codebook | None) -> tuple[pd.DataFrame, Codeboo
     raise ValueError(f"data: expected a Survey or a pandas DataFrame, got {type(data).__name__}")
 
 
+def total_mask(table: pd.DataFrame) -> pd.Series:
+    """The total rows of a result table, by what they are: ``is_total`` (every result table of
+    :mod:`survey_kit.stats` has it), else the rows without a group code; the label "I alt" only for
+    a table built by hand without either. The one way later stages find a total."""
+    if "is_total" in table:
+        return table["is_total"].fillna(False).astype(bool)
+    if "group_code" in table:
+        return table["group_code"].isna()
+    if "group" in table:
+        return table["group"].eq(TOTAL_LABEL)
+    return pd.Series(False, index=table.index)
+
+
 def as_list(value: str | Sequence[str] | None, name: str) -> list[str]:
     if value is None:
         raise ValueError(f"{name}: give at least one column")
