@@ -40,6 +40,7 @@ from survey_kit.report.sections import (
     _split_by_stat,
     breakdowns,
     select,
+    source_line,
 )
 from survey_kit.report.spec import Section
 
@@ -135,7 +136,6 @@ def compute(ctx: Context, sec: Section) -> Callable[[Context], list[Block]]:
     def compose(ctx: Context) -> list[Block]:
         first, last = ctx.wave_label(rounds[0]), ctx.wave_label(rounds[-1])
         blocks = _heading(sec, f"Udvikling fra {first} til {last}")
-        src = ctx.source()
         for stat, items, used, per_round, changes, firsts, trends in plans:
             long = _long_table(ctx, stat, items, used, per_round, changes, firsts, by)
             if long.empty:
@@ -146,13 +146,15 @@ def compute(ctx: Context, sec: Section) -> Callable[[Context], list[Block]]:
             rng = (0.0, 1.0) if stat == "share" else _scale_range(cb, items[0])
             if by is None:
                 chart = long.assign(series=long["item_label"])
-                blocks.append(Figure(f"tendens_{stat}", partial(_chart, chart, f"{what} i hver måling, {first}-{last}",
-                                                                src, rng), chart))
+                blocks.append(Figure(f"tendens_{stat}", partial(
+                    _chart, chart, title=f"{what} i hver måling, {first}-{last}",
+                    source=source_line(ctx, chart), rng=rng), chart))
             else:
                 for code in items:
                     part = long[long["item"] == code].assign(series=lambda t: t["group"])
                     blocks.append(Figure(f"tendens_{stat}_{code}", partial(
-                        _chart, part, f"{_label(ctx, code)}: {what.lower()} i hver måling", src, rng), part))
+                        _chart, part, title=f"{_label(ctx, code)}: {what.lower()} i hver måling",
+                        source=source_line(ctx, part), rng=rng), part))
             if sec.table:
                 unit = "procentpoint" if stat == "share" else "point"
                 blocks.append(Table(f"tendens_{stat}", f"{what} i hver måling og ændring siden forrige (i {unit})",
@@ -191,7 +193,7 @@ def _columns(stat: str, by: str | None, ctx: Context) -> tuple[Column, ...]:
             Column("change_prev", "Ændring siden forrige", change), Column("p_prev", "p-værdi", "p"))
 
 
-def _chart(table: pd.DataFrame, title: str, source: str, rng) -> object:
+def _chart(table: pd.DataFrame, *, title: str | None, source: str, rng) -> object:
     from survey_kit.charts.trend import trend_lines
 
     return trend_lines(table, title=title, source=source, value_range=rng, size="full")
