@@ -63,3 +63,17 @@ def browser():
     yield b
     b.close()
 
+
+
+#: every chart of a report page drawn: one plot with its layout and SVG per chart spec in the page
+CHARTS_DRAWN_JS = """() => {
+  const specs = document.querySelectorAll('script.sk-figdata').length;
+  const plots = Array.from(document.querySelectorAll('.js-plotly-plot'));
+  return plots.length >= specs && plots.every(p => p._fullLayout && p.querySelector('svg.main-svg'));
+}"""
+
+
+def wait_for_charts(page) -> None:
+    """Wait on the state, not on time: the page loaded and every chart it carries drawn."""
+    page.wait_for_load_state("load")
+    page.wait_for_function(CHARTS_DRAWN_JS)

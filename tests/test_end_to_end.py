@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import wait_for_charts
 
 from survey_kit.pipeline import run_demo
 
@@ -111,7 +112,7 @@ def test_reports_render_in_chromium(demo, browser, artifacts):
         )
         page.on("dialog", lambda d, dialogs=dialogs: (dialogs.append(d.message), d.dismiss()))
         page.goto(path.as_uri())
-        page.wait_for_timeout(500)
+        wait_for_charts(page)
         n_plots = page.locator(".js-plotly-plot").count()
         assert n_plots >= 1, f"{path}: no chart"
         # every chart's plot area is drawn: an SVG with a plot layer holding shapes
@@ -209,7 +210,7 @@ def test_free_text_is_inert_and_masked_in_report_and_exports(demo, browser, tmp_
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     page.goto(html_path.as_uri())
-    page.wait_for_timeout(500)
+    wait_for_charts(page)
     assert page.locator("img[src='x']").count() == 0
     assert not dialogs, f"a script ran: {dialogs}"
     page.close()

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
@@ -290,7 +289,6 @@ def test_pages_to_png_for_looking(written, artifacts):
         subprocess.run(["pdftoppm", "-r", "60", "-png", "-f", "1", "-l", "3", str(root / name / "rapport.pdf"),
                         str(artifacts / f"report_pdf_{name}")], check=True)
     assert len(list(artifacts.glob("report_pdf_*.png"))) >= 9
-    time.sleep(0)
 
 
 # -- a run replaces its output (issue 21, part 5) -------------------------------------------------

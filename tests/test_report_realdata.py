@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import REALDATA
+from tests.conftest import REALDATA, wait_for_charts
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.realdata]
 
@@ -66,7 +66,7 @@ def test_a_real_export_gets_a_report_and_one_per_group(export, name, group, tmp_
         errors: list[str] = []
         page.on("pageerror", lambda e, errors=errors: errors.append(str(e)))
         page.goto(page_path.as_uri())
-        page.wait_for_timeout(500)
+        wait_for_charts(page)
         drawn = page.evaluate(
             """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(p => {
                  const svg = p.querySelector('svg.main-svg');
