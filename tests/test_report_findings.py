@@ -133,3 +133,23 @@ def test_a_real_export_with_the_default_spec_has_findings(tmp_path):
     # a file of answers says nothing about who was invited: no response rate is claimed
     assert not any("svarprocent" in f for f in found), found
     assert any(isinstance(b, Table) for b in rep.blocks)
+
+
+@pytest.mark.parametrize("not_answered", [0, 12])
+def test_data_basis_claims_invitations_only_when_the_export_has_them(not_answered):
+    # an export of answers only (most real exports) says nothing about who was invited: no
+    # "Inviterede, der ikke har svaret: 0" and no 100 % response rate beside it
+    from survey_kit import Survey
+    from survey_kit.codebook import instrument
+    from survey_kit.datasets import leader_survey
+    from survey_kit.report import build_report
+
+    data = leader_survey(n=120, seed=5)
+    manifest = {"rows_read": len(data) + not_answered, "rows_not_answered": not_answered,
+                "rows_quarantined": 0}
+    rep = build_report(Survey(data=data, codebook=instrument("lederudvikling_2008"), manifest=manifest))
+    basis = next(b for b in rep.blocks if getattr(b, "kind", "") == "table" and "Besvarelser" in
+                 " ".join(map(str, b.data.iloc[:, 0])))
+    labels = " | ".join(map(str, basis.data.iloc[:, 0]))
+    assert ("Inviterede, der ikke har svaret" in labels) == bool(not_answered), labels
+    assert ("besvarede af inviterede" in labels) == bool(not_answered), labels

@@ -337,18 +337,20 @@ def _response(ctx: Context, sec: Section) -> Composer:
         rows: list[tuple[str, object, object]] = [(f"Besvarelser i analysen ({ctx.spec.noun})", n_pub, pd.NA)]
         if partial:
             rows.append(("heraf delvist besvarede", partial, pd.NA))
+        # an export with only answers (no invited who did not answer) says nothing about who was
+        # invited: no "0 not answered" and no 100 % response rate from it
+        knows_invited = bool(manifest.get("rows_not_answered"))
         for key, label in (("rows_read", "Rækker i eksportfilen"),
                            ("rows_not_answered", "Inviterede, der ikke har svaret"),
                            ("rows_quarantined", "Rækker sat i karantæne (ugyldige eller ikke besvaret)")):
-            if key in manifest:
+            if key in manifest and (key != "rows_not_answered" or knows_invited):
                 rows.append((label, int(manifest[key]), pd.NA))
         invited = manifest.get("rows_read")
         rate = None
-        if invited and ctx.wave is None:
-            answered = invited - manifest.get("rows_not_answered", 0)
-            # a file with only answers says nothing about who was invited: no rate in the findings
-            rate = answered / invited if manifest.get("rows_not_answered") else None
-            rows.append(("Svarprocent (besvarede af inviterede)", pd.NA, answered / invited))
+        if invited and ctx.wave is None and knows_invited:
+            answered = invited - manifest["rows_not_answered"]
+            rate = answered / invited
+            rows.append(("Svarprocent (besvarede af inviterede)", pd.NA, rate))
         if population and pd.notna(n_pub):
             rows.append(("Antal ansatte (inviterede)", population, pd.NA))
             rate = min(1.0, n_pub / population)
