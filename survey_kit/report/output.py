@@ -200,11 +200,15 @@ def swap_in(stage: Path, folder: Path, *, names: tuple[str, ...] | None = None) 
             if new != trash:
                 new.rename(folder / new.name)
     except PermissionError as err:
-        raise DataError(
-            f"{folder}: en fil er i brug ({err.filename}); luk den (fx i Word eller Excel) og kør igen",
-            da=f"{folder}: en fil er i brug ({err.filename}); luk den (fx i Word eller Excel) og kør igen",
-            en=f"{folder}: a file is in use ({err.filename}); close it (e.g. in Word or Excel) and run again",
-        ) from None
+        raise _in_use(folder, err) from None
+
+
+def _in_use(folder: Path, err: PermissionError) -> DataError:
+    """A file of the folder is open elsewhere (Windows locks files open in Word or Excel)."""
+    return DataError(
+        f"{folder}: en fil er i brug ({err.filename}); luk den (fx i Word eller Excel) og kør igen",
+        en=f"{folder}: a file is in use ({err.filename}); close it (e.g. in Word or Excel) and run again",
+    )
 
 
 #: Files of a report folder that are its history, not a run's output: the disclosure ledger (and
@@ -228,7 +232,6 @@ def replacing(folder: Path) -> Iterator[Path]:
     if folder.exists() and (not folder.is_dir() or (any(folder.iterdir()) and not (folder / RUN_MARK).exists())):
         raise DataError(
             f"{folder} findes og er ikke en mappe med rapporter fra survey_kit; vælg en anden --out",
-            da=f"{folder} findes og er ikke en mappe med rapporter fra survey_kit; vælg en anden --out",
             en=f"{folder} exists and is not a folder of survey_kit reports; choose another --out",
         )
     folder.parent.mkdir(parents=True, exist_ok=True)
@@ -246,11 +249,7 @@ def replacing(folder: Path) -> Iterator[Path]:
             try:
                 folder.rename(trash)
             except PermissionError as err:
-                raise DataError(
-                    f"{folder}: en fil er i brug ({err.filename}); luk den (fx i Word eller Excel) og kør igen",
-                    da=f"{folder}: en fil er i brug ({err.filename}); luk den (fx i Word eller Excel) og kør igen",
-                    en=f"{folder}: a file is in use ({err.filename}); close it (e.g. in Word or Excel) and run again",
-                ) from None
+                raise _in_use(folder, err) from None
             stage.rename(folder)
             shutil.rmtree(trash, ignore_errors=True)
         else:
