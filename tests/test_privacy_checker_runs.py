@@ -3,6 +3,7 @@ leaks, the RunGuard does not; and the test-statistic side channel on a run built
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from privacy_runs import CB, demo_data, guarded, raw_tables, today
 from test_privacy_guard import CODEBOOK, unit_data
@@ -60,3 +61,7 @@ def test_run_guard_on_100_unit_reports():
     guard.protect()
     tables = [guard.table(i) for i in ids]
     assert len(tables) == len(raw) > 600
+    # no published count of 1-4 respondents anywhere, and the small units are hidden, not dropped
+    ns = pd.concat([pd.to_numeric(t["n"], errors="coerce") for t in tables if "n" in t])
+    assert not ((ns > 0) & (ns < 5)).any()
+    assert ns.isna().sum() > 100
