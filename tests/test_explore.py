@@ -3,9 +3,6 @@ answer within the time budget on 100,000 respondents, and export figure files an
 
 from __future__ import annotations
 
-import statistics
-import time
-
 import openpyxl
 import pandas as pd
 import pytest
@@ -100,25 +97,20 @@ def test_export_writes_figures_and_excel(temp, tmp_path, capsys):
     capsys.readouterr()
 
 
+EXPLORE_VIEWS = [View("item:ml_1"), View("item:ml_1", by="omraade"),
+                 View("item:ml_1", how="share", by="enhed"),
+                 View("scale:miljoe_for_laering", by="enhed", filter=("omraade", 2)),
+                 View("item:st_plan", how="share", by="omraade", wave=CHANGE)]
+
+
 @pytest.mark.slow
-def test_answers_within_a_second_on_100000_respondents():
+def test_views_on_100000_respondents():
+    # every kind of view answers on a large survey (its speed, <= 1 s a view, is
+    # benchmarks/reports.py's `explore` stage, not a test)
     big = sk.Survey(temperature_survey(n_per_wave=50_000, seed=3),
                     instrument("temperaturmaaling")).with_scale_scores()
     assert big.n == 100_000
-    views = [View("item:ml_1"), View("item:ml_1", by="omraade"),
-             View("item:ml_1", how="share", by="enhed"),
-             View("scale:miljoe_for_laering", by="enhed", filter=("omraade", 2)),
-             View("item:st_plan", how="share", by="omraade", wave=CHANGE)]
-    times = {}
-    for v in views:
-        runs = []
-        for _ in range(3):
-            t = time.perf_counter()
-            res = compute(big, v)
-            res.presentation.to_html()
-            res.figure.to_json()  # what the kernel sends to JupyterLab
-            runs.append(time.perf_counter() - t)
-        times[v] = statistics.median(runs)
-    print({f"{v.what}/{v.by}/{v.wave}": round(s, 3) for v, s in times.items()})
-    # 1 s is the target on an idle machine; the bound leaves room for a loaded CI runner
-    assert max(times.values()) < 1.5
+    for v in EXPLORE_VIEWS:
+        res = compute(big, v)
+        assert "<table" in res.presentation.to_html()
+        assert res.figure.to_json()  # what the kernel sends to JupyterLab

@@ -269,18 +269,20 @@ def assert_whole_words(sheet: str, title: str) -> None:
     assert clean.endswith(tail) and (not tail or clean[-len(tail) - 1] == " "), (sheet, title)
 
 
-def test_report_html_and_pdf_timing(written, tmp_path):
-    """One writer, several reports: the browser is reused, so the next reports are quicker."""
+def test_one_writer_reuses_one_browser(written, tmp_path):
+    """One writer, several reports: one Chromium prints them all (its speed, the first report
+    against the next, is benchmarks/reports.py's `report` stage, not a test)."""
     from survey_kit.report.output import ReportWriter
 
     _, rep, _ = written
     with ReportWriter(formats=("html", "pdf"), figures=False) as writer:
+        browsers = []
         for k in range(3):
             writer.write(rep["temperaturmaaling"], tmp_path / f"r{k}")
-        seconds = writer.timings
-    print("HTML+PDF seconds per report (temperaturmaaling):", [round(s, 2) for s in seconds])
-    # the next reports skip starting Chromium and loading plotly.js: well under the first
-    assert min(seconds[1:]) < seconds[0]
+            browsers.append(writer._printer._browser)
+        assert len(writer.timings) == 3
+    assert browsers[0] is not None and all(b is browsers[0] for b in browsers)
+    assert all((tmp_path / f"r{k}" / "rapport.pdf").stat().st_size > 10_000 for k in range(3))
 
 
 def test_pages_to_png_for_looking(written, artifacts):
