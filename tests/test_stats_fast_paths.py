@@ -57,3 +57,42 @@ def test_with_scale_scores_adds_labelled_index_columns():
     pdt.assert_frame_equal(data[[s.code for s in cb.scales]], scale_scores(fast, cb))
     table = compare(data, ["intern_udveksling"], stat="mean", codebook=cb)
     assert set(table["item_label"]) == {"Intern udveksling"}
+
+
+def _generic_tables(s, codes, groups, weights):
+    from survey_kit.stats._common import count, encode
+
+    idx = encode(s, codes)
+    return [count(groups, idx, len(codes) + 2, w) for w in weights]
+
+
+def test_byte_key_counts_equal_the_encoded_counts_at_every_edge():
+    """One-byte codes are counted by 16-bit keys (group * 256 + byte, NA in block 255): the
+    tables equal those of the general encode + count path for signed and unsigned bytes, negative
+    codes (-1, -99), codes the byte cannot hold, values that are no code, NA under the mask,
+    weights, and 1, 254 and 255 groups (255 groups + "no group" would need block 255: the other
+    path)."""
+    from survey_kit.stats._common import Groups, _count_raw
+
+    rng = np.random.default_rng(20261207)
+    n = 5000
+    cases = [
+        ("Int8", [-99, -1, 1, 2, 3, 4, 5, 300], [-99, -1, 1, 2, 3, 4, 5, 7, -128, 127]),
+        ("UInt8", [0, 1, 2, 3, 255, -1], [0, 1, 2, 3, 4, 255, 200]),
+        ("int8", [1, 2, 3], [1, 2, 3, 9, -5]),
+    ]
+    for n_groups in (0, 1, 254, 255):
+        index = rng.integers(0, n_groups + 1, n).astype(np.intp)
+        groups = Groups(index, list(range(n_groups)), [str(i) for i in range(n_groups)], "g")
+        w = rng.random(n)
+        for dtype, codes, drawn in cases:
+            data = rng.choice(drawn, n)
+            s = pd.Series(pd.array(data, dtype=dtype))
+            if dtype[0].isupper():
+                s[rng.random(n) < 0.1] = pd.NA
+            got = _count_raw(s, codes, groups, (None, w))
+            want = _generic_tables(s, codes, groups, (None, w))
+            assert got is not None
+            for a, b in zip(got, want, strict=True):
+                assert a.shape == b.shape == (n_groups + 1, len(codes) + 2)
+                np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-9)

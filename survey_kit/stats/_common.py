@@ -356,6 +356,8 @@ def _count_raw(
     if vals.dtype.kind not in "iu" or vals.dtype.itemsize > 8 or vals.dtype == np.uint64:
         return None
     g1 = groups.n_groups + 1
+    if vals.dtype.itemsize == 1 and g1 < 256:
+        return _count_bytes(vals, mask, codes, groups, weights)
     if vals.dtype.itemsize == 1 and g1 * 257 <= 65536:  # the whole int8 range: no min/max pass
         lo = -128 if vals.dtype.kind == "i" else 0
         hi = lo + 255
@@ -386,6 +388,45 @@ def _count_raw(
     return out
 
 
+def _count_bytes(
+    vals: np.ndarray,
+    mask: np.ndarray | None,
+    codes: Sequence[Any],
+    groups: Groups,
+    weights: Sequence[np.ndarray | None],
+) -> list[np.ndarray]:
+    """:func:`_count_raw` for one-byte codes and fewer than 256 groups (what ingest writes).
+
+    The key of a row is ``group * 256 + its code's byte`` in 16 bits, one cheap pass; rows with NA
+    get ``255 * 256 + group``, a block no real group uses (group 255 would be the 256th). One
+    ``np.bincount`` over the 65,536 keys, then the (256, 256) counts are read back per code.
+    """
+    g1 = groups.n_groups + 1
+    keys = np.add(groups.byte_keys(), vals.view(np.uint8), out=groups.work16(), casting="unsafe")
+    if mask is not None:
+        np.copyto(keys, groups.na_keys(), where=mask)
+    signed = vals.dtype.kind == "i"
+    pos, inside = [], []
+    for c in codes:
+        ok = (-128 <= c <= 127) if signed else (0 <= c <= 255)
+        inside.append(ok)
+        pos.append(int(c) & 0xFF if ok else 0)
+    pos_a = np.array(pos, dtype=np.intp)
+    inside_a = np.array(inside, dtype=bool)
+    known = np.zeros(256, dtype=bool)
+    known[pos_a[inside_a]] = True
+    other = np.flatnonzero(~known)
+    out = []
+    for w in weights:
+        raw = np.bincount(keys, weights=w, minlength=65536).reshape(256, 256)
+        table = np.zeros((g1, len(codes) + 2), dtype=raw.dtype)
+        table[:, : len(codes)][:, inside_a] = raw[:g1, pos_a[inside_a]]
+        table[:, -2] = raw[255, :g1]
+        table[:, -1] = raw[:g1, other].sum(axis=1)
+        out.append(table)
+    return out
+
+
 def check_codes(
     counts: np.ndarray, spec: ItemSpec, s: pd.Series, idx: np.ndarray | None = None
 ) -> None:
@@ -411,8 +452,9 @@ class Groups:
     codes: list[Any]
     labels: list[str]
     by: str | None
-    _scaled: dict[tuple[int, int], np.ndarray] = field(default_factory=dict)
+    _scaled: dict[tuple[Any, int], np.ndarray] = field(default_factory=dict)
     _work: np.ndarray | None = None  # a reused per-row buffer of the bincount keys
+    _work16: np.ndarray | None = None  # the same for 16-bit byte keys
 
     @property
     def n_groups(self) -> int:
@@ -427,6 +469,26 @@ class Groups:
                 out += offset
             self._scaled[key] = out
         return self._scaled[key]
+
+    def byte_keys(self) -> np.ndarray:
+        """``index * 256`` as uint16 (fewer than 256 groups): the high byte of a row's key."""
+        key = ("bytes", 0)
+        if key not in self._scaled:
+            self._scaled[key] = (self.index.astype(np.uint16) << 8).astype(np.uint16)
+        return self._scaled[key]
+
+    def na_keys(self) -> np.ndarray:
+        """``255 * 256 + index`` as uint16: the key of a row whose value is NA."""
+        key = ("bytes", 1)
+        if key not in self._scaled:
+            self._scaled[key] = (self.index.astype(np.uint16) + np.uint16(255 << 8)).astype(np.uint16)
+        return self._scaled[key]
+
+    def work16(self) -> np.ndarray:
+        """A per-row uint16 buffer for the byte keys, reused by every item of a call."""
+        if self._work16 is None or self._work16.shape != self.index.shape:
+            self._work16 = np.empty(self.index.shape, dtype=np.uint16)
+        return self._work16
 
     def work(self) -> np.ndarray:
         """A per-row intp buffer, reused by every item of a call (no new pages per item)."""
