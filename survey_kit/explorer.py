@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from survey_kit.display import Presentation, present
+from survey_kit.stats.frequencies import option_shares
 from survey_kit.survey import Survey
 
 ALL = "__all__"
@@ -82,6 +83,31 @@ def choices(survey: Survey) -> dict[str, list[tuple[str, str]]]:
         if len(waves) > 2:
             waves.append(("Udvikling mellem målinger", CHANGE))
     return {"what": what, "by": by, "wave": waves}
+
+
+def hows(survey: Survey, what: str) -> list[str]:
+    """The ``how`` values that mean something for ``what``: a distribution always; the positive
+    share when every item has positive answers in the codebook; a mean when every item is on an
+    ordinal (likert) scale. A scale is its mean."""
+    kind, items = _items(survey, what)
+    if kind == "scale":
+        return ["mean"]
+    cb = survey.codebook
+    its = [cb[c] for c in items if c in cb]
+    out = ["dist"]
+    if its and all(it.positive for it in its):
+        out.append("share")
+    if its and all(it.type == "likert" for it in its):
+        out.append("mean")
+    return out
+
+
+#: Why a view falls back to the distribution (the chosen ``how`` means nothing for the question).
+_NO_HOW = {
+    "share": "Spørgsmålet har ingen positive svar i kodebogen, så figuren viser fordelingen af svar.",
+    "mean": "Svarene har ingen rækkefølge, så et gennemsnit giver ingen mening; figuren viser "
+            "fordelingen af svar.",
+}
 
 
 def _items(survey: Survey, what: str) -> tuple[str, list[str]]:
@@ -274,7 +300,9 @@ def compute(survey: Survey, view: View, *, session: Session | None = None) -> Re
     t0 = time.perf_counter()
     session = session if session is not None else Session(survey)
     kind, items = _items(survey, view.what)
-    how = "mean" if kind == "scale" else view.how
+    allowed = hows(survey, view.what)
+    how = view.how if view.how in allowed else allowed[0]
+    note = "" if how == view.how or kind == "scale" else _NO_HOW[view.how]
     sub = subset(survey, view)
     cond = conditions_of(survey, view)
     by = view.by or None
@@ -289,7 +317,11 @@ def compute(survey: Survey, view: View, *, session: Session | None = None) -> Re
     def pub(function: str, **kw: Any) -> pd.DataFrame:
         return publish(survey, function, items, session=session, conditions=cond, by=by, **kw)
 
-    note = ""
+    if view.wave == CHANGE and how == "dist":  # a change between waves needs one number per group
+        how = "share" if "share" in allowed else "mean" if "mean" in allowed else "dist"
+    if view.wave == CHANGE and how == "dist":
+        raise ValueError("Udvikling mellem målinger kræver positive svar eller en skala med rækkefølge; "
+                         "spørgsmålet har ingen af delene. Vælg én måling.")
     if view.wave == CHANGE:
         stat = "mean" if how == "mean" else "share"
         table = pub("compare_waves", stat=stat)
@@ -299,15 +331,17 @@ def compute(survey: Survey, view: View, *, session: Session | None = None) -> Re
         table = pub("frequencies")
         rows = table.drop_duplicates(["item", "group"]).shape[0]
         ordinal = all(survey.codebook[c].type == "likert" for c in items if c in survey.codebook)
-        if rows > MAX_DIST_ROWS or not ordinal:
+        if "share" in allowed and (rows > MAX_DIST_ROWS or not ordinal):
             comp = pub("compare", stat="share")
             fig = charts.share_bars(comp, title=f"{title}: andel positive svar", source=source)
             note = (f"Figuren viser andelen positive svar ({rows} rækker er for mange til en "
                     "fordeling); tabellen viser hele fordelingen." if ordinal else
                     "Figuren viser andelen positive svar (svarene har ingen rækkefølge); "
                     "tabellen viser hele fordelingen.")
-        else:
+        elif ordinal:
             fig = charts.likert_bars(table, title=title, source=source)
+        else:  # answers without an order or a positive side: the share choosing each answer
+            fig = charts.share_bars(option_shares(table), title=title, source=source)
     else:
         table = pub("compare", stat=how)
         rng = scale_range(survey.codebook, items) if how == "mean" else None
@@ -380,7 +414,8 @@ class Explorer:
         style = {"description_width": "initial"}
         self.what = w.Dropdown(options=opts["what"], value=what or opts["what"][0][1],
                                description="Vis:", layout=w.Layout(width="44em"), style=style)
-        self.how = w.Dropdown(options=[(v, k) for k, v in HOW_LABELS.items()], value="dist",
+        first = what or opts["what"][0][1]
+        self.how = w.Dropdown(options=self._how_options(first), value=hows(self.survey, first)[0],
                               description="Som:", layout=lay, style=style)
         self.by = w.Dropdown(options=opts["by"], value=by or "", description="Opdelt på:",
                              layout=lay, style=style)
@@ -396,7 +431,8 @@ class Explorer:
         self.chart = w.Output(layout=w.Layout(min_height="300px"))
         self.table = w.Output()
         self.result: Result | None = None
-        for d in (self.what, self.how, self.by, self.wave, self.filter_val):
+        self.what.observe(self._what_changed, names="value")
+        for d in (self.how, self.by, self.wave, self.filter_val):
             d.observe(self._changed, names="value")
         self.filter_col.observe(self._filter_column, names="value")
         self.save.on_click(lambda _: self.export(self.folder.value))
@@ -433,6 +469,21 @@ class Explorer:
         self.refresh()
 
     def _changed(self, _change: dict) -> None:
+        self.refresh()
+
+    def _how_options(self, what: str) -> list[tuple[str, str]]:
+        return [(HOW_LABELS[h], h) for h in hows(self.survey, what)]
+
+    def _what_changed(self, change: dict) -> None:
+        """Offer only the ``how`` that mean something for the new question (one redraw)."""
+        options = self._how_options(change["new"])
+        if [v for _, v in options] != [v for _, v in self.how.options]:
+            keep = self.how.value if self.how.value in [v for _, v in options] else options[0][1]
+            with self.how.hold_trait_notifications():
+                self.how.unobserve(self._changed, names="value")
+                self.how.options = options
+                self.how.value = keep
+                self.how.observe(self._changed, names="value")
         self.refresh()
 
     def refresh(self) -> Result | None:

@@ -3,6 +3,8 @@ answer within the time budget on 100,000 respondents, and export figure files an
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import openpyxl
 import pandas as pd
 import pytest
@@ -10,7 +12,7 @@ import pytest
 import survey_kit as sk
 from survey_kit.codebook import instrument
 from survey_kit.datasets import temperature_survey
-from survey_kit.explorer import CHANGE, MAX_DIST_ROWS, Explorer, View, choices, compute
+from survey_kit.explorer import CHANGE, MAX_DIST_ROWS, Explorer, View, choices, compute, hows
 
 
 @pytest.fixture(scope="module")
@@ -114,3 +116,55 @@ def test_views_on_100000_respondents():
         res = compute(big, v)
         assert "<table" in res.presentation.to_html()
         assert res.figure.to_json()  # what the kernel sends to JupyterLab
+
+
+# -- the first view on real exports others wrote, untouched drafts ---------------------------------
+CORPUS = Path(__file__).parent / "data" / "corpus"
+REAL_EXPORTS = ["google_forms/autistica_form_responses.csv", "sosci/survey_english_version.csv",
+                "sosci/survey_german_version.csv", "readsx_xlsx/ex_survey2.xlsx"]
+
+
+@pytest.fixture(scope="module", params=REAL_EXPORTS)
+def real(request, tmp_path_factory):
+    from survey_kit.ingest.infer import draft_codebook
+
+    path = CORPUS / request.param
+    cb = draft_codebook(path).codebook
+    result = sk.ingest(path, cb, out_dir=tmp_path_factory.mktemp("explore_real"), name="d")
+    return request.param, sk.Survey(result.data, cb).with_scale_scores()
+
+
+def test_first_view_and_every_offered_view_on_an_untouched_draft(real, capsys):
+    """A new user's first view is a chart and a table, not an error, and every ``how`` the
+    dropdown offers for a question computes: questions whose answers have no order and no positive
+    side (nominal answers, one answer, eleven answers) show the share choosing each answer."""
+    name, survey = real
+    ex = Explorer(survey, ledger=False)
+    assert ex.result is not None, (name, ex.status.value)
+    assert not ex.status.value.startswith("<span style='color:#a00'>"), (name, ex.status.value)
+    for _label, what in ex.what.options[:8]:
+        ex.what.value = what
+        offered = [v for _, v in ex.how.options]
+        assert offered == hows(survey, what), (name, what)
+        for how in offered:
+            ex.how.value = how
+            assert ex.result is not None, (name, what, how, ex.status.value)
+        kind, items = what.split(":")[0], ex.result.table["item"].unique()
+        if kind == "item" and survey.codebook[items[0]].type != "likert":
+            assert "mean" not in offered, (name, what)
+            if not survey.codebook[items[0]].positive:
+                assert offered == ["dist"], (name, what)
+                assert ex.result.figure.data, (name, what)  # drawn, not refused
+
+
+def test_a_how_that_means_nothing_falls_back_to_the_distribution_in_words(tmp_path):
+    from survey_kit.ingest.infer import draft_codebook
+
+    path = CORPUS / "google_forms/autistica_form_responses.csv"
+    cb = draft_codebook(path).codebook
+    survey = sk.Survey(sk.ingest(path, cb, out_dir=tmp_path, name="d").data, cb)
+    nominal = next(it.code for it in cb.items if it.type == "single" and not it.positive)
+    for how, words in (("mean", "ingen rækkefølge"), ("share", "ingen positive svar")):
+        res = compute(survey, View(what=f"item:{nominal}", how=how))
+        assert res.view.how == how and words in res.note
+        assert set(res.table.columns) >= {"code", "label", "share"}  # the distribution's table

@@ -31,6 +31,7 @@ from survey_kit.report.context import Context, Scope
 from survey_kit.report.findings import note_group_differences, note_levels
 from survey_kit.report.levels import _ancestors, next_level
 from survey_kit.report.spec import CommentOptions, Section, Select
+from survey_kit.stats.frequencies import option_shares
 from survey_kit.survey import COMPLETE
 
 Composer = Callable[[Context], list[Block]]
@@ -581,12 +582,7 @@ def item_option(cb: Codebook, column: str) -> str:
 
 
 def _freq_as_compare(freq: pd.DataFrame) -> pd.DataFrame:
-    f = freq[~freq["is_missing_code"].astype(bool)].copy()
-    return pd.DataFrame({
-        "item": f["item"], "item_label": f["item_label"], "stat": "share", "by": f["item"],
-        "group": f["label"], "group_code": f["code"], "n": f["n"], "n_valid": f["n_valid"], "value": f["share"],
-        "ci_low": f["ci_low"], "ci_high": f["ci_high"], "vs_total": "", "suppressed": f["suppressed"],
-    }).reset_index(drop=True)
+    return option_shares(freq)
 
 
 # -- scales ------------------------------------------------------------------------------------

@@ -276,3 +276,30 @@ def _hide_small_codes(table: pd.DataFrame, out: pd.DataFrame, min_cell: int) -> 
         out.loc[gone, [c for c in _HIDE if c in out]] = pd.NA
         out["suppressed"] = hide
     return out
+
+
+def option_shares(freq: pd.DataFrame) -> pd.DataFrame:
+    """A :func:`frequencies` table as a :func:`compare`-shaped table of the share choosing each
+    answer (missing codes left out), for bar charts of answers without an order or positive side.
+
+    Without a breakdown each answer is a group of the item (``by`` = the item); with one, each
+    answer is a row block (``item_label`` = the answer) holding the groups, so a chart shows the
+    share choosing that answer in every group. Shares, intervals, bases and suppression are the
+    frequency table's own: nothing is recomputed.
+    """
+    f = freq[~freq["is_missing_code"].astype(bool)]
+    broken = "group_code" in f and f["group_code"].notna().any()
+    out = pd.DataFrame({
+        "item": f["item"].astype(str) + ("=" + f["code"].astype(str) if broken else ""),
+        "item_label": f["label"] if broken else f["item_label"],
+        "stat": "share",
+        "by": f["by"] if broken else f["item"],
+        "group": f["group"] if broken else f["label"],
+        "group_code": f["group_code"] if broken else f["code"],
+        "n": f["n_valid"], "n_valid": f["n_valid"], "value": f["share"],  # n: the base, as in compare
+        "ci_low": f["ci_low"], "ci_high": f["ci_high"], "vs_total": "",
+        "suppressed": f["suppressed"],
+    })
+    if broken and "is_total" in f:
+        out["is_total"] = f["is_total"].to_numpy()
+    return out.reset_index(drop=True)
