@@ -1,0 +1,128 @@
+"""Issue 25 against R's survey package (tests/r/design3_refs.json, made by tests/r/design3_refs.R):
+a public replicate-weight file (the NHANES II BRR subset that samplics ships, 32 BRR replicate
+weights, copied byte-exact: tests/r/README.md), ``svyciprop(method="likelihood")`` on every design
+kind, and medians/quantiles on replicate designs; estimate, SE, CI, df and tests to 1e-6."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from survey_kit.stats import compare, crosstab, frequencies
+from survey_kit.survey import Survey
+from tests._design_refs import HERE, load, load2, scenario2
+from tests.test_stats_design_domains import _check, _close, _survey
+
+REFS = json.loads((HERE / "design3_refs.json").read_text(encoding="utf-8"))
+BRR = {"weight": "finalwgt", "repweights": "brr_", "rep_type": "BRR"}
+
+
+def nhanes2brr() -> pd.DataFrame:
+    """The file as published, with the variables tests/r/design3_refs.R derives from it."""
+    nh = pd.read_csv(HERE / "data" / "nhanes2brr_subset.csv")
+    bmi = nh["weight"] / (nh["height"] / 100) ** 2
+    yes = np.array(["No", "Yes"])
+    return nh.assign(
+        bmi=bmi,
+        over=yes[(bmi >= 25).astype(int)],
+        band=np.where(nh["height"] < 160, "a", np.where(nh["height"] < 175, "b", "c")),
+        heavy=yes[(nh["weight"] >= 70).astype(int)],
+        bmicat=np.where(bmi < 18.5, 1, np.where(bmi < 25, 2, np.where(bmi < 30, 3, 4))),
+    )
+
+
+@pytest.fixture(scope="module")
+def nh2():
+    return nhanes2brr()
+
+
+def test_the_file_is_the_published_one(nh2):
+    assert nh2.shape[0] == 1347
+    assert [c for c in nh2.columns if c.startswith("brr_")] == [f"brr_{i}" for i in range(1, 33)]
+    # combined weights: each replicate weight is 0 or twice the final weight (BRR half-samples)
+    brr = nh2[[f"brr_{i}" for i in range(1, 33)]].to_numpy()
+    w = nh2["finalwgt"].to_numpy()[:, None]
+    assert ((brr == 0) | (brr == 2 * w)).all()
+
+
+def test_nhanes2brr_means_shares_groups_as_svrepdesign(nh2):
+    ref = REFS["nhanes2brr"]
+    o = ref["options"]["adjust"]
+    _check(nh2, BRR, "adjust", o["full"], ref["plan"])
+    # a domain through filter keeps the whole replicate design (R's subset(design, ...))
+    dom = _survey(nh2).filter(heavy="Yes")
+    _check(dom, BRR, "adjust", o["domain"], ref["plan"])
+
+
+def test_nhanes2brr_frequencies_and_crosstab(nh2):
+    ref = REFS["nhanes2brr"]
+    f = frequencies(nh2, "bmicat", min_n=1, **BRR)
+    r = ref["bmicat"]  # svymean(~factor(bmicat), D)
+    for col, key in (("share", "share"), ("se", "se")):
+        np.testing.assert_allclose(f[col].to_numpy(dtype=float), r[key], rtol=1e-6, atol=1e-12)
+    assert (f["df"] == r["df"]).all()
+    ct = crosstab(nh2, "band", "bmicat", **BRR)
+    r = ref["crosstab"]  # svychisq(~band + bmicat, D, statistic="F")
+    assert ct.test == "rao_scott_f"
+    for got, key in ((ct.f_stat, "f"), (ct.ndf, "ndf"), (ct.ddf, "ddf"), (ct.p_val, "p")):
+        _close(got, r[key], f"{key}: {r['r']}")
+
+
+# -- svyciprop(method="likelihood") -----------------------------------------------------------------
+def _likelihood_data(name):
+    if name == "rep_brr":
+        return nhanes2brr(), BRR
+    if name == "rep_jk1":
+        df, kw, _ = scenario2("rep_jk1")
+        return df, kw
+    data = {"strat": ("apistrat", {"weight": "pw", "strata": "stype", "fpc": "fpc"}),
+            "clus1": ("apiclus1", {"weight": "pw", "cluster": "dnum", "fpc": "fpc"}),
+            "clus2": ("apiclus2_stages", {"cluster": ["dnum", "snum"], "fpc": ["fpc1", "fpc2"]}),
+            "nhanes": ("nh", {"weight": "WTMEC2YR", "strata": "SDMVSTRA",
+                              "cluster": "SDMVPSU"})}[name]
+    return (load(data[0]) if data[0].startswith("api") and data[0] != "apiclus2_stages"
+            else load2(data[0])), data[1]
+
+
+@pytest.mark.parametrize("name", list(REFS["likelihood"]))
+def test_likelihood_interval_matches_svyciprop(name):
+    ref = REFS["likelihood"][name]
+    df, kw = _likelihood_data(name)
+    if name.startswith("rep_"):  # R gives NA for every share; survey_kit says so, no column of NA
+        assert all(r.get("low") is None and r.get("high") is None for r in [ref["full"], *ref["groups"]])
+        with pytest.raises(ValueError, match=r"'likelihood' has no interval with replicate .*NA"):
+            compare(df, ref["y"], by=ref["g"], positive=[ref["pos"]], ci_method="likelihood", **kw)
+        with pytest.raises(ValueError, match="likelihood"):
+            frequencies(df, ref["y"], ci_method="likelihood", **kw)
+        return
+    out = compare(df, ref["y"], by=ref["g"], positive=[ref["pos"]], min_n=1,
+                  ci_method="likelihood", **kw)
+    assert (out["ci_method"] == "likelihood").all()
+    rows = [("I alt", ref["full"])] + [(g["group"], g) for g in ref["groups"]]
+    for group, r in rows:
+        row = out.iloc[-1] if group == "I alt" else out[out["group"].astype(str) == group].iloc[0]
+        if "error" in r:  # R stops (a share of 0: the profile has no minimum); no interval
+            assert row["value"] in (0.0, 1.0) and np.isnan(row["ci_low"]), r["r"]
+            continue
+        _close(row["value"], r["value"], r["r"])
+        _close(row["ci_low"], r["low"], r["r"])
+        _close(row["ci_high"], r["high"], r["r"])
+
+
+def test_likelihood_interval_in_frequencies_and_a_domain():
+    ref = REFS["likelihood"]["strat"]
+    df, kw = _likelihood_data("strat")
+    f = frequencies(df, "awards", min_n=1, ci_method="likelihood", **kw)
+    row = f[f["code"].astype(str) == "Yes"].iloc[0]
+    _close(row["ci_low"], ref["full"]["low"], ref["full"]["r"])
+    _close(row["ci_high"], ref["full"]["high"], ref["full"]["r"])
+    # by= and filter give the same domain interval (R's subset(D, sch.wide == "Yes"))
+    g = ref["groups"][1]
+    dom = Survey(data=df, codebook=_survey(df).codebook).filter(**{"sch.wide": "Yes"})
+    row = compare(dom, "awards", positive=["Yes"], min_n=1, ci_method="likelihood",
+                  **kw).iloc[-1]
+    _close(row["ci_low"], g["low"], g["r"])
+    _close(row["ci_high"], g["high"], g["r"])
