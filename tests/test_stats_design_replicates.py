@@ -6,12 +6,13 @@ kind, and medians/quantiles on replicate designs; estimate, SE, CI, df and tests
 from __future__ import annotations
 
 import json
+import warnings
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from survey_kit.stats import compare, crosstab, frequencies
+from survey_kit.stats import compare, compare_waves, crosstab, frequencies, rank_shares
 from survey_kit.survey import Survey
 from tests._design_refs import HERE, load, load2, scenario2
 from tests.test_stats_design_domains import _check, _close, _survey
@@ -126,3 +127,108 @@ def test_likelihood_interval_in_frequencies_and_a_domain():
                   **kw).iloc[-1]
     _close(row["ci_low"], g["low"], g["r"])
     _close(row["ci_high"], g["high"], g["r"])
+
+
+def test_nhanes2brr_ingested_with_a_codebook_design_block(tmp_path):
+    """The BRR file as an export, its design in the codebook (a prefix for the 32 replicate
+    columns): ingest -> load_processed -> compare gives svrepdesign's numbers."""
+    import shutil
+
+    import yaml
+
+    from survey_kit.codebook import load_codebook
+    from survey_kit.ingest.core import ingest
+    from survey_kit.survey import load_processed
+
+    export = tmp_path / "nhanes2brr_subset.csv"
+    shutil.copyfile(HERE / "data" / "nhanes2brr_subset.csv", export)
+    cb = {"instrument": "nhanes2", "version": "1", "title": "NHANES II", "min_n": 1,
+          "respondent_id": {"column": "_source_row"},
+          "items": [{"code": "height", "type": "number", "label": "Højde", "text": "height"},
+                    {"code": "weight", "type": "number", "label": "Vægt", "text": "weight"}],
+          "design": {"weight": "finalwgt", "repweights": "brr_", "rep_type": "BRR"}}
+    path = tmp_path / "nhanes2.yaml"
+    path.write_text(yaml.safe_dump(cb, allow_unicode=True), encoding="utf-8")
+    res = ingest(export, load_codebook(path), out_dir=tmp_path / "out")
+    survey = load_processed(res.paths["data"], codebook=path)
+    assert res.manifest["rows_valid"] == 1347
+    out = survey.compare("height", stat="mean", min_n=1).iloc[-1]
+    r = REFS["nhanes2brr"]["options"]["adjust"]["full"]["mean"]  # svymean(~height, D)
+    for col, key in (("value", "value"), ("se", "se"), ("df", "df"), ("ci_low", "low")):
+        _close(out[col], r[key], f"{col}: {r['r']}")
+
+
+# -- medians, rank tests, compare_waves and rank_shares on replicate designs ----------------------
+def _q_data(name):
+    if name.startswith("rep_brr"):
+        return nhanes2brr(), BRR
+    df, kw, _ = scenario2(name)
+    return df, kw
+
+
+@pytest.mark.parametrize("name", list(REFS["quantiles"]))
+def test_median_on_replicate_designs_matches_svyquantile(name):
+    ref = REFS["quantiles"][name]
+    assert ref["interval_type"] == "mean"  # svyquantile.svyrep.design's default: Woodruff
+    df, kw = _q_data(name)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        out = compare(df, ref["x"], by=ref["g"], stat="median", min_n=1, **kw)
+    rows = [("I alt", ref["full"])] + [(g["group"], g) for g in ref["groups"]]
+    for group, r in rows:
+        row = out.iloc[-1] if group == "I alt" else out[out["group"].astype(str) == group].iloc[0]
+        # R: svyquantile(~x, D, c(0.25, 0.5, 0.75), ci=TRUE), the 0.5 row
+        _close(row["value"], r["quantile"][1], r["r"])
+        _close(row["ci_low"], r["low"][1], r["r"])
+        _close(row["ci_high"], r["high"][1], r["r"])
+        _close(row["se"], r["se"][1], r["r"])
+    rt = ref["rank_test"]
+    if "error" in rt:  # R's svyranktest stops for > 2 groups on replicate weights: no test
+        with pytest.warns(UserWarning, match=r"no rank test across 3 groups with replicate"):
+            out = compare(df, ref["x"], by=ref["g"], stat="median", min_n=1, **kw)
+        assert out["p_val"].isna().all() and (out["test"] == "").all()
+    else:
+        assert (out["test"] == "design_wilcoxon").all()
+        _close(out["p_val"].iloc[0], rt["p"], rt["r"])
+    # each group against the rest: R's two-group svyranktest(x ~ in_, D)
+    for v in ref["vs_rest"]:
+        grp = df[ref["g"]].astype(str) == v["group"]
+        two = compare(df.assign(in_=np.where(grp, "b", "a")), ref["x"], by="in_",
+                      stat="median", min_n=1, **kw)
+        _close(two["p_val"].iloc[0], v["p"], v["r"])
+
+
+@pytest.mark.parametrize("stat", ["mean", "share"])
+def test_compare_waves_on_replicate_weights_matches_svycontrast(nh2, stat):
+    ref = REFS["waves"]
+    df = nh2.assign(wave=np.where(np.arange(1, len(nh2) + 1) % 2 == 0, 2, 1))
+    out = compare_waves(df, "height" if stat == "mean" else "over", wave="wave", by="band",
+                        stat=stat, positive=["Yes"], min_n=1, **BRR)
+    for r in ref["rows"]:
+        row = out[out["group"].astype(str) == r["band"]].iloc[0]
+        _close(row["value_from"], r[f"{stat}_from"], r["r"])
+        _close(row["value_to"], r[f"{stat}_to"], r["r"])
+        _close(row["change"], r[f"{stat}_change"], r["r"])
+        _close(row["se"], np.ravel(r[f"{stat}_se"])[0], r["r"])
+        assert row["df"] == r["df"]
+        _close(row["p_val"], r[f"p_{stat}"], r["r"])
+        assert row["test"] == ("design_t" if stat == "mean" else "rao_scott_f")
+
+
+def test_rank_shares_on_replicate_weights_matches_svyciprop(nh2):
+    sc = np.column_stack([nh2["height"], 2 * nh2["weight"], 6 * nh2["bmi"]])
+    order = np.argsort(-sc, axis=1, kind="stable")  # R: rank(-x, ties.method="first")
+    rk = np.empty(sc.shape)
+    np.put_along_axis(rk, order, np.arange(1, 4, dtype=float)[None, :].repeat(len(sc), 0), 1)
+    rk[nh2["bmicat"].to_numpy() == 1] = np.nan
+    df = nh2.assign(r1=rk[:, 0], r2=rk[:, 1], r3=rk[:, 2])
+    out = rank_shares(df, ["r1", "r2", "r3"], k=2, min_n=1, **BRR)
+    for o, (_, row) in zip(REFS["ranking"]["options"], out.iterrows(), strict=True):
+        for prefix, key, se in (("first", "first", "se_first"), ("top_k", "top2", "se_top_k")):
+            r = o[key]
+            share = "share_first" if prefix == "first" else "share_top_k"
+            _close(row[share], r["share"], r["r"])
+            _close(row[se], r["se"], r["r"])
+            _close(row[f"{prefix}_ci_low"], r["low"], r["r"])
+            _close(row[f"{prefix}_ci_high"], r["high"], r["r"])
+        assert row["df"] == o["df"]

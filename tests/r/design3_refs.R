@@ -135,7 +135,8 @@ q_designs <- list(
   rep_brr = list(data = "nh2", call = nhbrr_call, x = "weight", g = "band"),
   rep_jk1 = list(data = "c1j", call = lik_designs$rep_jk1$call, x = "api00", g = "sch.wide"),
   rep_fay = list(data = "sc", call = "svrepdesign(data=sc, type='Fay', rho=0.3, repweights=sc[, paste0('fay', 1:4)], combined.weights=FALSE)",
-                 x = "alive", g = "ambulance")
+                 x = "alive", g = "ambulance"),
+  rep_brr_coded = list(data = "nh2", call = nhbrr_call, x = "bmicat", g = "heavy")
 )
 qs <- list()
 for (nm in names(q_designs)) {
@@ -157,9 +158,68 @@ for (nm in names(q_designs)) {
     res$groups[[length(res$groups) + 1]] <- c(list(group = as.character(lev)),
                                               one(Dg, paste0("subset(D, ", sp$g, " == ", deparse(lev), ")")))
   }
+  fml <- as.formula(paste0(sp$x, " ~ factor(", sp$g, ")"))
+  rk <- tryCatch(svyranktest(fml, D)$p.value[[1]], error = function(e) conditionMessage(e))
+  res$rank_test <- if (is.character(rk)) list(r = paste0("svyranktest(", deparse(fml), ", D)"), error = rk) else
+    list(r = paste0("svyranktest(", deparse(fml), ", D)"), p = rk)
+  # each group against the rest (a two-group test, which R computes on replicate designs)
+  res$vs_rest <- list()
+  for (lev in sort(unique(dat[[sp$g]]))) {
+    Dv <- update(D, in_ = factor(dat[[sp$g]] %in% lev))
+    res$vs_rest[[length(res$vs_rest) + 1]] <- list(
+      group = as.character(lev), r = paste0("svyranktest(", sp$x, " ~ in_, update(D, in_ = factor(", sp$g, " %in% ", deparse(lev), ")))"),
+      p = svyranktest(as.formula(paste0(sp$x, " ~ in_")), Dv)$p.value[[1]])
+  }
   qs[[nm]] <- res
 }
 out$quantiles <- qs
+
+# -- compare_waves on a replicate design: two "waves" as domains of one design -------------------
+# (the file has no waves: odd and even rows play them, sharing every BRR half-sample)
+nh2$wave <- ifelse(seq_len(nrow(nh2)) %% 2 == 0, 2, 1)
+Dw <- svrepdesign(data = nh2, weights = ~finalwgt, repweights = "brr_[0-9]+", type = "BRR",
+                  combined.weights = TRUE)
+wrows <- list()
+for (lev in c(sort(unique(nh2$band)), NA)) {
+  sub <- if (is.na(lev)) Dw else subset(Dw, band == lev)
+  bm <- svyby(~height, ~wave, sub, svymean, covmat = TRUE)
+  bs <- svyby(~as.numeric(pos_), ~wave, sub, svymean, covmat = TRUE)
+  cm <- svycontrast(bm, c(-1, 1)); cs <- svycontrast(bs, c(-1, 1))
+  wrows[[length(wrows) + 1]] <- list(
+    band = if (is.na(lev)) "I alt" else lev,
+    r = paste0("sub <- ", if (is.na(lev)) "D" else paste0("subset(D, band == '", lev, "')"),
+               "; svycontrast(svyby(~height (~as.numeric(pos_)), ~wave, sub, svymean, covmat=TRUE), c(-1, 1)); ",
+               "svyttest(height ~ factor(wave), sub); svychisq(~pos_ + wave, sub, statistic='F'); degf(sub)"),
+    mean_from = unname(coef(bm))[1], mean_to = unname(coef(bm))[2], mean_change = unname(coef(cm)),
+    mean_se = unname(SE(cm)), share_from = unname(coef(bs))[1], share_to = unname(coef(bs))[2],
+    share_change = unname(coef(cs)), share_se = unname(SE(cs)), df = degf(sub),
+    p_mean = unname(svyttest(height ~ factor(wave), sub)$p.value),
+    p_share = svychisq(~pos_ + wave, sub, statistic = "F")$p.value[[1]])
+}
+out$waves <- list(design = nhbrr_call, wave = "odd rows 1, even rows 2", rows = wrows)
+
+# -- rank_shares on a replicate design: three options ranked per row (derived from the values;
+# rows in BMI class 1 ranked nothing), share ranked first and in the top 2 among those who ranked
+sc3 <- cbind(nh2$height, 2 * nh2$weight, 6 * nh2$bmi)
+rk <- t(apply(-sc3, 1, rank, ties.method = "first"))
+rk[nh2$bmicat == 1, ] <- NA
+nh2$r1 <- rk[, 1]; nh2$r2 <- rk[, 2]; nh2$r3 <- rk[, 3]
+Dr <- subset(svrepdesign(data = nh2, weights = ~finalwgt, repweights = "brr_[0-9]+", type = "BRR",
+                         combined.weights = TRUE), !is.na(r1))
+ropts <- list()
+for (j in 1:3) {
+  Dj <- update(Dr, hit_ = get(paste0("r", j)) == 1, top_ = get(paste0("r", j)) <= 2)
+  one <- function(f, what) {
+    m <- svymean(as.formula(paste0("~as.numeric(", f, ")")), Dj)
+    ci <- svyciprop(as.formula(paste0("~", f)), Dj, method = "logit")
+    list(r = paste0("svymean/svyciprop(~", f, ", update(subset(D, !is.na(r1)), ", f, " = r", j,
+                    what, "), method='logit')"),
+         share = coef(m)[[1]], se = SE(m)[[1]], low = attr(ci, "ci")[[1]], high = attr(ci, "ci")[[2]])
+  }
+  ropts[[j]] <- list(option = paste0("r", j), first = one("hit_", " == 1"),
+                     top2 = one("top_", " <= 2"), df = degf(Dr))
+}
+out$ranking <- list(design = nhbrr_call, options = ropts)
 
 writeLines(toJSON(out, auto_unbox = TRUE, digits = NA, pretty = TRUE, null = "null", na = "null"),
            "tests/r/design3_refs.json")
