@@ -282,16 +282,18 @@ def _design_columns(raw: RawExport, codebook: Codebook, status: pd.Series) -> di
             what_en = "is blank" if blank else f"is {str(cell)!r}, not a number"
             if role not in _DESIGN_NUMBERS:
                 what_da, what_en = "er tom", "is blank"
+            need_da, need_en = ("et tal", "a number") if role in _DESIGN_NUMBERS else (
+                "en værdi", "a value")
             n_bad = int(bad.sum())
             more_da = f" (og {n_bad - 1} rækker mere)" if n_bad > 1 else ""
             more_en = f" (and {n_bad - 1} more rows)" if n_bad > 1 else ""
             raise DataError(
                 f"{raw.path}, række {row}: kolonnen {col!r} ({_ROLE_DA[role]} i kodebogens "
-                f"design:-blok) {what_da}{more_da}; hver besvarelse skal have en værdi, før "
+                f"design:-blok) {what_da}{more_da}; hver besvarelse skal have {need_da}, før "
                 f"designet kan bruges (rule: design_value)",
                 en=f"{raw.path}, row {row}: the column {col!r} ({role} in the codebook's design: "
-                   f"block) {what_en}{more_en}; every answer needs a value before the design can "
-                   f"be used (rule: design_value)",
+                   f"block) {what_en}{more_en}; every answer needs {need_en} before the design "
+                   f"can be used (rule: design_value)",
             )
         out[col] = values
     return out

@@ -12,6 +12,10 @@ rank score ``r = (cumulative weight up to it - w / 2) / sum w`` in the order of 
 design t (two groups, df - 1) or Wald F (df - G + 1) compares the domain means of ``r``;
 ``test`` is "design_wilcoxon" or "design_kruskal_wallis". Each group against the rest: the same on
 the two domains, ranks over every row with a value.
+
+Replicate designs: the same median and Woodruff interval (``svyquantile.svyrep.design``'s default
+``interval.type="mean"``, the replicate SE of the share), and R's ``svyranktest.svyrep.design``
+for two groups (:func:`_rep_rank_t`); across more groups R stops, so no test is given.
 """
 
 from __future__ import annotations

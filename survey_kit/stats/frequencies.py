@@ -123,7 +123,7 @@ def frequencies(
         another name for the same thing, for data without a codebook).
     ci_method : str, optional
         Interval of a share: "wilson" without a design; with one, a ``svyciprop`` method
-        ("logit", the default, "beta", "mean", "asin", "xlogit").
+        ("logit", the default, "beta", "mean", "asin", "xlogit", "likelihood").
     min_cell : int, optional
         Also hide answer counts of 1 to ``min_cell - 1`` in shown groups, with complementary cells
         (see the module docstring); hidden rows have ``suppressed=True``. Default: answer counts
