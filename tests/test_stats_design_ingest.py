@@ -128,3 +128,26 @@ def test_a_design_column_missing_from_the_file_is_named(tmp_path):
     assert "'vaegt' (weight in the codebook's design: block) is missing" in err.value.text("en")
     with pytest.raises(DataError, match=r"kolonnen 'snum2' \(klynge \(PSU\)"):
         _ingest(tmp_path, "apistrat.csv", {"cluster": ["dnum", "snum2"], "fpc": ["fpc", "fpc"]})
+
+
+def test_psu_ids_that_look_like_phone_numbers_stay_ids(tmp_path):
+    """PSU ids written as "12 34 32 69" look like Danish phone numbers; as design columns they
+    are kept as they are (masking them would merge every PSU into one, silently)."""
+    lines = (HERE / "data" / "apiclus2_stages.csv").read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    j = header.index('"snum"')
+    out = [lines[0]]
+    for line in lines[1:]:
+        cells = line.split(",")
+        v = int(cells[j])
+        cells[j] = f'"12 34 {v // 100:02d} {v % 100:02d}"'
+        out.append(",".join(cells))
+    design = {"cluster": ["dnum", "snum"], "fpc": ["fpc1", "fpc2"]}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)  # no "looks like a phone number" warning
+        _, survey = _ingest(tmp_path, "apiclus2_stages.csv", design, text="\n".join(out) + "\n")
+    assert survey.data["snum"].str.fullmatch(r"12 34 \d\d \d\d").all()
+    _, _, ref = scenario2("clus2")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", LonelyPSUWarning)
+        _check(survey, {}, "adjust", ref["options"]["adjust"]["full"], PLAN)
