@@ -79,13 +79,15 @@ def _likelihood_data(name):
     if name == "rep_jk1":
         df, kw, _ = scenario2("rep_jk1")
         return df, kw
-    data = {"strat": ("apistrat", {"weight": "pw", "strata": "stype", "fpc": "fpc"}),
-            "clus1": ("apiclus1", {"weight": "pw", "cluster": "dnum", "fpc": "fpc"}),
-            "clus2": ("apiclus2_stages", {"cluster": ["dnum", "snum"], "fpc": ["fpc1", "fpc2"]}),
-            "nhanes": ("nh", {"weight": "WTMEC2YR", "strata": "SDMVSTRA",
-                              "cluster": "SDMVPSU"})}[name]
-    return (load(data[0]) if data[0].startswith("api") and data[0] != "apiclus2_stages"
-            else load2(data[0])), data[1]
+    loader, kw = {
+        "strat": (lambda: load("apistrat"), {"weight": "pw", "strata": "stype", "fpc": "fpc"}),
+        "clus1": (lambda: load("apiclus1"), {"weight": "pw", "cluster": "dnum", "fpc": "fpc"}),
+        "clus2": (lambda: load2("apiclus2_stages"),
+                  {"cluster": ["dnum", "snum"], "fpc": ["fpc1", "fpc2"]}),
+        "nhanes": (lambda: load2("nh"),
+                   {"weight": "WTMEC2YR", "strata": "SDMVSTRA", "cluster": "SDMVPSU"}),
+    }[name]
+    return loader(), kw
 
 
 @pytest.mark.parametrize("name", list(REFS["likelihood"]))
