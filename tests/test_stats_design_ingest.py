@@ -109,9 +109,11 @@ def _broken(tmp_path, change):
          r"row 6: the column 'pw' \(weight in the codebook's design: block\) is blank"),
         ('"mange"', r"række 6: kolonnen 'pw' .* er 'mange', ikke et tal",
          r"row 6: the column 'pw' .* is 'mange', not a number"),
+        ("-44.21", r"række 6: kolonnen 'pw' .* er '-44.21'; en vægt kan ikke være negativ",
+         r"row 6: the column 'pw' .* is '-44.21'; a weight cannot be negative"),
     ],
 )
-def test_a_blank_or_text_weight_stops_the_ingest_in_one_sentence(tmp_path, cell, da, en):
+def test_a_blank_text_or_negative_weight_stops_the_ingest_in_one_sentence(tmp_path, cell, da, en):
     design = {"weight": "pw", "strata": "stype", "fpc": "fpc"}
     with pytest.raises(DataError, match=da) as err:
         _ingest(tmp_path, "apistrat.csv", design, text=_broken(tmp_path, cell))

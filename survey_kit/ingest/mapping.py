@@ -295,6 +295,18 @@ def _design_columns(raw: RawExport, codebook: Codebook, status: pd.Series) -> di
                    f"block) {what_en}{more_en}; every answer needs {need_en} before the design "
                    f"can be used (rule: design_value)",
             )
+        if role in ("weight", "repweights"):
+            neg = (values < 0).fillna(False).to_numpy(dtype=bool) & ~skip
+            if neg.any():
+                i = int(np.flatnonzero(neg)[0])
+                row, cell = int(raw.source_rows[i]), str(series.iat[i])
+                raise DataError(
+                    f"{raw.path}, række {row}: kolonnen {col!r} ({_ROLE_DA[role]} i kodebogens "
+                    f"design:-blok) er {cell!r}; en vægt kan ikke være negativ (rule: design_value)",
+                    en=f"{raw.path}, row {row}: the column {col!r} ({role} in the codebook's "
+                       f"design: block) is {cell!r}; a weight cannot be negative (rule: "
+                       f"design_value)",
+                )
         out[col] = values
     return out
 
