@@ -234,3 +234,19 @@ def test_rank_shares_on_replicate_weights_matches_svyciprop(nh2):
             _close(row[f"{prefix}_ci_low"], r["low"], r["r"])
             _close(row[f"{prefix}_ci_high"], r["high"], r["r"])
         assert row["df"] == o["df"]
+
+
+def test_rank_shares_likelihood_interval_matches_svyciprop():
+    st = load("apistrat")
+    sc = np.column_stack([st["api00"], st["api99"], 10 * st["meals"]])
+    order = np.argsort(-sc, axis=1, kind="stable")  # R: rank(-x, ties.method="first")
+    rk = np.empty(sc.shape)
+    np.put_along_axis(rk, order, np.arange(1, 4, dtype=float)[None, :].repeat(len(sc), 0), 1)
+    rk[(st["yr.rnd"] == "Yes").to_numpy()] = np.nan
+    df = st.assign(r1=rk[:, 0], r2=rk[:, 1], r3=rk[:, 2])
+    out = rank_shares(df, ["r1", "r2", "r3"], k=2, min_n=1, ci_method="likelihood",
+                      weight="pw", strata="stype", fpc="fpc")
+    for o, (_, row) in zip(REFS["ranking_likelihood"]["options"], out.iterrows(), strict=True):
+        _close(row["share_first"], o["share"], o["r"])
+        _close(row["first_ci_low"], o["low"], o["r"])
+        _close(row["first_ci_high"], o["high"], o["r"])

@@ -220,6 +220,22 @@ for (j in 1:3) {
                      top2 = one("top_", " <= 2"), df = degf(Dr))
 }
 out$ranking <- list(design = nhbrr_call, options = ropts)
+# the same on a Taylor design with the likelihood interval: apistrat, three options ranked by
+# api00, api99 and 10 x meals; year-round schools ranked nothing
+sr <- t(apply(-cbind(st$api00, st$api99, 10 * st$meals), 1, rank, ties.method = "first"))
+sr[st$yr.rnd == "Yes", ] <- NA
+st$r1 <- sr[, 1]; st$r2 <- sr[, 2]; st$r3 <- sr[, 3]
+Ds <- subset(svydesign(id = ~1, strata = ~stype, weights = ~pw, fpc = ~fpc, data = st), !is.na(r1))
+lopts <- list()
+for (j in 1:3) {
+  Dj <- update(Ds, hit_ = get(paste0("r", j)) == 1)
+  ci <- svyciprop(~hit_, Dj, method = "likelihood")
+  lopts[[j]] <- list(option = paste0("r", j),
+                     r = paste0("svyciprop(~hit_, update(subset(D, !is.na(r1)), hit_ = r", j, " == 1), method='likelihood')"),
+                     share = as.numeric(ci), low = attr(ci, "ci")[[1]], high = attr(ci, "ci")[[2]])
+}
+out$ranking_likelihood <- list(design = "svydesign(id=~1, strata=~stype, weights=~pw, fpc=~fpc, data=st)",
+                               options = lopts)
 
 writeLines(toJSON(out, auto_unbox = TRUE, digits = NA, pretty = TRUE, null = "null", na = "null"),
            "tests/r/design3_refs.json")
