@@ -205,8 +205,8 @@ def test_replicate_weights_of_a_taylor_design_match_as_svrepdesign(name, rep, ta
 
 def test_replicate_designs_refuse_what_they_cannot_compute():
     df, kw, _ = scenario2("rep_jk1")
-    with pytest.raises(ValueError, match="median"):
-        compare(df, "api00", stat="median", **kw)
+    with pytest.raises(ValueError, match="'likelihood' has no interval with replicate weights"):
+        compare(df, "awards", positive=["Yes"], ci_method="likelihood", **kw)
     with pytest.raises(ValueError, match="rep_type"):
         compare(df, "api00", stat="mean", weight="pw", repweights="jk")
     with pytest.raises(ValueError, match="repweights"):

@@ -396,6 +396,32 @@ class Codebook(_Frozen):
             cols.extend(it.columns)
         return cols
 
+    def design_roles(self, columns=None) -> dict[str, str]:
+        """The columns of the ``design:`` block that are not item, id, panel or wave columns (ingest
+        keeps them in the processed data): column -> role (``weight``, ``strata``, ``cluster``,
+        ``fpc``, ``repweights``). Replicate weights given by a prefix are the ``columns`` whose
+        names start with it (without ``columns``: the prefix, role ``repweights_prefix``)."""
+        block = self.design
+        if block is None:
+            return {}
+        taken = set(self.data_columns)
+        roles: dict[str, str] = {}
+        for role in ("weight", "strata", "cluster", "fpc", "repweights"):
+            value = getattr(block, role)
+            if value is None:
+                continue
+            if role == "repweights" and isinstance(value, str):
+                if columns is None:
+                    roles[value] = "repweights_prefix"
+                    continue
+                names = [str(c) for c in columns if str(c).startswith(value)] or [value]
+            else:
+                names = [value] if isinstance(value, str) else list(value)
+            for c in names:
+                if c not in taken:
+                    roles.setdefault(c, role)
+        return roles
+
     # -- waves of a recurring survey ---------------------------------------------------------------
     def wave_code(self, wave: object) -> int | None:
         """The code of a wave given by label ("2008/09") or code (2, "2"); None when unknown."""

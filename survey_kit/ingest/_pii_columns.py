@@ -78,8 +78,9 @@ def protect_personal(data: pd.DataFrame, codebook: Codebook, key: bytes | None
     from survey_kit.privacy import pseudonymise
 
     ids = {r.column: r.personal for r in (codebook.respondent_id, codebook.panel_key) if r is not None}
-    text_cols = [c for c in data.columns
-                 if c not in ids and (pd.api.types.is_string_dtype(data[c]) or data[c].dtype == object)]
+    design = codebook.design_roles(data.columns)  # strata and PSU ids: equal ids must stay equal
+    text_cols = [c for c in data.columns if c not in ids and c not in design
+                 and (pd.api.types.is_string_dtype(data[c]) or data[c].dtype == object)]
     changed: dict[str, pd.Series] = {}
     found: dict[str, str] = {}
     for col in [*[c for c, personal in ids.items() if not personal and c in data], *text_cols]:

@@ -112,8 +112,11 @@ def match_columns(raw: RawExport, codebook: Codebook) -> tuple[dict[str, Target]
     unknown: list[str] = []
     duplicates: list[str] = []
     system = set(raw.system_columns)
+    design = {normalise_text(c) for c in codebook.design_roles(raw.frame.columns)}
     for col in map(str, raw.frame.columns):
         target = exact.get(col) or fuzzy.get(normalise_text(col))
+        if target is None and normalise_text(col) in design:
+            continue  # a column of the design: block (mapped by _design_columns)
         if target is None and col in raw.variable_labels:
             target = fuzzy.get(normalise_text(raw.variable_labels[col]))
         if target is None:
@@ -225,9 +228,91 @@ def map_export(raw: RawExport, codebook: Codebook, *, key: bytes | str | None = 
     frame = pd.DataFrame(columns, index=pd.RangeIndex(n), copy=False)  # columns made here: no copy
     frame = frame[[c for c in codebook.data_columns]]
     status = raw.status.reset_index(drop=True) if raw.status is not None else pd.Series([pd.NA] * n, dtype=object)
+    for col, values in _design_columns(raw, codebook, status).items():
+        frame[col] = values
     frame[SOURCE_ROW] = pd.array(np.asarray(raw.source_rows, dtype=np.int64), dtype="Int64")
     frame[COMPLETE] = (status.astype(object) != "partial").to_numpy(dtype=bool)
     return Mapped(frame, issues.frame(), {c: t.column for c, t in matched.items()}, status, ephemeral)
+
+
+# -- the columns of the codebook's design: block ----------------------------------------------------
+_DESIGN_NUMBERS = ("weight", "fpc", "repweights")  # roles whose cells must be numbers
+
+
+def _design_columns(raw: RawExport, codebook: Codebook, status: pd.Series) -> dict[str, pd.Series]:
+    """The design columns of ``raw``, converted: weights, fpc and replicate weights as numbers
+    (``Float64``), strata and PSU ids as ids (``Int64`` or text). A design column missing from the
+    file, or a blank or non-numeric weight on an answered row, is a :class:`DataError` (the
+    design could not be used on the processed data)."""
+    roles = codebook.design_roles(raw.frame.columns)
+    if not roles:
+        return {}
+    src = raw.frame
+    names = {str(c): i for i, c in reversed(list(enumerate(src.columns)))}
+    by_norm = {normalise_text(c): i for c, i in reversed(list(names.items()))}
+    skip = not_answered_mask(status) | status.astype(object).eq("rejected").to_numpy(dtype=bool)
+    out: dict[str, pd.Series] = {}
+    for col, role in roles.items():
+        pos = names.get(col, by_norm.get(normalise_text(col)))
+        if pos is None:
+            shown = ", ".join(map(str, list(src.columns)[:8]))
+            raise DataError(
+                f"{raw.path}: kolonnen {col!r} ({_ROLE_DA[role]} i kodebogens design:-blok) "
+                f"mangler i filen, så designet kan ikke bruges (kolonner i filen: {shown}) "
+                f"(rule: missing_design_column)",
+                en=f"{raw.path}: the column {col!r} ({role} in the codebook's design: block) is "
+                   f"missing from the file, so the design cannot be used (columns in the file: "
+                   f"{shown}) (rule: missing_design_column)",
+            )
+        series = src.iloc[:, pos].reset_index(drop=True)
+        if role in _DESIGN_NUMBERS:
+            scratch = _Issues()
+            values = _map_plain(series, "number", col, scratch)
+            bad = values.isna().to_numpy(dtype=bool) & ~skip
+        else:
+            values = _map_id(series, False, None)
+            bad = values.isna().to_numpy(dtype=bool) & ~skip
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            row = int(raw.source_rows[i])
+            cell = series.iat[i]
+            blank = cell is None or (isinstance(cell, float) and np.isnan(cell)) or (
+                isinstance(cell, str) and not cell.strip()) or cell is pd.NA
+            what_da = "er tom" if blank else f"er {str(cell)!r}, ikke et tal"
+            what_en = "is blank" if blank else f"is {str(cell)!r}, not a number"
+            if role not in _DESIGN_NUMBERS:
+                what_da, what_en = "er tom", "is blank"
+            need_da, need_en = ("et tal", "a number") if role in _DESIGN_NUMBERS else (
+                "en værdi", "a value")
+            n_bad = int(bad.sum())
+            more_da = f" (og {n_bad - 1} rækker mere)" if n_bad > 1 else ""
+            more_en = f" (and {n_bad - 1} more rows)" if n_bad > 1 else ""
+            raise DataError(
+                f"{raw.path}, række {row}: kolonnen {col!r} ({_ROLE_DA[role]} i kodebogens "
+                f"design:-blok) {what_da}{more_da}; hver besvarelse skal have {need_da}, før "
+                f"designet kan bruges (rule: design_value)",
+                en=f"{raw.path}, row {row}: the column {col!r} ({role} in the codebook's design: "
+                   f"block) {what_en}{more_en}; every answer needs {need_en} before the design "
+                   f"can be used (rule: design_value)",
+            )
+        if role in ("weight", "repweights"):
+            neg = (values < 0).fillna(False).to_numpy(dtype=bool) & ~skip
+            if neg.any():
+                i = int(np.flatnonzero(neg)[0])
+                row, cell = int(raw.source_rows[i]), str(series.iat[i])
+                raise DataError(
+                    f"{raw.path}, række {row}: kolonnen {col!r} ({_ROLE_DA[role]} i kodebogens "
+                    f"design:-blok) er {cell!r}; en vægt kan ikke være negativ (rule: design_value)",
+                    en=f"{raw.path}, row {row}: the column {col!r} ({role} in the codebook's "
+                       f"design: block) is {cell!r}; a weight cannot be negative (rule: "
+                       f"design_value)",
+                )
+        out[col] = values
+    return out
+
+
+_ROLE_DA = {"weight": "vægt", "strata": "strata", "cluster": "klynge (PSU)",
+            "fpc": "endelighedskorrektion", "repweights": "replikatvægt"}
 
 
 def _integer_target(target: Target, personal: list[str]) -> bool:

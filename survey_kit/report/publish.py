@@ -126,7 +126,7 @@ def test_note(comp: pd.DataFrame) -> str:
 # -- the method section ------------------------------------------------------------------------
 #: Codes of tests (``test`` columns); effect sizes and interval methods are not tests.
 _NOT_TESTS = {"cramers_v", "eta_squared", "epsilon_squared", "rank_biserial", "cohens_d", "wilson",
-              "wilson_fpc", "t", "logit", "beta", "mean", "asin", "xlogit"}
+              "wilson_fpc", "t", "logit", "beta", "mean", "asin", "xlogit", "likelihood"}
 
 
 def method_paragraphs(ctx) -> list[Block]:

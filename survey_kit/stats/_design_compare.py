@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats as sps
 
-from survey_kit.stats._common import Groups, numeric_values
+from survey_kit.stats._common import Groups, encode, numeric_values
 from survey_kit.stats._design_rep import rep_totals, rep_var
 from survey_kit.stats.design import (
     Design,
@@ -21,7 +21,13 @@ from survey_kit.stats.design import (
     domain_tables,
     tabulate_design,
 )
-from survey_kit.stats.raoscott import ciprop, rao_scott, rao_scott_batch, wald_means
+from survey_kit.stats.raoscott import (
+    ciprop,
+    glm_intercepts,
+    rao_scott,
+    rao_scott_batch,
+    wald_means,
+)
 
 
 def design_result(n, value, lo, hi, method: str, se, deff, dfree) -> dict:
@@ -36,6 +42,14 @@ def _fill(res: dict, st: dict, n: np.ndarray, ci: float, method: str | None, col
     value, se, deff = pick(st["value"]), pick(st["se"]), pick(st["deff"])
     res.update(n=n, value=np.where(n > 0, value, np.nan), se=se, deff=deff, df=st["df"])
     return value, se
+
+
+def domain_masks(groups: Groups, base: np.ndarray) -> list[np.ndarray]:
+    """Rows of the base in each published domain: every group, then the total (as
+    :func:`~survey_kit.stats.design.domain_tables`)."""
+    if groups.by is None:
+        return [base]
+    return [base & (groups.index == g) for g in range(groups.n_groups)] + [base]
 
 
 def share_design(df, col, spec, groups: Groups, d: Design, pos, ci, mn, method):
@@ -60,8 +74,15 @@ def share_design(df, col, spec, groups: Groups, d: Design, pos, ci, mn, method):
     res: dict = {}
     value, se = _fill(res, st, n, ci, method, 0)
     se_logit = st["se_logit"][:, 0] if "se_logit" in st else None
+    glm = None
+    if method == "likelihood":  # R's IRLS fit of svyglm(y ~ 1) per domain (rows needed)
+        idx = encode(df[col], spec.codes)
+        base = idx < nv
+        hit = base & pm[np.minimum(idx, nv - 1)]
+        glm = glm_intercepts(d.w, hit, domain_masks(groups, base))
     res["ci_low"], res["ci_high"] = ciprop(value, se, st["df"], st["nrow"], ci, method,
-                                           se_logit=se_logit)
+                                           se_logit=se_logit, npos=st["npos"],
+                                           replicate=d.rep is not None, glm=glm)
     res["ci_method"] = method
     g = groups.n_groups
     p = eff = np.nan

@@ -12,9 +12,15 @@ rank score ``r = (cumulative weight up to it - w / 2) / sum w`` in the order of 
 design t (two groups, df - 1) or Wald F (df - G + 1) compares the domain means of ``r``;
 ``test`` is "design_wilcoxon" or "design_kruskal_wallis". Each group against the rest: the same on
 the two domains, ranks over every row with a value.
+
+Replicate designs: the same median and Woodruff interval (``svyquantile.svyrep.design``'s default
+``interval.type="mean"``, the replicate SE of the share), and R's ``svyranktest.svyrep.design``
+for two groups (:func:`_rep_rank_t`); across more groups R stops, so no test is given.
 """
 
 from __future__ import annotations
+
+import warnings
 
 import numpy as np
 from scipy import stats as sps
@@ -159,6 +165,8 @@ def _rank_tests(df, spec, groups: Groups, d: Design, n: np.ndarray, mn: int):
     p, test = np.nan, ""
     wsum = np.bincount(groups.index[valid], weights=d.w[valid], minlength=g + 1)[:g]
     ok = np.flatnonzero((n[:g] >= mn) & (n[:g] >= 2) & (wsum > 0))
+    if d.rep is not None:
+        return _rep_rank_tests(x, valid, groups, d, n, mn, ok, wsum)
     if ok.size >= 2:
         r = rank_scores(x, d.w, valid & np.isin(groups.index, ok))
         tabs = value_tables(r, groups, d)
@@ -187,12 +195,63 @@ def _rank_tests(df, spec, groups: Groups, d: Design, n: np.ndarray, mn: int):
     return p, test, vs_p, direction
 
 
+def _rep_rank_tests(x, valid, groups: Groups, d: Design, n, mn: int, ok, wsum):
+    """The rank tests on replicate weights, as R's ``svyranktest.svyrep.design``: two groups
+    only (R's test across more groups, ``multiranktest``, stops on replicate designs, so none is
+    given, with a warning); each group against the rest likewise."""
+    g = groups.n_groups
+    vs_p = np.full(g + 1, np.nan)
+    direction = np.zeros(g + 1)
+    p, test = np.nan, ""
+    if ok.size == 2:
+        rows = valid & np.isin(groups.index, ok)
+        p, _ = _rep_rank_t(x, rows, groups.index == ok[1], d)
+        test = "design_wilcoxon"
+    elif ok.size > 2:
+        warnings.warn(
+            f"stat='median' by {groups.by!r}: no rank test across {ok.size} groups with replicate "
+            "weights (R's svyranktest stops there); the medians are given, each group against "
+            "the rest is tested", UserWarning, stacklevel=4)
+    el = np.flatnonzero((n[:g] >= mn) & (n[:g] >= 2) & (n[g] - n[:g] >= 2) & (wsum > 0))
+    for j in el:
+        vs_p[j], diff = _rep_rank_t(x, valid, groups.index != j, d)
+        direction[j] = -np.sign(diff)
+    return p, test, vs_p, direction
+
+
+def _rep_rank_t(x, rows, second, d: Design):
+    """R's two-group ``svyranktest`` on a replicate design: rank scores with the full-sample
+    weights, the difference of the two weighted mean scores (``lm(score ~ g, weights = w)``) and
+    the replicate variance of the total of its influence (``svytotal(infn, design)``), t with
+    ``degf(design) - 1`` df. Returns (p, second group's mean minus the first's)."""
+    from survey_kit.stats._design_rep import rep_totals, rep_var
+    from survey_kit.stats.design import degf
+
+    r = rank_scores(x, d.w, rows)
+    w = np.where(rows, d.w, 0.0)
+    g2 = rows & second
+    g1 = rows & ~second
+    w1, w2 = w[g1].sum(), w[g2].sum()
+    if not (w1 > 0 and w2 > 0):
+        return np.nan, 0.0
+    m1, m2 = (w[g1] * r[g1]).sum() / w1, (w[g2] * r[g2]).sum() / w2
+    infn = np.zeros(x.size)
+    infn[g1] = -(r[g1] - m1) / w1
+    infn[g2] = (r[g2] - m2) / w2
+    t = np.bincount(d.unit, weights=w * infn, minlength=d.n_units)[:, None]
+    total = t.sum(axis=0)[None, :]
+    v = rep_var(d, total, rep_totals(d, t)[:, None, :])[0, 0, 0]
+    counts = np.bincount(d.unit, weights=(rows & (d.w > 0)).astype(float), minlength=d.n_units)
+    nu = float(degf(d, counts[:, None])[0]) - 1
+    if not (v > 0 and nu > 0):
+        return np.nan, m2 - m1
+    tstat = (m2 - m1) / np.sqrt(v)
+    return float(2 * sps.t.sf(abs(tstat), nu)), m2 - m1
+
+
 def median_design(df, col, spec, groups: Groups, d: Design, coded: bool, ci: float, mn: int = 1):
     """Medians per group and the total with Woodruff intervals and design rank tests:
     (spec, res, vs_total p)."""
-    from survey_kit.stats._design_rep import refuse_replicates
-
-    refuse_replicates(d, "stat='median'")
     if coded:
         n, med, lo, hi, dfree = _coded(df, spec, groups, d, ci)
     else:

@@ -89,16 +89,6 @@ def rep_totals(d: Design, t: np.ndarray) -> np.ndarray:
     return out.reshape(d.rep.a.shape[1], *t.shape[1:])
 
 
-def refuse_replicates(d: Design | None, what: str) -> None:
-    """A clear error where replicate weights are not supported (never a different number)."""
-    if d is not None and d.rep is not None:
-        raise ValueError(
-            f"repweights: {what} is not available for replicate-weight designs yet (R computes "
-            "it from the replicates in its own way); use shares, means or totals, or a Taylor "
-            "design (weight=, strata=, cluster=)"
-        )
-
-
 def _rep_degf(d: Design, counts: np.ndarray) -> np.ndarray:
     """Rank of the replicate weights of the rows counted, minus 1 (R's ``degf()`` of a subset of
     a ``svrepdesign``), once per pattern of units present."""

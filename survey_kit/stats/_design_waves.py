@@ -5,7 +5,9 @@ estimated jointly (as R's ``svyby(..., covmat=TRUE)`` then ``svycontrast``): ``c
 standard error of the difference (the covariance of the two domains included: they may share
 strata and PSUs), the interval ``change +/- t(df) se`` with ``df`` the design df of the rows of
 the two domains; ``p_val`` from Rao-Scott's F of the 2 x 2 table wave x positive (``svychisq``)
-for shares, and from the design t (``svyttest(y ~ wave)``, df - 1) for means.
+for shares, and from the design t (``svyttest(y ~ wave)``, df - 1) for means. Replicate designs
+take the same path (variances from the replicates, as ``svyby`` and ``svycontrast`` on a
+``svrepdesign``).
 """
 
 from __future__ import annotations

@@ -288,7 +288,7 @@ def compare(
         Codes outside the base ("Ved ikke") for data without a codebook.
     ci_method : str, optional
         Share interval: "wilson" without a design; with one a ``svyciprop`` method ("logit",
-        default, "beta", "mean", "asin", "xlogit").
+        default, "beta", "mean", "asin", "xlogit", "likelihood").
 
     Returns
     -------

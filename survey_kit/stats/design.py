@@ -684,7 +684,7 @@ def domain_stats(
     ``tabs`` holds (U, D, k) tables of the domains (rows: published groups and the total);
     ``sel`` picks the base columns (answer codes). Returns per domain (x code for shares):
     ``value``, ``se``, ``deff`` (R's ``deff="replace"``), ``df``, ``nrow`` (rows in the base),
-    ``wsum``.
+    ``wsum``, ``npos`` (rows with a positive weight in the base).
     """
     t = tabs["t"][:, :, sel]
     t2 = None if tabs["t2"] is None else tabs["t2"][:, :, sel]
@@ -733,7 +733,7 @@ def domain_stats(
         vsrs = popvar * n_ / (n_ - 1) / n_
         se = np.sqrt(np.maximum(var, 0))
         deff = np.where(vsrs > 0, var / vsrs, np.nan)
-    out = {"value": p, "se": se, "deff": deff, "df": df, "nrow": nrow, "wsum": wd}
+    out = {"value": p, "se": se, "deff": deff, "df": df, "nrow": nrow, "wsum": wd, "npos": nobs}
     if se_logit is not None:
         out["se_logit"] = se_logit  # svyciprop "logit" on replicates: the SE of logit(p)
     return out

@@ -123,7 +123,7 @@ def frequencies(
         another name for the same thing, for data without a codebook).
     ci_method : str, optional
         Interval of a share: "wilson" without a design; with one, a ``svyciprop`` method
-        ("logit", the default, "beta", "mean", "asin", "xlogit").
+        ("logit", the default, "beta", "mean", "asin", "xlogit", "likelihood").
     min_cell : int, optional
         Also hide answer counts of 1 to ``min_cell - 1`` in shown groups, with complementary cells
         (see the module docstring); hidden rows have ``suppressed=True``. Default: answer counts
@@ -181,7 +181,9 @@ def frequencies(
             share, se, deff = st["value"], st["se"], st["deff"]
             dfree = np.repeat(st["df"][:, None], nv, 1)
             low, high = ciprop(share, se, dfree, st["nrow"][:, None], ci, method,
-                               se_logit=st.get("se_logit"))
+                               se_logit=st.get("se_logit"), npos=st["npos"][:, None],
+                               replicate=d.rep is not None,
+                               glm=_likelihood_fits(df, spec, groups, d, nv, method))
         nan_tail = np.full((g, k - nv), np.nan)
         frames.append(
             pd.DataFrame(
@@ -276,6 +278,21 @@ def _hide_small_codes(table: pd.DataFrame, out: pd.DataFrame, min_cell: int) -> 
         out.loc[gone, [c for c in _HIDE if c in out]] = pd.NA
         out["suppressed"] = hide
     return out
+
+
+def _likelihood_fits(df, spec, groups, d, nv: int, method: str):
+    """R's IRLS fits of ``svyglm(code == c ~ 1)`` per domain and answer code (D, nv), for the
+    "likelihood" interval only (None otherwise)."""
+    if method != "likelihood":
+        return None
+    from survey_kit.stats._common import encode
+    from survey_kit.stats._design_compare import domain_masks
+    from survey_kit.stats.raoscott import glm_intercepts
+
+    idx = encode(df[spec.column], spec.codes)
+    masks = domain_masks(groups, idx < nv)
+    fits = [glm_intercepts(d.w, idx == c, masks) for c in range(nv)]
+    return np.stack([f[0] for f in fits], axis=1), np.stack([f[1] for f in fits], axis=1)
 
 
 def option_shares(freq: pd.DataFrame) -> pd.DataFrame:

@@ -26,9 +26,8 @@ from survey_kit.stats._common import (
     suppress_by_item,
     wilson,
 )
-from survey_kit.stats._design_rep import refuse_replicates
 from survey_kit.stats.design import Design, domain_stats, resolve_design
-from survey_kit.stats.raoscott import check_ci_method, ciprop
+from survey_kit.stats.raoscott import check_ci_method, ciprop, glm_intercepts
 
 RANK_COLUMNS = [
     "item",
@@ -130,7 +129,6 @@ def rank_shares(
     d = resolve_design(df, cb, weight=weight, strata=strata, cluster=cluster, fpc=fpc,
                        lonely_psu=lonely_psu, repweights=repweights, rep_type=rep_type,
                        rho=rho, scale=scale, rscales=rscales, mse=mse)
-    refuse_replicates(d, "rank_shares")
     method = check_ci_method(ci_method, d)
     ranked = ~np.isnan(ranks) & (ranks >= 1)
     n = int(ranked.any(axis=1).sum())
@@ -145,13 +143,13 @@ def rank_shares(
         lk, hk = wilson(n_top, nn, ci)
     else:
         base = ranked.any(axis=1)
-        (s1, se1, df1, nr), (sk, sek, _, _) = (
-            _design_shares(d, base, ranks == 1),
-            _design_shares(d, base, ranked & (ranks <= k)),
+        (s1, se1, df1, nr, x1), (sk, sek, _, _, xk) = (
+            _design_shares(d, base, ranks == 1, method),
+            _design_shares(d, base, ranked & (ranks <= k), method),
         )
         dfree = df1
-        l1, h1 = ciprop(s1, se1, df1, nr, ci, method)
-        lk, hk = ciprop(sk, sek, df1, nr, ci, method)
+        l1, h1 = ciprop(s1, se1, df1, nr, ci, method, **x1)
+        lk, hk = ciprop(sk, sek, df1, nr, ci, method, **xk)
     table = pd.DataFrame(
         {
             "item": name,
@@ -195,10 +193,11 @@ def rank_shares(
     return out[RANK_COLUMNS]
 
 
-def _design_shares(d: Design, base: np.ndarray, hit: np.ndarray):
+def _design_shares(d: Design, base: np.ndarray, hit: np.ndarray, method: str | None = None):
     """Design-based share of ``hit`` (rows x options) among the ``base`` rows, per option:
-    (share, se, df, rows in the base)."""
-    shares, ses = [], []
+    (share, se, df, rows in the base, what :func:`ciprop` needs besides: the replicates' SE of
+    the logit, rows with a positive weight, R's glm fit for "likelihood")."""
+    shares, ses, se_logit, npos = [], [], [], []
     b = base.astype(float)
     u = d.n_units
     for j in range(hit.shape[1]):
@@ -212,6 +211,14 @@ def _design_shares(d: Design, base: np.ndarray, hit: np.ndarray):
         st = domain_stats(d, tabs, np.array([0, 1]))
         shares.append(st["value"][0, 0])
         ses.append(st["se"][0, 0])
+        se_logit.append(st["se_logit"][0, 0] if "se_logit" in st else np.nan)
+        npos.append(st["npos"][0])
     dfree = np.full(hit.shape[1], st["df"][0]) if hit.shape[1] else np.array([])
     nrow = np.full(hit.shape[1], b.sum())
-    return np.array(shares), np.array(ses), dfree, nrow
+    extra = {"npos": np.array(npos, dtype=float), "replicate": d.rep is not None}
+    if d.rep is not None:
+        extra["se_logit"] = np.array(se_logit, dtype=float)
+    if method == "likelihood":
+        fits = [glm_intercepts(d.w, hit[:, j], [base]) for j in range(hit.shape[1])]
+        extra["glm"] = (np.array([f[0][0] for f in fits]), np.array([f[1][0] for f in fits]))
+    return np.array(shares), np.array(ses), dfree, nrow, extra

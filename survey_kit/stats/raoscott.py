@@ -2,7 +2,8 @@
 
 * :func:`ciprop`: ``svyciprop(method=...)`` intervals for a share from its estimate, standard
   error and design degrees of freedom ("logit", "beta" (Korn-Graubard), "mean", "asin",
-  "xlogit"; "likelihood" is not available).
+  "xlogit", "likelihood": the profile-likelihood interval of ``svyglm(y ~ 1, family =
+  quasibinomial)`` as R's ``confint(method="likelihood")`` computes it, see :func:`likelihood_ci`).
 * :func:`rao_scott`: ``svychisq(statistic="F")`` (and "Chisq") for an r x c table: Pearson's X^2
   of the weighted table scaled to the number of rows, divided by the trace of the generalised
   design-effect matrix Delta, referred to F(d0, d0 * nu) with ``d0 = tr(Delta)^2 / tr(Delta^2)``.
@@ -21,7 +22,7 @@ from scipy import stats as sps
 from survey_kit.stats._design_rep import rep_totals, rep_var
 from survey_kit.stats.design import Design, cov_totals
 
-CI_METHODS = ("logit", "beta", "mean", "asin", "xlogit")
+CI_METHODS = ("logit", "beta", "mean", "asin", "xlogit", "likelihood")
 
 
 def check_ci_method(method: str | None, design: Design | None) -> str:
@@ -37,6 +38,12 @@ def check_ci_method(method: str | None, design: Design | None) -> str:
         return method
     if method not in CI_METHODS:
         raise ValueError(f"ci_method: expected one of {', '.join(CI_METHODS)}, got {method!r}")
+    if method == "likelihood" and design.rep is not None:
+        raise ValueError(
+            "ci_method: 'likelihood' has no interval with replicate weights (R's svyciprop "
+            "gives NA there: summary.svrepglm's dispersion keeps the profile short of its "
+            "limits); use 'logit' (the default) or 'xlogit'"
+        )
     return method
 
 
@@ -48,13 +55,20 @@ def _tq(ci: float, df) -> np.ndarray:
 
 
 def ciprop(p, se, df, nrow, ci: float, method: str = "logit",
-           se_logit=None) -> tuple[np.ndarray, np.ndarray]:
+           se_logit=None, npos=None, replicate: bool = False,
+           glm=None) -> tuple[np.ndarray, np.ndarray]:
     """``svyciprop`` interval of a share ``p`` with standard error ``se``, design df ``df`` and
-    ``nrow`` rows in the base (used by "beta" only); ``se_logit``: the standard error of
-    ``logit(p)`` when the design gives it directly (replicate weights), else ``se / (p (1 - p))``."""
+    ``nrow`` rows in the base (used by "beta" and "likelihood"); ``se_logit``: the standard error
+    of ``logit(p)`` when the design gives it directly (replicate weights), else
+    ``se / (p (1 - p))``; ``npos`` (rows with a positive weight), ``replicate`` (a replicate
+    design) and ``glm`` (R's IRLS fit, :func:`glm_intercepts`) for "likelihood"."""
     if method not in CI_METHODS:
         raise ValueError(f"ci_method: expected one of {', '.join(CI_METHODS)}, got {method!r}")
     p, se = np.asarray(p, dtype=float), np.asarray(se, dtype=float)
+    if method == "likelihood":
+        with np.errstate(divide="ignore", invalid="ignore"):
+            s = se_logit if se_logit is not None else se / (p * (1 - p))
+        return likelihood_ci(p, s, df, nrow, nrow if npos is None else npos, ci, replicate, glm)
     t = _tq(ci, df)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         if method == "mean":
@@ -85,6 +99,192 @@ def ciprop(p, se, df, nrow, ci: float, method: str = "logit",
             # a share of 0 or 1 has no effective n: R gives (NA, NA)
     bad = ~np.isfinite(p)
     return np.where(bad, np.nan, lo), np.where(bad, np.nan, hi)
+
+
+# -- svyciprop(method="likelihood") ----------------------------------------------------------------
+def likelihood_ci(p, se_logit, df, nrow, npos, ci: float, replicate: bool, glm=None):
+    """R's ``svyciprop(method="likelihood")``: ``confint(svyglm(y ~ 1, design, family =
+    quasibinomial), method="likelihood", ddf=degf(design))``, computed as R does it
+    (``survey:::MASSprofile_glm`` and ``confint_profile``), element-wise.
+
+    The glm's weights are rescaled to mean 1 over the ``nrow`` rows of the base; its intercept
+    ``b0`` and naive variance are those of R's IRLS (``glm``: :func:`glm_intercepts`, given as
+    ``glm=(b0, naive)``; without it the exact maximum). The deviance at ``mu`` exceeds its
+    minimum by ``2 nrow KL(p, mu)``; R divides this by the design's dispersion (``summary.svyglm``:
+    the design variance of the Pearson residuals, ``npos / (npos - 1)`` for a share;
+    ``summary.svrepglm``: ``nrow`` times their weighted mean square), profiles the intercept in
+    steps of ``zmax / 5`` standard errors (``zmax`` from ``F(1, nrow - 1)`` at the level scaled by
+    the design effect ``lambda`` of the coefficient), interpolates the signed root with an FMM
+    cubic spline (``spline()``) and reads the limits at ``qt`` times ``sqrt(lambda)`` by linear
+    interpolation (``approx()``). A share of 0 or 1, or no design df, has no interval (NA; R
+    stops there).
+    """
+    shape = np.shape(p)
+    b0, naive = (np.nan, np.nan) if glm is None else glm
+    arrs = [np.broadcast_to(np.asarray(a, dtype=float), shape).ravel()
+            for a in (p, se_logit, df, nrow, npos, b0, naive)]
+    lo, hi = np.full(arrs[0].size, np.nan), np.full(arrs[0].size, np.nan)
+    for i, vals in enumerate(zip(*arrs, strict=True)):
+        lo[i], hi[i] = _likelihood_one(*vals, ci, replicate)
+    return lo.reshape(shape), hi.reshape(shape)
+
+
+def _likelihood_one(p, se_b, ddf, n, npos, b0, naive, level, replicate):
+    if not (np.isfinite(p) and 0 < p < 1 and np.isfinite(se_b) and se_b > 0 and n > 1):
+        return np.nan, np.nan
+    if not ddf > 0:  # R: "zero or negative denominator df"
+        return np.nan, np.nan
+    if not np.isfinite(b0):
+        b0, naive = spc.logit(p), 1 / (n * p * (1 - p))
+    mu0 = spc.expit(b0)
+    v0 = mu0 * (1 - mu0)
+    if not replicate:  # svy.varcoef: the influence of the fitted mu0
+        se_b = se_b * p * (1 - p) / v0
+    lam = se_b**2 / naive
+    if np.isinf(ddf):
+        alpha = sps.norm.cdf(sps.norm.ppf((1 - level) / 2) * np.sqrt(lam)) / 2
+    else:
+        alpha = sps.norm.cdf(sps.t.ppf((1 - level) / 2, ddf) * np.sqrt(lam)) / 2
+    zmax = np.sqrt(sps.f.isf(alpha, 1, n - 1))
+    if replicate:
+        dispersion = n * (p * (1 - mu0) ** 2 + (1 - p) * mu0**2) / v0
+    else:
+        dispersion = npos / (npos - 1) * p * (1 - p) / v0 if npos > 1 else np.nan
+    if not np.isfinite(dispersion):
+        return np.nan, np.nan
+    delta = zmax / 5
+
+    def dev(mu):  # deviance above the fit's
+        return 2 * n * (p * np.log(mu0 / mu) + (1 - p) * np.log((1 - mu0) / (1 - mu)))
+
+    bs, zs = [b0], [0.0]
+    for sgn in (-1, 1):
+        step, z = 0, 0.0
+        while (step := step + 1) < 10 and abs(z) < zmax:
+            bi = b0 + sgn * step * delta * se_b
+            zz = dev(spc.expit(bi)) / dispersion
+            if zz < -0.001:  # R: "profiling has found a better solution"
+                return np.nan, np.nan
+            z = sgn * np.sqrt(max(zz, 0.0))
+            bs.append(bi)
+            zs.append(z)
+    order = np.argsort(np.asarray(zs), kind="stable")
+    x, y = np.asarray(bs)[order], np.asarray(zs)[order]
+    sx, sy = _spline_fmm(x, y, 3 * x.size)
+    cut = sps.norm.ppf(2 * alpha)
+    lims = _approx(sy, sx, np.array([cut, -cut]))
+    return float(spc.expit(lims[0])), float(spc.expit(lims[1]))
+
+
+def glm_intercepts(w: np.ndarray, y: np.ndarray, masks) -> tuple[np.ndarray, np.ndarray]:
+    """``glm(y ~ 1, weights = w / mean(w), family = quasibinomial)`` on the rows of each mask, by
+    R's IRLS (``glm.fit``: start ``(W y + 0.5) / (W + 1)``, convergence when the deviance changes
+    by less than 1e-8 relative): (intercept, naive variance ``(X'WX)^-1`` of the last iteration)
+    per mask. The likelihood interval of ``svyciprop`` depends on both."""
+    out_b, out_v = [], []
+    for m in masks:
+        wm = w[m]
+        ym = y[m].astype(float)
+        n = wm.size
+        if n == 0 or not wm.sum() > 0:
+            out_b.append(np.nan)
+            out_v.append(np.nan)
+            continue
+        ww = wm / wm.mean()
+        p = float(np.sum(ww * ym)) / float(np.sum(ww))
+        s1 = p * n  # sum W y
+        with np.errstate(divide="ignore", invalid="ignore"):
+            mu = (ww * ym + 0.5) / (ww + 1)
+            good = ww > 0
+            dev_old = -2 * np.sum(ww * np.where(ym > 0, np.log(mu), np.log1p(-mu)))
+            eta = spc.logit(mu)
+            v = mu * (1 - mu)
+            wv = (ww * v)[good]
+            z = (eta + (ym - mu) / v)[good]
+            b = float(np.sum(wv * z) / np.sum(wv))
+            naive = 1 / float(np.sum(wv))
+        for _ in range(25):
+            mu1 = spc.expit(b)
+            dev = -2 * (s1 * np.log(mu1) + (n - s1) * np.log1p(-mu1))
+            if abs(dev - dev_old) / (abs(dev) + 0.1) < 1e-8:
+                break
+            dev_old = dev
+            v1 = mu1 * (1 - mu1)
+            naive = 1 / (n * v1)
+            b = b + (p - mu1) / v1
+        out_b.append(b)
+        out_v.append(naive)
+    return np.asarray(out_b), np.asarray(out_v)
+
+
+def _regularize(x, y):
+    """R's ``regularize.values(x, y, ties = mean)``: sorted by x, tied x averaged."""
+    o = np.argsort(x, kind="stable")
+    x, y = x[o], y[o]
+    ux, inv = np.unique(x, return_inverse=True)
+    if ux.size == x.size:
+        return x, y
+    return ux, np.bincount(inv, weights=y) / np.bincount(inv)
+
+
+def _spline_fmm(x, y, n_out):
+    """R's ``spline(x, y, n = n_out, method = "fmm")`` (Forsythe, Malcolm and Moler; the C code
+    ``fmm_spline`` and ``spline_eval`` of R's stats package)."""
+    x, y = _regularize(np.asarray(x, float), np.asarray(y, float))
+    n = x.size
+    b, c, d = np.zeros(n), np.zeros(n), np.zeros(n)
+    if n < 3:
+        b[:] = (y[1] - y[0]) / (x[1] - x[0])
+    else:
+        d[0] = x[1] - x[0]
+        c[1] = (y[1] - y[0]) / d[0]
+        for i in range(1, n - 1):
+            d[i] = x[i + 1] - x[i]
+            b[i] = 2.0 * (d[i - 1] + d[i])
+            c[i + 1] = (y[i + 1] - y[i]) / d[i]
+            c[i] = c[i + 1] - c[i]
+        b[0], b[n - 1] = -d[0], -d[n - 2]
+        c[0] = c[n - 1] = 0.0
+        if n > 3:
+            c[0] = c[2] / (x[3] - x[1]) - c[1] / (x[2] - x[0])
+            c[n - 1] = c[n - 2] / (x[n - 1] - x[n - 3]) - c[n - 3] / (x[n - 2] - x[n - 4])
+            c[0] = c[0] * d[0] * d[0] / (x[3] - x[0])
+            c[n - 1] = -c[n - 1] * d[n - 2] * d[n - 2] / (x[n - 1] - x[n - 4])
+        for i in range(1, n):
+            t = d[i - 1] / b[i - 1]
+            b[i] = b[i] - t * d[i - 1]
+            c[i] = c[i] - t * c[i - 1]
+        c[n - 1] = c[n - 1] / b[n - 1]
+        for i in range(n - 2, -1, -1):
+            c[i] = (c[i] - d[i] * c[i + 1]) / b[i]
+        b[n - 1] = (y[n - 1] - y[n - 2]) / d[n - 2] + d[n - 2] * (c[n - 2] + 2.0 * c[n - 1])
+        for i in range(n - 1):
+            b[i] = (y[i + 1] - y[i]) / d[i] - d[i] * (c[i + 1] + 2.0 * c[i])
+            d[i] = (c[i + 1] - c[i]) / d[i]
+            c[i] = 3.0 * c[i]
+        c[n - 1] = 3.0 * c[n - 1]
+        d[n - 1] = d[n - 2]
+    u = x[0] + np.arange(n_out) * ((x[-1] - x[0]) / (n_out - 1))
+    u[-1] = x[-1]
+    i = np.clip(np.searchsorted(x, u, side="right") - 1, 0, n - 1)
+    dx = u - x[i]
+    return u, y[i] + dx * (b[i] + dx * (c[i] + dx * d[i]))
+
+
+def _approx(x, y, xout):
+    """R's ``approx(x, y, xout)`` (linear, ``rule = 1``: NA outside the range; ties averaged)."""
+    x, y = _regularize(np.asarray(x, float), np.asarray(y, float))
+    out = np.full(xout.size, np.nan)
+    for k, v in enumerate(xout):
+        if not (x[0] <= v <= x[-1]) or np.isnan(v):
+            continue
+        j = int(np.searchsorted(x, v, side="left"))
+        if x[j] == v:
+            out[k] = y[j]
+            continue
+        i = j - 1
+        out[k] = y[i] + (y[j] - y[i]) * ((v - x[i]) / (x[j] - x[i]))
+    return out
 
 
 def _main_effects(r: int, c: int) -> np.ndarray:

@@ -55,7 +55,6 @@ from survey_kit.stats._common import (
     tabulate,
     wilson,
 )
-from survey_kit.stats._design_rep import refuse_replicates
 from survey_kit.stats._design_waves import design_changes, wave_tables
 from survey_kit.stats.compare import _positive
 from survey_kit.stats.design import resolve_design
@@ -393,7 +392,6 @@ def compare_waves(
     d = resolve_design(df, cb, weight=weight, strata=strata, cluster=cluster, fpc=fpc,
                        lonely_psu=lonely_psu, repweights=repweights, rep_type=rep_type,
                        rho=rho, scale=scale, rscales=rscales, mse=mse)
-    refuse_replicates(d, "compare_waves")
     if d is not None and paired_on is not None:
         raise ValueError(
             "paired_on: paired comparisons with a design (weight/strata/cluster) are not "

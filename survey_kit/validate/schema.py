@@ -8,6 +8,7 @@ vectorised function is run again to find the violating cells (:func:`wide_violat
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -185,6 +186,11 @@ def build_schema(codebook: Codebook, *, strict: bool = True) -> pa.DataFrameSche
         columns.setdefault(codebook.panel_key.column, pa.Column(None, nullable=True))
     for item in codebook.items:
         columns.update(_item_columns(codebook, item))
+    for col, role in codebook.design_roles().items():  # kept by ingest, checked there
+        if role == "repweights_prefix":
+            columns[f"^{re.escape(col)}"] = pa.Column(None, nullable=True, required=False, regex=True)
+        else:
+            columns.setdefault(col, pa.Column(None, nullable=True, required=False))
     columns[SOURCE_ROW] = pa.Column("Int64", nullable=True, required=False)
     columns[COMPLETE] = pa.Column(bool, required=False)
     checks = [
