@@ -635,9 +635,11 @@ class ReviewWidget:
             rows.append(w.HBox([box, w.HTML(f"<span class='sk-review-note'>{html.escape(note)}</span>")]))
         self.general.children = ([w.HTML(f"<b>{t['whole']}</b>")] + rows) if rows else []
         opts = [(self._option(c), c) for c in rv.items]
-        with self.pick.hold_trait_notifications():
-            self.pick.options = opts
-            self.pick.value = opts[0][1] if opts else None
+        self._quiet = True
+        try:
+            self.pick.options = opts  # the first option is chosen
+        finally:
+            self._quiet = False
         if not opts:
             self.panel.children = [w.HTML(f"<p>{t['nothing']}</p>")]
         self._show()
@@ -656,9 +658,8 @@ class ReviewWidget:
             return
         self._quiet = True
         try:
-            with self.pick.hold_trait_notifications():
-                self.pick.options = opts
-                self.pick.value = value
+            self.pick.options = opts
+            self.pick.value = value
         finally:
             self._quiet = False
 
