@@ -53,27 +53,29 @@ _KEY_ORDER = ("code", "text", "label", "type", "values", "missing", "positive", 
 
 WORDS = {
     "da": {
-        "title": "Gennemgang af kodebogsudkast", "open": "åbne beslutninger i", "items": "spørgsmål",
+        "title": "Gennemgang af kodebogsudkast",
         "whole": "Hele kodebogen", "item": "Spørgsmål:", "type": "Type:", "group": "Gruppevariabel",
         "personal": "Personoplysning", "ignore": "Udelad", "decided": "Afgjort", "answer": "Svar",
         "count": "Antal", "missing": "Ved ikke", "positive": "Positiv", "blank": "uden svar",
         "unread": "kunne ikke læses", "save": "Gem", "next": "Næste", "up": "Flyt op",
-        "down": "Flyt ned", "siblings": "Gælder også {n} spørgsmål med samme svar",
+        "down": "Flyt ned", "siblings": "Gælder også de {n} andre spørgsmål med samme svar ({codes})",
         "coded": "Svarene er koder i filen: rækkefølgen følger filens koder.",
-        "answered": "besvaret", "saved": "Gemt i {path}: {n} beslutninger skrevet, {left} tilbage.",
+        "answered": "besvaret", "saved": "Gemt i {path} ({n} afgjort). Tilbage: {left}.",
+        "summary": "{items} spørgsmål med åbne beslutninger, {general} om hele kodebogen",
         "nothing": "Ingen åbne beslutninger: kodebogen er klar.", "column": "kolonne",
         "examples": "Eksempler", "options": "Svarmuligheder (flere kan vælges)",
         "done": "afgjort",
     },
     "en": {
-        "title": "Review of a codebook draft", "open": "open decisions in", "items": "items",
+        "title": "Review of a codebook draft",
         "whole": "The whole codebook", "item": "Item:", "type": "Type:", "group": "Group variable",
         "personal": "Personal data", "ignore": "Leave out", "decided": "Decided", "answer": "Answer",
         "count": "Count", "missing": "Don't know", "positive": "Positive", "blank": "no answer",
         "unread": "could not be read", "save": "Save", "next": "Next", "up": "Move up",
-        "down": "Move down", "siblings": "Applies also to {n} items with the same answers",
+        "down": "Move down", "siblings": "Applies also to the {n} other items with the same answers ({codes})",
         "coded": "The answers are codes in the file: their order follows the file's codes.",
-        "answered": "answered", "saved": "Saved to {path}: {n} decisions written, {left} left.",
+        "answered": "answered", "saved": "Saved to {path} ({n} decided). Left: {left}.",
+        "summary": "{items} items with open decisions, {general} about the whole codebook",
         "nothing": "No open decisions: the codebook is ready.", "column": "column",
         "examples": "Examples", "options": "Options (several can be chosen)",
         "done": "decided",
@@ -121,7 +123,7 @@ class ItemReview:
 
     @property
     def state(self) -> tuple:
-        return (self.type, [(a.code, a.missing, a.positive) for a in self.answers], self.group,
+        return (self.type, [(a.code, a.label, a.missing, a.positive) for a in self.answers], self.group,
                 self.personal)
 
     @property
@@ -396,6 +398,25 @@ class Review:
                     a.positive = False
             rv.decided = True
 
+    def set_label(self, code: str, label: str, new: str, *, siblings: bool = True) -> None:
+        """The answer ``label`` of ``code`` is called ``new`` (answers that are codes in the file
+        only: text answers are read by their label, so theirs cannot change here)."""
+        new = " ".join(str(new).split())
+        if not new:
+            raise _err(f"{code}: et svar skal have en tekst", f"{code}: an answer needs a text")
+        for rv in self._targets(code, siblings):
+            if not rv.coded:
+                raise _err(f"{rv.code}: svarene står som tekst i filen og læses efter teksten, så den "
+                           "kan ikke ændres her",
+                           f"{rv.code}: the answers are text in the file and are read by their text, so it "
+                           "cannot change here")
+            hit = [a for a in rv.answers if _norm(a.label) == _norm(label)]
+            if not hit:
+                raise KeyError(f"{rv.code}: no answer {label!r}")
+            for a in hit:
+                a.label = new
+            rv.decided = True
+
     def set_type(self, code: str, type: str) -> None:  # noqa: A002 - the codebook's word
         rv = self[code]
         if type not in TYPES.get(rv.original[0], (rv.original[0],)):
@@ -530,6 +551,12 @@ class Review:
         return target
 
 
+def _pct(share: float, lang: str) -> str:
+    from survey_kit.fmt import fmt_pct
+
+    return fmt_pct(share) if lang == "da" else fmt_pct(share).replace(" %", "%")
+
+
 def _give_positive(lang: str) -> str:
     return ("angiv 'positive' (de koder, der tæller som positive svar)" if lang == "da" else
             "give 'positive' (the codes that count as positive answers)")
@@ -542,7 +569,7 @@ def _norm(text: object) -> str:
 def _codes(rv: ItemReview) -> dict[int, int]:
     """Answer (by id) -> its code: the file's codes for coded answers or an unchanged order, else
     1..k in the decided order."""
-    if rv.coded or [a.code for a in rv.answers] == [a for a, _, _ in rv.original[1]]:
+    if rv.coded or [a.code for a in rv.answers] == [a[0] for a in rv.original[1]]:
         return {id(a): a.code for a in rv.answers}
     return {id(a): i for i, a in enumerate(rv.answers, start=1)}
 
@@ -604,9 +631,9 @@ class ReviewWidget:
         t = self.t
         self.header = w.HTML()
         self.general = w.VBox()
-        self.pick = w.Dropdown(description=t["item"], layout=w.Layout(width="48em"),
+        self.pick = w.Dropdown(description=t["item"], layout=w.Layout(width="40em"),
                                style={"description_width": "initial"})
-        self.next = w.Button(description=t["next"], layout=w.Layout(width="auto"))
+        self.next = w.Button(description=t["next"], layout=w.Layout(width="auto", min_width="6em"))
         self.panel = w.VBox()
         self.save_button = w.Button(description=t["save"], icon="save", button_style="primary",
                                     layout=w.Layout(width="auto", min_width="8em"))
@@ -615,18 +642,17 @@ class ReviewWidget:
         self.pick.observe(lambda _: None if self._quiet else self._show(), names="value")
         self.next.on_click(lambda _: self._next())
         self.save_button.on_click(lambda _: self.save())
-        self.widget = w.VBox([self.header, self.general, w.HBox([self.pick, self.next]), self.panel,
-                              w.HBox([self.save_button, self.status])])
+        self.widget = w.VBox([self.header, self.general,
+                              w.HBox([self.pick, self.next, self.save_button, self.status]), self.panel])
         self.widget.add_class("sk-review")
         self._fill()
 
     # -- building -------------------------------------------------------------------------------
     def _fill(self) -> None:
         w, t, rv = self.w, self.t, self.review
-        n = sum(len(i.notes) for i in rv.items.values()) + len(rv.general)
+        summary = t["summary"].format(items=len(rv.items), general=len(rv.general))
         self.header.value = (f"<h3 style='margin:0.2em 0'>{t['title']}: {html.escape(rv.path.name)}</h3>"
-                             f"<p class='sk-review-summary'>{n} {t['open']} {len(rv.items)} {t['items']}"
-                             f" · {html.escape(rv.export.name)}</p>")
+                             f"<p class='sk-review-summary'>{summary} · {html.escape(rv.export.name)}</p>")
         rows = []
         for i, (_, note) in enumerate(rv.general):
             box = w.Checkbox(value=False, description=t["decided"], indent=False,
@@ -676,7 +702,7 @@ class ReviewWidget:
             return
         it = self.review.items[code]
         notes = "".join(f"<li>{html.escape(n)}</li>" for n in it.notes)
-        col = f" · {t['column']} {html.escape(repr(it.column))}" if it.column else ""
+        col = f" · {t['column']} {html.escape(repr(it.column))}" if it.column and it.column != it.text else ""
         head = w.HTML(f"<div><b>{html.escape(it.code)}</b>: {html.escape(it.text)}"
                       f"<span style='color:#555'>{col}</span></div>"
                       f"<ul class='sk-review-notes' style='background:#fff6d5;margin:0.3em 0;"
@@ -697,7 +723,8 @@ class ReviewWidget:
         ignore.observe(lambda ch: self._do(lambda: self.review.set_ignore(code, ch["new"])), names="value")
         decided.observe(lambda ch: self._do(lambda: self.review.decide(code, ch["new"])), names="value")
         controls = w.HBox([kind, group, personal, ignore, decided])
-        self.siblings = w.Checkbox(value=True, description=t["siblings"].format(n=len(it.siblings)),
+        names = ", ".join(it.siblings[:6]) + (" …" if len(it.siblings) > 6 else "")
+        self.siblings = w.Checkbox(value=True, description=t["siblings"].format(n=len(it.siblings), codes=names),
                                    indent=False, layout=w.Layout(width="auto"))
         parts = [head, controls, self._answers(it)]
         if it.siblings and it.type in CATEGORICAL:
@@ -730,9 +757,16 @@ class ReviewWidget:
             down.on_click(lambda _, lab=a.label: self._do(
                 lambda: self.review.move(code, lab, +1, siblings=self.siblings.value), redraw=True))
             bar = int(round(120 * a.count / total))
-            label = w.HTML(f"<span class='sk-review-answer'>{html.escape(a.label)}</span>")
+            if it.coded and categorical:
+                label = w.Text(value=a.label, layout=w.Layout(width="auto"), continuous_update=False)
+                label.add_class("sk-review-label")
+                label.observe(lambda ch, lab=a.label: self._do(lambda: self.review.set_label(
+                    code, lab, ch["new"], siblings=self.siblings.value), redraw=True), names="value")
+            else:
+                label = w.HTML(f"<span class='sk-review-answer'>{html.escape(a.label)}</span>")
             count = w.HTML(f"<span style='display:inline-block;width:{bar}px;height:0.8em;"
-                           f"background:#4a7ab5;margin-right:0.4em'></span>{a.count}")
+                           f"background:#4a7ab5;margin-right:0.4em'></span>{a.count:,}".replace(",", ".")
+                           + f" <span style='color:#555'>({_pct(a.count / total, self.review.lang)})</span>")
             cells += [up, down, label, count]
             if categorical:
                 miss = w.Checkbox(value=a.missing, indent=False, layout=w.Layout(width="3em"))
@@ -741,7 +775,7 @@ class ReviewWidget:
                 pos.observe(lambda ch, lab=a.label: self._flag(code, lab, "positive", ch["new"]), names="value")
                 cells += [miss, pos]
         grid = w.GridBox(cells, layout=w.Layout(
-            grid_template_columns=f"3em 3em minmax(12em, 28em) 12em{' 6em 6em' if categorical else ''}",
+            grid_template_columns=f"3em 3em minmax(12em, 28em) 14em{' 6em 6em' if categorical else ''}",
             grid_gap="2px 6px"))
         grid.add_class("sk-review-answers")
         out = [grid]
@@ -785,7 +819,7 @@ class ReviewWidget:
         except DataError as err:
             self.status.value = f"<span style='color:#a00'>{html.escape(err.text(self.review.lang))}</span>"
             return None
-        left = len(self.review.items)
+        left = t["summary"].format(items=len(self.review.items), general=len(self.review.general))
         self._fill()
         self.status.value = (f"<span class='sk-review-saved'>{html.escape(t['saved'].format(path=path, n=self.review.written, left=left))}"
                              "</span>")

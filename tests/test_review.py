@@ -182,6 +182,8 @@ def test_ignore_personal_and_type(drafts, tmp_path) -> None:
     rv.set_type(age, "text")
     with pytest.raises(DataError, match="typen kan ikke ændres"):
         rv.set_type(age, "multiple")
+    with pytest.raises(DataError, match="læses efter teksten"):
+        rv.set_label(gender, "Mann", "Menn")  # text answers are read by their text
     rv.save()
     text = path.read_text(encoding="utf-8")
     cb2 = load_codebook(path)
@@ -203,8 +205,11 @@ def test_coded_answers_keep_the_files_codes(drafts, tmp_path) -> None:
         rv.decide(code)
         rv.save()  # a decided likert item needs its positive answers
     rv.set_positive(code, labels[-2:], siblings=False)
+    rv.set_label(code, labels[0], "Laveste svar", siblings=False)  # codes in the file: labels are free
     rv.save()
     cb2 = load_codebook(path)
+    assert cb2[code].values[min(cb2[code].values)] == "Laveste svar"
+    labels[0] = "Laveste svar"
     assert [cb2[code].values[c] for c in cb2[code].positive] == labels[-2:]
     assert list(cb2[code].values) == sorted(cb2[code].values)  # the file's codes
     assert subprocess.run([sys.executable, "-m", "survey_kit.cli", "codebook", "check", str(path)],
