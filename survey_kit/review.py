@@ -663,7 +663,8 @@ class ReviewWidget:
         opts = [(self._option(c), c) for c in rv.items]
         self._quiet = True
         try:
-            self.pick.options = opts  # the first option is chosen
+            self.pick.options = opts
+            self.pick.value = opts[0][1] if opts else None
         finally:
             self._quiet = False
         if not opts:
@@ -746,16 +747,18 @@ class ReviewWidget:
         if categorical:
             cells += [w.HTML(f"<b>{t['missing']}</b>"), w.HTML(f"<b>{t['positive']}</b>")]
         for i, a in enumerate(it.answers):
-            up = w.Button(icon="arrow-up", tooltip=t["up"], layout=w.Layout(width="2.6em"),
-                          disabled=it.coded or i == 0)
-            down = w.Button(icon="arrow-down", tooltip=t["down"], layout=w.Layout(width="2.6em"),
-                            disabled=it.coded or i == len(it.answers) - 1)
-            up.add_class("sk-review-up")
-            down.add_class("sk-review-down")
-            up.on_click(lambda _, lab=a.label: self._do(
-                lambda: self.review.move(code, lab, -1, siblings=self.siblings.value), redraw=True))
-            down.on_click(lambda _, lab=a.label: self._do(
-                lambda: self.review.move(code, lab, +1, siblings=self.siblings.value), redraw=True))
+            if it.coded:  # the file's codes give the order: no arrows
+                up, down = w.HTML(""), w.HTML("")
+            else:
+                up = w.Button(icon="arrow-up", tooltip=t["up"], layout=w.Layout(width="2.6em"), disabled=i == 0)
+                down = w.Button(icon="arrow-down", tooltip=t["down"], layout=w.Layout(width="2.6em"),
+                                disabled=i == len(it.answers) - 1)
+                up.add_class("sk-review-up")
+                down.add_class("sk-review-down")
+                up.on_click(lambda _, lab=a.label: self._do(
+                    lambda: self.review.move(code, lab, -1, siblings=self.siblings.value), redraw=True))
+                down.on_click(lambda _, lab=a.label: self._do(
+                    lambda: self.review.move(code, lab, +1, siblings=self.siblings.value), redraw=True))
             bar = int(round(120 * a.count / total))
             if it.coded and categorical:
                 label = w.Text(value=a.label, layout=w.Layout(width="auto"), continuous_update=False)

@@ -233,6 +233,16 @@ def test_widget_clicks_decide_and_save(drafts, tmp_path) -> None:
     assert load_codebook(path)[gender].values == {1: "Kvinne", 2: "Mann"}
 
 
+def test_widget_opens_on_the_first_open_decision(drafts, tmp_path) -> None:
+    pytest.importorskip("ipywidgets")
+    path, export, _ = _draft_file(drafts, "sx", tmp_path)
+    ui = ReviewWidget(Review(path, export))
+    assert ui.pick.value == ui.review.open[0]
+    grid = ui.panel.children[-1].children[0]
+    labels = [c for c in grid.children if "sk-review-label" in c._dom_classes]  # coded: editable
+    assert [x.value for x in labels] == [a.label for a in ui.review[ui.pick.value].answers]
+
+
 def test_english_and_bad_input_are_one_sentence(drafts, tmp_path) -> None:
     path, export, _ = _draft_file(drafts, "forms_no", tmp_path)
     with pytest.raises(CodebookError) as err:
