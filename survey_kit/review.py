@@ -179,7 +179,8 @@ class Review:
         from survey_kit.codebook import load_codebook
 
         self.codebook = load_codebook(self.path)
-        self.text = self.path.read_text(encoding="utf-8")
+        with open(self.path, encoding="utf-8", newline="") as fh:  # line ends as written (CRLF too)
+            self.text = fh.read()
         self.lines = self.text.splitlines(keepends=True)
         self.doc = _yaml().load(self.text)
         self.blocks = self._blocks()
@@ -505,7 +506,8 @@ class Review:
             col = f" ({rv.column!r})" if rv.column else ""
             why = ("personoplysning: udeladt, så den aldrig vises eller gemmes i klar tekst" if rv.personal
                    else "udeladt i gennemgangen")
-            return kept + [f"{indent}# {rv.code}{col}: {why}\n"]
+            nl = "\r\n" if self.lines[b.start].endswith("\r\n") else "\n"
+            return kept + [f"{indent}# {rv.code}{col}: {why}{nl}"]
         item = self.doc["items"][self.blocks.index(b)]
         data = _plain(item)
         data["type"] = rv.type
@@ -529,7 +531,8 @@ class Review:
             data.pop("personal", None)
         buf = io.StringIO()
         _yaml().dump([data], buf)
-        body = [f"{indent}{ln}\n" if ln else "\n" for ln in buf.getvalue().splitlines()]
+        nl = "\r\n" if self.lines[b.start].endswith("\r\n") else "\n"  # the file's own line ends
+        body = [f"{indent}{ln}{nl}" if ln else nl for ln in buf.getvalue().splitlines()]
         return kept + body
 
     def save(self, path: str | Path | None = None) -> Path:

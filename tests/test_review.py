@@ -128,6 +128,21 @@ def test_decided_order_gives_codes_in_the_new_order_and_keeps_everything_else(dr
     assert frame_counts == {1: 48, 2: 11}
 
 
+def test_a_windows_edited_draft_keeps_its_line_ends(drafts, tmp_path) -> None:
+    _, cb, _ = drafts["forms_no"]
+    gender = _code_of(cb, "Hvilket kjønn identifiserer du deg som?")
+    path, export, _ = _draft_file(drafts, "forms_no", tmp_path, notes={gender: ORDER_NOTE})
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))  # saved by Notepad
+    before = path.read_bytes()
+    rv = Review(path, export)
+    rv.move(gender, "Kvinne", -1)
+    rv.save()
+    after = path.read_bytes()
+    assert after.count(b"\n") == after.count(b"\r\n")
+    assert len(after.splitlines()) == len(before.splitlines()) - 1  # the note line, nothing else
+    assert load_codebook(path)[gender].values == {1: "Kvinne", 2: "Mann"}
+
+
 def test_positive_and_missing_decided_for_the_battery(drafts, tmp_path) -> None:
     _, cb, _ = drafts["sosci"]
     headache = _code_of(cb, "Wie oft haben Sie Symptome wie Kopfschmerzen, brennende Augen etc. nach dem Lesen?")
@@ -212,8 +227,11 @@ def test_coded_answers_keep_the_files_codes(drafts, tmp_path) -> None:
     labels[0] = "Laveste svar"
     assert [cb2[code].values[c] for c in cb2[code].positive] == labels[-2:]
     assert list(cb2[code].values) == sorted(cb2[code].values)  # the file's codes
-    assert subprocess.run([sys.executable, "-m", "survey_kit.cli", "codebook", "check", str(path)],
-                          capture_output=True, text=True).returncode == 0
+    check = subprocess.run([sys.executable, "-m", "survey_kit.cli", "codebook", "check", str(path)],
+                           capture_output=True, text=True)
+    assert check.returncode == 0 and ": ok (" in check.stdout, check.stderr
+    assert f"- {code}:" not in check.stdout  # decided
+    assert any(f"- {c}:" in check.stdout for c in rv.open if c != code)  # the rest still open
 
 
 def test_widget_clicks_decide_and_save(drafts, tmp_path) -> None:
