@@ -64,7 +64,7 @@ WORDS = {
         "summary": "{items} spørgsmål med åbne beslutninger, {general} om hele kodebogen",
         "nothing": "Ingen åbne beslutninger: kodebogen er klar.", "column": "kolonne",
         "examples": "Eksempler", "options": "Svarmuligheder (flere kan vælges)",
-        "done": "afgjort",
+        "done": "afgjort", "id": "Id-kolonne:", "row_number": "(rækkenummeret)",
     },
     "en": {
         "title": "Review of a codebook draft",
@@ -78,7 +78,7 @@ WORDS = {
         "summary": "{items} items with open decisions, {general} about the whole codebook",
         "nothing": "No open decisions: the codebook is ready.", "column": "column",
         "examples": "Examples", "options": "Options (several can be chosen)",
-        "done": "decided",
+        "done": "decided", "id": "Id column:", "row_number": "(the row number)",
     },
 }
 
@@ -453,6 +453,61 @@ class Review:
         line = self.general[index][0]
         (self.general_decided.add if decided else self.general_decided.discard)(line)
 
+    # -- the respondent id --------------------------------------------------------------------
+    def id_note(self, index: int) -> bool:
+        """Whether the ``index``-th note of the codebook is about the respondent id."""
+        return bool(re.search(r"respondent_id|_source_row", self.general[index][1]))
+
+    @property
+    def id_choices(self) -> list[str]:
+        """Columns of the export that could be the respondent id: not an item's, not the platform's."""
+        used = set(self._mapped.matched) - {self.codebook.respondent_id.column}
+        system = set(self.raw.system_columns)
+        return [str(c) for c in self.raw.frame.columns
+                if str(c) not in used and c not in system and not str(c).startswith("_")]
+
+    def id_problem(self, column: str) -> str:
+        """A sentence on blanks and repeats in ``column`` (empty when it is a clean id)."""
+        if column == "_source_row":
+            return ""
+        s = self.raw.frame[column].astype("string").str.strip()
+        blank = int((s.isna() | (s == "")).sum())
+        repeated = int(s[s.notna() & (s != "")].duplicated().sum())
+        if not blank and not repeated:
+            return ""
+        if self.lang == "da":
+            return (f"kolonnen {column!r} har {blank} tomme og {repeated} gentagne værdier: de rækker sættes "
+                    "i karantæne ved indlæsning")
+        return f"column {column!r} has {blank} blank and {repeated} repeated values: those rows are quarantined on ingest"
+
+    def set_id(self, column: str) -> None:
+        """The respondent id is ``column`` of the export (``"_source_row"``: the row number); the
+        codebook's notes about the id are decided."""
+        if column != "_source_row" and column not in self.id_choices:
+            raise _err(f"kolonnen {column!r} kan ikke være respondent-id (den findes ikke i filen eller er et spørgsmål)",
+                       f"column {column!r} cannot be the respondent id (it is not in the file, or it is an item)")
+        self.respondent_id = column
+        for i in range(len(self.general)):
+            if self.id_note(i):
+                self.decide_general(i, True)
+
+    def _id_line(self) -> tuple[int, str] | None:
+        """The line of ``respondent_id.column`` written anew, or None when unchanged."""
+        new = getattr(self, "respondent_id", None)
+        if new is None or new == self.codebook.respondent_id.column:
+            return None
+        node = self.doc["respondent_id"]
+        line = node.lc.value("column")[0]
+        m = re.match(r"^(\s*(?:respondent_id:\s*\{\s*)?column:\s*)(['\"]?)(.*?)\2(\s*[,}].*|\s*(?:#.*)?)(\r?\n?)$",
+                     self.lines[line])
+        if m is None:
+            raise _err(f"{self.path}: linjen med respondent_id.column kunne ikke findes",
+                       f"{self.path}: the line of respondent_id.column could not be found")
+        import json
+
+        value = new if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", new) else json.dumps(new, ensure_ascii=False)
+        return line, f"{m.group(1)}{value}{m.group(4)}{m.group(5)}"
+
     def _references(self, code: str) -> str:
         cb = self.codebook
         for s in cb.scales:
@@ -479,6 +534,9 @@ class Review:
                            "type single")
         drop = set(self.general_decided)
         replace: dict[int, tuple[int, list[str]]] = {}
+        id_line = self._id_line()
+        if id_line is not None:
+            replace[id_line[0]] = (id_line[0] + 1, [id_line[1]])
         for b in self.blocks:
             rv = self.items.get(b.code)
             if rv is None or not rv.decided:
@@ -661,7 +719,10 @@ class ReviewWidget:
             box = w.Checkbox(value=False, description=t["decided"], indent=False,
                              layout=w.Layout(width="7em"))
             box.observe(lambda ch, i=i: rv.decide_general(i, ch["new"]), names="value")
-            rows.append(w.HBox([box, w.HTML(f"<span class='sk-review-note'>{html.escape(note)}</span>")]))
+            row = [box, w.HTML(f"<span class='sk-review-note'>{html.escape(note)}</span>")]
+            if rv.id_note(i):
+                row.append(self._id_picker(box))
+            rows.append(w.HBox(row))
         self.general.children = ([w.HTML(f"<b>{t['whole']}</b>")] + rows) if rows else []
         opts = [(self._option(c), c) for c in rv.items]
         self._quiet = True
@@ -673,6 +734,27 @@ class ReviewWidget:
         if not opts:
             self.panel.children = [w.HTML(f"<p>{t['nothing']}</p>")]
         self._show()
+
+    def _id_picker(self, box: Any) -> Any:
+        """A dropdown of the columns that could be the id; choosing one decides the note."""
+        w, t, rv = self.w, self.t, self.review
+        current = rv.codebook.respondent_id.column
+        opts = [(t["row_number"], "_source_row")] + [(c, c) for c in rv.id_choices]
+        pick = w.Dropdown(options=opts, value=current if current in dict((v, v) for _, v in opts) else "_source_row",
+                          description=t["id"], layout=w.Layout(width="22em", min_width="16em"),
+                          style={"description_width": "initial"})
+        pick.add_class("sk-review-id")
+
+        def chosen(ch: dict) -> None:
+            self._do(lambda: rv.set_id(ch["new"]))
+            if getattr(rv, "respondent_id", None) == ch["new"]:
+                box.value = True
+                problem = rv.id_problem(ch["new"])
+                if problem:
+                    self.status.value = f"<i>{html.escape(problem)}</i>"
+
+        pick.observe(chosen, names="value")
+        return pick
 
     def _option(self, code: str) -> str:
         it = self.review.items[code]

@@ -26,6 +26,7 @@ CORPUS = Path(__file__).parent / "data" / "corpus"
 FORMS_NO = CORPUS / "forms_no" / "data.xlsx"
 SOSCI_DE = CORPUS / "sosci" / "survey_german_version.csv"
 SX_XLSX = CORPUS / "readsx_xlsx" / "ex_survey2.xlsx"
+GOOGLE = CORPUS / "google_forms" / "autistica_form_responses.csv"
 ORDER_NOTE = ("svarene står i den rækkefølge, de første gang optræder i filen: ret kodernes "
               "rækkefølge, hvis de er en skala")
 
@@ -48,7 +49,7 @@ def drafts(tmp_path_factory):
     """Untouched drafts of three real exports, as ``survey-kit codebook infer`` writes them."""
     folder = tmp_path_factory.mktemp("drafts")
     out = {}
-    for name, export in (("forms_no", FORMS_NO), ("sosci", SOSCI_DE), ("sx", SX_XLSX)):
+    for name, export in (("forms_no", FORMS_NO), ("sosci", SOSCI_DE), ("sx", SX_XLSX), ("google", GOOGLE)):
         draft = draft_codebook(export)
         out[name] = (draft.to_yaml(), draft.codebook, export)
     out["folder"] = folder
@@ -232,6 +233,36 @@ def test_coded_answers_keep_the_files_codes(drafts, tmp_path) -> None:
     assert check.returncode == 0 and ": ok (" in check.stdout, check.stderr
     assert f"- {code}:" not in check.stdout  # decided
     assert any(f"- {c}:" in check.stdout for c in rv.open if c != code)  # the rest still open
+
+
+def test_the_respondent_id_is_chosen_among_the_files_columns(drafts, tmp_path) -> None:
+    text, cb, export = drafts["google"]
+    if cb.respondent_id.column != "_source_row":
+        pytest.skip("infer found an id in this export")
+    note = ("filen har ingen kolonne med et respondent-id; rækkenummeret (_source_row) bruges. Angiv "
+            "kolonnen under respondent_id, hvis filen har et entydigt id.")
+    if note not in text:
+        text = f"# TJEK: {note}\n{text}"
+    path = tmp_path / "google.yaml"
+    path.write_text(text, encoding="utf-8")
+    rv = Review(path, export)
+    about_id = [i for i in range(len(rv.general)) if rv.id_note(i)]
+    assert about_id, rv.general
+    item_columns = set(rv._mapped.matched)
+    assert rv.id_choices and not set(rv.id_choices) & item_columns  # never an item's column
+    with pytest.raises(DataError) as err:
+        rv.set_id("Q1: What information would you like us to know about your needs, priorities, desires "
+                   "and concerns for the citizen science platform?")
+    assert "kan ikke være respondent-id" in err.value.text("da")
+    column = rv.id_choices[0]
+    rv.set_id(column)
+    rv.save()
+    cb2 = load_codebook(path)
+    assert cb2.respondent_id.column == column
+    assert not any("_source_row" in d or "respondent_id" in d for d in open_decisions(path, cb2))
+    before, after = text.splitlines(), path.read_text(encoding="utf-8").splitlines()
+    changed = [ln for ln in after if ln not in before]
+    assert changed == [f"  column: {column}" if column.isidentifier() else f'  column: "{column}"']
 
 
 def test_widget_clicks_decide_and_save(drafts, tmp_path) -> None:
