@@ -307,3 +307,28 @@ def test_english_and_bad_input_are_one_sentence(drafts, tmp_path) -> None:
     assert "are not answers of the item" in err.value.text("en")
     ui = ReviewWidget(rv)
     assert "Review of a codebook draft" in ui.header.value and ui.save_button.description == "Save"
+
+
+@pytest.mark.parametrize("export", [FORMS_NO.with_suffix(".csv"), CORPUS / "limesurvey" / "survey_998192_R_data_file.csv",
+                                    CORPUS / "sosci" / "survey_english_version.csv"], ids=lambda p: p.parent.name)
+def test_every_open_decision_of_a_real_draft_can_be_decided_in_the_widget(export, tmp_path) -> None:
+    """Each item shown in the widget, decided as it stands (a likert item given a positive end),
+    saved: ``codebook check`` then lists no item, and the codebook loads."""
+    pytest.importorskip("ipywidgets")
+    path = tmp_path / "udkast.yaml"
+    path.write_text(draft_codebook(export).to_yaml("en"), encoding="utf-8")  # "# CHECK:" notes
+    ui = ReviewWidget(Review(path, export, lang="en"))
+    rv = ui.review
+    assert rv.open
+    for code in list(rv.open):
+        ui.pick.value = code
+        it = rv[code]
+        if it.type == "likert" and not any(a.positive for a in it.answers):
+            rv.set_positive(code, [[a for a in it.answers if not a.missing][-1].label], siblings=False)
+        rv.decide(code)
+    ui.save_button.click()
+    assert "Saved to" in ui.status.value, ui.status.value
+    cb = load_codebook(path)
+    assert not [d for d in open_decisions(path, cb, "en") if re.match(r"^[A-Za-z][A-Za-z0-9_]*: ", d)
+                and not d.startswith("respondent_id:")]
+    assert path.read_text(encoding="utf-8").count("# CHECK") == len(rv.general)  # the whole-codebook notes
