@@ -70,12 +70,12 @@ WORDS = {
         "title": "Review of a codebook draft",
         "whole": "The whole codebook", "item": "Item:", "type": "Type:", "group": "Group variable",
         "personal": "Personal data", "ignore": "Leave out", "decided": "Decided", "answer": "Answer",
-        "count": "Count", "missing": "Don't know", "positive": "Positive", "blank": "no answer",
+        "count": "Count", "missing": "Don’t know", "positive": "Positive", "blank": "no answer",
         "unread": "could not be read", "save": "Save", "next": "Next", "up": "Move up",
         "down": "Move down", "siblings": "Applies also to the {n} other items with the same answers ({codes})",
         "coded": "The answers are codes in the file: their order follows the file's codes.",
         "answered": "answered", "saved": "Saved to {path} ({n} decided). Left: {left}.",
-        "summary": "{items} items with open decisions, {general} about the whole codebook",
+        "summary": "{items} item(s) with open decisions, {general} about the whole codebook",
         "nothing": "No open decisions: the codebook is ready.", "column": "column",
         "examples": "Examples", "options": "Options (several can be chosen)",
         "done": "decided", "id": "Id column:", "row_number": "(the row number)",
@@ -717,9 +717,9 @@ class ReviewWidget:
         rows = []
         for i, (_, note) in enumerate(rv.general):
             box = w.Checkbox(value=False, description=t["decided"], indent=False,
-                             layout=w.Layout(width="7em"))
+                             layout=w.Layout(width="7em", min_width="7em"))
             box.observe(lambda ch, i=i: rv.decide_general(i, ch["new"]), names="value")
-            row = [box, w.HTML(f"<span class='sk-review-note'>{html.escape(note)}</span>")]
+            row = [box, w.HTML(f"<span class='sk-review-note' style='margin-left:0.8em'>{html.escape(note)}</span>")]
             if rv.id_note(i):
                 row.append(self._id_picker(box))
             rows.append(w.HBox(row))
@@ -794,7 +794,8 @@ class ReviewWidget:
                       f"<ul class='sk-review-notes' style='background:#fff6d5;margin:0.3em 0;"
                       f"padding:0.3em 1.6em'>{notes}</ul>")
         kind = w.Dropdown(options=list(TYPES.get(it.original[0], (it.type,))), value=it.type,
-                          description=t["type"], layout=w.Layout(width="14em"))
+                          description=t["type"], layout=w.Layout(width="12em"),
+                          style={"description_width": "initial"})
         group = w.Checkbox(value=it.group, description=t["group"], indent=False, layout=w.Layout(width="10em"))
         personal = w.Checkbox(value=it.personal, description=t["personal"], indent=False,
                               layout=w.Layout(width="10em"))
@@ -863,7 +864,7 @@ class ReviewWidget:
                 pos.observe(lambda ch, lab=a.label: self._flag(code, lab, "positive", ch["new"]), names="value")
                 cells += [miss, pos]
         grid = w.GridBox(cells, layout=w.Layout(
-            grid_template_columns=f"3em 3em minmax(12em, 28em) 14em{' 6em 6em' if categorical else ''}",
+            grid_template_columns=f"3em 3em minmax(12em, 28em) 14em{' 7em 6em' if categorical else ''}",
             grid_gap="2px 6px"))
         grid.add_class("sk-review-answers")
         out = [grid]
