@@ -119,10 +119,11 @@ class ItemReview:
     ignore: bool = False
     decided: bool = False
     siblings: list[str] = field(default_factory=list)
-    original: tuple = ()  # (type, [(code, missing, positive)], group, personal) as drafted
+    original: tuple = ()  # the state as drafted (see ``state``)
 
     @property
     def state(self) -> tuple:
+        """(type, [(code, label, missing, positive)], group, personal): what a decision changes."""
         return (self.type, [(a.code, a.label, a.missing, a.positive) for a in self.answers], self.group,
                 self.personal)
 
@@ -445,7 +446,8 @@ class Review:
         self[code].decided = True
 
     def decide(self, code: str, decided: bool = True) -> None:
-        """Mark item ``code`` decided as it stands (its notes are removed on save)."""
+        """Mark item ``code`` decided as it stands (its notes are removed on save). Every other
+        decision marks its items decided; ``decided=False`` leaves the item as drafted on save."""
         self[code].decided = bool(decided)
 
     def decide_general(self, index: int, decided: bool = True) -> None:
@@ -658,7 +660,7 @@ def _put(data: dict, key: str, value: Any) -> None:
 
 def _plain(x: Any) -> Any:
     if isinstance(x, dict):
-        return {str(k) if not isinstance(k, str) else str(k): _plain(v) for k, v in x.items()}
+        return {str(k): _plain(v) for k, v in x.items()}
     if isinstance(x, list | tuple):
         return [_plain(v) for v in x]
     if isinstance(x, str):
