@@ -183,7 +183,12 @@ class Review:
         with open(self.path, encoding="utf-8", newline="") as fh:  # line ends as written (CRLF too)
             self.text = fh.read()
         self.lines = self.text.splitlines(keepends=True)
-        self.doc = _yaml().load(self.text)
+        try:
+            self.doc = _yaml().load(self.text)
+        except Exception as err:  # ruamel.yaml stricter than the codebook reader (e.g. duplicate keys)
+            why = " ".join(str(err).split())[:200]
+            raise _err(f"{self.path}: filen kan ikke læses linje for linje ({why})",
+                       f"{self.path}: the file cannot be read line by line ({why})") from None
         self.blocks = self._blocks()
         self.general: list[tuple[int, str]] = []  # codebook-level notes: (line, text)
         self.general_decided: set[int] = set()
@@ -441,7 +446,8 @@ class Review:
             used = self._references(code)
             if used:
                 raise _err(f"{code} kan ikke udelades, fordi {used} bruger det",
-                           f"{code} cannot be left out, because {used} uses it")
+                           f"{code} cannot be left out, because {used} uses it (scale, ask_if, hierarchy "
+                           "or population)")
         self[code].ignore = bool(ignore)
         self[code].decided = True
 
