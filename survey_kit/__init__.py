@@ -52,6 +52,7 @@ _EXPORTS = {
     "select_items": "survey_kit.selection",
     "explore": "survey_kit.explorer",
     "Explorer": "survey_kit.explorer",
+    "review": "survey_kit.review",
     # privacy
     "suppress_table": "survey_kit.privacy",
     "pseudonymise": "survey_kit.privacy",

@@ -24,6 +24,7 @@ PURPOSE = {
     "pikepdf": ("pdf", "tilgængelige PDF-rapporter (PDF/UA)", "accessible PDF reports (PDF/UA)"),
     "kaleido": ("pdf", "statiske figurer (PNG/SVG/PDF)", "static figures (PNG/SVG/PDF)"),
     "ipywidgets": ("notebook", "udforskeren i JupyterLab", "the explorer in JupyterLab"),
+    "ruamel": ("notebook", "gennemgangen af et kodebogsudkast (sk.review)", "the review of a codebook draft (sk.review)"),
 }
 
 
