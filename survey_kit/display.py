@@ -557,8 +557,11 @@ def _for_publication(t: pd.DataFrame) -> pd.DataFrame:
 
 
 def danish(result: Any, *, codebook: Any = None) -> pd.DataFrame:
-    """The Danish text table of :func:`present` as a DataFrame (``present(result).frame``)."""
+    """Deprecated: ``present(result, codebook=...).frame`` (the Danish text table as a DataFrame)."""
+    from survey_kit._deprecated import RENAMED, warn
+
+    warn("danish", RENAMED["danish"])
     return present(result, codebook=codebook).frame
 
 
-__all__ = ["Presentation", "danish", "flag_text", "present"]
+__all__ = ["Presentation", "flag_text", "present"]
