@@ -102,3 +102,21 @@ def test_an_old_name_takes_the_arguments_of_the_new_one(old):
         assert (p.kind, p.default) == (new[name].kind, new[name].default), (old, name)
     required = [n for n, p in new.items() if p.default is inspect.Parameter.empty]
     assert all(n in shim for n in required), (old, required)
+
+
+def test_notebooks_and_docs_use_the_new_names():
+    # what an analyst copies from (the notebooks' code cells, the README, the architecture note)
+    # never shows an old name
+    import json
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    texts = {p.name: "".join("".join(c["source"]) for c in json.loads(p.read_text(encoding="utf-8"))["cells"]
+                             if c["cell_type"] == "code")
+             for p in sorted((root / "notebooks").glob("*.ipynb"))}
+    texts |= {p.name: p.read_text(encoding="utf-8") for p in (root / "README.md", root / "docs" / "ARCHITECTURE.md")}
+    assert len(texts) >= 5
+    old = re.compile(r"\b(?:sk|survey_kit|charts)\.(" + "|".join(DEPRECATED) + r")\(")
+    found = {name: old.findall(text) for name, text in texts.items() if old.search(text)}
+    assert not found, f"old names in use: {found}"
