@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+import pandas as pd
 import pytest
-from test_waves_trend import CB, R
+from test_waves_trend import CB, HERE, R
 
 import survey_kit as sk
 from survey_kit.stats import trend
@@ -15,11 +17,6 @@ from survey_kit.stats import trend
 
 @pytest.fixture(scope="module")
 def data():
-    import numpy as np
-    import pandas as pd
-
-    from test_waves_trend import HERE
-
     d = pd.read_csv(HERE / "r" / "data" / "waves_trend.csv")
     d.insert(0, "rid", np.arange(len(d)))
     return d.astype({"bolge": "Int8", "grp": "Int8", "q": "Int8", "score": "Float64"})
