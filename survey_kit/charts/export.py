@@ -42,7 +42,7 @@ from survey_kit.charts.layout import print_mm
 from survey_kit.charts.style import CM_PER_INCH, CSS_DPI, table_from_meta
 from survey_kit.fmt import fmt_num
 
-__all__ = ["FORMATS", "ChartExporter", "alt_text", "chart_table", "export", "exporting",
+__all__ = ["FORMATS", "ChartExporter", "alt_text", "chart_table", "default_exporter", "export", "exporting",
            "figure_size", "fit_width", "save_chart", "write_table_csv"]
 
 FORMATS = ("png", "svg", "pdf")
