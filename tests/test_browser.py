@@ -48,3 +48,32 @@ def test_a_printer_prints_in_a_browser_it_is_given_and_leaves_it_open(tmp_path):
         printer.print_pdf(html, tmp_path / "s.pdf")
         assert own.running and own is not browser
     assert not own.running
+
+
+def test_a_report_pdf_is_printed_from_a_notebook(tmp_path):
+    # a Jupyter kernel runs an asyncio loop in the thread of the cells, where Playwright's sync API
+    # refuses to run ("using Playwright Sync API inside the asyncio loop"): the printer prints from
+    # a thread of its own there, so the report writer's PDF works in JupyterLab
+    import nbclient
+    import nbformat
+
+    html = tmp_path / "r.html"
+    html.write_text('<!DOCTYPE html><html lang="da"><head><meta charset="utf-8"><title>Rapport</title>'
+                    "</head><body><h1>Rapport</h1><p>Side med æøå</p></body></html>", encoding="utf-8")
+    code = ("import asyncio\nasyncio.get_running_loop()  # the kernel's loop runs in this thread\n"
+            "from survey_kit.report.render import PdfPrinter\n"
+            "with PdfPrinter() as printer:\n"
+            f"    printer.print_pdf({str(html)!r}, {str(tmp_path / 'r.pdf')!r})\n"
+            "    printer.print_pdf(" + repr(str(html)) + ", " + repr(str(tmp_path / "s.pdf")) + ")\n"
+            "print(printer._worker is None and printer._browser is None)\n")
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
+    nbclient.NotebookClient(nb, kernel_name="python3", timeout=120, allow_errors=True,
+                            resources={"metadata": {"path": str(tmp_path)}}).execute()
+    out = nb.cells[0].outputs
+    errors = [o for o in out if o.output_type == "error"]
+    assert not errors, "\n".join(errors[0].traceback)[-1500:]
+    assert "".join(o.get("text", "") for o in out).strip() == "True"  # closed, thread and browser
+    from pypdf import PdfReader
+
+    for name in ("r.pdf", "s.pdf"):
+        assert "æøå" in PdfReader(tmp_path / name).pages[0].extract_text()

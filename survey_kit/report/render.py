@@ -304,6 +304,32 @@ _NO_FOOTER = "@page { @bottom-left { content: none; } @bottom-right { content: n
 _PDF_OPTIONS = dict(format="A4", prefer_css_page_size=True, print_background=True, tagged=True, outline=True)
 
 
+def _loop_running() -> bool:
+    """Whether this thread runs an asyncio loop (a Jupyter kernel does), where Playwright's sync API
+    cannot run."""
+    import asyncio
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
+def _on_printer_thread(method):
+    """Run a :class:`PdfPrinter` method on the printer's own thread when it has one."""
+    import functools
+
+    @functools.wraps(method)
+    def call(self, *args, **kwargs):
+        worker = self._worker_for_call()
+        if worker is None:
+            return method(self, *args, **kwargs)
+        return worker.submit(method, self, *args, **kwargs).result()
+
+    return call
+
+
 class PdfPrinter:
     """One headless Chromium (a :class:`Browser`) that prints any number of reports; a context
     manager. ``browser=`` prints in a browser the caller owns (and closes) instead of its own.
@@ -313,6 +339,10 @@ class PdfPrinter:
     printing a report then takes a few tenths of a second). :meth:`print_pdf` prints an HTML file.
     Every PDF is A4, tagged, with an outline (bookmarks) from the headings and the language of
     ``<html lang>``; page numbers and the footer come from the page's CSS (see :func:`page_css`).
+
+    In a thread that runs an asyncio loop (a Jupyter kernel), where Playwright's sync API cannot
+    run, a printer with its own browser drives it from a thread of its own (all of its methods run
+    there), so ``render_reports`` writes PDFs from a notebook too.
     """
 
     def __init__(self, *, executable: str | None = None, browser: Browser | None = None) -> None:
@@ -321,7 +351,23 @@ class PdfPrinter:
         self._own = browser is None
         self._shell = None
         self._footer = None
+        self._worker = None  # the printer's own thread (a one-thread executor), when it needs one
+        self._worker_ident = None
 
+    def _worker_for_call(self):
+        """The executor to run a call on, or None to run it here (no own thread, or on it already)."""
+        import threading
+
+        if self._worker is None:
+            if not (self._own and self._browser is None and _loop_running()):
+                return None
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="survey_kit-pdf")
+            self._worker_ident = self._worker.submit(threading.get_ident).result()
+        return None if threading.get_ident() == self._worker_ident else self._worker
+
+    @_on_printer_thread
     def start(self) -> PdfPrinter:
         """Start the browser (this printer's own, or the one it was given) unless it runs."""
         if self._browser is None:
@@ -332,7 +378,17 @@ class PdfPrinter:
 
     def close(self) -> None:
         """Close this printer's pages, and its browser when it is its own (a browser it was given
-        stays open for its owner)."""
+        stays open for its owner); then its own thread, if it has one."""
+        if self._worker is None:  # nothing to hand over to a thread of its own
+            PdfPrinter._close.__wrapped__(self)
+            return
+        self._close()
+        worker, self._worker, self._worker_ident = self._worker, None, None
+        if worker is not None:
+            worker.shutdown(wait=True)
+
+    @_on_printer_thread
+    def _close(self) -> None:
         for page in (self._shell, self._footer):
             if page is not None and self._browser is not None and self._browser.running:
                 try:
@@ -385,6 +441,7 @@ class PdfPrinter:
                                 timeout_ms=timeout_ms)
         return pdf, {name: im["png"] for name, im in images.items() if "png" in im}
 
+    @_on_printer_thread
     def draw(self, report: Report, *, pdf_path: Path | None = None, png_dpi: int | None = None,
              lang: str = "da", body: tuple[str, int] | None = None,
              timeout_ms: float = 60_000) -> tuple[Path | None, dict[str, dict]]:
@@ -425,6 +482,7 @@ class PdfPrinter:
                                  f"{_css()}{page_css(report, lang)}</style></head><body>{blank}</body></html>")
         return self._footer.pdf(format="A4", prefer_css_page_size=True, print_background=False)
 
+    @_on_printer_thread
     def figure_pdfs(self, images: dict[str, dict], timeout_ms: float = 60_000) -> dict[str, bytes]:
         """Each chart's SVG (from :meth:`draw`) as a one-page PDF of exactly its size.
 
@@ -470,6 +528,7 @@ class PdfPrinter:
                 out[name] = buf.getvalue()
         return out
 
+    @_on_printer_thread
     def print_pdf(self, html_path: Path, pdf_path: Path, *, n_figures: int = 0,
                   timeout_ms: float = 60_000) -> Path:
         """Print an HTML file (e.g. one written by :func:`write_html`) to ``pdf_path``."""
