@@ -121,8 +121,8 @@ class Browser:
 
     A context manager: ``with Browser() as b:`` starts it and closes it at the end of the block;
     :meth:`start` and :meth:`close` do the same by hand (both may be called again). Use it in the
-    thread that started it (Playwright's sync API is bound to a thread). Attributes other than
-    its own are those of the Playwright ``Browser`` (``new_page``, ``new_context``, ``version``).
+    thread that started it (Playwright's sync API is bound to a thread). Once started, attributes
+    other than its own are those of the Playwright ``Browser`` (``new_context``, ``version``).
 
     Parameters
     ----------
@@ -184,9 +184,10 @@ class Browser:
         self.close()
 
     def __getattr__(self, name: str) -> Any:
-        if name.startswith("_"):
+        # the Playwright Browser's own attributes, once started (looking never launches a browser)
+        if name.startswith("_") or self.__dict__.get("_chromium") is None:
             raise AttributeError(name)
-        return getattr(self.chromium, name)
+        return getattr(self._chromium, name)
 
     def __repr__(self) -> str:
         return f"<Browser {'running' if self.running else 'closed'}>"
