@@ -317,3 +317,17 @@ def test_a_category_called_like_the_total_is_charted_as_a_group(named_like_total
     z = [row[0] for row in heat.data[0].z]
     assert z[1] == pytest.approx(means[(means["group"] == "I alt") & ~means["is_total"]]["value"].iloc[0])
     assert z[2] == pytest.approx(means[means["is_total"]]["value"].iloc[0])
+
+
+def test_no_chart_module_finds_the_total_by_its_label():
+    # the contract as code: "I alt" is written on charts, never compared to find the total row
+    import re
+    from pathlib import Path
+
+    import survey_kit.charts as charts
+
+    pattern = re.compile(r"""(==|!=|\.eq\(|\bin\b)\s*\(?\s*(TOTAL\b|["']I alt["'])|(TOTAL\b|["']I alt["'])\s*(==|!=|\bin\b)""")
+    found = {p.name: [line.strip() for line in p.read_text(encoding="utf-8").splitlines()
+                      if pattern.search(line) and not line.lstrip().startswith(("#", '"""'))]
+             for p in sorted(Path(charts.__file__).parent.glob("*.py"))}
+    assert not {k: v for k, v in found.items() if v}
