@@ -23,7 +23,6 @@ _EXPORTS = {
     "instrument": "survey_kit.codebook",
     "instruments": "survey_kit.codebook",
     "load_codebook": "survey_kit.codebook",
-    "infer_codebook": "survey_kit.ingest.infer",
     # data
     "ingest": "survey_kit.ingest.core",
     "DataError": "survey_kit.errors",
@@ -47,7 +46,6 @@ _EXPORTS = {
     "replicate_weights": "survey_kit.stats",
     # presentation
     "present": "survey_kit.display",
-    "danish": "survey_kit.display",
     "Presentation": "survey_kit.display",
     "select_items": "survey_kit.selection",
     "explore": "survey_kit.explorer",
@@ -58,7 +56,7 @@ _EXPORTS = {
     "pseudonymise": "survey_kit.privacy",
     "mask_personal": "survey_kit.privacy",
     # charts and reports
-    "export": "survey_kit.charts",
+    "save_chart": "survey_kit.charts",
     "build_report": "survey_kit.report",
     "build_run": "survey_kit.report",
     "render_reports": "survey_kit.report",
@@ -70,6 +68,13 @@ _EXPORTS = {
 }
 
 __all__ = sorted([*_EXPORTS, "__version__"])
+
+#: old public names, resolved with a DeprecationWarning naming the new one (survey_kit._deprecated)
+_DEPRECATED = {
+    "infer_codebook": "survey_kit._deprecated",
+    "danish": "survey_kit.display",
+    "export": "survey_kit.charts",
+}
 
 
 class _Package(types.ModuleType):
@@ -89,6 +94,8 @@ sys.modules[__name__].__class__ = _Package
 
 def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
+    if module is None and name in _DEPRECATED:  # not cached: the function warns on every call
+        return getattr(importlib.import_module(_DEPRECATED[name]), name)
     if module is None:
         raise AttributeError(f"module 'survey_kit' has no attribute {name!r}")
     value = getattr(importlib.import_module(module), name)

@@ -3,7 +3,7 @@
 The statistics functions return tidy DataFrames with English column names and proportions (the
 public contract, see ``docs/ARCHITECTURE.md``). This module is a layer on top that never changes
 them: :func:`present` recognises the kind of table by its columns (``frequencies``, ``compare``,
-``compare_waves``, ``rank_shares``, ``reliability``, ``attrition``, a ``CrosstabResult``) and
+``compare_waves``, ``trend``, ``rank_shares``, ``reliability``, ``attrition``, a ``CrosstabResult``) and
 returns a :class:`Presentation`: Danish headers ("Andel", "Antal svar", "95 %-KI"), Danish numbers
 ("88 %", "3,72", "< 0,001", "+21 pct.-point"), suppressed cells as "For få svar", the total row
 in bold and the tests as notes under the table. It shows itself in JupyterLab, and writes HTML
@@ -344,6 +344,75 @@ def _waves(t: pd.DataFrame, title: str, codebook: Any = None) -> Presentation:
     return _finish(rows, t, title, notes, numeric, supp=supp, total=total)
 
 
+def trend_direction(slope: Any, p_val: Any) -> str:
+    """The trend in words, as the reports say it: "stigende"/"faldende" at p < 0,05, else
+    "ingen sikker tendens"; "kan ikke beregnes" without a test."""
+    if pd.isna(p_val) or pd.isna(slope):
+        return "kan ikke beregnes"
+    if float(p_val) >= 0.05:
+        return "ingen sikker tendens"
+    return "stigende" if float(slope) > 0 else "faldende"
+
+
+def _trend(t: pd.DataFrame, title: str, codebook: Any = None) -> Presentation:
+    """A ``stats.trend`` table: per item (x group) the rounds, the trend per round and its test.
+
+    Shares: the odds ratio per round (``exp(slope)``, the logistic regression's slope) with its
+    interval; means: the change in points per round. Each row is its own test (its rounds only).
+    """
+    import numpy as np
+
+    share = str(t["stat"].iloc[0]) == "share" if len(t) else True
+    many = t["item"].nunique() > 1
+    has_by = t["by"].notna().any()
+    group_header = _group_header(t, codebook)
+    supp, total = _suppressed(t).tolist(), _total(t).tolist()
+    labels = _blank_repeats(t["item_label"].astype(str).tolist())
+    per_round = "Odds-forhold pr. måling" if share else "Ændring pr. måling"
+    rows = []
+    for i, (_, r) in enumerate(t.iterrows()):
+        row: dict[str, str] = {}
+        if many or not has_by:
+            row["Spørgsmål"] = labels[i] if many else str(r["item_label"])
+        if has_by:
+            row[group_header] = str(r["group"])
+        row["Målinger"] = str(r["waves"])
+        if supp[i]:
+            row.update({"Antal svar": SUPPRESSED_TEXT, per_round: SUPPRESSED_TEXT, CI_HEADER: "",
+                        "Tendens": "", "p-værdi": ""})
+            rows.append(row)
+            continue
+        row["Antal svar"] = fmt_int(r["n"])
+        if pd.isna(r["slope"]):
+            row.update({per_round: NA_TEXT, CI_HEADER: NA_TEXT})
+        elif share:
+            row[per_round] = _num(np.exp(float(r["slope"])))
+            row[CI_HEADER] = (_ci(np.exp(float(r["ci_low"])), np.exp(float(r["ci_high"])), False)
+                              if pd.notna(r["ci_low"]) else NA_TEXT)
+        else:
+            row[per_round] = _signed(r["slope"], False)
+            row[CI_HEADER] = (f"{_signed(r['ci_low'], False)} til {_signed(r['ci_high'], False)}"
+                              if pd.notna(r["ci_low"]) else NA_TEXT)
+        row["Tendens"] = trend_direction(r["slope"], r["p_val"])
+        row["p-værdi"] = _p(r["p_val"]) if pd.notna(r["p_val"]) else NA_TEXT
+        rows.append(row)
+    if share:
+        notes = ["Tendens over målingerne: logistisk regression af andelen på målingens nummer. "
+                 "Odds-forholdet pr. måling er det tal, oddsene ganges med fra én måling til den næste "
+                 "(over 1: stigende, under 1: faldende)."]
+    else:
+        notes = ["Tendens over målingerne: lineær regression af svarene på målingens nummer; "
+                 "ændringen er i point pr. måling."]
+    notes.append("Stigende/faldende: p < 0,05 for den enkelte række (ikke justeret for flere spørgsmål).")
+    if t["waves"].astype(str).nunique() > 1:
+        notes.append("Målinger: de målinger, hvor spørgsmålet kan sammenlignes, indgår.")
+    if any(supp):
+        notes.append(f"{SUPPRESSED_TEXT}: grupper med for få svar i en måling er skjult af hensyn til "
+                     "anonymiteten.")
+    return _finish(rows, t, title, notes, ["Antal svar", per_round, CI_HEADER, "p-værdi"],
+                   supp=supp, total=[x and has_by for x in total])
+
+
 def _ranking(t: pd.DataFrame, title: str, codebook: Any = None) -> Presentation:
     k = int(t["k"].iloc[0]) if len(t) else 3
     supp = _suppressed(t).tolist()
@@ -434,6 +503,7 @@ def _generic(t: pd.DataFrame, title: str) -> Presentation:
 
 
 _KINDS = [
+    ({"slope", "n_waves", "waves"}, _trend),
     ({"wave_from", "value_from", "change"}, _waves),
     ({"stat", "value", "vs_total"}, _compare),
     ({"share", "n_valid", "is_missing_code"}, _frequencies),
@@ -449,7 +519,7 @@ def present(result: Any, *, title: str = "", codebook: Any = None) -> Presentati
     Parameters
     ----------
     result : DataFrame or CrosstabResult
-        A table from ``frequencies``, ``compare``, ``compare_waves``, ``rank_shares``,
+        A table from ``frequencies``, ``compare``, ``compare_waves``, ``trend``, ``rank_shares``,
         ``reliability``, ``attrition``, or a ``CrosstabResult``; any other DataFrame gets Danish
         number formats only.
     title : str, optional
@@ -475,7 +545,10 @@ def present(result: Any, *, title: str = "", codebook: Any = None) -> Presentati
     cols = set(result.columns)
     for needed, build in _KINDS:
         if needed <= cols:
-            return build(_for_publication(result.reset_index(drop=True)), title, codebook)
+            t = result.reset_index(drop=True)
+            # a trend row is its own test (one group's rounds): a hidden group hides no other row's
+            t = _rounded(t.copy()) if build is _trend else _for_publication(t)
+            return build(t, title, codebook)
     return _generic(result, title)
 
 
@@ -547,6 +620,11 @@ def _for_publication(t: pd.DataFrame) -> pd.DataFrame:
             ranked = p[ok][order] * ok.size / np.arange(1, ok.size + 1)
             q[ok[order]] = np.minimum(np.minimum.accumulate(ranked[::-1])[::-1], 1.0)
         t["q_val"] = t["item"].map(dict(zip(firsts["item"], q, strict=True))).astype(float)
+    return _rounded(t)
+
+
+def _rounded(t: pd.DataFrame) -> pd.DataFrame:
+    """p and q to 3 decimals (below 0.001: 0.0, shown "< 0,001"), effect sizes to 2 (in place)."""
     for c in ("p_val", "q_val"):
         if c in t:
             p = pd.to_numeric(t[c], errors="coerce")
@@ -557,8 +635,11 @@ def _for_publication(t: pd.DataFrame) -> pd.DataFrame:
 
 
 def danish(result: Any, *, codebook: Any = None) -> pd.DataFrame:
-    """The Danish text table of :func:`present` as a DataFrame (``present(result).frame``)."""
+    """Deprecated: ``present(result, codebook=...).frame`` (the Danish text table as a DataFrame)."""
+    from survey_kit._deprecated import RENAMED, warn
+
+    warn("danish", RENAMED["danish"])
     return present(result, codebook=codebook).frame
 
 
-__all__ = ["Presentation", "danish", "flag_text", "present"]
+__all__ = ["Presentation", "flag_text", "present"]

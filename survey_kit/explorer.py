@@ -518,7 +518,7 @@ class Explorer:
                ) -> list[Path]:
         """Write the current view: ``<folder>/<name>.png/.svg/.pdf/.csv/.alt.txt`` and
         ``<folder>/<name>.xlsx`` (the Danish table and its numbers)."""
-        from survey_kit.charts import export
+        from survey_kit.charts import save_chart
 
         if self.result is None:
             raise ValueError("export: nothing to export (the current view has no result)")
@@ -527,7 +527,7 @@ class Explorer:
         name = _file_name(self.result.view)
         written = [self.result.presentation.to_excel(folder / f"{name}.xlsx")]
         try:
-            written = export(self.result.figure, folder / name, formats=formats) + written
+            written = save_chart(self.result.figure, folder / name, formats=formats) + written
         except Exception as err:  # no Chrome/Chromium for kaleido: the table is still written
             self.status.value = (f"Tabellen er gemt i {written[0]}; figurerne kræver Chrome, "
                                  f"Chromium eller Edge ({type(err).__name__}).")

@@ -155,3 +155,30 @@ def test_a_report_broken_down_by_a_group_named_like_the_total():
     assert broken, [t.title for t in tables]
     for t in broken:  # the category and the total are two rows, told apart by is_total
         assert t.data["is_total"].sum() == t.data["item"].nunique()
+
+
+# -- old names warn and give what the new spelling gives (issue 20) --------------------------------
+def test_old_names_warn_naming_the_new_one_and_give_the_same(temp, tmp_path):
+    import warnings
+
+    comp = sk.compare(temp, ["ml_1"], by="omraade")
+    with pytest.warns(DeprecationWarning, match=r"survey_kit\.present\(result\)\.frame"):
+        old = sk.danish(comp)
+    pd.testing.assert_frame_equal(old, sk.present(comp).frame)
+
+    export = tmp_path / "Måling 2024.csv"
+    export.write_text("Løbenr;Afdeling;Q1\n1;Skole;4\n2;Skole;1\n3;Dagtilbud;3\n4;Skole;2\n",
+                      encoding="utf-8")
+    with pytest.warns(DeprecationWarning, match=r"survey_kit\.draft_codebook\(path\)\.codebook"):
+        cb = sk.infer_codebook(export, instrument="maaling")
+    assert cb == sk.draft_codebook(export, instrument="maaling").codebook
+
+    # the new names do not warn
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DeprecationWarning)
+        sk.present(comp)
+        sk.draft_codebook(export)
+        assert callable(sk.save_chart)
+    with pytest.warns(DeprecationWarning, match=r"survey_kit\.save_chart"):
+        with pytest.raises(ValueError, match="fig"):  # the old name runs the new function
+            sk.export({"data": []}, tmp_path / "x")

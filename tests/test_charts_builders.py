@@ -267,3 +267,67 @@ def test_fit_width_lays_a_copy_out_again_for_half_width():
     assert fit_width(lik, "half").layout.margin.t > lik.layout.margin.t
     assert likert_bars(freq_table(), size="half").layout.margin.t == pytest.approx(
         fit_width(lik, "half").layout.margin.t)
+
+
+# -- the total row is found by is_total, never by its label (issue 20) -------------------------
+@pytest.fixture(scope="module")
+def named_like_total():
+    """A survey whose breakdown has a category called "I alt" beside the real total."""
+    import numpy as np
+
+    import survey_kit as sk
+    from survey_kit.codebook import parse_codebook
+
+    cb = parse_codebook({
+        "instrument": "t", "version": "1", "title": "T", "respondent_id": {"column": "rid"},
+        "items": [
+            {"code": "g", "text": "Gruppe", "label": "Gruppe", "type": "single", "group": True,
+             "values": {1: "Andre", 2: "I alt"}},
+            {"code": "q", "text": "Spørgsmål", "label": "Spørgsmål", "type": "likert",
+             "values": {1: "Uenig", 2: "Hverken", 3: "Enig"}, "positive": [3]}]})
+    rng = np.random.default_rng(5)
+    df = pd.DataFrame({"rid": range(90), "g": pd.array(rng.integers(1, 3, 90), dtype="Int8"),
+                       "q": pd.array(rng.integers(1, 4, 90), dtype="Int8")})
+    return sk.Survey(df, cb)
+
+
+def test_a_category_called_like_the_total_is_charted_as_a_group(named_like_total):
+    import survey_kit as sk
+
+    comp = sk.compare(named_like_total, ["q"], by="g")
+    fig = share_bars(comp)
+    # both categories are bars, the category "I alt" in plain type; the total is the dashed line
+    assert _ticktext(fig) == ["Andre", "I alt"]
+    (bar,) = [tr for tr in fig.data if tr.type == "bar"]
+    category = comp[(comp["group"] == "I alt") & ~comp["is_total"]].iloc[0]
+    total = comp[comp["is_total"]].iloc[0]
+    assert sorted(bar.y) == [0, 1]
+    assert bar.x[list(bar.y).index(1)] == pytest.approx(100 * category["value"])
+    (line,) = [tr for tr in fig.data if tr.legendgroup == "total"]
+    assert list(line.x) == pytest.approx([100 * total["value"]] * 2)
+    assert line.name.startswith("I alt (")
+
+    freq = sk.frequencies(named_like_total, "q", by="g")
+    rows = _ticktext(likert_bars(freq))
+    assert rows == ["Andre", "I alt", "<b>I alt</b>"]  # the category, then the total, bold, last
+
+    means = sk.compare(named_like_total, ["q"], by="g", stat="mean")
+    heat = heatmap(means)
+    assert _ticktext(heat) == ["Andre", "I alt", "<b>I alt</b>"]
+    z = [row[0] for row in heat.data[0].z]
+    assert z[1] == pytest.approx(means[(means["group"] == "I alt") & ~means["is_total"]]["value"].iloc[0])
+    assert z[2] == pytest.approx(means[means["is_total"]]["value"].iloc[0])
+
+
+def test_no_chart_module_finds_the_total_by_its_label():
+    # the contract as code: "I alt" is written on charts, never compared to find the total row
+    import re
+    from pathlib import Path
+
+    import survey_kit.charts as charts
+
+    pattern = re.compile(r"""(==|!=|\.eq\(|\bin\b)\s*\(?\s*(TOTAL\b|["']I alt["'])|(TOTAL\b|["']I alt["'])\s*(==|!=|\bin\b)""")
+    found = {p.name: [line.strip() for line in p.read_text(encoding="utf-8").splitlines()
+                      if pattern.search(line) and not line.lstrip().startswith(("#", '"""'))]
+             for p in sorted(Path(charts.__file__).parent.glob("*.py"))}
+    assert not {k: v for k, v in found.items() if v}

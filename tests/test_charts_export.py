@@ -1,7 +1,8 @@
 """Static export with kaleido and Debian's chromium: sizes, Danish text, CSV and alt text.
 
 One chromium serves the whole module (``exporting()`` in a module-scoped fixture); the tests are
-marked ``browser`` and grouped on one xdist worker (``--dist loadgroup``).
+marked ``browser`` and grouped on one xdist worker (``--dist loadgroup``). ``ChartExporter``
+objects own a browser each; ``export`` is the deprecated name of ``save_chart``.
 """
 
 from __future__ import annotations
@@ -23,18 +24,19 @@ from test_charts_tables import (
 )
 
 from survey_kit.charts import (
-    export,
+    ChartExporter,
     exporting,
     figure_size,
     heatmap,
     likert_bars,
     prepost,
     ranking_bars,
+    save_chart,
     share_bars,
     wave_dumbbell,
 )
 
-export_mod = importlib.import_module("survey_kit.charts.export")  # the module, not the function
+export_mod = importlib.import_module("survey_kit.charts.export")  # the module, not the old function
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("chromium")]
 
@@ -58,6 +60,11 @@ def browser():
         yield
 
 
+def _svg_size(path) -> tuple[str | None, str | None]:
+    root = ET.parse(path).getroot()
+    return root.get("width"), root.get("height")
+
+
 def _svg_texts(path) -> list[str]:
     root = ET.parse(path).getroot()
     return ["".join(el.itertext()) for el in root.iter() if el.tag.endswith("text")]
@@ -66,7 +73,7 @@ def _svg_texts(path) -> list[str]:
 @pytest.mark.parametrize("name", CHARTS)
 def test_every_chart_exports_png_svg_pdf_at_full_width(browser, tmp_path, name):
     fig = CHARTS[name]()
-    files = export(fig, tmp_path / name, size="full")
+    files = save_chart(fig, tmp_path / name, size="full")
     assert [f.name for f in files] == [f"{name}.{x}" for x in ("png", "svg", "pdf", "csv",
                                                                "alt.txt")]
     w_cm, h_cm = figure_size(fig, "full")
@@ -87,25 +94,25 @@ def test_every_chart_exports_png_svg_pdf_at_full_width(browser, tmp_path, name):
 
 
 def test_svg_holds_danish_labels_and_number_format(browser, tmp_path):
-    (svg,) = export(CHARTS["likert_bars"](), tmp_path / "l", formats=("svg",))[:1]
+    (svg,) = save_chart(CHARTS["likert_bars"](), tmp_path / "l", formats=("svg",))[:1]
     texts = _svg_texts(svg)
     assert "Helt enig" in texts and "Overvejende uenig" in texts
     assert "50 %" in texts and "For få besvarelser" in texts
-    (svg,) = export(CHARTS["heatmap"](), tmp_path / "h", formats=("svg",))[:1]
+    (svg,) = save_chart(CHARTS["heatmap"](), tmp_path / "h", formats=("svg",))[:1]
     texts = _svg_texts(svg)
     assert {"1,0", "2,0", "5,0"} <= set(texts)  # colourbar ticks with a decimal comma
     assert not any(t.replace(".", "").isdigit() and "." in t for t in texts)
-    (svg,) = export(CHARTS["prepost"](), tmp_path / "p", formats=("svg",))[:1]
+    (svg,) = save_chart(CHARTS["prepost"](), tmp_path / "p", formats=("svg",))[:1]
     assert {"−0,4", "0,0", "0,4"} <= set(_svg_texts(svg))
     fig = go.Figure(go.Bar(x=["a", "b"], y=[1234, 2500]), layout=dict(template="survey_kit"))
-    (svg,) = export(fig, tmp_path / "thousands", formats=("svg",))[:1]
+    (svg,) = save_chart(fig, tmp_path / "thousands", formats=("svg",))[:1]
     assert {"1.000", "2.000"} <= set(_svg_texts(svg))  # thousands point
 
 
 @pytest.mark.parametrize("size, cm", [("half", (8.2, None)), ((12.0, 8.0), (12.0, 8.0))])
 def test_half_and_explicit_sizes(browser, tmp_path, size, cm):
     fig = CHARTS["share_bars"]()
-    png, svg, pdf = export(fig, tmp_path / "s.png", size=size)[:3]
+    png, svg, pdf = save_chart(fig, tmp_path / "s.png", size=size)[:3]
     w_cm, h_cm = figure_size(fig, size)
     assert w_cm == cm[0] and (cm[1] is None or h_cm == cm[1])
     with Image.open(png) as img:
@@ -120,14 +127,14 @@ def test_half_and_explicit_sizes(browser, tmp_path, size, cm):
 
 def test_dpi_changes_png_pixels(browser, tmp_path):
     fig = CHARTS["ranking_bars"]()
-    (png,) = export(fig, tmp_path / "r", formats=("png",), size=(10, 6), dpi=150)[:1]
+    (png,) = save_chart(fig, tmp_path / "r", formats=("png",), size=(10, 6), dpi=150)[:1]
     with Image.open(png) as img:
         assert img.size == (round(10 / 2.54 * 150), round(6 / 2.54 * 150))
 
 
 def test_csv_beside_chart_is_danish_and_round_trips(browser, tmp_path):
     table = compare_table()
-    files = export(share_bars(table), tmp_path / "c", formats=("png",))
+    files = save_chart(share_bars(table), tmp_path / "c", formats=("png",))
     csv = files[1]
     raw = csv.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # BOM: Excel opens the Danish letters right
@@ -143,47 +150,87 @@ def test_csv_beside_chart_is_danish_and_round_trips(browser, tmp_path):
 def test_explicit_table_and_alt_text_file(browser, tmp_path):
     other = pd.DataFrame({"enhed": ["Skole Ølstrup"], "andel": [0.5]})
     fig = CHARTS["wave_dumbbell"]()
-    files = export(fig, tmp_path / "w", formats=("svg",), table=other)
+    files = save_chart(fig, tmp_path / "w", formats=("svg",), table=other)
     assert files[1].read_text(encoding="utf-8-sig").splitlines() == ["enhed;andel",
                                                                      "Skole Ølstrup;0,5"]
     alt = files[2].read_text(encoding="utf-8")
     assert alt.startswith("Diagram: Ændring æøå.")
     assert "signifikant ændring" in alt and "Kilde: Temperaturmåling" in alt
     # a plain plotly figure: no CSV, a generic alt text
-    files = export(go.Figure(go.Bar(x=[1], y=[2])), tmp_path / "plain", formats=("png",))
+    files = save_chart(go.Figure(go.Bar(x=[1], y=[2])), tmp_path / "plain", formats=("png",))
     assert [f.suffix for f in files] == [".png", ".txt"]
 
 
 def test_export_rejects_bad_arguments(tmp_path):
     fig = CHARTS["share_bars"]()
     with pytest.raises(ValueError, match="formats"):
-        export(fig, tmp_path / "x", formats=("jpg",))
+        save_chart(fig, tmp_path / "x", formats=("jpg",))
     with pytest.raises(ValueError, match="size"):
-        export(fig, tmp_path / "x", size="a4")
+        save_chart(fig, tmp_path / "x", size="a4")
     with pytest.raises(ValueError, match="size"):
-        export(fig, tmp_path / "x", size=(0, 5))
+        save_chart(fig, tmp_path / "x", size=(0, 5))
     with pytest.raises(ValueError, match="dpi"):
-        export(fig, tmp_path / "x", dpi=0)
+        save_chart(fig, tmp_path / "x", dpi=0)
     with pytest.raises(ValueError, match="fig"):
-        export({"data": []}, tmp_path / "x")
+        save_chart({"data": []}, tmp_path / "x")
 
 
 def test_one_browser_serves_many_exports(browser, tmp_path):
-    assert export_mod._server_running()
-    with exporting():  # nested: reuses the running browser and leaves it running
-        export(CHARTS["heatmap"](), tmp_path / "a", formats=("png",))
-    assert export_mod._server_running()
+    default = export_mod.default_exporter()
+    assert default.running
+    with exporting() as ex:  # nested: reuses the running browser and leaves it running
+        assert ex is default
+        save_chart(CHARTS["heatmap"](), tmp_path / "a", formats=("png",))
+    assert default.running
     import plotly.io as pio
 
-    assert not pio.defaults.mathjax  # no CDN request for MathJax
+    assert not pio.defaults.mathjax  # plotly's process-wide defaults are left alone
+    assert default._kaleido._mathjax is False  # the exporter's own kaleido: no CDN request
+
+
+def test_exporters_are_objects_with_a_browser_each(browser, tmp_path):
+    # two exporters side by side: each owns its chromium; closing one leaves the other (and the
+    # module's default) running; a closed exporter starts again when asked
+    fig = CHARTS["share_bars"]()
+    with ChartExporter() as one:
+        with ChartExporter() as two:
+            assert one.running and two.running and one._kaleido is not two._kaleido
+            (b,) = two.save(fig, tmp_path / "b", formats=("svg",))[:1]
+        assert not two.running and one.running
+        (a,) = one.save(fig, tmp_path / "a", formats=("svg",))[:1]
+    assert not one.running and export_mod.default_exporter().running
+    # the same chart whichever browser (plotly's clip-path ids are random: compare what shows)
+    assert _svg_texts(a) == _svg_texts(b) and _svg_size(a) == _svg_size(b)
+    # the module function writes the same chart through the default exporter
+    (c,) = save_chart(fig, tmp_path / "c", formats=("svg",))[:1]
+    assert _svg_texts(c) == _svg_texts(a) and _svg_size(c) == _svg_size(a)
+    again = ChartExporter()
+    try:
+        assert not again.running
+        (d,) = again.save(fig, tmp_path / "d", formats=("svg",))[:1]  # starts on first use
+        assert again.running and _svg_texts(d) == _svg_texts(a)
+    finally:
+        again.close()
+    assert not again.running
+
+
+def test_export_is_the_deprecated_name_of_save_chart(browser, tmp_path):
+    from survey_kit.charts import export
+
+    fig = CHARTS["heatmap"]()
+    with pytest.warns(DeprecationWarning, match="save_chart"):
+        old = export(fig, tmp_path / "old", formats=("svg",))
+    new = save_chart(fig, tmp_path / "new", formats=("svg",))
+    assert [f.name.replace("old", "new") for f in old] == [f.name for f in new]
+    assert _svg_texts(old[0]) == _svg_texts(new[0]) and _svg_size(old[0]) == _svg_size(new[0])
 
 
 _LAZY_SCRIPT = """
 import sys
-from survey_kit.charts import export, share_bars
+from survey_kit.charts import save_chart, share_bars
 sys.path.insert(0, {tests!r})
 from test_charts_tables import compare_table
-files = export(share_bars(compare_table()), {out!r}, formats=("svg",))
+files = save_chart(share_bars(compare_table()), {out!r}, formats=("svg",))
 print(len(files))
 """
 
@@ -201,7 +248,8 @@ def _run_script(tmp_path, env_extra):
 
 
 def test_export_starts_browser_lazily_and_stops_it_at_exit(tmp_path):
-    # a fresh interpreter: export() alone starts the server once and atexit stops it, so the
+    # a fresh interpreter: save_chart() alone starts the default exporter once and it is closed
+    # at exit, so the
     # process ends by itself (a leaked browser would keep it alive until the timeout)
     res = _run_script(tmp_path, {})
     assert res.returncode == 0, res.stderr

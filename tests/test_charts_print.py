@@ -20,12 +20,12 @@ from PIL import Image
 from test_charts_tables import compare_table, freq_table, heat_table, rank_table, waves_table
 
 from survey_kit.charts import (
-    export,
     exporting,
     heatmap,
     likert_bars,
     prepost,
     ranking_bars,
+    save_chart,
     share_bars,
     wave_dumbbell,
 )
@@ -135,7 +135,7 @@ def test_chart_prints_whole_at_its_size(page, tmp_path, artifacts, kind, size):
     fig = build(kind, size)
     w_px = WIDTH_MM[size] / 25.4 * 96
     assert fig.layout.width == pytest.approx(w_px, abs=0.01)  # the print size is on the figure
-    files = export(fig, tmp_path / f"{kind}_{size}", formats=("png", "svg"))
+    files = save_chart(fig, tmp_path / f"{kind}_{size}", formats=("png", "svg"))
     png, svg = files[0], files[1]
     if kind in ("likert_bars", "heatmap") or (kind, size) == ("share_bars", "half"):
         shutil.copy(png, artifacts / f"print_{kind}_{size}.png")
@@ -203,7 +203,7 @@ def test_one_row_likert_keeps_its_bar_height(page, tmp_path, size):
     t = freq_table({("net_godt", "Netværk er en god måde at udvikle sig som leder", "I alt"):
                     [8, 20, 39, 295, 294, 24]})
     fig = likert_bars(t, title="Vurdering af ledernetværk", source=SOURCE, size=size)
-    svg = export(fig, tmp_path / "one_row", formats=("svg",))[0]
+    svg = save_chart(fig, tmp_path / "one_row", formats=("svg",))[0]
     page.goto(svg.as_uri())
     heights = page.evaluate("""() => [...document.querySelectorAll('g.trace.bars path')]
         .map(p => p.getBBox().height).filter(h => h > 0)""")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from survey_kit.charts import export, exporting
+from survey_kit.charts import exporting, save_chart
 from survey_kit.codebook import instrument
 from survey_kit.datasets import leader_survey
 from survey_kit.report import build_report
@@ -37,7 +37,7 @@ def test_half_width_charts_keep_their_source_line_on_the_canvas(browser, tmp_pat
             for fig in half:
                 sources = [a.text for a in fig.figure.layout.annotations if a.name == "source"]
                 assert sources and "antal svar = " in sources[0]
-                svg = export(fig.figure, tmp_path / fig.name, formats=("svg",))[0]
+                svg = save_chart(fig.figure, tmp_path / fig.name, formats=("svg",))[0]
                 page.goto(svg.resolve().as_uri())
                 outside = page.evaluate(OUTSIDE_JS)
                 assert not outside, f"{fig.name}: outside the canvas: {outside}"

@@ -31,6 +31,15 @@ def test_template_registered_with_danish_separators_and_offline_font():
     assert tpl.layout.separators == ",."
     assert tpl.layout.font.family.startswith("Liberation Sans")
     assert "Arial" in tpl.layout.font.family and "sans-serif" in tpl.layout.font.family
+    # registered, never made plotly's process default: each chart carries the template itself,
+    # and other plotly figures in the same notebook keep plotly's own look
+    from test_charts_tables import compare_table
+
+    from survey_kit.charts import share_bars
+
+    fig = share_bars(compare_table())
+    assert pio.templates.default != TEMPLATE_NAME
+    assert fig.layout.template.layout.separators == ",."
 
 
 def test_lightness_matches_cielab_reference_points():

@@ -1,7 +1,8 @@
 """Small hand-made result tables with exactly the columns of docs/ARCHITECTURE.md.
 
 Shared by the tests of survey_kit.charts (imported as ``test_charts_tables``); the check at the
-bottom pins the column lists to the contract so a renamed column shows up here first.
+bottom pins the column lists to the contract so a renamed column shows up here first. As in
+survey_kit's own tables, the total row is the one with ``is_total`` (here: the rows called "I alt").
 """
 
 from __future__ import annotations
@@ -11,19 +12,24 @@ import pandas as pd
 
 FREQ_COLS = ["item", "item_label", "by", "group", "group_code", "code", "label",
              "is_missing_code", "n", "share", "ci_low", "ci_high", "n_valid", "n_dont_know",
-             "n_missing", "suppressed"]
+             "n_missing", "suppressed", "is_total"]
 COMPARE_COLS = ["item", "item_label", "stat", "by", "group", "group_code", "n", "value",
                 "ci_low", "ci_high", "p_val", "q_val", "effect", "effect_name", "test",
-                "vs_total", "suppressed"]
+                "vs_total", "suppressed", "is_total"]
 WAVES_COLS = ["item", "item_label", "stat", "by", "group", "group_code", "wave_from", "wave_to",
               "n_from", "n_to", "value_from", "value_to", "change", "ci_low", "ci_high", "p_val",
-              "q_val", "test", "significant", "suppressed"]
+              "q_val", "test", "significant", "suppressed", "is_total"]
 RANK_COLS = ["item", "code", "label", "n", "n_first", "share_first", "first_ci_low",
              "first_ci_high", "n_top_k", "share_top_k", "top_k_ci_low", "top_k_ci_high", "k",
              "suppressed"]
 
 ENIG5 = {1: "Helt uenig", 2: "Overvejende uenig", 3: "Hverken enig eller uenig",
          4: "Overvejende enig", 5: "Helt enig", 6: "Ved ikke"}
+
+
+def _with_total(t: pd.DataFrame) -> pd.DataFrame:
+    t["is_total"] = t["group"].eq("I alt").astype(bool)
+    return t
 
 
 def _wilson(x: np.ndarray, n: np.ndarray, z: float = 1.959963984540054):
@@ -64,6 +70,7 @@ def freq_table(counts: dict[tuple[str, str, str], list[int]] | None = None,
                 n_valid=None if supp else int(n_valid), n_dont_know=None if supp else int(n[5]),
                 n_missing=None if supp else 0, suppressed=supp))
     t = pd.DataFrame(rows, columns=FREQ_COLS)
+    t = _with_total(t)
     for c in ("n", "n_valid", "n_dont_know", "n_missing", "group_code"):
         t[c] = t[c].astype("Int64")
     return t
@@ -104,6 +111,7 @@ def compare_table(stat: str = "share") -> pd.DataFrame:
                          q_val=0.002, effect=0.21, effect_name="Cramérs V", test="chi2",
                          vs_total="", suppressed=False))
     t = pd.DataFrame(rows, columns=COMPARE_COLS)
+    t = _with_total(t)
     t["n"] = t["n"].astype("Int64")
     t["group_code"] = t["group_code"].astype("Int64")
     return t
@@ -128,6 +136,7 @@ def heat_table() -> pd.DataFrame:
                              effect=0.1, effect_name="eta2", test="anova", vs_total="",
                              suppressed=supp))
     t = pd.DataFrame(rows, columns=COMPARE_COLS)
+    t = _with_total(t)
     t["n"] = t["n"].astype("Int64")
     return t
 
@@ -157,6 +166,7 @@ def waves_table(stat: str = "share", paired: bool = False) -> pd.DataFrame:
                          test="paired t" if paired else "z", significant=sig if not supp else None,
                          suppressed=supp))
     t = pd.DataFrame(rows, columns=WAVES_COLS)
+    t = _with_total(t)
     t["significant"] = t["significant"].astype("boolean")
     return t
 

@@ -12,6 +12,7 @@ after the specs are loaded removes both races."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -38,6 +39,13 @@ def jupyterlab(tmp_path):
     """A JupyterLab server from this interpreter's environment, rooted in a temporary project, with
     its own (empty) workspaces and settings, so no earlier session's layout is restored."""
     shutil.copy(NOTEBOOK, tmp_path / NOTEBOOK.name)
+    # a fresh user is asked "Would you like to get notified about official Jupyter news?" (a toast
+    # over the notebook) while the setting fetchNews is "none": answered "no" the documented way,
+    # in the user's settings of @jupyterlab/apputils-extension:notification (news_url=None only
+    # stops the fetching, not the question)
+    notification = tmp_path / ".settings" / "@jupyterlab" / "apputils-extension"
+    notification.mkdir(parents=True)
+    (notification / "notification.jupyterlab-settings").write_text(json.dumps({"fetchNews": "false"}))
     port = _free_port()
     env = {**os.environ, "SURVEY_KIT_HOME": str(tmp_path),
            "PYTHONPATH": os.pathsep.join([str(NOTEBOOK.parents[1]), os.environ.get("PYTHONPATH", "")])}
@@ -48,7 +56,7 @@ def jupyterlab(tmp_path):
          "--ServerApp.allow_root=True", "--LabApp.expose_app_in_browser=True",
          f"--LabApp.workspaces_dir={tmp_path / '.workspaces'}",
          f"--LabApp.user_settings_dir={tmp_path / '.settings'}",
-         "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
+         "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
         env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
@@ -159,6 +167,8 @@ def test_explorer_in_jupyterlab(jupyterlab, browser, artifacts):
     before = _ticks(page)
     assert before, "no chart in the explorer"
     page.screenshot(path=str(artifacts / "explorer_before.png"))
+    # long after the app was restored (when the news question would be asked): no toast
+    assert page.get_by_text("official Jupyter news").count() == 0
 
     by = explorer.locator(".widget-dropdown", has_text="Opdelt på").locator("select")
     by.select_option(label="Fagområde")

@@ -75,3 +75,48 @@ def test_design_arguments_are_the_same_everywhere(argument):
             and not (name == "replicate_weights" and argument == "rep_type")}
     assert len(seen) >= 2
     assert len(set(seen.values())) == 1, f"{argument} differs: {seen}"
+
+
+# -- one name per thing: the old names (issue 20) --------------------------------------------------
+#: old public name -> its one replacement (survey_kit._deprecated.RENAMED says how to spell it)
+DEPRECATED = {"infer_codebook": "draft_codebook", "danish": "present", "export": "save_chart"}
+
+
+def test_one_name_per_thing_old_names_are_not_public_but_still_resolve():
+    from survey_kit._deprecated import RENAMED
+
+    assert set(DEPRECATED) == set(RENAMED) == set(sk._DEPRECATED)
+    for old, new in DEPRECATED.items():
+        assert old not in sk.__all__ and old not in dir(sk), old
+        assert new in sk.__all__ and RENAMED[old].startswith(new), (old, RENAMED[old])
+        assert callable(getattr(sk, old)), old  # an analyst's old notebook still runs
+
+
+@pytest.mark.parametrize("old", sorted(DEPRECATED))
+def test_an_old_name_takes_the_arguments_of_the_new_one(old):
+    # the shim is a drop-in: the same parameters (names, kinds, defaults) as its replacement
+    new = inspect.signature(getattr(sk, DEPRECATED[old])).parameters
+    shim = inspect.signature(getattr(sk, old)).parameters
+    for name, p in shim.items():
+        assert name in new, f"sk.{old}({name}=...) is not an argument of sk.{DEPRECATED[old]}"
+        assert (p.kind, p.default) == (new[name].kind, new[name].default), (old, name)
+    required = [n for n, p in new.items() if p.default is inspect.Parameter.empty]
+    assert all(n in shim for n in required), (old, required)
+
+
+def test_notebooks_and_docs_use_the_new_names():
+    # what an analyst copies from (the notebooks' code cells, the README, the architecture note)
+    # never shows an old name
+    import json
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    texts = {p.name: "".join("".join(c["source"]) for c in json.loads(p.read_text(encoding="utf-8"))["cells"]
+                             if c["cell_type"] == "code")
+             for p in sorted((root / "notebooks").glob("*.ipynb"))}
+    texts |= {p.name: p.read_text(encoding="utf-8") for p in (root / "README.md", root / "docs" / "ARCHITECTURE.md")}
+    assert len(texts) >= 5
+    old = re.compile(r"\b(?:sk|survey_kit|charts)\.(" + "|".join(DEPRECATED) + r")\(")
+    found = {name: old.findall(text) for name, text in texts.items() if old.search(text)}
+    assert not found, f"old names in use: {found}"

@@ -11,7 +11,11 @@ from survey_kit.charts.layout import MIN_FONT_PX, Canvas
 from survey_kit.charts.style import SUPPRESSED_TEXT, get_style
 from survey_kit.fmt import fmt_num
 
+#: The total row's label: written on the charts, never used to find the total (``is_total`` is).
 TOTAL = "I alt"
+#: The row key of the total row inside a builder, unlike any group's label, so a category that
+#: is itself called "I alt" stays a group of its own.
+TOTAL_KEY = "\x00total"
 ROW_PX = 24  # height of one bar row in CSS pixels
 
 
@@ -33,9 +37,27 @@ def is_suppressed(table: pd.DataFrame) -> pd.Series:
     return table["suppressed"].fillna(False).astype(bool)
 
 
-def group_label(value: object) -> str:
-    """The Danish label of a group; NA (no breakdown) is the total."""
-    return TOTAL if value is None or pd.isna(value) else str(value)
+def group_keys(table: pd.DataFrame) -> pd.Series:
+    """Each row's group as a row key: the group's label, or :data:`TOTAL_KEY` on the total row.
+
+    The total is found by what it is (``is_total``, see :func:`survey_kit.stats.total_mask`) or
+    by having no group (no breakdown), never by its label.
+    """
+    from survey_kit.stats import total_mask
+
+    total = total_mask(table).to_numpy() | table["group"].isna().to_numpy()
+    keys = [TOTAL_KEY if t else str(g) for t, g in zip(total, table["group"], strict=True)]
+    return pd.Series(keys, index=table.index, dtype=object)
+
+
+def label_of(key: str) -> str:
+    """The label shown for a row key ("I alt" for the total)."""
+    return TOTAL if key == TOTAL_KEY else key
+
+
+def group_labels(keys: pd.Series) -> pd.Series:
+    """The labels shown for a column of row keys."""
+    return keys.map(label_of)
 
 
 def ordered_unique(values: pd.Series) -> list:
@@ -43,10 +65,10 @@ def ordered_unique(values: pd.Series) -> list:
     return list(dict.fromkeys(values.tolist()))
 
 
-def group_order(groups: pd.Series) -> list[str]:
-    """Groups in table order with the total ("I alt") last."""
-    labels = ordered_unique(groups.map(group_label))
-    return [g for g in labels if g != TOTAL] + ([TOTAL] if TOTAL in labels else [])
+def group_order(keys: pd.Series) -> list[str]:
+    """Row keys (:func:`group_keys`) in table order with the total last."""
+    found = ordered_unique(keys)
+    return [g for g in found if g != TOTAL_KEY] + ([TOTAL_KEY] if TOTAL_KEY in found else [])
 
 
 def row_axis(fig: go.Figure, labels: Sequence[str], *, row: int | None = None,
@@ -57,9 +79,8 @@ def row_axis(fig: go.Figure, labels: Sequence[str], *, row: int | None = None,
     order fixed, so two charts of the same rows line up.
     """
     n = len(labels)
-    text = [f"<b>{lab}</b>" if lab == TOTAL else lab for lab in labels]
     fig.update_yaxes(
-        tickmode="array", tickvals=list(range(n)), ticktext=text, ticklabelstandoff=standoff,
+        tickmode="array", tickvals=list(range(n)), ticktext=list(labels), ticklabelstandoff=standoff,
         range=[n - 0.5, -0.5], autorange=False, showgrid=False, ticks="", row=row, col=col,
     )
 
@@ -81,9 +102,11 @@ def add_annotations(fig: go.Figure, annotations: Sequence[dict]) -> None:
 
 
 def wrap_rows(canvas: Canvas, labels: Sequence[str], max_px: float | None = None,
-              suffix: Sequence[str] | None = None) -> tuple[list[str], float, int]:
+              suffix: Sequence[str] | None = None, bold: Sequence[bool] | None = None,
+              ) -> tuple[list[str], float, int]:
     """Row labels wrapped to ``max_px`` (default the canvas' label column), the widest line in
-    px and the most lines; ``suffix`` adds a line (e.g. "n = 1.234") under each label."""
+    px and the most lines; ``suffix`` adds a line (e.g. "n = 1.234") under each label; ``bold``
+    marks the rows set in bold (the total row)."""
     room = max_px or canvas.label_width()
     # a long word (a Danish compound) widens the column rather than being cut, up to 55 %
     words = [w for lab in labels for w in str(lab).replace("<b>", "").replace("</b>", "").split()]
@@ -91,10 +114,11 @@ def wrap_rows(canvas: Canvas, labels: Sequence[str], max_px: float | None = None
     room = max(room, min(widest_word + 1, 0.55 * canvas.width))
     out = []
     for i, lab in enumerate(labels):
-        bold = lab == TOTAL or str(lab).startswith("<b>")
+        strong = bool(bold[i]) if bold is not None else False
+        strong = strong or str(lab).startswith("<b>")
         plain = str(lab).replace("<b>", "").replace("</b>", "")
-        text = canvas.wrap(plain, room, bold=bold)
-        if bold:
+        text = canvas.wrap(plain, room, bold=strong)
+        if strong:
             text = "<br>".join(f"<b>{t}</b>" for t in text.split("<br>"))
         if suffix is not None and suffix[i]:
             text += "<br>" + suffix[i]

@@ -13,13 +13,15 @@ from plotly.subplots import make_subplots
 
 from survey_kit.charts._common import (
     ROW_PX,
-    TOTAL,
+    TOTAL_KEY,
     add_annotations,
     check_columns,
     extreme_sentence,
-    group_label,
+    group_keys,
+    group_labels,
     group_order,
     is_suppressed,
+    label_of,
     mark_suppressed,
     n_text,
     ordered_unique,
@@ -46,18 +48,19 @@ RANK_COLUMNS = ["item", "code", "label", "n", "share_first", "first_ci_low", "fi
 
 
 def _likert_rows(freq: pd.DataFrame) -> list[tuple[str, object, str, bool]]:
-    """(kind, key, label) rows: item headers when several items are broken down by groups."""
+    """(kind, key, label, bold) rows: item headers when several items are broken down by groups;
+    a key is (item, group key), the total row's label is bold."""
     items = ordered_unique(freq["item"])
-    groups = group_order(freq["group"])
+    groups = group_order(freq["_key"])
     labels = dict(zip(freq["item"], freq["item_label"], strict=False))
-    rows: list[tuple[str, object, str]] = []
+    rows: list[tuple[str, object, str, bool]] = []
     for item in items:
         if len(groups) == 1:
-            rows.append(("bar", (item, groups[0]), str(labels[item])))
+            rows.append(("bar", (item, groups[0]), str(labels[item]), False))
             continue
         if len(items) > 1:
-            rows.append(("header", item, f"<b>{labels[item]}</b>"))
-        rows.extend(("bar", (item, g), g) for g in groups)
+            rows.append(("header", item, f"<b>{labels[item]}</b>", False))
+        rows.extend(("bar", (item, g), label_of(g), g == TOTAL_KEY) for g in groups)
     return rows
 
 
@@ -87,7 +90,8 @@ def likert_bars(
     style = get_style()
     cv = canvas_for(size)
     t = freq.copy()
-    t["group"] = t["group"].map(group_label)
+    t["_key"] = group_keys(t)
+    t["group"] = group_labels(t["_key"])
     t["_supp"] = is_suppressed(t)
     missing = t["is_missing_code"].fillna(False).astype(bool)
     valid, dk = t[~missing], t[missing]
@@ -102,13 +106,13 @@ def likert_bars(
     has_dk = not dk.empty
 
     plain, suffix, suppressed_pos, n_by_row, shares = [], [], [], {}, {}
-    for i, (kind, key, label) in enumerate(rows):
+    for i, (kind, key, label, _) in enumerate(rows):
         plain.append(label)
         if kind != "bar":
             suffix.append("")
             continue
         item, group = key
-        sub = valid[(valid["item"] == item) & (valid["group"] == group)]
+        sub = valid[(valid["item"] == item) & (valid["_key"] == group)]
         drawn = sub[~sub["_supp"] & sub["share"].notna()]
         n_valid = sub["n_valid"].dropna()
         if drawn.empty or n_valid.empty:
@@ -118,7 +122,7 @@ def likert_bars(
         n_by_row[i] = n_valid.iloc[0]
         shares[i] = dict(zip(drawn["code"], drawn["share"].astype(float), strict=False))
         suffix.append(n_text(n_valid.iloc[0]))
-    ticks, label_px, lines = wrap_rows(cv, plain, suffix=suffix)
+    ticks, label_px, lines = wrap_rows(cv, plain, suffix=suffix, bold=[r[3] for r in rows])
     left = label_px + 8
 
     # horizontal room: label column | main panel | gap | "Ved ikke" panel
@@ -188,7 +192,7 @@ def likert_bars(
     title_lines = axis_title.count("<br>") + 1
     if has_dk:
         dk_rows = {bar_pos: n for it, g, sp, n in zip(
-            dk["item"], dk["group"], dk["_supp"], dk["n"], strict=True)
+            dk["item"], dk["_key"], dk["_supp"], dk["n"], strict=True)
             if (bar_pos := _row_of(rows, it, g)) is not None and not sp and pd.notna(n)}
         pos = sorted(p for p in dk_rows if p not in suppressed_pos)
         counts = [float(dk_rows[p]) for p in pos]
@@ -235,7 +239,7 @@ def likert_bars(
 
 
 def _row_of(rows: list, item: object, group: object) -> int | None:
-    for i, (kind, key, _) in enumerate(rows):
+    for i, (kind, key, _, _) in enumerate(rows):
         if kind == "bar" and key == (item, group):
             return i
     return None
@@ -263,13 +267,15 @@ def _share_bars(comp, *, title, source, rng, show_ci, size):
     style = get_style()
     cv = canvas_for(size)
     t = comp.copy()
-    t["group"] = t["group"].map(group_label)
+    t["_key"] = group_keys(t)
+    t["group"] = group_labels(t["_key"])
     t["_supp"] = is_suppressed(t)
     items = ordered_unique(t["item"])
     is_share = set(t["stat"].dropna()) <= {"share"}
     scale = 100.0 if is_share else 1.0
-    groups = [g for g in group_order(t["group"]) if g != TOTAL] or [TOTAL]
-    ticks, label_px, lines = wrap_rows(cv, groups)
+    groups = [g for g in group_order(t["_key"]) if g != TOTAL_KEY] or [TOTAL_KEY]
+    ticks, label_px, lines = wrap_rows(cv, [label_of(g) for g in groups],
+                                       bold=[g == TOTAL_KEY for g in groups])
     left = label_px + 8
     has_flags = t["vs_total"].fillna("").isin(["højere", "lavere"]).any()
     if is_share:
@@ -296,13 +302,13 @@ def _share_bars(comp, *, title, source, rng, show_ci, size):
     alt_sent, n_sup = [], 0
     for r, item in enumerate(items, start=1):
         sub = t[t["item"] == item]
-        total = sub[sub["group"] == TOTAL]
-        body = sub[sub["group"] != TOTAL] if len(groups) > 1 or groups != [TOTAL] else sub
+        total = sub[sub["_key"] == TOTAL_KEY]
+        body = sub[sub["_key"] != TOTAL_KEY] if groups != [TOTAL_KEY] else sub
         pos = {g: i for i, g in enumerate(groups)}
         drawn = body[~body["_supp"] & body["value"].notna()]
-        sup = [pos[g] for g in body.loc[body["_supp"] | body["value"].isna(), "group"]]
+        sup = [pos[g] for g in body.loc[body["_supp"] | body["value"].isna(), "_key"]]
         n_sup += len(sup)
-        y = [pos[g] for g in drawn["group"]]
+        y = [pos[g] for g in drawn["_key"]]
         v = drawn["value"].astype(float) * scale
         err = dict(type="data", symmetric=False, color=style.palette.text, thickness=1.2, width=3,
                    array=(drawn["ci_high"].astype(float) * scale - v).tolist(),
@@ -329,7 +335,7 @@ def _share_bars(comp, *, title, source, rng, show_ci, size):
                 continue
             end = (f["ci_high"] if show_ci else f["value"]).astype(float) * scale
             fig.add_scatter(
-                x=(end + 9 / px_per_unit).tolist(), y=[pos[g] for g in f["group"]],
+                x=(end + 9 / px_per_unit).tolist(), y=[pos[g] for g in f["_key"]],
                 mode="markers", marker=dict(symbol=symbol, size=8, color=style.palette.text),
                 cliponaxis=False, name=name, legendgroup=name, showlegend=not any(
                     tr.name == name for tr in fig.data), hoverinfo="skip", row=r, col=1)

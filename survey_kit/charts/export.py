@@ -1,13 +1,21 @@
 """Static export of charts (PNG, SVG, PDF) with kaleido >= 1 and Debian's chromium.
 
-One browser process serves every figure: ``with exporting(): ...`` starts kaleido's sync server
-for a block; ``export()`` outside such a block starts it once, lazily, and stops it at exit.
-Kaleido finds ``/usr/bin/chromium`` itself and honours ``BROWSER_PATH``; it runs chromium without
-sandbox (needed as root) and downloads nothing. MathJax is off (no CDN request).
+A :class:`ChartExporter` owns one Chromium (kaleido, on its own event-loop thread) and writes
+any number of charts with it; it is a context manager::
+
+    with ChartExporter() as charts:
+        charts.save(fig, "reports/figur1")          # png, svg, pdf + csv + alt text
+
+:func:`save_chart` is the same for one-off use: it uses the module's default exporter, started on
+first use and closed at exit; ``with exporting(): ...`` keeps that default running for a block
+and closes it at the end (unless it ran before the block). No state is kept in plotly or kaleido:
+the exporter passes MathJax off (no CDN request) to its own kaleido, and plotly's process-wide
+defaults are left alone. Kaleido finds ``/usr/bin/chromium`` itself and honours ``BROWSER_PATH``;
+it runs chromium without sandbox (needed as root) and downloads nothing.
 
 Sizes: a survey_kit chart carries the print size it was laid out for (``layout.width`` and
 ``layout.height`` in CSS pixels, ``layout.meta["print_mm"]``) and is exported at exactly that
-size. Asking ``export`` for another size (``"full"`` 17 cm, ``"half"`` 8.2 cm or
+size. Asking for another size (``"full"`` 17 cm, ``"half"`` 8.2 cm or
 ``(width_cm, height_cm)``) lays the chart out again at that size from the data it keeps.
 A PNG at ``dpi`` has ``round(cm / 2.54 * dpi)`` pixels and carries its DPI (pHYs chunk); a PDF
 page is ``cm / 2.54 * 72`` points; an SVG is in CSS pixels (``cm / 2.54 * 96``).
@@ -17,26 +25,27 @@ and a Danish alt text (``.alt.txt``).
 
 from __future__ import annotations
 
+import asyncio
 import atexit
 import io
 import os
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
-import plotly.io as pio
 
 from survey_kit.charts.layout import print_mm
 from survey_kit.charts.style import CM_PER_INCH, CSS_DPI, table_from_meta
 from survey_kit.fmt import fmt_num
 
-__all__ = ["FORMATS", "alt_text", "chart_table", "export", "exporting", "figure_size",
-           "fit_width", "write_table_csv"]
+__all__ = ["FORMATS", "ChartExporter", "alt_text", "chart_table", "default_exporter", "export", "exporting",
+           "figure_size", "fit_width", "save_chart", "write_table_csv"]
 
 FORMATS = ("png", "svg", "pdf")
-_state = {"lazy": False, "atexit": False}
 
 
 def _kaleido():
@@ -46,20 +55,10 @@ def _kaleido():
     return require("kaleido")
 
 
-def _mathjax_off() -> None:
-    pio.defaults.mathjax = None
-
-
-def _server_running() -> bool:
-    server = getattr(_kaleido(), "_global_server", None)
-    return bool(server is not None and server.is_running())
-
-
 def _browser_path() -> str:
     """The chromium kaleido will use (``BROWSER_PATH`` first); an error names what is missing.
 
-    Checked before the server starts because kaleido's sync server waits forever on a browser
-    that failed to launch.
+    Checked before the browser starts, so a missing browser is one sentence, not a wait.
     """
     from choreographer.browsers.chromium import Chromium
 
@@ -74,51 +73,156 @@ def _browser_path() -> str:
     return str(path)
 
 
-def _start() -> None:
-    _mathjax_off()
-    _browser_path()
-    _kaleido().start_sync_server(mathjax=False, silence_warnings=True)
+class ChartExporter:
+    """One Chromium (kaleido) that writes any number of charts as PNG, SVG and PDF.
+
+    A context manager: ``with ChartExporter() as ex:`` starts the browser and closes it at the
+    end of the block; :meth:`start` and :meth:`close` do the same by hand. Exporters are
+    independent of each other (each has its own browser and event-loop thread), and one
+    exporter may be used from several threads.
+
+    Parameters
+    ----------
+    timeout : float
+        Seconds to wait for one image before giving up with an error (a browser that stopped
+        answering never hangs the caller).
+    """
+
+    def __init__(self, *, timeout: float = 90.0) -> None:
+        self.timeout = timeout
+        self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._kaleido: Any = None
+
+    @property
+    def running(self) -> bool:
+        """Whether the browser is started (and its thread alive)."""
+        return self._kaleido is not None and self._thread is not None and self._thread.is_alive()
+
+    def start(self) -> ChartExporter:
+        """Start the browser unless it runs already; returns the exporter."""
+        with self._lock:
+            if self._kaleido is not None:
+                return self
+            kaleido = _kaleido()
+            path = _browser_path()
+            loop = asyncio.new_event_loop()
+            thread = threading.Thread(target=loop.run_forever, name="survey_kit chart export",
+                                      daemon=True)
+            thread.start()
+
+            async def _open():
+                k = kaleido.Kaleido(n=1, timeout=self.timeout, mathjax=False, path=path)
+                await k.open()
+                return k
+
+            try:
+                self._kaleido = asyncio.run_coroutine_threadsafe(_open(), loop).result(
+                    timeout=self.timeout)
+            except BaseException:
+                loop.call_soon_threadsafe(loop.stop)
+                thread.join(timeout=10)
+                raise
+            self._loop, self._thread = loop, thread
+        return self
+
+    def close(self) -> None:
+        """Close the browser and its thread (a closed exporter can be started again)."""
+        with self._lock:
+            k, loop, thread = self._kaleido, self._loop, self._thread
+            self._kaleido = self._loop = self._thread = None
+        if k is None or loop is None:
+            return
+        try:
+            if thread is not None and thread.is_alive():
+                asyncio.run_coroutine_threadsafe(k.close(), loop).result(timeout=30)
+        except Exception:  # noqa: BLE001 - a crashed browser is closed already
+            pass
+        finally:
+            loop.call_soon_threadsafe(loop.stop)
+            if thread is not None:
+                thread.join(timeout=30)
+            if not loop.is_running():
+                loop.close()
+
+    def __enter__(self) -> ChartExporter:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<ChartExporter {'running' if self.running else 'closed'}>"
+
+    def image(self, fig: go.Figure, fmt: str, w_cm: float, h_cm: float, dpi: int = 300) -> bytes:
+        """``fig`` as PNG, SVG or PDF bytes of exactly ``w_cm`` x ``h_cm`` (PNG at ``dpi``)."""
+        if fmt == "png":
+            scale = dpi / CSS_DPI
+            # chromium floors width * scale; aim a quarter pixel above the target size
+            w_px = (round(w_cm / CM_PER_INCH * dpi) + 0.25) / scale
+            h_px = (round(h_cm / CM_PER_INCH * dpi) + 0.25) / scale
+        else:
+            scale = 1
+            w_px = w_cm / CM_PER_INCH * CSS_DPI
+            h_px = h_cm / CM_PER_INCH * CSS_DPI
+        self.start()
+        k, loop = self._kaleido, self._loop
+        if not self.running or loop is None:
+            self.close()
+            raise RuntimeError("The chromium used for chart export stopped; see the log above.")
+        future = asyncio.run_coroutine_threadsafe(k.calc_fig(
+            fig.to_plotly_json(), opts=dict(format=fmt, width=w_px, height=h_px, scale=scale)), loop)
+        try:
+            out = future.result(timeout=self.timeout + 30)
+        except TimeoutError as err:
+            future.cancel()
+            raise RuntimeError(f"Chart export: no {fmt} image after {self.timeout:.0f} s; the "
+                               "chromium used for chart export does not answer.") from err
+        return _with_dpi(out, dpi) if fmt == "png" else out
+
+    def save(
+        self,
+        fig: go.Figure,
+        path: str | Path,
+        formats: Sequence[str] = FORMATS,
+        size: str | tuple[float, float] | None = None,
+        dpi: int = 300,
+        *,
+        table: pd.DataFrame | None = None,
+    ) -> list[Path]:
+        """Write a chart as PNG/SVG/PDF plus its data (CSV) and a Danish alt text.
+
+        The arguments and the files written are those of :func:`save_chart`.
+        """
+        return _save(self, fig, path, formats, size, dpi, table=table)
 
 
-def _check_alive() -> None:
-    """Fail instead of hanging when the server thread died (e.g. chromium crashed)."""
-    thread = getattr(getattr(_kaleido(), "_global_server", None), "_thread", None)
-    if thread is not None and not thread.is_alive():
-        _stop()
-        raise RuntimeError("The chromium used for chart export stopped; see the log above.")
+#: The exporter behind :func:`save_chart` and :func:`exporting`: started on first use, closed at
+#: exit (or at the end of the ``exporting()`` block that started it).
+_DEFAULT = ChartExporter()
+atexit.register(_DEFAULT.close)
 
 
-def _stop() -> None:
-    if _server_running():
-        _kaleido().stop_sync_server(silence_warnings=True)
-    _state["lazy"] = False
+def default_exporter() -> ChartExporter:
+    """The module's default exporter (not started until it writes a chart)."""
+    return _DEFAULT
 
 
 @contextmanager
-def exporting() -> Iterator[None]:
-    """Keep one chromium process for every export inside the block.
+def exporting() -> Iterator[ChartExporter]:
+    """Keep the default exporter's chromium running for every chart written inside the block.
 
-    Nested blocks and a server that is already running are reused; the server is stopped at
-    the end of the block only if this block started it.
+    Nested blocks and an exporter that is already running are reused; the browser is closed at
+    the end of the block only if this block started it. Yields the exporter.
     """
-    started = not _server_running()
-    if started:
-        _start()
+    started = not _DEFAULT.running
+    _DEFAULT.start()
     try:
-        yield
+        yield _DEFAULT
     finally:
         if started:
-            _stop()
-
-
-def _ensure_server() -> None:
-    if _server_running():
-        return
-    _start()
-    _state["lazy"] = True
-    if not _state["atexit"]:
-        atexit.register(_stop)
-        _state["atexit"] = True
+            _DEFAULT.close()
 
 
 def _own_mm(fig: go.Figure) -> tuple[float, float] | None:
@@ -196,23 +300,6 @@ def _with_dpi(png: bytes, dpi: int) -> bytes:
     return buf.getvalue()
 
 
-def _render(fig: go.Figure, fmt: str, w_cm: float, h_cm: float, dpi: int) -> bytes:
-    if fmt == "png":
-        scale = dpi / CSS_DPI
-        # chromium floors width * scale; aim a quarter pixel above the target size
-        w_px = (round(w_cm / CM_PER_INCH * dpi) + 0.25) / scale
-        h_px = (round(h_cm / CM_PER_INCH * dpi) + 0.25) / scale
-    else:
-        scale = 1
-        w_px = w_cm / CM_PER_INCH * CSS_DPI
-        h_px = h_cm / CM_PER_INCH * CSS_DPI
-    _ensure_server()
-    _check_alive()
-    out = _kaleido().calc_fig_sync(
-        fig.to_plotly_json(), opts=dict(format=fmt, width=w_px, height=h_px, scale=scale))
-    return _with_dpi(out, dpi) if fmt == "png" else out
-
-
 def chart_table(fig: go.Figure) -> pd.DataFrame | None:
     """The result table a survey_kit chart was made from (kept in ``fig.layout.meta``)."""
     meta = fig.layout.meta
@@ -251,7 +338,7 @@ def alt_text(fig: go.Figure) -> str:
     return " ".join(parts)
 
 
-def export(
+def save_chart(
     fig: go.Figure,
     path: str | Path,
     formats: Sequence[str] = FORMATS,
@@ -261,6 +348,9 @@ def export(
     table: pd.DataFrame | None = None,
 ) -> list[Path]:
     """Write a chart as PNG/SVG/PDF plus its data (CSV) and a Danish alt text.
+
+    Uses the module's default :class:`ChartExporter` (one browser for every call, closed at
+    exit); ``with ChartExporter() as ex: ex.save(...)`` does the same with a browser of its own.
 
     Parameters
     ----------
@@ -285,7 +375,16 @@ def export(
     -------
     list of Path
         The files written: the images in ``formats`` order, then the CSV and the alt text.
+
+    Examples
+    --------
+    >>> import survey_kit as sk                                   # doctest: +SKIP
+    >>> sk.save_chart(fig, "reports/figur1", size="full")          # doctest: +SKIP
     """
+    return _save(_DEFAULT, fig, path, formats, size, dpi, table=table)
+
+
+def _save(exporter: ChartExporter, fig, path, formats, size, dpi, *, table) -> list[Path]:
     if not isinstance(fig, go.Figure):
         raise ValueError("fig: expected a plotly.graph_objects.Figure")
     if isinstance(formats, str):
@@ -305,7 +404,7 @@ def export(
     written = []
     for fmt in formats:
         out = path.with_name(f"{path.name}.{fmt}")
-        out.write_bytes(_render(fitted, fmt, w_cm, h_cm, dpi))
+        out.write_bytes(exporter.image(fitted, fmt, w_cm, h_cm, dpi))
         written.append(out)
     data = table if table is not None else chart_table(fig)
     if data is not None:
@@ -314,3 +413,19 @@ def export(
     alt.write_text(alt_text(fitted) + "\n", encoding="utf-8")
     written.append(alt)
     return written
+
+
+def export(
+    fig: go.Figure,
+    path: str | Path,
+    formats: Sequence[str] = FORMATS,
+    size: str | tuple[float, float] | None = None,
+    dpi: int = 300,
+    *,
+    table: pd.DataFrame | None = None,
+) -> list[Path]:
+    """Deprecated name of :func:`save_chart` (``export`` read like reading a survey export)."""
+    from survey_kit._deprecated import RENAMED, warn
+
+    warn("export", RENAMED["export"])
+    return save_chart(fig, path, formats, size, dpi, table=table)

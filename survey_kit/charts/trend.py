@@ -37,8 +37,9 @@ def trend_lines(table: pd.DataFrame, *, title: str | None = None, source: str | 
         trend_lines(survey.compare(["st_plan", "st_ideer"], by="bolge"), title="Andel ja")
     """
     if "series" not in table and {"item_label", "group", "value", "n", "stat"} <= set(table.columns):
-        total = table["is_total"].fillna(False).astype(bool) if "is_total" in table else table["group"].eq("I alt")
-        table = table[~total.to_numpy()].assign(series=lambda t: t["item_label"], wave=lambda t: t["group"])
+        from survey_kit.stats import total_mask
+
+        table = table[~total_mask(table).to_numpy()].assign(series=lambda t: t["item_label"], wave=lambda t: t["group"])
     check_columns(table, TREND_LINE_COLUMNS, "table")
     style = get_style()
     cv = canvas_for(size)

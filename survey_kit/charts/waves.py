@@ -11,12 +11,15 @@ import plotly.graph_objects as go
 
 from survey_kit.charts._common import (
     ROW_PX,
+    TOTAL_KEY,
     add_annotations,
     check_columns,
     extreme_sentence,
-    group_label,
+    group_keys,
+    group_labels,
     group_order,
     is_suppressed,
+    label_of,
     mark_suppressed,
     n_text,
     ordered_unique,
@@ -43,29 +46,33 @@ HEAT_COLUMNS = ["item", "item_label", "stat", "group", "n", "value", "suppressed
 SIG_NAME = "Signifikant ændring"
 
 
-def _wave_rows(t: pd.DataFrame) -> tuple[list[tuple[object, str]], list[str]]:
-    """Row keys (item, group) and labels: groups when there is one item, else items (x groups)."""
+def _wave_rows(t: pd.DataFrame) -> tuple[list[tuple[object, str]], list[str], list[bool]]:
+    """Row keys (item, group key), labels (groups when there is one item, else items (x
+    groups)) and which labels are bold (the total's, when the row is labelled by its group)."""
     items = ordered_unique(t["item"])
-    groups = group_order(t["group"])
+    groups = group_order(t["_key"])
     labels = dict(zip(t["item"], t["item_label"], strict=False))
-    keys, ticks = [], []
+    keys, ticks, bold = [], [], []
     for item in items:
         for g in groups:
-            if not ((t["item"] == item) & (t["group"] == g)).any():
+            if not ((t["item"] == item) & (t["_key"] == g)).any():
                 continue
             keys.append((item, g))
+            bold.append(False)
             if len(items) == 1:
-                ticks.append(g)
+                ticks.append(label_of(g))
+                bold[-1] = g == TOTAL_KEY
             elif len(groups) == 1:
                 ticks.append(str(labels[item]))
             else:
-                ticks.append(f"{labels[item]}: {g}")
-    return keys, ticks
+                ticks.append(f"{labels[item]}: {label_of(g)}")
+    return keys, ticks, bold
 
 
 def _prepare(table: pd.DataFrame) -> pd.DataFrame:
     t = table.copy()
-    t["group"] = t["group"].map(group_label)
+    t["_key"] = group_keys(t)
+    t["group"] = group_labels(t["_key"])
     t["_supp"] = is_suppressed(t) | t["value_from"].isna() | t["value_to"].isna()
     t["_sig"] = t["significant"].fillna(False).astype(bool)
     return t
@@ -87,9 +94,9 @@ def wave_dumbbell(
     cv = canvas_for(size)
     p = style.palette
     t = _prepare(waves)
-    keys, ticks = _wave_rows(t)
+    keys, ticks, bold = _wave_rows(t)
     pos = {k: i for i, k in enumerate(keys)}
-    t["_pos"] = [pos.get((it, g)) for it, g in zip(t["item"], t["group"], strict=True)]
+    t["_pos"] = [pos.get((it, g)) for it, g in zip(t["item"], t["_key"], strict=True)]
     drawn = t[~t["_supp"]].dropna(subset=["_pos"])
     is_share = set(t["stat"].dropna()) <= {"share"}
     scale = 100.0 if is_share else 1.0
@@ -125,7 +132,7 @@ def wave_dumbbell(
             customdata=list(zip(d["group"], d["n_to"].astype(float), strict=True)),
             hovertemplate=f"%{{customdata[0]}} {w_to}: %{{x:{dec}}}{suffix}"
                           "<br>n = %{customdata[1]:,d}<extra></extra>")
-    wrapped, label_px, lines = wrap_rows(cv, ticks)
+    wrapped, label_px, lines = wrap_rows(cv, ticks, bold=bold)
     row_axis(fig, wrapped, standoff=12)  # room for a marker at the axis start
     left = label_px + 14
     if is_share:
@@ -175,9 +182,9 @@ def prepost(
     cv = canvas_for(size)
     p = style.palette
     t = _prepare(waves_paired)
-    keys, ticks = _wave_rows(t)
+    keys, ticks, bold = _wave_rows(t)
     pos = {k: i for i, k in enumerate(keys)}
-    t["_pos"] = [pos.get((it, g)) for it, g in zip(t["item"], t["group"], strict=True)]
+    t["_pos"] = [pos.get((it, g)) for it, g in zip(t["item"], t["_key"], strict=True)]
     drawn = t[~t["_supp"] & t["change"].notna()].dropna(subset=["_pos"])
     is_share = set(t["stat"].dropna()) <= {"share"}
     scale = 100.0 if is_share else 1.0
@@ -205,7 +212,7 @@ def prepost(
             hovertemplate=f"Ændring: %{{x:+.2f}}{unit}<br>n = %{{customdata[0]:,d}}"
                           "<extra></extra>")
     fig.add_vline(x=0, line=dict(color="#404040", width=1))
-    wrapped, label_px, lines = wrap_rows(cv, ticks)
+    wrapped, label_px, lines = wrap_rows(cv, ticks, bold=bold)
     row_axis(fig, wrapped)
     left = label_px + 8
     fmt_v = (lambda v: fmt_pct(v)) if is_share else (lambda v: fmt_num(v, 1))
@@ -302,17 +309,19 @@ def heatmap(
     style = get_style()
     cv = canvas_for(size)
     t = comp.copy()
-    t["group"] = t["group"].map(group_label)
+    t["_key"] = group_keys(t)
+    t["group"] = group_labels(t["_key"])
     t["_supp"] = is_suppressed(t) | t["value"].isna()
     items = ordered_unique(t["item"])
     col_labels = [str(t.loc[t["item"] == it, "item_label"].iloc[0]) for it in items]
-    groups = group_order(t["group"])
+    groups = group_order(t["_key"])
     lo, hi = _vrange(None, None, given) if given is not None else scale_range(t)
     # shares are shown as percentages ("72 %", as in the table beside it), never as "0,7"
     is_share = "stat" in t and bool(len(t)) and bool((t["stat"] == "share").all())
     tickfmt = ",.1f" if hi - lo < 20 else ",.0f"
     cell_text = (lambda v: fmt_pct(v)) if is_share else (lambda v: fmt_num(v, decimals))
-    ticks, label_px, lines = wrap_rows(cv, groups)
+    ticks, label_px, lines = wrap_rows(cv, [label_of(g) for g in groups],
+                                       bold=[g == TOTAL_KEY for g in groups])
     left = label_px + 8
     bar_ticks = [fmt_num(v, 1 if tickfmt == ",.1f" else 0) for v in (lo, hi, (lo + hi) / 2)]
     if is_share:
@@ -327,7 +336,7 @@ def heatmap(
     colorscale = [[i / (len(colors) - 1), c] for i, c in enumerate(colors)]
     z, sup_cells, cells = [], [], []
     lookup = {}  # (group, item) -> (suppressed, value); first row wins, as a filter would
-    for g, it, sp, v in zip(t["group"], t["item"], t["_supp"], t["value"], strict=True):
+    for g, it, sp, v in zip(t["_key"], t["item"], t["_supp"], t["value"], strict=True):
         lookup.setdefault((g, it), (bool(sp), v))
     for gi, g in enumerate(groups):
         zr = []
@@ -352,7 +361,7 @@ def heatmap(
                       **(dict(tickmode="array", tickvals=[lo + (hi - lo) * k / 4 for k in range(5)],
                               ticktext=[fmt_pct(lo + (hi - lo) * k / 4) for k in range(5)])
                          if is_share else {})),
-        customdata=[[[g, c] for c in col_labels] for g in groups],
+        customdata=[[[label_of(g), c] for c in col_labels] for g in groups],
         hovertemplate="%{customdata[0]}<br>%{customdata[1]}: "
                       + ("%{z:.0%}" if is_share else "%{z:,." + str(decimals) + "f}")
                       + "<extra></extra>", hoverongaps=False))

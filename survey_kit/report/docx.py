@@ -399,7 +399,7 @@ def write_docx(
         The ``.docx`` to write (atomically).
     pictures : mapping of figure name to a PNG (path or bytes)
         The figures as PNG at ``dpi`` (drawn in the printing page, or exported by
-        :func:`survey_kit.charts.export`).
+        :func:`survey_kit.charts.save_chart`).
     template : Path, optional
         A municipality's Word document whose styles, page set-up, headers and footers to use.
     """

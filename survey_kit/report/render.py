@@ -5,13 +5,14 @@ headless Chromium (Playwright driving Debian's chromium; no LaTeX).
 The PDF has page numbers ("Side 3 af 12") and the report's title and date in the footer of every
 page but the first, a document outline (bookmarks) from the headings, and Danish as its language
 (from ``<html lang="da">``).
+
+The browser is a :class:`survey_kit._browser.Browser` held by a :class:`PdfPrinter` (its own, or one
+it is given); no browser or driver handle lives at module level.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
+from survey_kit._browser import CHROMIUM_FLAGS, Browser, chromium_path  # noqa: F401 - names of this module too (tests, callers)
 from survey_kit._files import atomic_write_bytes
 from survey_kit.fmt import NUMERIC_KINDS
 
@@ -28,18 +30,6 @@ if TYPE_CHECKING:  # the model; render reads blocks by their ``kind`` (content s
 
 TEMPLATES = resources.files("survey_kit.report") / "templates"
 
-#: Chromium flags for a closed network, as root, without a screen (see TECH-NOTES).
-CHROMIUM_FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-extensions",
-)
 CSS_DPI = 96
 CM_PER_INCH = 2.54
 #: A4 text width with 2 cm margins: 170 mm in CSS pixels.
@@ -51,17 +41,6 @@ WORDS = {
     "da": {"date": "Rapportdato", "page": "Side", "of": "af", "none": "Ingen kommentarer at vise."},
     "en": {"date": "Report date", "page": "Page", "of": "of", "none": "No comments to show."},
 }
-
-
-def chromium_path() -> str:
-    """The Chromium executable: ``BROWSER_PATH`` if set, else Debian's ``chromium``."""
-    candidates = [os.environ.get("BROWSER_PATH"), "chromium", "chromium-browser", "google-chrome"]
-    for c in candidates:
-        if c and (found := shutil.which(c)):
-            return found
-    raise RuntimeError(
-        "Chromium was not found: install Debian's chromium (make install does) or set BROWSER_PATH"
-    )
 
 
 # -- HTML ---------------------------------------------------------------------------------------
@@ -304,41 +283,18 @@ _LOAD_JS = """async ({lang, title, css, body, pngScale}) => {
   return {drawn: drawn, svgs: svgs};
 }"""
 
-_PLAYWRIGHT: dict[str, Any] = {"instance": None}
-
-
 def playwright():
-    """The process's one Playwright driver (sync API), started on first use and stopped at exit.
+    """This thread's Playwright driver, held until the process exits (for code that launches
+    browsers of its own from it). Prefer :class:`Browser`, which holds the driver only while it
+    runs."""
+    from survey_kit._browser import hold_driver
 
-    Playwright's sync API allows one driver per thread: the PDF printer and any other user (the
-    tests' browser) share it, each launching and closing its own browser.
-    """
-    if _PLAYWRIGHT["instance"] is None:
-        import atexit
-
-        from survey_kit._extras import require
-
-        _PLAYWRIGHT["instance"] = require("playwright.sync_api").sync_playwright().start()
-        atexit.register(_stop_playwright)
-    return _PLAYWRIGHT["instance"]
+    return hold_driver()
 
 
-def _stop_playwright() -> None:
-    pw, _PLAYWRIGHT["instance"] = _PLAYWRIGHT["instance"], None
-    if pw is not None:
-        try:
-            pw.stop()
-        except Exception:  # noqa: BLE001 - the driver may already be gone at exit
-            pass
-
-
-def launch_chromium(**kwargs: Any):
-    """A headless Chromium (Debian's, closed-network flags) from the shared Playwright driver."""
-    return playwright().chromium.launch(
-        executable_path=kwargs.pop("executable_path", None) or chromium_path(),
-        args=[f for f in CHROMIUM_FLAGS if f != "--headless"],
-        **kwargs,
-    )
+def launch_chromium(**kwargs: Any) -> Browser:
+    """A started :class:`Browser` (Debian's Chromium, closed-network flags); ``close()`` it."""
+    return Browser(executable=kwargs.pop("executable_path", None), **kwargs).start()
 
 
 #: The printing page's @page rules without the footer: it is printed apart and laid over the
@@ -348,33 +304,102 @@ _NO_FOOTER = "@page { @bottom-left { content: none; } @bottom-right { content: n
 _PDF_OPTIONS = dict(format="A4", prefer_css_page_size=True, print_background=True, tagged=True, outline=True)
 
 
+def _loop_running() -> bool:
+    """Whether this thread runs an asyncio loop (a Jupyter kernel does), where Playwright's sync API
+    cannot run."""
+    import asyncio
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
+def _on_printer_thread(method):
+    """Run a :class:`PdfPrinter` method on the printer's own thread when it has one."""
+    import functools
+
+    @functools.wraps(method)
+    def call(self, *args, **kwargs):
+        worker = self._worker_for_call()
+        if worker is None:
+            return method(self, *args, **kwargs)
+        return worker.submit(method, self, *args, **kwargs).result()
+
+    return call
+
+
 class PdfPrinter:
-    """One headless Chromium (Playwright, Debian's chromium) that prints any number of reports.
+    """One headless Chromium (a :class:`Browser`) that prints any number of reports; a context
+    manager. ``browser=`` prints in a browser the caller owns (and closes) instead of its own.
 
     :meth:`print_report` keeps one page with plotly.js already loaded and swaps each report's
     content into it (loading plotly.js takes about 2 s per page on a busy machine; drawing and
     printing a report then takes a few tenths of a second). :meth:`print_pdf` prints an HTML file.
     Every PDF is A4, tagged, with an outline (bookmarks) from the headings and the language of
     ``<html lang>``; page numbers and the footer come from the page's CSS (see :func:`page_css`).
+
+    In a thread that runs an asyncio loop (a Jupyter kernel), where Playwright's sync API cannot
+    run, a printer with its own browser drives it from a thread of its own (all of its methods run
+    there), so ``render_reports`` writes PDFs from a notebook too.
     """
 
-    def __init__(self, *, executable: str | None = None) -> None:
+    def __init__(self, *, executable: str | None = None, browser: Browser | None = None) -> None:
         self.executable = executable
-        self._browser = None
+        self._browser = browser
+        self._own = browser is None
         self._shell = None
         self._footer = None
+        self._worker = None  # the printer's own thread (a one-thread executor), when it needs one
+        self._worker_ident = None
 
+    def _worker_for_call(self):
+        """The executor to run a call on, or None to run it here (no own thread, or on it already)."""
+        import threading
+
+        if self._worker is None:
+            if not (self._own and self._browser is None and _loop_running()):
+                return None
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="survey_kit-pdf")
+            self._worker_ident = self._worker.submit(threading.get_ident).result()
+        return None if threading.get_ident() == self._worker_ident else self._worker
+
+    @_on_printer_thread
     def start(self) -> PdfPrinter:
+        """Start the browser (this printer's own, or the one it was given) unless it runs."""
         if self._browser is None:
-            self._browser = launch_chromium(executable_path=self.executable)
+            self._browser = Browser(executable=self.executable)
+            self._own = True
+        self._browser.start()
         return self
 
     def close(self) -> None:
-        if self._browser is not None:
+        """Close this printer's pages, and its browser when it is its own (a browser it was given
+        stays open for its owner); then its own thread, if it has one."""
+        if self._worker is None:  # nothing to hand over to a thread of its own
+            PdfPrinter._close.__wrapped__(self)
+            return
+        self._close()
+        worker, self._worker, self._worker_ident = self._worker, None, None
+        if worker is not None:
+            worker.shutdown(wait=True)
+
+    @_on_printer_thread
+    def _close(self) -> None:
+        for page in (self._shell, self._footer):
+            if page is not None and self._browser is not None and self._browser.running:
+                try:
+                    page.close()
+                except Exception:  # noqa: BLE001 - a page of a crashed browser is gone
+                    pass
+        self._shell = None
+        self._footer = None
+        if self._browser is not None and self._own:
             self._browser.close()
             self._browser = None
-            self._shell = None
-            self._footer = None
 
     def __enter__(self) -> PdfPrinter:
         return self.start()
@@ -416,6 +441,7 @@ class PdfPrinter:
                                 timeout_ms=timeout_ms)
         return pdf, {name: im["png"] for name, im in images.items() if "png" in im}
 
+    @_on_printer_thread
     def draw(self, report: Report, *, pdf_path: Path | None = None, png_dpi: int | None = None,
              lang: str = "da", body: tuple[str, int] | None = None,
              timeout_ms: float = 60_000) -> tuple[Path | None, dict[str, dict]]:
@@ -456,6 +482,7 @@ class PdfPrinter:
                                  f"{_css()}{page_css(report, lang)}</style></head><body>{blank}</body></html>")
         return self._footer.pdf(format="A4", prefer_css_page_size=True, print_background=False)
 
+    @_on_printer_thread
     def figure_pdfs(self, images: dict[str, dict], timeout_ms: float = 60_000) -> dict[str, bytes]:
         """Each chart's SVG (from :meth:`draw`) as a one-page PDF of exactly its size.
 
@@ -501,6 +528,7 @@ class PdfPrinter:
                 out[name] = buf.getvalue()
         return out
 
+    @_on_printer_thread
     def print_pdf(self, html_path: Path, pdf_path: Path, *, n_figures: int = 0,
                   timeout_ms: float = 60_000) -> Path:
         """Print an HTML file (e.g. one written by :func:`write_html`) to ``pdf_path``."""
