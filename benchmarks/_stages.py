@@ -330,7 +330,7 @@ def _charts_work(state: dict, ctx: dict) -> None:
     with charts.exporting():
         for i, (build, table) in enumerate(state["specs"]):
             fig = build(table, title=f"Figur {i + 1}", source="Kilde: benchmark")
-            charts.export(fig, state["out"] / f"fig{i + 1:02d}", formats=CHART_FORMATS,
+            charts.save_chart(fig, state["out"] / f"fig{i + 1:02d}", formats=CHART_FORMATS,
                           size="full")
     state["result"] = {"charts": len(state["specs"])}
 

@@ -115,3 +115,16 @@ def test_a_separated_trend_is_nan_not_an_error():
                                  np.array([5.0, 0.0, 5.0]))
     alone = _logistic_trend(np.array([1.0, 3.0]), np.array([2.0, 4.0]), np.array([5.0, 5.0]))
     assert with_empty == pytest.approx(alone)
+
+
+def test_a_category_called_i_alt_is_no_total(data):
+    """``is_total`` comes from the row without a group code, never from the label: a group
+    named "I alt" keeps its own numbers and is not taken for the whole."""
+    spec = CB.model_dump(mode="json", exclude_none=True)
+    next(it for it in spec["items"] if it["code"] == "grp")["values"] = {1: "I alt", 2: "B"}
+    cb = parse_codebook(spec)
+    t = trend(data, "q", wave="bolge", by="grp", codebook=cb)
+    assert t["is_total"].tolist() == [False, False, True]
+    assert t.loc[~t["is_total"], "group_code"].tolist() == [1, 2]
+    ref = R["share_grp"][0]  # the group "A" of the other tests, now labelled "I alt"
+    assert t.iloc[0]["slope"] == pytest.approx(ref["slope"], rel=1e-8)

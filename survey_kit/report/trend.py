@@ -34,7 +34,6 @@ from survey_kit.report import publish
 from survey_kit.report.content import Block, Column, Figure, Paragraph, Table
 from survey_kit.report.context import Context
 from survey_kit.report.sections import (
-    TOTAL,
     _heading,
     _scale_range,
     _split_by_stat,
@@ -199,6 +198,20 @@ def _chart(table: pd.DataFrame, *, title: str | None, source: str, rng) -> objec
     return trend_lines(table, title=title, source=source, value_range=rng, size="full")
 
 
+def _is_total(r: pd.Series) -> bool:
+    """The total row of a result table: its ``is_total`` flag (the row without a group code)."""
+    return bool(r["is_total"]) if "is_total" in r and pd.notna(r["is_total"]) else pd.isna(r["group_code"])
+
+
+def _same_group(t: pd.DataFrame, total: bool, code: object) -> pd.Series:
+    """The rows of ``t`` for one group, found by its code (the total by ``is_total``), never by
+    its label: a category may be called "I alt" too."""
+    tot = t["is_total"].fillna(False).astype(bool) if "is_total" in t else t["group_code"].isna()
+    if total:
+        return tot
+    return ~tot & t["group_code"].astype(object).eq(code).fillna(False).astype(bool)
+
+
 def _long_table(ctx, stat, items, used, per_round, changes, firsts, by) -> pd.DataFrame:
     """One row per item (x group) and round: n, value, change since the previous and the first."""
     rows = []
@@ -211,20 +224,22 @@ def _long_table(ctx, stat, items, used, per_round, changes, firsts, by) -> pd.Da
             t = prot[w]
             t = t[t["item"] == code]
             for _, r in t.iterrows():
-                if by is not None and not r.get("is_total", r["group"] == TOTAL) and pd.isna(r["group_code"]):
+                total = _is_total(r)
+                if by is not None and not total and pd.isna(r["group_code"]):
                     continue
                 row = {"item": code, "item_label": r["item_label"], "group": r["group"], "group_code": r["group_code"],
+                       "is_total": total,
                        "wave": ctx.wave_label(w), "wave_code": w, "stat": stat, "n": r["n"], "value": r["value"],
                        "change_prev": np.nan, "p_prev": np.nan, "change_first": np.nan, "p_first": np.nan,
                        "suppressed": bool(r["suppressed"])}
                 c = ch.get(ws)
                 if c is not None:
-                    m = c[(c["item"] == code) & (c["group"] == r["group"]) & (c["wave_to_code"] == w)]
+                    m = c[(c["item"] == code) & _same_group(c, total, r["group_code"]) & (c["wave_to_code"] == w)]
                     if len(m) and not bool(m["suppressed"].iloc[0]):
                         row.update(change_prev=m["change"].iloc[0], p_prev=m["p_val"].iloc[0])
                 if len(ws) > 2 and w == ws[-1]:
                     f = fi.get(ws)
-                    m = f[(f["item"] == code) & (f["group"] == r["group"])] if f is not None else f
+                    m = f[(f["item"] == code) & _same_group(f, total, r["group_code"])] if f is not None else f
                     if m is not None and len(m) and not bool(m["suppressed"].iloc[0]):
                         row.update(change_first=m["change"].iloc[0], p_first=m["p_val"].iloc[0])
                 elif len(ws) == 2 and w == ws[-1]:
@@ -248,8 +263,10 @@ def _trend_rows(ctx, stat, items, used, trends, long, by) -> pd.DataFrame:
         if len(ws) < 2 or long.empty:
             continue
         t = trends.get(ws)
-        for group in dict.fromkeys(long.loc[long["item"] == code, "group"]):
-            pts = long[(long["item"] == code) & (long["group"] == group)]
+        mine = long[long["item"] == code]
+        for total, gcode, group in dict.fromkeys(zip(mine["is_total"], mine["group_code"].astype(object),
+                                                     mine["group"], strict=True)):
+            pts = mine[_same_group(mine, total, gcode)]
             last = pts.iloc[-1]
             if pts["suppressed"].any() or len(pts) != len(ws):
                 continue  # a hidden round: no change or test over it
@@ -257,7 +274,7 @@ def _trend_rows(ctx, stat, items, used, trends, long, by) -> pd.DataFrame:
                    "waves": ", ".join(ctx.wave_label(w) for w in ws), "change_first": last["change_first"],
                    "p_first": last["p_first"], "direction": "to målinger: ingen tendenstest", "p_val": np.nan,
                    "slope": np.nan, "test": "", "suppressed": False}
-            r = t[(t["item"] == code) & (t["group"] == group)] if t is not None else None
+            r = t[(t["item"] == code) & _same_group(t, total, gcode)] if t is not None else None
             if r is not None and len(r) and not bool(r["suppressed"].iloc[0]):
                 r = r.iloc[0]
                 p = float(r["p_val"]) if pd.notna(r["p_val"]) else np.nan

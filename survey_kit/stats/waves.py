@@ -650,7 +650,7 @@ def trend(
                    "waves": ", ".join(lab for lab, u in zip(waves.labels, used, strict=True) if u),
                    "n": int(n.sum()), "slope": np.nan, "ci_low": np.nan, "ci_high": np.nan, "p_val": np.nan,
                    "test": "logistic_trend" if stat == "share" else "linear_trend",
-                   "suppressed": bool(((n > 0) & (n < mn)).any()), "is_total": gcol is None or label == TOTAL_LABEL}
+                   "suppressed": bool(((n > 0) & (n < mn)).any()), "is_total": gcol is None or code is pd.NA}
             if row["suppressed"]:
                 row["n"] = pd.NA
                 rows.append(row)
