@@ -77,14 +77,18 @@ _DEPRECATED = {
 }
 
 
+_SHADOWED = frozenset({"ingest", "review"})  # modules named like their function
+
+
 class _Package(types.ModuleType):
-    """``survey_kit.ingest`` is both a subpackage and the public function. The import system binds
-    a subpackage on its parent once it is loaded; here the function wins, so ``sk.ingest(...)`` is
-    the function whenever and by whom the subpackage is imported (``sys.modules`` keeps the
-    subpackage, so ``from survey_kit.ingest import core`` works as usual)."""
+    """``survey_kit.ingest`` and ``survey_kit.review`` are each both a module and the public
+    function of that name. The import system binds a submodule on its parent once it is loaded;
+    here the function wins, so ``sk.ingest(...)`` and ``sk.review(...)`` are the functions whenever
+    and by whom the modules are imported (``sys.modules`` keeps the modules, so
+    ``from survey_kit.ingest import core`` works as usual)."""
 
     def __setattr__(self, name: str, value: Any) -> None:
-        if name == "ingest" and isinstance(value, types.ModuleType):
+        if name in _SHADOWED and isinstance(value, types.ModuleType):
             return  # resolved to the function by __getattr__ on first use
         super().__setattr__(name, value)
 

@@ -124,6 +124,11 @@ def test_a_unit_report_shows_the_unit_beside_its_area_and_the_whole():
         cb["enhed"].values[unit], cb["omraade"].values[area], "Hele kommunen"]
     ns = bench.data.groupby("group", sort=False)["n"].max().tolist()
     assert ns[0] < ns[1] < ns[2]
+    # the chart draws a row per level too: no level is taken for a breakdown's total and merged
+    fig = next(b for b in rep.blocks if isinstance(b, Figure) and b.name == "sammenligning_mean").figure
+    assert [len(set(tr.y)) for tr in fig.data if tr.type == "heatmap"] == [3]
+    assert [str(t).replace("<b>", "").replace("</b>", "") for t in fig.layout.yaxis.ticktext] == [
+        cb["enhed"].values[unit], cb["omraade"].values[area], "Hele kommunen"]
 
 
 def test_the_competence_gap_is_needed_minus_today_per_competence():

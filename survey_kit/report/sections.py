@@ -811,6 +811,8 @@ def _benchmark(ctx: Context, sec: Section) -> Composer:
                 t = publish.rounded(ctx.get(tid), ctx)
                 t = t[stats.total_mask(t)].copy()
                 t["group"] = label
+                t["group_code"] = label  # each level is a row of its own, not the chart's total
+                t["is_total"] = False
                 t["by"] = "niveau"
                 t[["p_val", "q_val", "effect"]] = np.nan
                 t["test"] = ""
