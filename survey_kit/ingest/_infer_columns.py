@@ -214,7 +214,26 @@ def kind(raw: RawExport, col: Any, s: pd.Series, counts: pd.Series | None) -> di
         return {"type": "date"}
     if len(text) and text.str.fullmatch(r"[-+]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?").all():
         return {"type": "number"}  # Danish decimal comma ("2,5") kept as text by the file
-    return _text_answers(text) or {"type": "text"}
+    return _checkbox(text) or _text_answers(text) or {"type": "text"}
+
+
+def _checkbox(text: pd.Series) -> dict[str, Any] | None:
+    """Google Forms checkboxes: the ticked options joined by ", " in one cell -> a multiple item
+    (one 0/1 per option, options found from the whole column; see :mod:`._checkbox`)."""
+    from survey_kit.ingest import _checkbox as cb
+
+    cells = text.value_counts(sort=False)
+    if len(cells) > 2000 or not cells.index.str.contains(", ", regex=False).any():
+        return None
+    found = cb.checkbox_options(Counter(dict(zip(cells.index, cells.to_numpy(), strict=True))))
+    if found is None:
+        return None
+    options = list(found["options"]) + ([cb.OTHER] if found["other"] else [])
+    item: dict[str, Any] = {"type": "multiple", "values": {i + 1: o for i, o in enumerate(options)}}
+    if found["other"]:
+        item["_notes"] = [Note(f"afkrydsningsspørgsmål: svar, som kun én har skrevet, er samlet under '{cb.OTHER}'",
+                               f"checkbox question: answers written in by one respondent are counted under '{cb.OTHER}'")]
+    return item
 
 
 def _labelled(labels: dict[int, str], declared: list, codes: set[int]) -> dict[str, Any]:
@@ -446,11 +465,17 @@ def _batteries(items: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
         home = None
         for union, members in reversed(groups):
             common = len(set(mine) & set(union))
-            if common >= 2 and common >= min(len(mine), len(union)) / 2:
-                merged = union + [a for a in mine if a not in union]
-                if len(merged) <= MAX_SINGLE and (order_from_labels(union) is None) == (order_from_labels(merged) is None):
-                    home = (union, members, merged)
-                    break
+            # one scale: one item's answers within the other's, or most answers shared; two
+            # yes/no questions with different third answers ("Maybe", "Not eligible") are not one
+            if common < 2 or common < min(len(mine), len(union)) / 2:
+                continue
+            merged = union + [a for a in mine if a not in union]
+            nested = set(mine) <= set(union) or set(union) <= set(mine)
+            if not (nested or common >= max(3, 2 * max(len(mine), len(union)) / 3) or _ordered(merged)):
+                continue  # an ordered scale may lack answers nobody chose; loose answer sets may not
+            if len(merged) <= MAX_SINGLE and (order_from_labels(union) is None) == (order_from_labels(merged) is None):
+                home = (union, members, merged)
+                break
         if home is None:
             groups.append((list(mine), [it]))
             continue
@@ -458,6 +483,11 @@ def _batteries(items: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
         union[:] = merged
         members.append(it)
     return [members for _, members in groups]
+
+
+def _ordered(answers: list[str]) -> bool:
+    read = order_from_labels(answers)
+    return read is not None and read[1] in ("codes", "words", "numbers")
 
 
 def _code_battery(members: list[dict[str, Any]]) -> None:

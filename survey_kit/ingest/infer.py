@@ -126,7 +126,10 @@ _BACKGROUND = re.compile(
     r"estudios|región|provincia|sexe|genre|âge|tranche d'âge|département|service|unité|secteur|poste|fonction|"
     r"niveau d'études|diplôme|geslacht|leeftijd|leeftijdsgroep|afdeling|eenheid|functie|opleiding|opleidingsniveau|"
     r"gender identity|identify as|identifiserer|identifierar|identificerer|bor|lives?|live|location|"
-    r"employment|employment status|occupation|ansættelse|ansettelse|anställning"
+    r"employment|employment status|occupation|ansættelse|ansettelse|anställning|"
+    # the size of the workplace ("How many employees does your company have?")
+    r"how many employees|number of employees|company size|organi[sz]ation size|antal ansatte|antal medarbejdere|"
+    r"antall ansatte|anzahl der mitarbeiter|número de empleados"
     r")\b",
     re.I,
 )
@@ -135,7 +138,8 @@ _QUESTION_ABOUT = re.compile(
     r"vilk|vad är|är du|which|what is your|are you|how old|in which|where do you|to which|"
     r"welche|welchem|welcher|was ist ihr|wie alt|in welche|sind sie|wo wohnen|"
     r"cuál|cual|qué edad|que edad|eres|es usted|dónde|quel|quelle|êtes-vous|quel âge|où|"
-    r"welk|wat is uw|hoe oud|bent u|waar woont|hvor mener du|hvor bor|var bor)", re.I)
+    r"welk|wat is uw|hoe oud|bent u|waar woont|hvor mener du|hvor bor|var bor|"
+    r"how many|hvor mange|wie viele|cuántos|combien)", re.I)
 _GROUP_ANSWERS = re.compile(
     r"^(?:mand|kvinde|mænd|kvinder|mann|kvinne|man|kvinna|male|female|man|woman|men|women|jente|gutt|"
     r"pige|dreng|flicka|pojke|girl|boy|andet|annet|annat|other|weiblich|männlich|divers|frau|mann|"

@@ -1,0 +1,119 @@
+"""Checkbox answers joined in one cell with ", " (Google Forms), shared by infer and ingest.
+
+Google Forms writes every box a respondent ticked into one cell, joined by ", ": "Grado, Máster".
+An option text may itself hold ", " ("Un grupo para toda la titulación, Facultad o Escuela"), so a
+cell is not split blindly: the options are found from the whole column (the cells that cannot be
+written as a join of other cells), and each cell is then read as a join of those options. What is
+left over is a written-in answer ("Other: ..."), counted under one "other" option.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+SEP = ", "
+#: The label infer gives the option that collects written-in answers; ingest maps any leftover
+#: piece to an option with one of these labels.
+OTHER = "Andet"
+OTHER_LABELS = frozenset({"andet", "other", "annet", "annat", "otro", "otra", "autre", "andere", "anders"})
+_MAX_OPTIONS = 36
+
+
+def _norm(text: str) -> str:
+    return " ".join(str(text).split()).casefold()
+
+
+def split_cell(cell: str, labels: set[str] | dict[str, object]) -> list[tuple[str, bool]]:
+    """The pieces of one cell: ``(text, known)`` per option, reading the ", "-joined tokens as the
+    longest known labels (normalised by :func:`_norm`); neighbouring unknown tokens form one
+    written-in piece (``known=False``)."""
+    out: list[tuple[str, bool]] = []
+    for part in re.split(r"[;\n]", str(cell)):
+        part = part.strip()
+        if not part:
+            continue
+        if _norm(part) in labels:
+            out.append((part, True))
+            continue
+        tokens = part.split(SEP)
+        i, unknown = 0, []
+        while i < len(tokens):
+            for j in range(len(tokens), i, -1):
+                piece = SEP.join(tokens[i:j]).strip()
+                if _norm(piece) in labels:
+                    if unknown:
+                        out.append((SEP.join(unknown).strip(), False))
+                        unknown = []
+                    out.append((piece, True))
+                    i = j
+                    break
+            else:
+                unknown.append(tokens[i])
+                i += 1
+        if unknown:
+            out.append((SEP.join(unknown).strip(), False))
+    return out
+
+
+def checkbox_options(cells: Counter) -> dict[str, object] | None:
+    """Options of a checkbox column from its distinct cells (cell -> rows), or None when the
+    column is not one: ``{"options": [...], "other": bool}``. An option is an answer given on its
+    own or ticked by at least two respondents; other pieces are written-in answers. A column is a
+    checkbox question when at least 5 % of its answers (and at least two) tick two or more options,
+    three in four answers are joins of options, and there are at most 36 options."""
+    total = sum(cells.values())
+    if total < 4 or not any(SEP in c for c in cells):
+        return None
+    # the ", " inside an option text glues its two sides: they never occur apart in the column;
+    # between two options, either side also occurs without the other
+    seen: Counter = Counter()
+    pairs: Counter = Counter()
+    for cell, n in cells.items():
+        tokens = [_norm(t) for t in cell.split(SEP)]
+        for t in tokens:
+            seen[t] += n
+        for a, b in zip(tokens, tokens[1:]):
+            pairs[a, b] += n
+    atoms: dict[str, str] = {}  # normalised -> spelling, in the order first met
+    for cell in cells:
+        tokens = cell.split(SEP)
+        run = [tokens[0]]
+        for prev, tok in zip(tokens, tokens[1:]):
+            glued = pairs[_norm(prev), _norm(tok)] == seen[_norm(prev)] == seen[_norm(tok)] \
+                or tok[:1].islower()  # "No, antes la usaba ...": a sentence goes on, no new option
+            if glued:
+                run.append(tok)
+                continue
+            piece = SEP.join(run).strip()
+            atoms.setdefault(_norm(piece), piece)
+            run = [tok]
+        piece = SEP.join(run).strip()
+        atoms.setdefault(_norm(piece), piece)
+    chosen: Counter = Counter()
+    multi = written = covered = 0
+    for cell, n in cells.items():
+        pieces = split_cell(cell, atoms)
+        if len(pieces) >= 2:
+            multi += n
+        for text, known in pieces:
+            chosen[_norm(text) if known else None] += n
+    alone = {_norm(c) for c in cells if SEP not in c}  # an answer given on its own is an option
+    options = [atoms[a] for a, n in chosen.items()
+               if a is not None and (n >= 2 or a in alone) and any(ch.isalnum() for ch in a)]  # never "--"
+    keep = {_norm(o) for o in options}
+    for cell, n in cells.items():
+        pieces = split_cell(cell, atoms)
+        if all(k and _norm(t) in keep for t, k in pieces):
+            covered += n
+        if any(not (k and _norm(t) in keep) for t, k in pieces):
+            written += n
+    if multi < max(2, 0.05 * total) or covered < 0.75 * total or not 2 <= len(options) <= _MAX_OPTIONS:
+        return None
+    first: dict[str, int] = {}  # options in the order they first occur in the file
+    for cell in cells:
+        for text, known in split_cell(cell, atoms):
+            if known:
+                first.setdefault(_norm(text), len(first))
+    options.sort(key=lambda o: first[_norm(o)])
+    return {"options": options, "other": written > 0}
