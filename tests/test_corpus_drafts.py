@@ -296,3 +296,19 @@ def test_option_columns_are_one_multiple_item() -> None:
     it = next(i for i in draft.codebook.items if i.text == head)
     assert it.type == "multiple"
     assert list(it.values.values()) == ["morgens", "mittags", "nachmittags", "abends", "nachts"]
+
+
+def test_battery_heading_is_the_shared_stem() -> None:
+    """The default report heads a battery with the part of the question its items share, not with
+    the first item's label ("Wie oft nutzen Sie Printmedien…" over ten "Wie oft ...?" items)."""
+    from survey_kit.report.spec import default_spec
+
+    def headings(name: str) -> list[str]:
+        cb = _draft(name)[2].codebook
+        return [s.heading for s in default_spec(cb).sections
+                if s.kind == "items" and s.items and s.items.codes and len(s.items.codes) > 1]
+
+    assert headings("sosci_de") == ["Wie oft …?"]
+    assert headings("sosci_en") == ["How often do you …?"]
+    assert "Hvor enig er du i følgende utsagn om deg og fagene på programområdet/programfag du har valgt?" \
+        in headings("surveyxact_semicolon")
