@@ -1,4 +1,5 @@
-"""Checkbox answers joined in one cell with ", " (Google Forms), shared by infer and ingest.
+"""Checkbox answers joined in one cell with ", " (Google Forms; ";" in some downloads), shared by
+infer and ingest.
 
 Google Forms writes every box a respondent ticked into one cell, joined by ", ": "Grado, Máster".
 An option text may itself hold ", " ("Un grupo para toda la titulación, Facultad o Escuela"), so a
@@ -56,6 +57,10 @@ def split_cell(cell: str, labels: set[str] | dict[str, object]) -> list[tuple[st
     return out
 
 
+def _parts(cell: str) -> list[str]:
+    return [p.strip() for p in re.split(r"[;\n]", str(cell)) if p.strip()]
+
+
 def checkbox_options(cells: Counter) -> dict[str, object] | None:
     """Options of a checkbox column from its distinct cells (cell -> rows), or None when the
     column is not one: ``{"options": [...], "other": bool}``. An option is an answer given on its
@@ -63,21 +68,22 @@ def checkbox_options(cells: Counter) -> dict[str, object] | None:
     checkbox question when at least 5 % of its answers (and at least two) tick two or more options,
     three in four answers are joins of options, and there are at most 36 options."""
     total = sum(cells.values())
-    if total < 4 or not any(SEP in c for c in cells):
+    if total < 4 or not any(SEP in c or ";" in c for c in cells):
         return None
     # the ", " inside an option text glues its two sides: they never occur apart in the column;
     # between two options, either side also occurs without the other
     seen: Counter = Counter()
     pairs: Counter = Counter()
-    for cell, n in cells.items():
-        tokens = [_norm(t) for t in cell.split(SEP)]
+    parts = [(part, n) for cell, n in cells.items() for part in _parts(cell)]  # ";" always parts options
+    for part, n in parts:
+        tokens = [_norm(t) for t in part.split(SEP)]
         for t in tokens:
             seen[t] += n
         for a, b in zip(tokens, tokens[1:]):
             pairs[a, b] += n
     atoms: dict[str, str] = {}  # normalised -> spelling, in the order first met
-    for cell in cells:
-        tokens = cell.split(SEP)
+    for part, _ in parts:
+        tokens = part.split(SEP)
         run = [tokens[0]]
         for prev, tok in zip(tokens, tokens[1:]):
             glued = pairs[_norm(prev), _norm(tok)] == seen[_norm(prev)] == seen[_norm(tok)] \
@@ -98,7 +104,7 @@ def checkbox_options(cells: Counter) -> dict[str, object] | None:
             multi += n
         for text, known in pieces:
             chosen[_norm(text) if known else None] += n
-    alone = {_norm(c) for c in cells if SEP not in c}  # an answer given on its own is an option
+    alone = {_norm(c) for c in cells if SEP not in c and ";" not in c}  # an answer given on its own is an option
     options = [atoms[a] for a, n in chosen.items()
                if a is not None and (n >= 2 or a in alone) and any(ch.isalnum() for ch in a)]  # never "--"
     keep = {_norm(o) for o in options}

@@ -223,7 +223,8 @@ def _checkbox(text: pd.Series) -> dict[str, Any] | None:
     from survey_kit.ingest import _checkbox as cb
 
     cells = text.value_counts(sort=False)
-    if len(cells) > 2000 or not cells.index.str.contains(", ", regex=False).any():
+    if len(cells) > 2000 or not (cells.index.str.contains(", ", regex=False).any()
+                                 or cells.index.str.contains(";", regex=False).any()):
         return None
     found = cb.checkbox_options(Counter(dict(zip(cells.index, cells.to_numpy(), strict=True))))
     if found is None:

@@ -88,6 +88,18 @@ _METADATA = re.compile(
     r"externalreference|external ?data ?reference|recipient ?(?:first|last) ?name|total time|"
     r"group time:.*|question time:.*|interview time|custom data ?\d*|custom variable ?\d*)$",
     re.I)
+#: A bare "date"/"time" header: metadata when its cells are timestamps (a date with a time of day).
+_WHEN = re.compile(r"^(?:date|dato|datum|fecha|data|date ?time|datetime|time|tid|zeit|tidspunkt|hora)$", re.I)
+
+
+def _stamped(s: pd.Series) -> bool:
+    if pd.api.types.is_datetime64_any_dtype(s):
+        return True
+    cells = s.iloc[:2000].dropna().astype(str).str.strip()
+    cells = cells[cells != ""]
+    return len(cells) >= 2 and bool(cells.str.contains(r"\d\D\d.*\b\d{1,2}[:.]\d{2}\b").mean() >= 0.9)
+
+
 #: Personal data by name (e-mail, name, phone, CPR): left out of the draft, never read in clear.
 _PERSONAL = re.compile(
     r"^(?:(?:what is your|hvad er dit|hvad er din|hva er ditt|hva er din|vad är ditt|vad är din|wie ist ihr|"
@@ -439,6 +451,9 @@ def _form_columns(raw: RawExport, columns: list) -> tuple[list, list]:
             metadata.append(col)
             continue
         s = raw.frame[col]
+        if _WHEN.match(name) and _stamped(s):  # "Date" holding "9/8/18 15:29": when the form was sent
+            metadata.append(col)
+            continue
         if str(col) in raw.integer_columns or pd.api.types.is_numeric_dtype(s) or pd.api.types.is_datetime64_any_dtype(s):
             continue  # codes, numbers and dates are no e-mails; phone or CPR numbers are written as text
         cells = s.iloc[:5000].dropna().astype(str).str.strip()  # a look at the first rows, not a pass over all
