@@ -243,6 +243,16 @@ def test_questions_keep_their_own_answers() -> None:
             (col, labels)
 
 
+def test_one_answer_holding_a_comma_is_no_checkbox() -> None:
+    """typeform: "Yes, I observed" and "Yes, I experienced" are single answers (the csv module counts
+    128 and 86 in the file), not the boxes "Yes" and "I observed" ticked together."""
+    truth, raw, draft = _draft("typeform")
+    it = _item(draft.codebook, "<strong>Have you observed or experienced an unsupportive or badly handled response to "
+               "a mental health issue in your current or previous workplace?</strong>")
+    assert it.type == "single", it.values
+    assert {"Yes, I observed", "Yes, I experienced", "Maybe/Not sure", "No"} <= set(it.values.values())
+
+
 def test_duplicate_id_is_reported_not_dropped() -> None:
     truth, raw, draft = _draft("spss_pallant")
     assert draft.codebook.respondent_id.column == "id"

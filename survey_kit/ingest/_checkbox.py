@@ -70,10 +70,11 @@ def checkbox_options(cells: Counter) -> dict[str, object] | None:
     total = sum(cells.values())
     if total < 4 or not any(SEP in c or ";" in c for c in cells):
         return None
-    # the ", " inside an option text glues its two sides: they never occur apart in the column;
-    # between two options, either side also occurs without the other
+    # the ", " inside an option text glues its two sides; between two options, the first also ends
+    # answers, or each side also occurs without the other
     seen: Counter = Counter()
     pairs: Counter = Counter()
+    last: Counter = Counter()  # how often a token ends a cell: an option can, "Yes" of "Yes, I observed" never does
     parts = [(part, n) for cell, n in cells.items() for part in _parts(cell)]  # ";" always parts options
     for part, n in parts:
         tokens = [_norm(t) for t in part.split(SEP)]
@@ -81,13 +82,16 @@ def checkbox_options(cells: Counter) -> dict[str, object] | None:
             seen[t] += n
         for a, b in zip(tokens, tokens[1:]):
             pairs[a, b] += n
+        last[tokens[-1]] += n
     atoms: dict[str, str] = {}  # normalised -> spelling, in the order first met
     for part, _ in parts:
         tokens = part.split(SEP)
         run = [tokens[0]]
         for prev, tok in zip(tokens, tokens[1:]):
-            glued = pairs[_norm(prev), _norm(tok)] == seen[_norm(prev)] == seen[_norm(tok)] \
-                or tok[:1].islower()  # "No, antes la usaba ...": a sentence goes on, no new option
+            together = pairs[_norm(prev), _norm(tok)]
+            # glued: the first never ends an answer and one of the two never occurs without the other
+            # ("No, antes la usaba ...", "Yes, I observed", "(Depression, Bipolar Disorder, etc)")
+            glued = not last[_norm(prev)] and together in (seen[_norm(tok)], seen[_norm(prev)])
             if glued:
                 run.append(tok)
                 continue
@@ -104,7 +108,12 @@ def checkbox_options(cells: Counter) -> dict[str, object] | None:
             multi += n
         for text, known in pieces:
             chosen[_norm(text) if known else None] += n
-    alone = {_norm(c) for c in cells if SEP not in c and ";" not in c}  # an answer given on its own is an option
+    # an answer given once on its own is an option ("Prefer not to say") when there are one or two of
+    # them; many such ones are what respondents wrote under "Other" ("NO LO SÉ", "Ni idea de usar bots")
+    alone = {_norm(c) for c in cells if SEP not in c and ";" not in c}
+    once = {a for a in alone if chosen[a] == 1}
+    if len(once) > 2:
+        alone -= once
     options = [atoms[a] for a, n in chosen.items()
                if a is not None and (n >= 2 or a in alone) and any(ch.isalnum() for ch in a)]  # never "--"
     keep = {_norm(o) for o in options}
