@@ -214,6 +214,7 @@ def test_group_variable_and_unique_labels(drafted) -> None:
         assert _item(cb, truth.group).group, (name, truth.group)
     labels = [it.label.casefold() for it in cb.items]
     assert len(labels) == len(set(labels)), (name, [x for x in labels if labels.count(x) > 1][:5])
+    assert not [x for x in labels if "<strong>" in x or "<em>" in x], name  # Typeform's markup is no label
 
 
 def test_checkbox_questions_are_one_multiple_item(drafted) -> None:

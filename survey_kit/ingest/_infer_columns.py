@@ -145,7 +145,7 @@ def column_item(raw: RawExport, col: Any, used: set) -> dict[str, Any]:
     if code != name and var_label:
         text, label = f"{var_label} (kolonne {name})", name
     elif code != name:
-        label = name if len(name) <= 40 else short(name)
+        label = short(name)
     counts = integer_counts(raw.frame[col], raw.integer_columns.get(name))
     item: dict[str, Any] = {"code": code, "text": text, "label": label, "_column": name, "_counts": counts}
     item.update(kind(raw, col, raw.frame[col], counts))
@@ -644,8 +644,14 @@ def make_code(name: str, used: set) -> str:
     return code
 
 
+_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+_EMPHASIS = re.compile(r"(?<!\w)\*{1,2}(\S(?:[^*]*\S)?)\*{1,2}(?!\w)")  # Typeform's markdown: "*Are you ...?*"
+
+
 def short(text: str, width: int = 40) -> str:
-    text = " ".join(str(text).split())
+    """A short label: the text without markup (Typeform and Qualtrics write "<strong>", "*live*"),
+    cut at a word near ``width`` characters."""
+    text = " ".join(_EMPHASIS.sub(r"\1", _TAG.sub("", str(text))).split())
     if len(text) <= width:
         return text
     if " - " in text:

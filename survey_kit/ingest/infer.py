@@ -489,7 +489,7 @@ def _unique_labels(items: list[dict[str, Any]]) -> None:
     for same in by_label.values():
         if len(same) < 2:
             continue
-        texts = [it["text"].split() for it in same]
+        texts = [C.short(it["text"], 10**6).split() for it in same]  # without markup
         head = len(os.path.commonprefix(texts))
         tail = len(os.path.commonprefix([t[::-1] for t in texts]))
         diffs = [" ".join(t[head:len(t) - tail if tail else None]).strip(" -:?…") for t in texts]
