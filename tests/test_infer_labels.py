@@ -352,3 +352,17 @@ def test_checkbox_answers_joined_by_semicolon_are_one_multiple_item(tmp_path) ->
     assert it.type == "multiple"
     assert sorted(it.values.values()) == sorted(["Enseñanza de Grado", "Máster u otro posgrado oficial",
                                                   "Títulos propios", "Ciclos formativos de grado medio/superior"])
+
+
+def test_a_semicolon_inside_a_comment_is_no_checkbox(tmp_path) -> None:
+    """"Ledelsen er synlig og lyttende; vi får løn for indsatsen" is one answer: its two halves never
+    occur apart, so the column is no ';'-joined checkbox question."""
+    path = tmp_path / "kommentarer.csv"
+    comments = ["Godt samarbejde på tværs af afdelingerne", "Ledelsen er synlig og lyttende; vi får løn for indsatsen",
+                "Større åbenhed om økonomien ønskes", "For lidt tid til faglig sparring"] * 5
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["respondentid", "Har du andre kommentarer?"])
+        w.writerows([i + 1, c] for i, c in enumerate(comments))
+    it = draft_codebook(path).codebook.items[0]
+    assert it.type != "multiple", it.values

@@ -57,6 +57,23 @@ def split_cell(cell: str, labels: set[str] | dict[str, object]) -> list[tuple[st
     return out
 
 
+def _semicolon_in_text(cells: Counter) -> bool:
+    """A ";" inside answers rather than between boxes: the pieces on its two sides never occur apart."""
+    seen: Counter = Counter()
+    pairs: Counter = Counter()
+    last: Counter = Counter()
+    for cell, n in cells.items():
+        parts = [_norm(p) for p in _parts(cell)]
+        if not parts:
+            continue
+        for p in parts:
+            seen[p] += n
+        for a, b in zip(parts, parts[1:]):
+            pairs[a, b] += n
+        last[parts[-1]] += n
+    return any(together == seen[a] == seen[b] for (a, b), together in pairs.items())
+
+
 def _parts(cell: str) -> list[str]:
     return [p.strip() for p in re.split(r"[;\n]", str(cell)) if p.strip()]
 
@@ -70,6 +87,8 @@ def checkbox_options(cells: Counter) -> dict[str, object] | None:
     total = sum(cells.values())
     if total < 4 or not any(SEP in c or ";" in c for c in cells):
         return None
+    if _semicolon_in_text(cells):
+        return None  # "Ledelsen er synlig og lyttende; vi får løn for indsatsen": one comment, no boxes
     # the ", " inside an option text glues its two sides; between two options, the first also ends
     # answers, or each side also occurs without the other
     seen: Counter = Counter()
