@@ -254,6 +254,14 @@ def test_one_answer_holding_a_comma_is_no_checkbox() -> None:
     assert {"Yes, I observed", "Yes, I experienced", "Maybe/Not sure", "No"} <= set(it.values.values())
 
 
+def test_yes_no_question_answered_0_1_reads_no_yes() -> None:
+    """typeform: "Are you self-employed?" holds 0 (643 rows) and 1 (113 rows), counted with the csv
+    module; the draft reads them as No/Yes (with a note to check), not as the bare codes "0"/"1"."""
+    truth, raw, draft = _draft("typeform")
+    it = _item(draft.codebook, "<strong>Are you self-employed?</strong>")
+    assert it.values == {0: "No", 1: "Yes"}
+
+
 def test_duplicate_id_is_reported_not_dropped() -> None:
     truth, raw, draft = _draft("spss_pallant")
     assert draft.codebook.respondent_id.column == "id"

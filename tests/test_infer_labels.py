@@ -366,3 +366,14 @@ def test_a_semicolon_inside_a_comment_is_no_checkbox(tmp_path) -> None:
         w.writerows([i + 1, c] for i, c in enumerate(comments))
     it = draft_codebook(path).codebook.items[0]
     assert it.type != "multiple", it.values
+
+
+def test_yes_no_question_coded_0_1_in_its_own_language(tmp_path) -> None:
+    path = tmp_path / "svar.csv"
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["Er du leder?", "Antal børn"])
+        w.writerows([[i % 2, i % 2] for i in range(8)])
+    items = draft_codebook(path).codebook.items
+    assert items[0].values == {0: "Nej", 1: "Ja"}
+    assert items[1].values != {0: "Nej", 1: "Ja"}  # no question: the codes stay as they are

@@ -198,6 +198,11 @@ def kind(raw: RawExport, col: Any, s: pd.Series, counts: pd.Series | None) -> di
             return {"type": "likert", "values": {c: str(c) for c in distinct},
                     "_notes": [Note("koderne har ingen etiketter: skriv svarteksterne og 'positive' (de positive koder)",
                                     "the codes have no labels: write the answer texts and 'positive' (the positive codes)")]}
+        yes_no = _yes_no_words(raw.variable_labels.get(col) or str(col))
+        if set(distinct) <= {0, 1} and yes_no:  # a yes/no question answered 0/1 (Typeform, Excel's TRUE/FALSE)
+            return {"type": "single", "values": {0: yes_no[0], 1: yes_no[1]},
+                    "_notes": [Note(f"0/1 er læst som '{yes_no[0]}'/'{yes_no[1]}': tjek at 1 betyder ja",
+                                    f"0/1 read as '{yes_no[0]}'/'{yes_no[1]}': check that 1 means yes")]}
         if 0 < len(distinct) <= MAX_SINGLE and min(distinct) >= 0 and max(distinct) < 1000 and not _MEASURE.search(str(col)):
             return {"type": "single", "values": {c: str(c) for c in distinct},
                     "_notes": [Note("koderne har ingen etiketter: skriv svarteksterne",
@@ -235,6 +240,30 @@ def _checkbox(text: pd.Series) -> dict[str, Any] | None:
         item["_notes"] = [Note(f"afkrydsningsspørgsmål: svar, som kun én har skrevet, er samlet under '{cb.OTHER}'",
                                f"checkbox question: answers written in by one respondent are counted under '{cb.OTHER}'")]
     return item
+
+
+#: A question answered yes or no, by its first words, and the no/yes words of its language.
+_YES_NO_QUESTION = [
+    (re.compile(r"^\W*(?:are|is|was|were|do|does|did|have|has|had|would|will|can|could|should)\s", re.I), ("No", "Yes")),
+    (re.compile(r"^\W*(?:er|var|har|havde|vil|ville|kan|kunne|skal|bruger|føler)\s+(?:du|i|din|dit|dine)\b", re.I),
+     ("Nej", "Ja")),
+    (re.compile(r"^\W*(?:är|var|har|hade|vill|kan|skulle)\s+(?:du|ni|din|ditt)\b", re.I), ("Nej", "Ja")),
+    (re.compile(r"^\W*(?:bist|sind|hast|haben|hatten|warst|waren|würden|können)\s+(?:du|sie)\b", re.I),
+     ("Nein", "Ja")),
+    (re.compile(r"^\W*(?:¿\s*)?(?:eres|es|estás|está|tienes|tiene|has|ha)\s", re.I), ("No", "Sí")),
+    (re.compile(r"^\W*(?:êtes|es|avez|as|étiez)[- ](?:vous|tu)\b", re.I), ("Non", "Oui")),
+    (re.compile(r"^\W*(?:bent|ben|heeft|heb|hebt|was|waren)\s+(?:u|je|jij)\b", re.I), ("Nee", "Ja")),
+]
+
+
+def _yes_no_words(text: str) -> tuple[str, str] | None:
+    plain = short(text, 10**6)
+    if not plain.rstrip().endswith("?"):
+        return None
+    for rx, words in _YES_NO_QUESTION:
+        if rx.match(plain):
+            return words
+    return None
 
 
 def _labelled(labels: dict[int, str], declared: list, codes: set[int]) -> dict[str, Any]:
