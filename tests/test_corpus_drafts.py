@@ -108,6 +108,17 @@ CORPUS: dict[str, Truth] = {
                       "Prefiero que los estudiantes se autoorganicen y no estar en ningún grupo de mensajería",
                       "Un grupo para toda la titulación, Facultad o Escuela (profesores y estudiantes)",
                       "Un grupo para el curso completo (profesores y estudiantes)")}),
+    # LimeSurvey xlsx export in French (full question texts; "Question [option]" columns of Oui/Non;
+    # "N/A" for no answer), 348 visitors of an open-cellar weekend in the canton of Vaud
+    "limesurvey_fr": Truth(
+        DATA / "corpus/limesurvey_fr/results-survey4914.xlsx", rows=348, id="ID réponse", lang="fr",
+        not_items=("Langue",),
+        ordered={"Globalement, comment jugez-vous l'accueil?": ("Accueil laisse à désirer", "Moyen", "Bien", "Excellent"),
+                 "Comment jugez-vous l'offre pour des activités de loisirs}?": (
+                     "L'offre devrait être améliorée", "Moyenne", "Bonne", "Excellente")},
+        battery=("Vous êtes venu: [Seul]", "Vous êtes venu: [En famille]", "Vous êtes venu: [Avec des amis]"),
+        missing={"Vous êtes:": ("N/A",), "Est-ce que vous avez participé aux journées du patrimoine vaudois?": ("N/A",)},
+        group="Vous êtes:"),
     # Typeform (the OSMI Mental Health in Tech survey 2017, English): "#" id, "Start Date (UTC)",
     # "Submit Date (UTC)", "Network ID"
     "typeform": Truth(
@@ -269,7 +280,7 @@ def test_duplicate_id_is_reported_not_dropped() -> None:
 
 
 @pytest.mark.parametrize("name", ["forms_no_csv", "sosci_de", "sosci_en", "surveyxact_semicolon", "google_forms_es",
-                                  "typeform"])
+                                  "typeform", "limesurvey_fr"])
 def test_untouched_draft_ingests_and_reports(name: str, tmp_path: Path) -> None:
     truth = CORPUS[name]
     env = {k: v for k, v in os.environ.items() if k != "SURVEY_KIT_KEY"} | {"SURVEY_KIT_KEY": "corpus-test-key"}

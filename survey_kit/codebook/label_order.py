@@ -94,6 +94,9 @@ _NEGATIVE_POLE = (
     "svårt", "schwierig", "schwer", "difícil", "difficile", "moeilijk", "unhappy", "ulykkelig", "unglücklich",
     "infeliz", "malheureux", "ongelukkig", "worse", "værre", "verre", "sämre", "schlechter", "peor", "pire",
     "slechter", "untrue", "usandt", "usant", "falsch", "falso", "faux", "onwaar", "stämmer inte",
+    "laisse à désirer", "laisse a desirer", "à améliorer", "être améliorée", "être amélioré", "needs improvement",
+    "could be better", "kan forbedres", "bør forbedres", "kunne være bedre", "kan förbättras", "verbesserungswürdig",
+    "mejorable", "puede mejorar", "kan beter",
 )
 _POSITIVE_POLE = (
     "agree", "enig", "instämmer", "stämmer", "stimme zu", "zustimmen", "trifft zu", "de acuerdo",
@@ -103,16 +106,21 @@ _POSITIVE_POLE = (
     "good", "god", "godt", "gut", "bueno", "buena", "bon", "bien", "goed", "excellent", "fremragende",
     "utmerket", "utmärkt", "ausgezeichnet", "excelente", "uitstekend", "easy", "let", "lett", "lätt",
     "leicht", "fácil", "facile", "makkelijk", "gemakkelijk", "happy", "lykkelig", "glücklich", "feliz",
-    "heureux", "gelukkig", "better", "bedre", "bättre", "besser", "mejor", "meilleur", "beter", "true",
+    "heureux", "gelukkig", "better", "bedre", "bättre", "besser", "mejor", "meilleur", "beter", "true", "bonne",
+    "excellente", "excelent", "outstanding", "hervorragend", "udmærket",
+    "bra", "buen", "bueno",
     "sandt", "sant", "wahr", "verdadero", "vrai", "waar", "zu",
 )
 _NEUTRAL = (
     "neither", "neutral", "hverken", "verken", "varken", "weder", "teils teils", "ni de acuerdo", "ni ",
     "ni d accord", "ni satisfait", "noch", "niet eens niet oneens", "neutraal", "neutro", "neutre",
     "undecided", "usikker", "uentschieden", "indeciso", "indécis", "middle", "midt i mellem",
-    "både og", "hverken eller", "både och",
+    "både og", "hverken eller", "både och", "moyen", "moyenne", "average", "medium", "middel", "mittel", "regular",
+    "gemiddeld", "mittelmäßig", "passable", "acceptable", "ok", "okay", "nogenlunde", "sådan da", "fair",
 )
-_STRONG = ("strongly", "completely", "totally", "very", "extremely", "fully", "helt", "meget", "svært",
+_STRONG = ("excellent", "excellente", "excelente", "fremragende", "udmærket", "utmerket", "utmärkt", "ausgezeichnet",
+           "hervorragend", "uitstekend", "outstanding", "superb", "perfect", "parfait", "perfecto",
+           "strongly", "completely", "totally", "very", "extremely", "fully", "helt", "meget", "svært",
            "veldig", "mycket", "sehr", "völlig", "voll und ganz", "voll", "ganz", "total", "totalmente",
            "muy", "completamente", "tout à fait", "très", "totalement", "fortement", "helemaal", "zeer",
            "heel", "erg", "absolutely", "definitely", "definitely not", "absolut", "absolutt", "fuldstændig",

@@ -156,6 +156,7 @@ _GROUP_ANSWERS = re.compile(
     r"^(?:mand|kvinde|mænd|kvinder|mann|kvinne|man|kvinna|male|female|man|woman|men|women|jente|gutt|"
     r"pige|dreng|flicka|pojke|girl|boy|andet|annet|annat|other|weiblich|männlich|divers|frau|mann|"
     r"hombre|mujer|masculino|femenino|otro|homme|femme|autre|vrouw|anders|non-binary|ikke-binær)$", re.I)
+_ARTICLE = re.compile(r"^(?:une?|a|an|en|et|ein|eine|una?|el|la|een|de)\s+", re.I)  # "Une femme", "Un homme"
 _BAND = re.compile(r"^\s*(?:\d{1,3}\s*[-–]\s*\d{1,3}|\d{1,3}\s*\+|(?:under|over|mindre end|mere end|mindre enn|"
                    r"mer enn|less than|more than|unter|über|menos de|más de|moins de|plus de)\s*\d{1,3})\s*"
                    r"(?:år|years?|jahre|años|ans|jaar|aar)?\s*$", re.I)
@@ -533,7 +534,7 @@ def _is_group(item: dict[str, Any], raw: RawExport) -> bool:
             r"\b(?:år|years?|jahre|años|ans|jaar|alder|age|alter|edad|âge|leeftijd|gammel|old|alt)\b",
             " ".join(answers) + " " + text + " " + str(name), re.I):
         return True  # age bands: "18-29", "30-44", "45+"; "13-15 år"
-    return 2 <= len(answers) <= 6 and sum(bool(_GROUP_ANSWERS.match(a.strip())) for a in answers) >= 2
+    return 2 <= len(answers) <= 6 and sum(bool(_GROUP_ANSWERS.match(_ARTICLE.sub("", a.strip()))) for a in answers) >= 2
 
 
 def _bare_codes(item: dict[str, Any]) -> bool:
