@@ -309,8 +309,8 @@ def test_untouched_draft_ingests_and_reports(name: str, tmp_path: Path) -> None:
         grado, master, doctorado, propios, aula = (frame[f"q1_{k}"].sum() for k in range(1, 6))
         assert (grado, master, doctorado, propios, aula) == (179, 103, 41, 19, 2)
         assert frame["q6_3"].sum() == 13  # cells holding "Un grupo para toda la titulación, Facultad o Escuela (...)"
-    if name != "forms_no_csv":  # one report in the suite (about 20 s); every file was reported by hand
-        return
+    if name not in ("forms_no_csv", "google_forms_es", "limesurvey_fr"):  # about 6 s each; every other file
+        return  # was reported by hand (typeform: 55 pages in 14 s, too slow for the suite)
     done = subprocess.run([*cli, "report", "--codebook", str(cb), "--data", str(parquet), "--format", "html",
                            "--out", str(tmp_path / "reports")], capture_output=True, text=True, env=env)
     assert done.returncode == 0, done.stderr
