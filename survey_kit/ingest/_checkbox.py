@@ -68,7 +68,7 @@ def _semicolon_in_text(cells: Counter) -> bool:
             continue
         for p in parts:
             seen[p] += n
-        for a, b in zip(parts, parts[1:]):
+        for a, b in zip(parts, parts[1:], strict=False):
             pairs[a, b] += n
         last[parts[-1]] += n
     return any(together == seen[a] == seen[b] for (a, b), together in pairs.items())
@@ -99,14 +99,14 @@ def checkbox_options(cells: Counter) -> dict[str, object] | None:
         tokens = [_norm(t) for t in part.split(SEP)]
         for t in tokens:
             seen[t] += n
-        for a, b in zip(tokens, tokens[1:]):
+        for a, b in zip(tokens, tokens[1:], strict=False):
             pairs[a, b] += n
         last[tokens[-1]] += n
     atoms: dict[str, str] = {}  # normalised -> spelling, in the order first met
     for part, _ in parts:
         tokens = part.split(SEP)
         run = [tokens[0]]
-        for prev, tok in zip(tokens, tokens[1:]):
+        for prev, tok in zip(tokens, tokens[1:], strict=False):
             together = pairs[_norm(prev), _norm(tok)]
             # glued: the first never ends an answer and one of the two never occurs without the other
             # ("No, antes la usaba ...", "Yes, I observed", "(Depression, Bipolar Disorder, etc)")
