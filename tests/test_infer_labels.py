@@ -57,6 +57,9 @@ from survey_kit.ingest.readers import read_export
     (["More motivated", "No change in motivation", "Much more motivated", "Slightly less motivated", "Less motivated"],
      ["Less motivated", "Slightly less motivated", "No change in motivation", "More motivated", "Much more motivated"]),
     (["Uændret", "Lidt mere", "Meget mindre", "Mere"], ["Meget mindre", "Uændret", "Lidt mere", "Mere"]),
+    # strength words that also read as degree ("very", "somewhat") but differ only by their pole
+    (["Somewhat easy", "Very easy", "Somewhat difficult", "Very difficult"],
+     ["Very difficult", "Somewhat difficult", "Somewhat easy", "Very easy"]),
     # quality, with "excellent" above "good" and what needs improving at the bottom
     (["Good", "Excellent", "Poor", "Fair"], ["Poor", "Fair", "Good", "Excellent"]),
     (["Bien", "Excellent", "Moyen", "Accueil laisse à désirer"], ["Accueil laisse à désirer", "Moyen", "Bien", "Excellent"]),

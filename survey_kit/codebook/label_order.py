@@ -222,18 +222,15 @@ def _unit(text: str, after: int) -> float | None:
 def _word_keys(labels: list[str]) -> list[float] | None:
     """One score per label from one family of words (frequency, degree, poles, yes/maybe/no)."""
     norm = [normalise_label(lab) for lab in labels]
-    for kind in ("frequency", "degree"):
-        keys = [_table_score(t, kind) for t in norm]
-        if None not in keys:
+    readings = (
+        lambda t: _table_score(t, "frequency"), lambda t: _table_score(t, "degree"), _pole_score, _change_score,
+        _yes_no,
+    )
+    for score in readings:  # the first family that places every label at its own position
+        keys = [score(t) for t in norm]
+        if None not in keys and len(set(keys)) == len(keys):
             return keys
-    keys = [_pole_score(t) for t in norm]
-    if None not in keys:
-        return keys
-    keys = [_change_score(t) for t in norm]
-    if None not in keys:
-        return keys
-    keys = [_yes_no(t) for t in norm]
-    return keys if None not in keys else None
+    return None
 
 
 def _table_score(text: str, kind: str) -> float | None:
