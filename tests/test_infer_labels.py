@@ -49,6 +49,25 @@ from survey_kit.ingest.readers import read_export
     (["Totalmente de acuerdo", "En desacuerdo", "De acuerdo", "Totalmente en desacuerdo"],
      ["Totalmente en desacuerdo", "En desacuerdo", "De acuerdo", "Totalmente de acuerdo"]),
     (["Yes", "Maybe", "No"], ["No", "Maybe", "Yes"]),
+    # seen on the held-out corpus (Google Forms in Spanish, a SurveyMonkey survey of the Carpentries)
+    (["Muchas veces", "Algunas veces", "Pocas veces", "Nunca"], ["Nunca", "Pocas veces", "Algunas veces", "Muchas veces"]),
+    (["All of the time", "Often", "Sometimes", "Rarely", "Never"],
+     ["Never", "Rarely", "Sometimes", "Often", "All of the time"]),
+    # change: much less ... no change ... much more
+    (["More motivated", "No change in motivation", "Much more motivated", "Slightly less motivated", "Less motivated"],
+     ["Less motivated", "Slightly less motivated", "No change in motivation", "More motivated", "Much more motivated"]),
+    (["Uændret", "Lidt mere", "Meget mindre", "Mere"], ["Meget mindre", "Uændret", "Lidt mere", "Mere"]),
+    # strength words that also read as degree ("very", "somewhat") but differ only by their pole
+    (["Somewhat easy", "Very easy", "Somewhat difficult", "Very difficult"],
+     ["Very difficult", "Somewhat difficult", "Somewhat easy", "Very easy"]),
+    # quality, with "excellent" above "good" and what needs improving at the bottom
+    (["Good", "Excellent", "Poor", "Fair"], ["Poor", "Fair", "Good", "Excellent"]),
+    (["Bien", "Excellent", "Moyen", "Accueil laisse à désirer"], ["Accueil laisse à désirer", "Moyen", "Bien", "Excellent"]),
+    # bands in different units of time
+    (["Entre 1 y 2 años", "Mas de 2 años", "Menos de 6 meses", "Entre 6 meses y un año"],
+     ["Menos de 6 meses", "Entre 6 meses y un año", "Entre 1 y 2 años", "Mas de 2 años"]),
+    (["1-2 år", "Under 6 måneder", "Mere end 5 år", "6-12 måneder"],
+     ["Under 6 måneder", "6-12 måneder", "1-2 år", "Mere end 5 år"]),
 ])
 def test_order_read_from_the_labels(scrambled, expected) -> None:
     got = order_from_labels(scrambled)
@@ -305,3 +324,62 @@ def test_two_answers_on_one_point_of_a_known_scale_keep_their_own_codes(tmp_path
     for it in cb.items:
         assert [it.values[c] for c in sorted(it.values)] == five
     assert len(ingest(path, cb, out_dir=tmp_path / "out", key="k").data) == 15
+
+
+def test_a_date_column_of_timestamps_is_metadata(tmp_path) -> None:
+    """A bare "Date" header over "9/8/18 15:29" (a SurveyMonkey download cleaned by hand) says when
+    the form was sent: metadata, not a date question; a "Date" of days only may be a question."""
+    path = tmp_path / "post.csv"
+    rows = [["Date", "Recommend"], ["9/8/18 15:29", "Agree"], ["9/8/18 3:42", "Strongly Agree"],
+            ["9/10/18 11:02", "Disagree"], ["9/11/18 9:15", "Agree"]]
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows(rows)
+    draft = draft_codebook(path)
+    assert [it.text for it in draft.codebook.items] == ["Recommend"]
+    days = tmp_path / "days.csv"
+    with open(days, "w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows([["Date", "Recommend"], ["9/8/18", "Agree"], ["9/10/18", "Disagree"]])
+    assert "Date" in [it.text for it in draft_codebook(days).codebook.items]
+
+
+def test_checkbox_answers_joined_by_semicolon_are_one_multiple_item(tmp_path) -> None:
+    """Some Google Forms downloads join the ticked boxes with ";" ("Enseñanza de Grado;Máster u otro
+    posgrado oficial"): one multiple item, one 0/1 per option, in the draft and on ingest."""
+    path = tmp_path / "respuestas.csv"
+    cells = ["Enseñanza de Grado;Máster u otro posgrado oficial", "Enseñanza de Grado",
+             "Títulos propios;Enseñanza de Grado;Máster u otro posgrado oficial", "Enseñanza de Grado",
+             "Ciclos formativos de grado medio/superior;Títulos propios", "Enseñanza de Grado;Máster u otro posgrado oficial",
+             "Ciclos formativos de grado medio/superior"]
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["Marca temporal", "Titulaciones que imparte"])
+        w.writerows([f"2021/02/15 11:{20 + i}:23 a. m. EET", c] for i, c in enumerate(cells))
+    it = draft_codebook(path).codebook.items[0]
+    assert it.type == "multiple"
+    assert sorted(it.values.values()) == sorted(["Enseñanza de Grado", "Máster u otro posgrado oficial",
+                                                  "Títulos propios", "Ciclos formativos de grado medio/superior"])
+
+
+def test_a_semicolon_inside_a_comment_is_no_checkbox(tmp_path) -> None:
+    """"Ledelsen er synlig og lyttende; vi får løn for indsatsen" is one answer: its two halves never
+    occur apart, so the column is no ';'-joined checkbox question."""
+    path = tmp_path / "kommentarer.csv"
+    comments = ["Godt samarbejde på tværs af afdelingerne", "Ledelsen er synlig og lyttende; vi får løn for indsatsen",
+                "Større åbenhed om økonomien ønskes", "For lidt tid til faglig sparring"] * 5
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["respondentid", "Har du andre kommentarer?"])
+        w.writerows([i + 1, c] for i, c in enumerate(comments))
+    it = draft_codebook(path).codebook.items[0]
+    assert it.type != "multiple", it.values
+
+
+def test_yes_no_question_coded_0_1_in_its_own_language(tmp_path) -> None:
+    path = tmp_path / "svar.csv"
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["Er du leder?", "Antal børn"])
+        w.writerows([[i % 2, i % 2] for i in range(8)])
+    items = draft_codebook(path).codebook.items
+    assert items[0].values == {0: "Nej", 1: "Ja"}
+    assert items[1].values != {0: "Nej", 1: "Ja"}  # no question: the codes stay as they are

@@ -8,7 +8,9 @@ answers it does not know, from three things a label can carry (tried in this ord
    ``"45+"``, ``"0"`` ... ``"10"``;
 3. intensity words in Danish, Norwegian, Swedish, English, German, Spanish, French and Dutch:
    frequency (never ... always), degree (not at all ... extremely), agreement and satisfaction with
-   their strength (strongly / somewhat), yes / maybe / no.
+   their strength (strongly / somewhat), change (much less ... no change ... much more), yes / maybe / no.
+
+Numbers of different units of time are compared in days ("Menos de 6 meses" < "Entre 1 y 2 años").
 
 :func:`order_from_labels` returns the labels low end first and how the order was read, or None
 when no reading covers every label with distinct positions (the draft then says so).
@@ -38,6 +40,7 @@ _MORE = re.compile(
 _FREQUENCY = {
     0: ("never", "aldrig", "aldri", "nie", "niemals", "nunca", "jamais", "nooit", "not at all often"),
     1: ("rarely", "seldom", "sjældent", "sjælden", "sjelden", "sällan", "selten", "rara vez", "casi nunca",
+        "pocas veces", "pocas", "few times", "få gange", "få ganger", "få gånger", "peu souvent",
         "rarement", "zelden", "hardly ever", "almost never", "næsten aldrig", "nesten aldri", "nästan aldrig",
         "fast nie"),
     2: ("sometimes", "occasionally", "now and then", "nogle gange", "somme tider", "af og til", "av og til",
@@ -45,13 +48,15 @@ _FREQUENCY = {
         "parfois", "quelquefois", "soms", "af en toe", "monthly", "weekly"),
     3: ("often", "frequently", "ofte", "tit", "ofta", "oft", "häufig", "haeufig", "a menudo",
         "frecuentemente", "con frecuencia", "souvent", "vaak", "dikwijls", "usually", "most of the time",
-        "meistens", "oftest", "for det meste", "oftast", "normalmente", "la plupart du temps", "meestal"),
+        "meistens", "oftest", "for det meste", "oftast", "normalmente", "la plupart du temps", "meestal",
+        "muchas veces", "many times", "mange gange", "mange ganger", "många gånger", "bien souvent"),
     3.5: ("very often", "meget ofte", "svært ofte", "veldig ofte", "mycket ofta", "sehr oft", "sehr häufig",
           "muy a menudo", "muy frecuentemente", "très souvent", "heel vaak", "zeer vaak", "erg vaak",
           "almost always", "næsten altid", "nesten alltid", "nästan alltid", "fast immer", "casi siempre",
           "presque toujours", "bijna altijd", "daily", "every day", "hver dag", "dagligt", "daglig",
           "täglich", "jeden tag"),
-    4: ("always", "altid", "alltid", "immer", "siempre", "toujours", "altijd"),
+    4: ("always", "altid", "alltid", "immer", "siempre", "toujours", "altijd", "all of the time", "all the time",
+        "hele tiden", "hela tiden", "die ganze zeit", "todo el tiempo", "tout le temps", "de hele tijd"),
 }
 # degree: not at all (0) ... extremely (4)
 _DEGREE = {
@@ -89,6 +94,9 @@ _NEGATIVE_POLE = (
     "svårt", "schwierig", "schwer", "difícil", "difficile", "moeilijk", "unhappy", "ulykkelig", "unglücklich",
     "infeliz", "malheureux", "ongelukkig", "worse", "værre", "verre", "sämre", "schlechter", "peor", "pire",
     "slechter", "untrue", "usandt", "usant", "falsch", "falso", "faux", "onwaar", "stämmer inte",
+    "laisse à désirer", "laisse a desirer", "à améliorer", "être améliorée", "être amélioré", "needs improvement",
+    "could be better", "kan forbedres", "bør forbedres", "kunne være bedre", "kan förbättras", "verbesserungswürdig",
+    "mejorable", "puede mejorar", "kan beter",
 )
 _POSITIVE_POLE = (
     "agree", "enig", "instämmer", "stämmer", "stimme zu", "zustimmen", "trifft zu", "de acuerdo",
@@ -98,16 +106,21 @@ _POSITIVE_POLE = (
     "good", "god", "godt", "gut", "bueno", "buena", "bon", "bien", "goed", "excellent", "fremragende",
     "utmerket", "utmärkt", "ausgezeichnet", "excelente", "uitstekend", "easy", "let", "lett", "lätt",
     "leicht", "fácil", "facile", "makkelijk", "gemakkelijk", "happy", "lykkelig", "glücklich", "feliz",
-    "heureux", "gelukkig", "better", "bedre", "bättre", "besser", "mejor", "meilleur", "beter", "true",
+    "heureux", "gelukkig", "better", "bedre", "bättre", "besser", "mejor", "meilleur", "beter", "true", "bonne",
+    "excellente", "excelent", "outstanding", "hervorragend", "udmærket",
+    "bra", "buen", "bueno",
     "sandt", "sant", "wahr", "verdadero", "vrai", "waar", "zu",
 )
 _NEUTRAL = (
     "neither", "neutral", "hverken", "verken", "varken", "weder", "teils teils", "ni de acuerdo", "ni ",
     "ni d accord", "ni satisfait", "noch", "niet eens niet oneens", "neutraal", "neutro", "neutre",
     "undecided", "usikker", "uentschieden", "indeciso", "indécis", "middle", "midt i mellem",
-    "både og", "hverken eller", "både och",
+    "både og", "hverken eller", "både och", "moyen", "moyenne", "average", "medium", "middel", "mittel", "regular",
+    "gemiddeld", "mittelmäßig", "passable", "acceptable", "ok", "okay", "nogenlunde", "sådan da", "fair",
 )
-_STRONG = ("strongly", "completely", "totally", "very", "extremely", "fully", "helt", "meget", "svært",
+_STRONG = ("excellent", "excellente", "excelente", "fremragende", "udmærket", "utmerket", "utmärkt", "ausgezeichnet",
+           "hervorragend", "uitstekend", "outstanding", "superb", "perfect", "parfait", "perfecto",
+           "strongly", "completely", "totally", "very", "extremely", "fully", "helt", "meget", "svært",
            "veldig", "mycket", "sehr", "völlig", "voll und ganz", "voll", "ganz", "total", "totalmente",
            "muy", "completamente", "tout à fait", "très", "totalement", "fortement", "helemaal", "zeer",
            "heel", "erg", "absolutely", "definitely", "definitely not", "absolut", "absolutt", "fuldstændig",
@@ -146,9 +159,14 @@ def order_from_labels(labels: Iterable[str]) -> tuple[list[str], str] | None:
     labels = [str(x) for x in dict.fromkeys(labels) if str(x).strip()]
     if len(labels) < 2:
         return None
+    timed = [_number(lab, units=True) for lab in labels]  # numbers of months and years: in days
+    if None in timed or len({_unit(lab, 0) for lab in labels}) < 2:
+        timed = None
     for how, key in (("codes", _code), ("numbers", _number), ("words", None)):
         if key is None:
             keys = _word_keys(labels)
+        elif key is _number and timed is not None:
+            keys = timed
         else:
             keys = [key(lab) for lab in labels]
         if keys is not None and None not in keys and len(set(keys)) == len(keys):
@@ -161,32 +179,58 @@ def _code(label: str) -> float | None:
     return float(m.group(1)) if m else None
 
 
-def _number(label: str) -> float | None:
+def _number(label: str, units: bool = False) -> float | None:
     text = label.strip()
     m = _NUMBER.search(text)
     if m is None:
         return None
     value = float(m.group(1).replace(",", "."))
+    factor = _unit(text, m.end()) if units else 1.0
+    if factor is None:
+        return None
     low = normalise_label(text)
     if _LESS.search(low):
-        return value - 0.5
+        return (value - 0.5) * factor
     if _MORE.search(text) or _MORE.search(low):
-        return value + 0.5
-    return value
+        return (value + 0.5) * factor
+    return value * factor
+
+
+#: Units of time in days, so "Menos de 6 meses" comes before "Entre 1 y 2 años".
+_UNITS = [(re.compile(r"(?<!\w)(?:" + words + r")(?!\w)", re.I), days) for words, days in (
+    (r"minut\w*|min", 1 / 1440),
+    (r"timer?|timmar|timme|hours?|stunden?|horas?|heures?|uur|uren|hrs?", 1 / 24),
+    (r"dag(?:e|en|er|ar)?|days?|tage?|d[ií]as?|jours?", 1.0),
+    (r"ug(?:e|er)|uk(?:e|er)|veck(?:a|or)|weeks?|wochen?|semanas?|semaines?|weken|week", 7.0),
+    (r"måned(?:er)?|måneder|månad(?:er)?|months?|monate?|mes(?:es)?|mois|maand(?:en)?", 30.4),
+    (r"år|years?|jahre?|años?|ans?|jaar|jaren|anno", 365.0),
+)]
+
+
+def _unit(text: str, after: int) -> float | None:
+    """The unit of time of the number ending at ``after``: the first unit word after it, else the
+    first in the label; None when the label names no unit."""
+    best = None
+    for rx, days in _UNITS:
+        for m in rx.finditer(text):
+            key = (m.start() < after, m.start() if m.start() >= after else -m.start())
+            if best is None or key < best[0]:
+                best = (key, days)
+    return None if best is None else best[1]
 
 
 def _word_keys(labels: list[str]) -> list[float] | None:
     """One score per label from one family of words (frequency, degree, poles, yes/maybe/no)."""
     norm = [normalise_label(lab) for lab in labels]
-    for kind in ("frequency", "degree"):
-        keys = [_table_score(t, kind) for t in norm]
-        if None not in keys:
+    readings = (
+        lambda t: _table_score(t, "frequency"), lambda t: _table_score(t, "degree"), _pole_score, _change_score,
+        _yes_no,
+    )
+    for score in readings:  # the first family that places every label at its own position
+        keys = [score(t) for t in norm]
+        if None not in keys and len(set(keys)) == len(keys):
             return keys
-    keys = [_pole_score(t) for t in norm]
-    if None not in keys:
-        return keys
-    keys = [_yes_no(t) for t in norm]
-    return keys if None not in keys else None
+    return None
 
 
 def _table_score(text: str, kind: str) -> float | None:
@@ -209,6 +253,33 @@ def _pole_score(text: str) -> float | None:
         return None
     strength = 3.0 if _RE["strong"].search(text) else 1.0 if _RE["weak"].search(text) else 2.0
     return sign * strength
+
+
+# change: much less ... no change ... much more ("Slightly less motivated", "Uændret", "Mye mer")
+_SAME = _phrase_re((
+    "no change", "unchanged", "the same", "same", "about the same", "uændret", "uendret", "oförändrad",
+    "oforandret", "samme", "det samme", "samma", "unverändert", "gleich", "gleich geblieben", "sin cambios",
+    "sin cambio", "igual", "lo mismo", "inchangé", "pas de changement", "pareil", "onveranderd", "hetzelfde",
+    "gelijk", "ingen ændring", "ingen endring", "ingen förändring", "keine veränderung", "ningún cambio"))
+_UP = _phrase_re(("more", "mere", "mer", "mehr", "más", "mas", "plus", "meer", "higher", "increased",
+                  "større", "højere", "høyere", "högre", "höher", "mayor", "supérieur", "hoger", "øget", "økt",
+                  "ökat", "erhöht", "aumentado", "augmenté", "toegenomen"))
+_DOWN = _phrase_re(("less", "fewer", "mindre", "færre", "færre", "weniger", "menos", "moins", "minder",
+                    "lower", "decreased", "lavere", "lägre", "niedriger", "menor", "inférieur", "lager",
+                    "nedsat", "redusert", "minskat", "verringert", "disminuido", "diminué", "afgenomen"))
+_MUCH = _phrase_re(("much", "a lot", "far", "significantly", "considerably", "meget", "mye", "mycket", "viel",
+                    "mucho", "beaucoup", "veel", "langt", "betydeligt", "betydelig", "deutlich", "bien"))
+_LITTLE = _phrase_re(("slightly", "a little", "somewhat", "a bit", "lidt", "litt", "lite", "något", "etwas",
+                      "un poco", "un peu", "iets", "een beetje", "en smule", "noget"))
+
+
+def _change_score(text: str) -> float | None:
+    if _SAME.search(text):
+        return 0.0
+    sign = 1 if _UP.search(text) else -1 if _DOWN.search(text) else 0
+    if not sign:
+        return None
+    return sign * (3.0 if _MUCH.search(text) else 1.0 if _LITTLE.search(text) else 2.0)
 
 
 def _yes_no(text: str) -> float | None:

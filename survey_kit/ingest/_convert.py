@@ -17,7 +17,7 @@ import pandas as pd
 
 from survey_kit.codebook import Item
 from survey_kit.codebook.conventions import DATE_DTYPE
-from survey_kit.ingest import _dates
+from survey_kit.ingest import _checkbox, _dates
 from survey_kit.ingest._common import integer_cells
 from survey_kit.validate.rules import ISSUE_COLUMNS
 
@@ -318,19 +318,23 @@ def _map_cell(series: pd.Series, item: Item, issues: _Issues) -> dict[str, pd.Se
     multiple item, the option's place in the cell (1 = first) for a ranking item."""
     ranking = item.type == "ranking"
     by_label = {normalise_text(lbl): code for code, lbl in item.values.items()}
+    known_labels = {_checkbox._norm(lbl) for lbl in item.values.values()}
+    other = next((c for c, lbl in item.values.items() if normalise_text(lbl) in _checkbox.OTHER_LABELS), None)
     options = list(item.values)
 
     def parse(u: object):
         if _as_number(u) is _BLANK:
             return _BLANK
         chosen: dict[int, int] = {}
-        for piece in (p.strip() for p in re.split(r"[;\n]", str(u))):
-            if not piece:
-                continue
+        for piece, known in _checkbox.split_cell(u, known_labels):  # "a;b;" and Google's "a, b"
             code = by_label.get(normalise_text(piece))
+            if code is None and not known:
+                code = other  # a written-in answer ("Other: ...") counts under the other option
             if code is None:
                 n = _as_number(piece)
                 code = int(n) if isinstance(n, float) and n.is_integer() and int(n) in item.values else None
+            if code is not None and code == other and code in chosen:
+                continue  # two written-in answers: the other option once
             if code is None or code in chosen:
                 return None
             chosen[code] = len(chosen) + 1

@@ -145,7 +145,7 @@ def column_item(raw: RawExport, col: Any, used: set) -> dict[str, Any]:
     if code != name and var_label:
         text, label = f"{var_label} (kolonne {name})", name
     elif code != name:
-        label = name if len(name) <= 40 else short(name)
+        label = short(name)
     counts = integer_counts(raw.frame[col], raw.integer_columns.get(name))
     item: dict[str, Any] = {"code": code, "text": text, "label": label, "_column": name, "_counts": counts}
     item.update(kind(raw, col, raw.frame[col], counts))
@@ -198,6 +198,11 @@ def kind(raw: RawExport, col: Any, s: pd.Series, counts: pd.Series | None) -> di
             return {"type": "likert", "values": {c: str(c) for c in distinct},
                     "_notes": [Note("koderne har ingen etiketter: skriv svarteksterne og 'positive' (de positive koder)",
                                     "the codes have no labels: write the answer texts and 'positive' (the positive codes)")]}
+        yes_no = _yes_no_words(raw.variable_labels.get(col) or str(col))
+        if set(distinct) <= {0, 1} and yes_no:  # a yes/no question answered 0/1 (Typeform, Excel's TRUE/FALSE)
+            return {"type": "single", "values": {0: yes_no[0], 1: yes_no[1]},
+                    "_notes": [Note(f"0/1 er læst som '{yes_no[0]}'/'{yes_no[1]}': tjek at 1 betyder ja",
+                                    f"0/1 read as '{yes_no[0]}'/'{yes_no[1]}': check that 1 means yes")]}
         if 0 < len(distinct) <= MAX_SINGLE and min(distinct) >= 0 and max(distinct) < 1000 and not _MEASURE.search(str(col)):
             return {"type": "single", "values": {c: str(c) for c in distinct},
                     "_notes": [Note("koderne har ingen etiketter: skriv svarteksterne",
@@ -214,7 +219,51 @@ def kind(raw: RawExport, col: Any, s: pd.Series, counts: pd.Series | None) -> di
         return {"type": "date"}
     if len(text) and text.str.fullmatch(r"[-+]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?").all():
         return {"type": "number"}  # Danish decimal comma ("2,5") kept as text by the file
-    return _text_answers(text) or {"type": "text"}
+    return _checkbox(text) or _text_answers(text) or {"type": "text"}
+
+
+def _checkbox(text: pd.Series) -> dict[str, Any] | None:
+    """Google Forms checkboxes: the ticked options joined by ", " in one cell -> a multiple item
+    (one 0/1 per option, options found from the whole column; see :mod:`._checkbox`)."""
+    from survey_kit.ingest import _checkbox as cb
+
+    cells = text.value_counts(sort=False)
+    if len(cells) > 2000 or not (cells.index.str.contains(", ", regex=False).any()
+                                 or cells.index.str.contains(";", regex=False).any()):
+        return None
+    found = cb.checkbox_options(Counter(dict(zip(cells.index, cells.to_numpy(), strict=True))))
+    if found is None:
+        return None
+    options = list(found["options"]) + ([cb.OTHER] if found["other"] else [])
+    item: dict[str, Any] = {"type": "multiple", "values": {i + 1: o for i, o in enumerate(options)}}
+    if found["other"]:
+        item["_notes"] = [Note(f"afkrydsningsspørgsmål: svar, som kun én har skrevet, er samlet under '{cb.OTHER}'",
+                               f"checkbox question: answers written in by one respondent are counted under '{cb.OTHER}'")]
+    return item
+
+
+#: A question answered yes or no, by its first words, and the no/yes words of its language.
+_YES_NO_QUESTION = [
+    (re.compile(r"^\W*(?:are|is|was|were|do|does|did|have|has|had|would|will|can|could|should)\s", re.I), ("No", "Yes")),
+    (re.compile(r"^\W*(?:er|var|har|havde|vil|ville|kan|kunne|skal|bruger|føler)\s+(?:du|i|din|dit|dine)\b", re.I),
+     ("Nej", "Ja")),
+    (re.compile(r"^\W*(?:är|var|har|hade|vill|kan|skulle)\s+(?:du|ni|din|ditt)\b", re.I), ("Nej", "Ja")),
+    (re.compile(r"^\W*(?:bist|sind|hast|haben|hatten|warst|waren|würden|können)\s+(?:du|sie)\b", re.I),
+     ("Nein", "Ja")),
+    (re.compile(r"^\W*(?:¿\s*)?(?:eres|es|estás|está|tienes|tiene|has|ha)\s", re.I), ("No", "Sí")),
+    (re.compile(r"^\W*(?:êtes|es|avez|as|étiez)[- ](?:vous|tu)\b", re.I), ("Non", "Oui")),
+    (re.compile(r"^\W*(?:bent|ben|heeft|heb|hebt|was|waren)\s+(?:u|je|jij)\b", re.I), ("Nee", "Ja")),
+]
+
+
+def _yes_no_words(text: str) -> tuple[str, str] | None:
+    plain = short(text, 10**6)
+    if not plain.rstrip().endswith("?"):
+        return None
+    for rx, words in _YES_NO_QUESTION:
+        if rx.match(plain):
+            return words
+    return None
 
 
 def _labelled(labels: dict[int, str], declared: list, codes: set[int]) -> dict[str, Any]:
@@ -446,11 +495,17 @@ def _batteries(items: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
         home = None
         for union, members in reversed(groups):
             common = len(set(mine) & set(union))
-            if common >= 2 and common >= min(len(mine), len(union)) / 2:
-                merged = union + [a for a in mine if a not in union]
-                if len(merged) <= MAX_SINGLE and (order_from_labels(union) is None) == (order_from_labels(merged) is None):
-                    home = (union, members, merged)
-                    break
+            # one scale: one item's answers within the other's, or most answers shared; two
+            # yes/no questions with different third answers ("Maybe", "Not eligible") are not one
+            if common < 2 or common < min(len(mine), len(union)) / 2:
+                continue
+            merged = union + [a for a in mine if a not in union]
+            nested = set(mine) <= set(union) or set(union) <= set(mine)
+            if not (nested or common >= max(3, 2 * max(len(mine), len(union)) / 3) or _ordered(merged)):
+                continue  # an ordered scale may lack answers nobody chose; loose answer sets may not
+            if len(merged) <= MAX_SINGLE and (order_from_labels(union) is None) == (order_from_labels(merged) is None):
+                home = (union, members, merged)
+                break
         if home is None:
             groups.append((list(mine), [it]))
             continue
@@ -458,6 +513,11 @@ def _batteries(items: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
         union[:] = merged
         members.append(it)
     return [members for _, members in groups]
+
+
+def _ordered(answers: list[str]) -> bool:
+    read = order_from_labels(answers)
+    return read is not None and read[1] in ("codes", "words", "numbers")
 
 
 def _code_battery(members: list[dict[str, Any]]) -> None:
@@ -613,8 +673,14 @@ def make_code(name: str, used: set) -> str:
     return code
 
 
+_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+_EMPHASIS = re.compile(r"(?<!\w)\*{1,2}(\S(?:[^*]*\S)?)\*{1,2}(?!\w)")  # Typeform's markdown: "*Are you ...?*"
+
+
 def short(text: str, width: int = 40) -> str:
-    text = " ".join(str(text).split())
+    """A short label: the text without markup (Typeform and Qualtrics write "<strong>", "*live*"),
+    cut at a word near ``width`` characters."""
+    text = " ".join(_EMPHASIS.sub(r"\1", _TAG.sub("", str(text))).split())
     if len(text) <= width:
         return text
     if " - " in text:

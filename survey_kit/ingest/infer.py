@@ -88,6 +88,18 @@ _METADATA = re.compile(
     r"externalreference|external ?data ?reference|recipient ?(?:first|last) ?name|total time|"
     r"group time:.*|question time:.*|interview time|custom data ?\d*|custom variable ?\d*)$",
     re.I)
+#: A bare "date"/"time" header: metadata when its cells are timestamps (a date with a time of day).
+_WHEN = re.compile(r"^(?:date|dato|datum|fecha|data|date ?time|datetime|time|tid|zeit|tidspunkt|hora)$", re.I)
+
+
+def _stamped(s: pd.Series) -> bool:
+    if pd.api.types.is_datetime64_any_dtype(s):
+        return True
+    cells = s.iloc[:2000].dropna().astype(str).str.strip()
+    cells = cells[cells != ""]
+    return len(cells) >= 2 and bool(cells.str.contains(r"\d\D\d.*\b\d{1,2}[:.]\d{2}\b").mean() >= 0.9)
+
+
 #: Personal data by name (e-mail, name, phone, CPR): left out of the draft, never read in clear.
 _PERSONAL = re.compile(
     r"^(?:(?:what is your|hvad er dit|hvad er din|hva er ditt|hva er din|vad är ditt|vad är din|wie ist ihr|"
@@ -126,7 +138,10 @@ _BACKGROUND = re.compile(
     r"estudios|región|provincia|sexe|genre|âge|tranche d'âge|département|service|unité|secteur|poste|fonction|"
     r"niveau d'études|diplôme|geslacht|leeftijd|leeftijdsgroep|afdeling|eenheid|functie|opleiding|opleidingsniveau|"
     r"gender identity|identify as|identifiserer|identifierar|identificerer|bor|lives?|live|location|"
-    r"employment|employment status|occupation|ansættelse|ansettelse|anställning"
+    r"employment|employment status|occupation|ansættelse|ansettelse|anställning|"
+    # the size of the workplace ("How many employees does your company have?")
+    r"how many employees|number of employees|company size|organi[sz]ation size|antal ansatte|antal medarbejdere|"
+    r"antall ansatte|anzahl der mitarbeiter|número de empleados"
     r")\b",
     re.I,
 )
@@ -135,11 +150,13 @@ _QUESTION_ABOUT = re.compile(
     r"vilk|vad är|är du|which|what is your|are you|how old|in which|where do you|to which|"
     r"welche|welchem|welcher|was ist ihr|wie alt|in welche|sind sie|wo wohnen|"
     r"cuál|cual|qué edad|que edad|eres|es usted|dónde|quel|quelle|êtes-vous|quel âge|où|"
-    r"welk|wat is uw|hoe oud|bent u|waar woont|hvor mener du|hvor bor|var bor)", re.I)
+    r"welk|wat is uw|hoe oud|bent u|waar woont|hvor mener du|hvor bor|var bor|"
+    r"how many|hvor mange|wie viele|cuántos|combien)", re.I)
 _GROUP_ANSWERS = re.compile(
     r"^(?:mand|kvinde|mænd|kvinder|mann|kvinne|man|kvinna|male|female|man|woman|men|women|jente|gutt|"
     r"pige|dreng|flicka|pojke|girl|boy|andet|annet|annat|other|weiblich|männlich|divers|frau|mann|"
     r"hombre|mujer|masculino|femenino|otro|homme|femme|autre|vrouw|anders|non-binary|ikke-binær)$", re.I)
+_ARTICLE = re.compile(r"^(?:une?|a|an|en|et|ein|eine|una?|el|la|een|de)\s+", re.I)  # "Une femme", "Un homme"
 _BAND = re.compile(r"^\s*(?:\d{1,3}\s*[-–]\s*\d{1,3}|\d{1,3}\s*\+|(?:under|over|mindre end|mere end|mindre enn|"
                    r"mer enn|less than|more than|unter|über|menos de|más de|moins de|plus de)\s*\d{1,3})\s*"
                    r"(?:år|years?|jahre|años|ans|jaar|aar)?\s*$", re.I)
@@ -435,6 +452,9 @@ def _form_columns(raw: RawExport, columns: list) -> tuple[list, list]:
             metadata.append(col)
             continue
         s = raw.frame[col]
+        if _WHEN.match(name) and _stamped(s):  # "Date" holding "9/8/18 15:29": when the form was sent
+            metadata.append(col)
+            continue
         if str(col) in raw.integer_columns or pd.api.types.is_numeric_dtype(s) or pd.api.types.is_datetime64_any_dtype(s):
             continue  # codes, numbers and dates are no e-mails; phone or CPR numbers are written as text
         cells = s.iloc[:5000].dropna().astype(str).str.strip()  # a look at the first rows, not a pass over all
@@ -470,7 +490,7 @@ def _unique_labels(items: list[dict[str, Any]]) -> None:
     for same in by_label.values():
         if len(same) < 2:
             continue
-        texts = [it["text"].split() for it in same]
+        texts = [C.short(it["text"], 10**6).split() for it in same]  # without markup
         head = len(os.path.commonprefix(texts))
         tail = len(os.path.commonprefix([t[::-1] for t in texts]))
         diffs = [" ".join(t[head:len(t) - tail if tail else None]).strip(" -:?…") for t in texts]
@@ -514,7 +534,7 @@ def _is_group(item: dict[str, Any], raw: RawExport) -> bool:
             r"\b(?:år|years?|jahre|años|ans|jaar|alder|age|alter|edad|âge|leeftijd|gammel|old|alt)\b",
             " ".join(answers) + " " + text + " " + str(name), re.I):
         return True  # age bands: "18-29", "30-44", "45+"; "13-15 år"
-    return 2 <= len(answers) <= 6 and sum(bool(_GROUP_ANSWERS.match(a.strip())) for a in answers) >= 2
+    return 2 <= len(answers) <= 6 and sum(bool(_GROUP_ANSWERS.match(_ARTICLE.sub("", a.strip()))) for a in answers) >= 2
 
 
 def _bare_codes(item: dict[str, Any]) -> bool:

@@ -312,11 +312,37 @@ def default_spec(codebook: Codebook) -> ReportSpec:
 
 
 def _common_heading(items: list[Item]) -> str:
-    """A battery's heading: the text its items share, else the first item's label."""
-    texts = [it.text for it in items]
-    prefix = texts[0]
-    for t in texts[1:]:
-        while not t.startswith(prefix):
-            prefix = prefix[:-1]
-    prefix = prefix.rstrip(" :-–").strip()
-    return prefix if len(prefix) >= 12 else items[0].label
+    """A battery's heading: its items' shared stem, the part of the question that does not differ.
+
+    The lead-in the items share up to its last separator ("Hvor enig er du i følgende utsagn?"),
+    the stem of the first items when later ones have another (a battery of one answer scale may
+    span two questions), else the shared words around the part that differs ("Wie oft …?"); the
+    first item's label only when the texts share nothing."""
+    import os
+    import re
+
+    texts = [" ".join(re.sub(r"<[^>]+>", "", it.text).split()) for it in items]
+    lead = _lead(os.path.commonprefix(texts))
+    if len(lead) >= 12:
+        return lead
+    first = _lead(os.path.commonprefix(texts[:2]))
+    if len(first) >= 12:  # the stem of the leading items
+        return first
+    head = os.path.commonprefix(texts)
+    head = head[:head.rfind(" ") + 1].strip() if " " in head else ""
+    tail = os.path.commonprefix([t[::-1] for t in texts])[::-1]
+    tail = tail[tail.find(" "):].strip() if " " in tail else tail.strip()
+    if not tail[:1].isalnum():  # "?" or ")?": the closing marks, not a word cut in two
+        tail = tail.lstrip(" )").strip()
+    if head:
+        return f"{head} …{(' ' + tail) if tail[:1].isalnum() else tail}"
+    return items[0].label
+
+
+def _lead(common: str) -> str:
+    """A shared prefix cut after its last separator ("? - ", ": ", " - "), without the separator."""
+    import re
+
+    cuts = [m.start() + 1 if m.group().startswith("?") else m.start()
+            for m in re.finditer(r"\?\s|:\s|\s[-–]\s", common)]
+    return common[:cuts[-1]].strip() if cuts else ""
