@@ -207,3 +207,25 @@ def test_a_table_of_totals_has_no_group_column():
     for t in totals:
         assert "Gruppe" not in [c.header for c in t.columns], t.name
         assert "Gruppe" not in t.display_frame().columns
+
+
+def test_every_chart_of_the_default_reports_draws_a_row_per_group_of_its_table():
+    """A chart shows every row its table shows: no option of a multiple-choice question, level of
+    a unit report or item is taken for a breakdown's total and merged into one "I alt" row."""
+    checked = 0
+    for name in ("lederudvikling_2008", "kompetencekortlaegning"):
+        s = survey(name)
+        unit = int(s.data["enhed"].value_counts().idxmax()) if name == "kompetencekortlaegning" else None
+        rep = build_report(s) if unit is None else build_report(s, group=("enhed", unit))
+        for fig in (b for b in rep.blocks if isinstance(b, Figure)):
+            data = fig.data if isinstance(fig.data, pd.DataFrame) else None
+            if data is None or "group" not in data or data["item"].nunique() != 1:
+                continue
+            shown = data[~data["suppressed"].astype(bool)] if "suppressed" in data else data
+            if "is_total" in shown and (~shown["is_total"].astype(bool)).any():
+                shown = shown[~shown["is_total"].astype(bool)]  # the total: a line beside the bars
+            ticks = [t for ax in ("yaxis", "xaxis") for t in (fig.figure.layout[ax].ticktext or ())]
+            if fig.figure.data and fig.figure.data[0].type in ("bar", "heatmap") and ticks:
+                assert len(ticks) >= shown["group"].nunique(), (name, fig.name, ticks)
+                checked += 1
+    assert checked >= 5

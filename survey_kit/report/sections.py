@@ -461,6 +461,8 @@ def _items(ctx: Context, sec: Section) -> Composer:
                 item = cb[extra[0]]
                 comp = comp[stats.total_mask(comp)].copy()
                 comp["group"] = [item_option(cb, c) for c in comp["item"]]
+                comp["group_code"] = comp["item"]  # each option is a row of its own, not a total
+                comp["is_total"] = False
                 comp["item"] = extra[0]
                 comp["item_label"] = item.label
                 comp = comp.sort_values("value", ascending=False, na_position="last")
