@@ -12,6 +12,7 @@ after the specs are loaded removes both races."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -34,30 +35,30 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def jupyterlab(tmp_path):
-    """A JupyterLab server from this interpreter's environment, rooted in a temporary project, with
-    its own (empty) workspaces and settings, so no earlier session's layout is restored."""
-    shutil.copy(NOTEBOOK, tmp_path / NOTEBOOK.name)
+@contextlib.contextmanager
+def lab_server(root: Path, pythonpath: Path):
+    """A JupyterLab server from this interpreter's environment, rooted in ``root``, with its own
+    (empty) workspaces and settings, so no earlier session's layout is restored; yields its URL
+    once it answers /api/status (a state, polled), and stops it on exit."""
     # a fresh user is asked "Would you like to get notified about official Jupyter news?" (a toast
     # over the notebook) while the setting fetchNews is "none": answered "no" the documented way,
     # in the user's settings of @jupyterlab/apputils-extension:notification (news_url=None only
     # stops the fetching, not the question)
-    notification = tmp_path / ".settings" / "@jupyterlab" / "apputils-extension"
-    notification.mkdir(parents=True)
+    notification = root / ".settings" / "@jupyterlab" / "apputils-extension"
+    notification.mkdir(parents=True, exist_ok=True)
     (notification / "notification.jupyterlab-settings").write_text(json.dumps({"fetchNews": "false"}))
     port = _free_port()
-    env = {**os.environ, "SURVEY_KIT_HOME": str(tmp_path),
-           "PYTHONPATH": os.pathsep.join([str(NOTEBOOK.parents[1]), os.environ.get("PYTHONPATH", "")])}
-    log = open(tmp_path / "jupyterlab.log", "w")  # noqa: SIM115 - closed below
+    env = {**os.environ, "SURVEY_KIT_HOME": str(root),
+           "PYTHONPATH": os.pathsep.join([str(pythonpath), os.environ.get("PYTHONPATH", "")])}
+    log = open(root / "jupyterlab.log", "w")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(
         [sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--port={port}",
-         "--ip=127.0.0.1", f"--ServerApp.token={TOKEN}", f"--ServerApp.root_dir={tmp_path}",
+         "--ip=127.0.0.1", f"--ServerApp.token={TOKEN}", f"--ServerApp.root_dir={root}",
          "--ServerApp.allow_root=True", "--LabApp.expose_app_in_browser=True",
-         f"--LabApp.workspaces_dir={tmp_path / '.workspaces'}",
-         f"--LabApp.user_settings_dir={tmp_path / '.settings'}",
+         f"--LabApp.workspaces_dir={root / '.workspaces'}",
+         f"--LabApp.user_settings_dir={root / '.settings'}",
          "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
-        env=env, stdout=log, stderr=subprocess.STDOUT,
+        env=env, stdout=log, stderr=subprocess.STDOUT, cwd=root,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -69,7 +70,7 @@ def jupyterlab(tmp_path):
                 break
             except OSError:
                 if proc.poll() is not None:
-                    pytest.fail((tmp_path / "jupyterlab.log").read_text()[-2000:])
+                    pytest.fail((root / "jupyterlab.log").read_text()[-2000:])
                 if time.monotonic() > deadline:
                     pytest.fail("JupyterLab did not answer /api/status within 120 s")
                 _wait_briefly(proc)
@@ -81,6 +82,14 @@ def jupyterlab(tmp_path):
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+@pytest.fixture
+def jupyterlab(tmp_path):
+    """The server of :func:`lab_server` over a project holding notebook 2.0."""
+    shutil.copy(NOTEBOOK, tmp_path / NOTEBOOK.name)
+    with lab_server(tmp_path, NOTEBOOK.parents[1]) as base:
+        yield base
 
 
 def _wait_briefly(proc) -> None:

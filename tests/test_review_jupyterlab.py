@@ -8,13 +8,8 @@ the answers reordered, the saved message shown), never on time."""
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import nbformat
@@ -24,8 +19,7 @@ from test_explorer_jupyterlab import (
     _OPEN_NOTEBOOK,
     _RUN_ALL,
     TOKEN,
-    _free_port,
-    _wait_briefly,
+    lab_server,
 )
 
 from survey_kit.codebook import load_codebook
@@ -63,40 +57,8 @@ def _project(folder: Path) -> str:
 def lab(tmp_path):
     """A JupyterLab server rooted in a temporary project holding the draft, export and notebook."""
     code = _project(tmp_path)
-    port = _free_port()
-    env = {**os.environ, "SURVEY_KIT_HOME": str(tmp_path),
-           "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
-    log = open(tmp_path / "jupyterlab.log", "w")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--port={port}",
-         "--ip=127.0.0.1", f"--ServerApp.token={TOKEN}", f"--ServerApp.root_dir={tmp_path}",
-         "--ServerApp.allow_root=True", "--LabApp.expose_app_in_browser=True",
-         f"--LabApp.workspaces_dir={tmp_path / '.workspaces'}",
-         f"--LabApp.user_settings_dir={tmp_path / '.settings'}",
-         "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
-        env=env, stdout=log, stderr=subprocess.STDOUT, cwd=tmp_path,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/api/status?token={TOKEN}", timeout=2)
-                break
-            except OSError:
-                if proc.poll() is not None:
-                    pytest.fail((tmp_path / "jupyterlab.log").read_text()[-2000:])
-                if time.monotonic() > deadline:
-                    pytest.fail("JupyterLab did not answer /api/status within 120 s")
-                _wait_briefly(proc)
+    with lab_server(tmp_path, ROOT) as base:
         yield base, tmp_path, code
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 def _answers(page) -> list[str]:
