@@ -16,7 +16,7 @@ from survey_kit.cli import app
 from survey_kit.codebook import parse_codebook
 from survey_kit.codebook.scales import find_scales, is_dont_know
 from survey_kit.ingest import ingest
-from survey_kit.ingest.infer import draft_codebook, infer_codebook
+from survey_kit.ingest.infer import draft_codebook
 from survey_kit.stats import compare
 
 FORMS_HEAD = ["ID", "Start time", "Completion time", "Email", "Name", "Last modified time"]
@@ -96,7 +96,7 @@ def test_battery_of_text_answers_coded_alike_in_scale_order(tmp_path):
 ])
 def test_text_scales_in_four_languages(tmp_path, answers, positive_labels):
     path = _forms(tmp_path / "s.xlsx", {"Udsagn om arbejdet": answers * 2})
-    it = next(i for i in infer_codebook(path).items if i.text == "Udsagn om arbejdet")
+    it = next(i for i in draft_codebook(path).codebook.items if i.text == "Udsagn om arbejdet")
     assert it.type == "likert"
     assert {it.values[c] for c in it.positive} == positive_labels
     assert max(it.positive) == max(it.values)  # the positive end has the highest codes
@@ -106,7 +106,7 @@ def test_text_scales_in_four_languages(tmp_path, answers, positive_labels):
 
 def test_yes_no_is_single_with_positive_yes(tmp_path):
     path = _forms(tmp_path / "s.xlsx", {"Har du haft MUS i år?": ["Ja", "Nej", "Ja", "Ved ikke", "Ja", "Nej"]})
-    it = next(i for i in infer_codebook(path).items if i.text.startswith("Har du"))
+    it = next(i for i in draft_codebook(path).codebook.items if i.text.startswith("Har du"))
     assert it.type == "single" and it.values[it.positive[0]] == "Ja" and list(it.missing.values()) == ["Ved ikke"]
 
 
@@ -181,7 +181,7 @@ def test_id_not_unique_uses_row_number_and_says_why(tmp_path):
 
 def test_unique_id_is_kept(tmp_path):
     path = write_text(tmp_path / "a.csv", "ResponseId;spm1\nR_a;1\nR_b;2\nR_c;3\n")
-    assert infer_codebook(path).respondent_id.column == "ResponseId"
+    assert draft_codebook(path).codebook.respondent_id.column == "ResponseId"
 
 
 @pytest.mark.parametrize(("header", "answers"), [
@@ -194,13 +194,13 @@ def test_unique_id_is_kept(tmp_path):
 ])
 def test_groups_by_words_in_four_languages(tmp_path, header, answers):
     path = _forms(tmp_path / "g.xlsx", {header: answers * 3, "Hvor tilfreds er du?": ["Tilfreds"] * 12})
-    it = next(i for i in infer_codebook(path).items if i.text == header)
+    it = next(i for i in draft_codebook(path).codebook.items if i.text == header)
     assert it.type == "single" and it.group, header
 
 
 def test_non_groups_stay_answers(tmp_path):
     path = _forms(tmp_path / "g.xlsx", {"Vi deler viden i min afdeling på møderne": ["Helt enig", "Enig"] * 4})
-    it = infer_codebook(path).items[0]
+    it = draft_codebook(path).codebook.items[0]
     assert not it.group
 
 
@@ -238,7 +238,7 @@ def test_labelled_missing_on_a_measure_keeps_it_a_number(tmp_path):
     pyreadstat.write_sav(pd.DataFrame({"id": [float(i) for i in range(len(ages))], "age": ages}), p,
                          column_labels={"age": "Age of respondent"},
                          variable_value_labels={"age": {99: "Missing data"}}, missing_ranges={"age": [99]})
-    it = infer_codebook(p)["age"]
+    it = draft_codebook(p).codebook["age"]
     assert it.type == "number" and it.missing == {99: "Missing data"} and not it.group
 
 

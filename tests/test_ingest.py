@@ -321,7 +321,7 @@ def test_csv_rows_with_more_or_fewer_fields_than_the_header(tmp_path: Path) -> N
     """A row with an extra field is kept whole and quarantined (rule extra_fields, naming the line
     and the field counts); a row with fewer fields is padded with blanks, kept, and warned about."""
     from survey_kit.ingest import validate_export
-    from survey_kit.ingest.infer import infer_codebook
+    from survey_kit.ingest.infer import draft_codebook
 
     lines = MASS.read_text(encoding="utf-8").splitlines()
     n_header = len(lines[0].split(","))  # 13
@@ -329,7 +329,7 @@ def test_csv_rows_with_more_or_fewer_fields_than_the_header(tmp_path: Path) -> N
     lines[19] = lines[19].rsplit(",", 2)[0]  # line 20: the last two fields left out (Excel style)
     export = tmp_path / "mass.csv"
     export.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    cb = infer_codebook(MASS)  # the codebook of the intact file
+    cb = draft_codebook(MASS).codebook  # the codebook of the intact file
 
     report = validate_export(export, cb)
     p = report.problems

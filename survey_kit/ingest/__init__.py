@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["IngestResult", "RawExport", "draft_codebook", "infer_codebook", "ingest", "map_to_codebook",
+__all__ = ["IngestResult", "RawExport", "draft_codebook", "ingest", "map_to_codebook",
            "normalise_text", "read_export", "read_raw", "validate_export", "validate_frame"]
 
 _LAZY = {

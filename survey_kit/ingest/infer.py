@@ -55,7 +55,7 @@ from survey_kit.ingest._pii_columns import personal_kind
 from survey_kit.ingest.raw import RawExport
 from survey_kit.validate.messages import check_lang
 
-__all__ = ["Draft", "draft_codebook", "infer_codebook", "open_decisions"]
+__all__ = ["Draft", "draft_codebook", "open_decisions"]
 
 CHECK = "TJEK"
 #: The comment that marks a note in a drafted codebook, per language.
@@ -248,12 +248,12 @@ def _text(note: str, lang: str) -> str:
 
 
 def infer_codebook(path: str | Path, *, instrument: str | None = None, sheet: str | None = None) -> Codebook:
-    """Draft a :class:`Codebook` from an export (see :func:`draft_codebook`; its notes are dropped).
+    """Deprecated: ``draft_codebook(path, ...).codebook`` (one name per thing; the draft keeps its
+    notes, which the analyst needs)."""
+    import warnings
 
-    Examples
-    --------
-    >>> cb = infer_codebook("survey.sav", instrument="trivsel_2024")  # doctest: +SKIP
-    """
+    warnings.warn("survey_kit.ingest.infer_codebook is deprecated; use "
+                  "survey_kit.draft_codebook(path).codebook (same arguments)", DeprecationWarning, stacklevel=2)
     return draft_codebook(path, instrument=instrument, sheet=sheet).codebook
 
 
