@@ -28,6 +28,7 @@ from survey_kit.stats._common import (
     resolve,
     suppress_by_item,
 )
+from survey_kit.stats.design import domain_of, mark_domain
 
 
 def _scored(df: pd.DataFrame, cb: Codebook, code: str) -> np.ndarray:
@@ -150,14 +151,19 @@ def with_scale_scores(
     """A copy of the data with one score column per scale added (see :func:`scale_scores`).
 
     The result can go straight into ``compare``/``compare_waves`` with ``stat="mean"``; the score
-    columns are labelled with the scales' labels there.
+    columns are labelled with the scales' labels there. Every column of the data stays, the design
+    columns included, and the data of a filtered survey stay a domain of the whole design (R's
+    ``subset(design, ...)``): an index mean per group is R's ``svyby(~score, ~group, design,
+    svymean)``, its test ``svyttest`` / ``regTermTest``.
     """
     df, cb = resolve(data, codebook)
     scores = scale_scores(df, _need_codebook(cb, "with_scale_scores"), min_items=min_items)
     clash = [c for c in scores.columns if c in df.columns]
     if clash:
         raise ValueError(f"data: already has columns named like scales: {clash}")
-    return pd.concat([df, scores], axis=1)
+    out = pd.concat([df, scores], axis=1)
+    dom = domain_of(df)  # concat drops attrs that differ between its inputs: mark the domain again
+    return out if dom is None else mark_domain(out, dom.full, dom.mask)
 
 
 def cronbach_alpha(x: np.ndarray, ci: float = 0.95) -> tuple[float, float, float]:
