@@ -1,4 +1,5 @@
-# Reference values of R's survey package for tests/test_stats_design_index.py (issue 25, part 6):
+# Reference values of R's survey package for tests/test_stats_design_index.py and
+# tests/test_stats_design_panel.py (issue 25, part 6):
 # an index (scale score: the mean of two or more numeric columns, as rowMeans, NA when fewer than
 # half of its columns are answered) compared across groups with a sampling design: svyby(svymean),
 # svyttest / regTermTest, on a two-stage design (apiclus2), a stratified design (apistrat) and a
@@ -12,7 +13,7 @@ options(survey.lonely.psu = "adjust")
 out <- list(meta = list(survey = as.character(packageVersion("survey")), R = R.version.string))
 data(api)
 a2 <- apiclus2[, c("cds", "stype", "dnum", "snum", "awards", "sch.wide", "fpc1", "fpc2", "meals",
-                   "ell", "mobility", "acs.k3", "acs.46", "acs.core")]
+                   "ell", "mobility", "acs.k3", "acs.46", "acs.core", "api99", "api00")]
 for (v in c("stype", "awards", "sch.wide")) a2[[v]] <- as.character(a2[[v]])
 write.csv(a2, "tests/r/data/apiclus2_index.csv", row.names = FALSE)
 a2 <- read.csv("tests/r/data/apiclus2_index.csv")
@@ -95,5 +96,64 @@ for (nm in names(plans)) {
   idx[[nm]] <- res
 }
 out$index <- idx
+
+# -- a panel with a design: the schools' API in 1999 and 2000 (the same schools measured twice) --
+# Long form in the test: one row per school and year, the design columns in both; the 2000 row of
+# every school with snum %% 7 == 0 is dropped (attrition). The linked rows (schools answering both
+# years) form the design, one row per school; the change is svymean(~I(post - pre)) on it,
+# svyttest(I(post - pre) ~ 0, ...) its test; per group and in a domain on subset() of that design.
+panel_plans <- list(
+  clus2 = list(design = "clus2", g = "stype", dom = c("awards", "Yes")),
+  strat = list(design = "strat", g = "sch.wide", dom = c("yr.rnd", "No")),
+  rep_jk1 = list(design = "rep_jk1", g = "stype", dom = c("sch.wide", "Yes"))
+)
+wpos <- function(Dx) (if (inherits(Dx, "svyrep.design")) weights(Dx, "sampling") else weights(Dx)) > 0
+one_change <- function(Dx, pre, post, what) {
+  f <- as.formula(paste0("~I(", post, " - ", pre, ")"))
+  m0 <- svymean(as.formula(paste0("~", pre)), Dx)
+  m1 <- svymean(as.formula(paste0("~", post)), Dx)
+  ch <- svymean(f, Dx)
+  df <- degf(Dx)
+  tt <- svyttest(as.formula(paste0("I(", post, " - ", pre, ") ~ 0")), Dx)
+  list(r = paste0("svymean(", deparse(f), ", ", what, "); svyttest(I(", post, " - ", pre, ") ~ 0, ", what, ")"),
+       n = sum(wpos(Dx)),
+       value_from = coef(m0)[[1]], value_to = coef(m1)[[1]], change = coef(ch)[[1]],
+       se = SE(ch)[[1]], df = df, low = coef(ch)[[1]] - qt(0.975, df) * SE(ch)[[1]],
+       high = coef(ch)[[1]] + qt(0.975, df) * SE(ch)[[1]], p = tt$p.value[[1]],
+       t_df = tt$parameter[[1]])
+}
+panel_analyse <- function(D, g, what) {
+  r <- list()
+  for (stat in c("mean", "share")) {
+    pre <- if (stat == "mean") "api99" else "hi99"
+    post <- if (stat == "mean") "api00" else "hi00"
+    rows <- list(total = one_change(D, pre, post, what))
+    levs <- sort(unique(D$variables[[g]][wpos(D)]))
+    rows$groups <- lapply(levs, function(lev) {
+      sub <- paste0("subset(", what, ", ", g, " == ", deparse(lev), ")")
+      c(list(group = as.character(lev)),
+        one_change(eval(parse(text = paste0("subset(D, ", g, " == ", deparse(lev), ")"))), pre, post, sub))
+    })
+    r[[stat]] <- rows
+  }
+  r
+}
+pan <- list()
+for (nm in names(panel_plans)) {
+  pl <- panel_plans[[nm]]; spec <- designs[[pl$design]]
+  dat <- get(spec$data)
+  dat <- dat[dat$snum %% 7 != 0, ]  # the linked schools: both years answered
+  dat$hi99 <- as.numeric(dat$api99 >= 700); dat$hi00 <- as.numeric(dat$api00 >= 700)
+  D <- eval(parse(text = spec$call))
+  res <- list(design = paste0(spec$call, " on the linked rows (snum %% 7 != 0)"),
+              linked = nrow(dat), g = pl$g, dom = pl$dom, positive = "api >= 700",
+              full = panel_analyse(D, pl$g, "D"))
+  cond <- paste0(pl$dom[1], " == ", deparse(pl$dom[2]))
+  res$domain <- c(list(subset = paste0("subset(D, ", cond, ")")),
+                  panel_analyse(eval(parse(text = paste0("subset(D, ", cond, ")"))), pl$g,
+                                paste0("subset(D, ", cond, ")")))
+  pan[[nm]] <- res
+}
+out$panel <- pan
 writeLines(toJSON(out, auto_unbox = TRUE, digits = NA, pretty = TRUE, null = "null", na = "null"),
            "tests/r/design4_refs.json")
