@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from survey_kit.codebook import parse_codebook
-from survey_kit.stats import compare, scale_scores, with_scale_scores
+from survey_kit.stats import compare, reliability, scale_scores, with_scale_scores
 from survey_kit.stats.design import domain_of
 from survey_kit.survey import Survey
 from tests._design_refs import HERE
@@ -112,3 +112,24 @@ def test_scores_of_a_domain_frame_keep_the_domain():
     scores = scale_scores(dom)
     assert scores.index.equals(dom.data.index) and list(scores.columns) == ["indeks"]
     np.testing.assert_array_equal(scores["indeks"].to_numpy(), frame["indeks"].to_numpy())
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_cronbach_alpha_with_the_design_weights_as_svycralpha(name):
+    survey, ref = _survey(name)
+    r = ref["alpha"]  # svycralpha(~items, D, na.rm=TRUE), whole and on subset(D, ...)
+    col, val = _name(ref["dom"][0]), ref["dom"][1]
+    whole = survey.reliability("indeks", min_n=1).iloc[0]
+    dom = survey.filter(**{col: val}).reliability("indeks", min_n=1).iloc[0]
+    assert whole["n"] == r["n"]
+    _close(whole["alpha"], r["full"], f"{name}: {r['r']}")
+    _close(dom["alpha"], r["domain"], f"{name} {ref['domain']['subset']}: {r['r']}")
+    # Feldt's interval assumes simple random sampling; R has none for a design: empty
+    assert np.isnan(whole["ci_low"]) and np.isnan(whole["ci_high"])
+    # the same design as arguments, on a codebook without design:
+    args = dict(DESIGNS[name.rsplit("_", 1)[0]][1])
+    for k in ("scale",):  # the replicate scale does not enter alpha (reliability's scale= is
+        args.pop(k, None)  # the scale to measure)
+    cb = survey.codebook.model_copy(update={"design": None})
+    by_args = reliability(survey.data, "indeks", cb, min_n=1, **args).iloc[0]
+    _close(by_args["alpha"], r["full"], f"{name} by arguments: {r['r']}")

@@ -11,6 +11,7 @@ alpha on complete cases (after reverse scoring) with Feldt's (1965) F-based inte
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -28,7 +29,7 @@ from survey_kit.stats._common import (
     resolve,
     suppress_by_item,
 )
-from survey_kit.stats.design import domain_of, mark_domain
+from survey_kit.stats.design import LonelyPSUWarning, domain_of, mark_domain, resolve_design
 
 
 def _scored(df: pd.DataFrame, cb: Codebook, code: str) -> np.ndarray:
@@ -177,6 +178,34 @@ def cronbach_alpha(x: np.ndarray, ci: float = 0.95) -> tuple[float, float, float
     return float(alpha), float(low), float(high)
 
 
+def weighted_alpha(x: np.ndarray, w: np.ndarray) -> float:
+    """Cronbach's alpha with weights (R's ``svycralpha``): the weighted item variances over the
+    weighted variance of their sum, on complete cases ``x`` (n x k)."""
+    w = w / w.sum()
+    dev = x - w @ x
+    cov = (dev * w[:, None]).T @ dev
+    k = x.shape[1]
+    return float(k / (k - 1) * (1 - np.trace(cov) / cov.sum()))
+
+
+def _alpha_weights(df, cb, weight, strata, cluster, fpc, lonely_psu, repweights, rep_type):
+    """The weights of the call's design (None without one): alpha depends on the weights only.
+    A replicate design's are its full-sample weights; strata and clusters add nothing."""
+    from survey_kit.stats._common import weights_of
+
+    block = getattr(cb, "design", None) if cb is not None else None
+    given = any(v is not None for v in (weight, strata, cluster, fpc, repweights))
+    if repweights is not None or rep_type is not None or (
+            not given and getattr(block, "repweights", None) is not None):
+        col = weight if given else block.weight
+        return np.ones(len(df)) if col is None else weights_of(df, col)
+    with warnings.catch_warnings():  # lonely PSUs change variances, not weights
+        warnings.simplefilter("ignore", LonelyPSUWarning)
+        d = resolve_design(df, cb, weight=weight, strata=strata, cluster=cluster, fpc=fpc,
+                           lonely_psu=None if lonely_psu == "fail" else lonely_psu)
+    return None if d is None else d.w
+
+
 def reliability(
     data: Any,
     scale: str | Sequence[str],
@@ -184,8 +213,21 @@ def reliability(
     *,
     ci: float = 0.95,
     min_n: int | None = None,
+    weight: str | None = None,
+    strata: str | None = None,
+    cluster: str | list[str] | None = None,
+    fpc: str | list[str] | None = None,
+    lonely_psu: str | None = None,
+    repweights: str | list[str] | None = None,
+    rep_type: str | None = None,
 ) -> pd.DataFrame:
     """Cronbach's alpha of a scale with Feldt's confidence interval.
+
+    With a sampling design (the design arguments, else the codebook's ``design:`` block) alpha is
+    R's ``svycralpha(..., na.rm=TRUE)``: the design's weights in every variance (weights from the
+    fpc when there is no weight column; a filtered survey's domain weights; a replicate design's
+    full-sample weights). R gives no interval for it and Feldt's assumes simple random sampling,
+    so ``ci_low`` and ``ci_high`` are empty then.
 
     Parameters
     ----------
@@ -195,14 +237,18 @@ def reliability(
     ci : float
     min_n : int, optional
         Minimum complete cases (``max(min_n, codebook.min_n_for(scale))``), else suppressed.
+    weight, strata, cluster, fpc, lonely_psu, repweights, rep_type : optional
+        The design (as in :func:`~survey_kit.stats.compare`); only its weights enter alpha.
 
     Returns
     -------
     DataFrame
-        One row: ``scale, n, n_items, alpha, ci_low, ci_high, suppressed`` (n: complete cases).
+        One row: ``scale, n, n_items, alpha, ci_low, ci_high, suppressed`` (n: complete cases
+        with a positive weight).
     """
     df, cb = resolve(data, codebook)
     ci, min_n = check_ci(ci), check_min_n(min_n)
+    w = _alpha_weights(df, cb, weight, strata, cluster, fpc, lonely_psu, repweights, rep_type)
     if isinstance(scale, str):
         cb = _need_codebook(cb, "reliability")
         try:
@@ -226,8 +272,15 @@ def reliability(
                 for c in items
             ]
         )
-    x = x[~np.isnan(x).any(axis=1)]
-    alpha, low, high = cronbach_alpha(x, ci) if len(x) >= 2 else (np.nan,) * 3
+    keep = ~np.isnan(x).any(axis=1)
+    if w is None:
+        x = x[keep]
+        alpha, low, high = cronbach_alpha(x, ci) if len(x) >= 2 else (np.nan,) * 3
+    else:
+        keep &= w > 0
+        x, wk = x[keep], w[keep]
+        alpha = weighted_alpha(x, wk) if len(x) >= 2 else np.nan
+        low = high = np.nan  # no design-based interval (R's svycralpha has none)
     table = pd.DataFrame(
         {
             "scale": [name],

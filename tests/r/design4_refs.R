@@ -93,6 +93,12 @@ for (nm in names(plans)) {
   cond <- paste0(pl$dom[1], " == ", deparse(pl$dom[2]))
   res$domain <- c(list(subset = paste0("subset(D, ", cond, ")")),
                   analyse(eval(parse(text = paste0("subset(D, ", cond, ")"))), pl$g))
+  # Cronbach's alpha with the design's weights (complete cases)
+  fa <- as.formula(paste0("~", paste(pl$items, collapse = " + ")))
+  res$alpha <- list(r = paste0("svycralpha(", deparse(fa), ", D, na.rm=TRUE)"),
+                    full = as.numeric(svycralpha(fa, D, na.rm = TRUE)),
+                    domain = as.numeric(svycralpha(fa, eval(parse(text = paste0("subset(D, ", cond, ")"))), na.rm = TRUE)),
+                    n = sum(complete.cases(dat[, pl$items])))
   idx[[nm]] <- res
 }
 out$index <- idx
