@@ -6,7 +6,9 @@ blanks as NA; NaN when fewer than ``min_items`` items are answered. Integer-code
 item by item as integers (a sum and a count of answered items per respondent, one division at the
 end: the same values as the mean of the floats, without an n x k float matrix). Reliability is Cronbach's
 alpha on complete cases (after reverse scoring) with Feldt's (1965) F-based interval, as
-``pingouin.cronbach_alpha``.
+``pingouin.cronbach_alpha``; with a sampling design the design-weighted alpha of R's
+``svycralpha`` (no interval). ``with_scale_scores`` keeps a filtered survey's domain, so index
+means with a design are R's ``svyby(~score, ~group, design, svymean)`` on ``subset(design, ...)``.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from survey_kit.stats._common import (
     require_column,
     resolve,
     suppress_by_item,
+    weights_of,
 )
 from survey_kit.stats.design import LonelyPSUWarning, domain_of, mark_domain, resolve_design
 
@@ -191,12 +194,11 @@ def weighted_alpha(x: np.ndarray, w: np.ndarray) -> float:
 def _alpha_weights(df, cb, weight, strata, cluster, fpc, lonely_psu, repweights, rep_type):
     """The weights of the call's design (None without one): alpha depends on the weights only.
     A replicate design's are its full-sample weights; strata and clusters add nothing."""
-    from survey_kit.stats._common import weights_of
-
+    if rep_type is not None and repweights is None:
+        raise ValueError("rep_type: only with repweights=")
     block = getattr(cb, "design", None) if cb is not None else None
     given = any(v is not None for v in (weight, strata, cluster, fpc, repweights))
-    if repweights is not None or rep_type is not None or (
-            not given and getattr(block, "repweights", None) is not None):
+    if repweights is not None or (not given and getattr(block, "repweights", None) is not None):
         col = weight if given else block.weight
         return np.ones(len(df)) if col is None else weights_of(df, col)
     with warnings.catch_warnings():  # lonely PSUs change variances, not weights
