@@ -38,9 +38,13 @@ def test_design_change_between_domains_matches_svycontrast(stat):
         assert row["test"] == ("rao_scott_f" if stat == "share" else "design_t")
 
 
-def test_design_refuses_paired():
-    with pytest.raises(ValueError, match="paired_on"):
-        compare_waves(NH, "HI_CHOL", wave="RIAGENDR", paired_on="row", **KW)
+def test_design_paired_without_linked_members_is_empty():
+    # paired with a design is R's svymean(~I(post - pre)) on the linked rows (see
+    # tests/test_stats_design_panel.py); here no key answers both "waves": no pair, no number
+    out = compare_waves(NH, "HI_CHOL", wave="RIAGENDR", paired_on="row", positive=[1], min_n=1,
+                        **KW)
+    assert len(out) == 1 and out["paired"].all() and (out["n_from"] == 0).all()
+    assert out[["change", "se", "p_val"]].isna().all().all()
 
 
 def _hands():

@@ -6,11 +6,14 @@ blanks as NA; NaN when fewer than ``min_items`` items are answered. Integer-code
 item by item as integers (a sum and a count of answered items per respondent, one division at the
 end: the same values as the mean of the floats, without an n x k float matrix). Reliability is Cronbach's
 alpha on complete cases (after reverse scoring) with Feldt's (1965) F-based interval, as
-``pingouin.cronbach_alpha``.
+``pingouin.cronbach_alpha``; with a sampling design the design-weighted alpha of R's
+``svycralpha`` (no interval). ``with_scale_scores`` keeps a filtered survey's domain, so index
+means with a design are R's ``svyby(~score, ~group, design, svymean)`` on ``subset(design, ...)``.
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -27,7 +30,9 @@ from survey_kit.stats._common import (
     require_column,
     resolve,
     suppress_by_item,
+    weights_of,
 )
+from survey_kit.stats.design import LonelyPSUWarning, domain_of, mark_domain, resolve_design
 
 
 def _scored(df: pd.DataFrame, cb: Codebook, code: str) -> np.ndarray:
@@ -150,14 +155,19 @@ def with_scale_scores(
     """A copy of the data with one score column per scale added (see :func:`scale_scores`).
 
     The result can go straight into ``compare``/``compare_waves`` with ``stat="mean"``; the score
-    columns are labelled with the scales' labels there.
+    columns are labelled with the scales' labels there. Every column of the data stays, the design
+    columns included, and the data of a filtered survey stay a domain of the whole design (R's
+    ``subset(design, ...)``): an index mean per group is R's ``svyby(~score, ~group, design,
+    svymean)``, its test ``svyttest`` / ``regTermTest``.
     """
     df, cb = resolve(data, codebook)
     scores = scale_scores(df, _need_codebook(cb, "with_scale_scores"), min_items=min_items)
     clash = [c for c in scores.columns if c in df.columns]
     if clash:
         raise ValueError(f"data: already has columns named like scales: {clash}")
-    return pd.concat([df, scores], axis=1)
+    out = pd.concat([df, scores], axis=1)
+    dom = domain_of(df)  # concat drops attrs that differ between its inputs: mark the domain again
+    return out if dom is None else mark_domain(out, dom.full, dom.mask)
 
 
 def cronbach_alpha(x: np.ndarray, ci: float = 0.95) -> tuple[float, float, float]:
@@ -171,6 +181,33 @@ def cronbach_alpha(x: np.ndarray, ci: float = 0.95) -> tuple[float, float, float
     return float(alpha), float(low), float(high)
 
 
+def weighted_alpha(x: np.ndarray, w: np.ndarray) -> float:
+    """Cronbach's alpha with weights (R's ``svycralpha``): the weighted item variances over the
+    weighted variance of their sum, on complete cases ``x`` (n x k)."""
+    w = w / w.sum()
+    dev = x - w @ x
+    cov = (dev * w[:, None]).T @ dev
+    k = x.shape[1]
+    return float(k / (k - 1) * (1 - np.trace(cov) / cov.sum()))
+
+
+def _alpha_weights(df, cb, weight, strata, cluster, fpc, lonely_psu, repweights, rep_type):
+    """The weights of the call's design (None without one): alpha depends on the weights only.
+    A replicate design's are its full-sample weights; strata and clusters add nothing."""
+    if rep_type is not None and repweights is None:
+        raise ValueError("rep_type: only with repweights=")
+    block = getattr(cb, "design", None) if cb is not None else None
+    given = any(v is not None for v in (weight, strata, cluster, fpc, repweights))
+    if repweights is not None or (not given and getattr(block, "repweights", None) is not None):
+        col = weight if given else block.weight
+        return np.ones(len(df)) if col is None else weights_of(df, col)
+    with warnings.catch_warnings():  # lonely PSUs change variances, not weights
+        warnings.simplefilter("ignore", LonelyPSUWarning)
+        d = resolve_design(df, cb, weight=weight, strata=strata, cluster=cluster, fpc=fpc,
+                           lonely_psu=None if lonely_psu == "fail" else lonely_psu)
+    return None if d is None else d.w
+
+
 def reliability(
     data: Any,
     scale: str | Sequence[str],
@@ -178,8 +215,21 @@ def reliability(
     *,
     ci: float = 0.95,
     min_n: int | None = None,
+    weight: str | None = None,
+    strata: str | None = None,
+    cluster: str | list[str] | None = None,
+    fpc: str | list[str] | None = None,
+    lonely_psu: str | None = None,
+    repweights: str | list[str] | None = None,
+    rep_type: str | None = None,
 ) -> pd.DataFrame:
     """Cronbach's alpha of a scale with Feldt's confidence interval.
+
+    With a sampling design (the design arguments, else the codebook's ``design:`` block) alpha is
+    R's ``svycralpha(..., na.rm=TRUE)``: the design's weights in every variance (weights from the
+    fpc when there is no weight column; a filtered survey's domain weights; a replicate design's
+    full-sample weights). R gives no interval for it and Feldt's assumes simple random sampling,
+    so ``ci_low`` and ``ci_high`` are empty then.
 
     Parameters
     ----------
@@ -189,14 +239,18 @@ def reliability(
     ci : float
     min_n : int, optional
         Minimum complete cases (``max(min_n, codebook.min_n_for(scale))``), else suppressed.
+    weight, strata, cluster, fpc, lonely_psu, repweights, rep_type : optional
+        The design (as in :func:`~survey_kit.stats.compare`); only its weights enter alpha.
 
     Returns
     -------
     DataFrame
-        One row: ``scale, n, n_items, alpha, ci_low, ci_high, suppressed`` (n: complete cases).
+        One row: ``scale, n, n_items, alpha, ci_low, ci_high, suppressed`` (n: complete cases
+        with a positive weight).
     """
     df, cb = resolve(data, codebook)
     ci, min_n = check_ci(ci), check_min_n(min_n)
+    w = _alpha_weights(df, cb, weight, strata, cluster, fpc, lonely_psu, repweights, rep_type)
     if isinstance(scale, str):
         cb = _need_codebook(cb, "reliability")
         try:
@@ -220,8 +274,15 @@ def reliability(
                 for c in items
             ]
         )
-    x = x[~np.isnan(x).any(axis=1)]
-    alpha, low, high = cronbach_alpha(x, ci) if len(x) >= 2 else (np.nan,) * 3
+    keep = ~np.isnan(x).any(axis=1)
+    if w is None:
+        x = x[keep]
+        alpha, low, high = cronbach_alpha(x, ci) if len(x) >= 2 else (np.nan,) * 3
+    else:
+        keep &= w > 0
+        x, wk = x[keep], w[keep]
+        alpha = weighted_alpha(x, wk) if len(x) >= 2 else np.nan
+        low = high = np.nan  # no design-based interval (R's svycralpha has none)
     table = pd.DataFrame(
         {
             "scale": [name],

@@ -14,7 +14,9 @@
   signed-rank test (zero differences dropped; one method per call, ``wilcoxon=``, default the
   normal approximation with tie and continuity correction, as R's ``wilcox.test`` for n >= 50).
 * with a design (``weight=``/``strata=``/``cluster=`` or the codebook's ``design:``), independent
-  waves are design domains: see :mod:`survey_kit.stats._design_waves`.
+  waves are design domains: see :mod:`survey_kit.stats._design_waves`; a panel (``paired_on=``)
+  is R's ``svymean(~I(post - pre))`` on the design of the linked rows, with
+  ``svyttest(I(post - pre) ~ 0)``: see :mod:`survey_kit.stats._design_panel`.
 
 ``q_val`` adjusts ``p_val`` (Benjamini-Hochberg) over every row of the call; ``significant`` is
 ``q_val < 1 - ci``. A row where either wave has fewer than the item's minimum n respondents gets
@@ -55,6 +57,7 @@ from survey_kit.stats._common import (
     tabulate,
     wilson,
 )
+from survey_kit.stats._design_panel import panel_changes
 from survey_kit.stats._design_waves import design_changes, wave_tables
 from survey_kit.stats.compare import _positive
 from survey_kit.stats.design import resolve_design
@@ -152,11 +155,11 @@ def _waves(df: pd.DataFrame, wave: str, cb: Codebook | None) -> Groups:
     return groups
 
 
-def _pairs(df, waves: Groups, key: str, i: int) -> tuple[np.ndarray, np.ndarray]:
-    """Row positions (from, to) of the panel members answering waves i and i + 1."""
+def _pairs(df, waves: Groups, key: str, i: int, j_to: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Row positions (from, to) of the panel members answering waves i and i + 1 (or j_to)."""
     keys = df[key]
     pos = []
-    for j in (i, i + 1):
+    for j in (i, i + 1 if j_to is None else j_to):
         rows = np.flatnonzero(waves.index == j)
         k = keys.iloc[rows]
         ok = k.notna().to_numpy()
@@ -362,7 +365,10 @@ def compare_waves(
     ci : float
     weight, strata, cluster, fpc : str, optional
         Design columns (default the codebook's ``design:``): independent waves are compared as
-        design domains (see :mod:`survey_kit.stats._design_waves`); not with ``paired_on``.
+        design domains (see :mod:`survey_kit.stats._design_waves`); with ``paired_on`` the
+        members answering both waves form the design (their design columns must be the same in
+        both waves) and the change is the design mean of the differences (see
+        :mod:`survey_kit.stats._design_panel`).
     missing : list, optional
         Codes outside the base ("Ved ikke") for data without a codebook.
     wilcoxon : {"normal_cc", "normal", "exact", "r"}
@@ -392,11 +398,6 @@ def compare_waves(
     d = resolve_design(df, cb, weight=weight, strata=strata, cluster=cluster, fpc=fpc,
                        lonely_psu=lonely_psu, repweights=repweights, rep_type=rep_type,
                        rho=rho, scale=scale, rscales=rscales, mse=mse)
-    if d is not None and paired_on is not None:
-        raise ValueError(
-            "paired_on: paired comparisons with a design (weight/strata/cluster) are not "
-            "supported; compare the waves as independent samples or drop the design"
-        )
     groups = make_groups(df, by, cb)
     labels, gcodes = group_rows(groups) if by is not None else ([TOTAL_LABEL], [None])
     nw, g1 = waves.n_groups, groups.n_groups + 1
@@ -419,7 +420,10 @@ def compare_waves(
             if spec.numeric:
                 raise ValueError(f"stat: column {col!r} holds numbers; use stat='mean'")
         dres = None
-        if d is not None:
+        if d is not None and paired_on is not None:
+            dres = panel_changes(df, cb, spec, stat, pos, waves, wave, gcodes, by,
+                                 paired_on, d, ci, _pairs, _waves)
+        elif d is not None:
             coded = not spec.numeric and bool(spec.values) and all(
                 isinstance(v, int | np.integer) and not isinstance(v, bool) for v in spec.codes
             )
