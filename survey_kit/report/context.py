@@ -149,15 +149,27 @@ class Context:
     def scoped(self) -> pd.DataFrame:
         """Every wave of the report's population."""
         df = self.survey.data
-        return df[self.scope.mask(df).to_numpy()]
+        return self._domain(df, self.scope.mask(df).to_numpy())
 
     @property
     def now(self) -> pd.DataFrame:
         """The report's population in the current wave."""
-        df = self.scoped
-        if self.wave is None:
-            return df
-        return df[df[self.wave_col].eq(self.wave).fillna(False).to_numpy()]
+        df = self.survey.data
+        mask = self.scope.mask(df).to_numpy()
+        if self.wave is not None:
+            mask = mask & df[self.wave_col].eq(self.wave).fillna(False).to_numpy()
+        return self._domain(df, mask)
+
+    def _domain(self, df: pd.DataFrame, mask) -> pd.DataFrame:
+        """The rows ``mask`` of the data; with a sampling design (the codebook's ``design:``
+        block) marked as a domain of the whole design, as :meth:`Survey.filter` marks them (R's
+        ``subset``): a unit's intervals and tests keep the variance of the whole sample."""
+        sub = df[mask]
+        if self.cb.design is not None and not bool(mask.all()):
+            from survey_kit.stats.design import mark_domain
+
+            sub = mark_domain(sub.copy(deep=False), df, mask)
+        return sub
 
     def table_scope(self, *, wave: int | None | str = "current", extra: dict | None = None) -> dict:
         s = self.scope.as_dict()

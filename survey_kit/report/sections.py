@@ -31,6 +31,7 @@ from survey_kit.report.context import Context, Scope
 from survey_kit.report.findings import note_group_differences, note_levels
 from survey_kit.report.levels import _ancestors, next_level
 from survey_kit.report.spec import CommentOptions, Section, Select
+from survey_kit.stats.design import design_arguments, domain_of, mark_domain
 from survey_kit.stats.frequencies import option_shares
 from survey_kit.survey import COMPLETE
 
@@ -842,11 +843,21 @@ def _gap(ctx: Context, sec: Section) -> Composer:
         raise ValueError(f"gap section {sec.heading!r}: items and pair must have the same length")
     now = ctx.now
     rid = cb.respondent_id.column
-    a = now[[rid, *today]].copy()
-    a["_niveau"] = 1
-    b = now[[rid, *needed]].rename(columns=dict(zip(needed, today, strict=True)))
-    b["_niveau"] = 2
-    long = pd.concat([a, b], ignore_index=True)
+    keep = [rid, *(c for c in cb.design_roles(now.columns) if c in now.columns and c != rid)]
+
+    def stacked(frame: pd.DataFrame) -> pd.DataFrame:
+        """Today's and the needed answers as two rows per respondent (with the design columns)."""
+        a = frame[[*keep, *today]].assign(_niveau=1)
+        b = frame[[*keep, *needed]].rename(columns=dict(zip(needed, today, strict=True))).assign(_niveau=2)
+        return pd.concat([a, b], ignore_index=True)
+
+    dom = domain_of(now)
+    if dom is None:
+        long = stacked(now)
+    else:  # a unit's report: its two rows per respondent stay a domain of the whole design
+        whole = stacked(dom.full)
+        twice = np.concatenate([dom.mask, dom.mask])
+        long = mark_domain(whole[twice], whole, twice)
     w = stats.compare_waves(long, today, wave="_niveau", paired_on=rid, stat="mean", **ctx.stats_kw())
     labels = ("I dag", "Om fem år")
     tid = ctx.protector.add(w, scope=ctx.table_scope(extra={}), kind="waves",
@@ -861,7 +872,8 @@ def _gap(ctx: Context, sec: Section) -> Composer:
     gaps = gaps.rename(columns={f"gap_{c}": cb[c].label for c in today})
     label_cols = [cb[c].label for c in today]
     for by in breakdowns(ctx, sec):
-        comp = stats.compare(gaps, label_cols, by=by, stat="mean", codebook=None, min_n=ctx.stats_min_n)
+        comp = stats.compare(gaps, label_cols, by=by, stat="mean", codebook=None, min_n=ctx.stats_min_n,
+                             **design_arguments(cb))
         names = dict(cb[by].values)
         comp = comp.assign(group=[names.get(c, TOTAL) if pd.notna(c) else TOTAL for c in comp["group_code"]])
         by_tids.append((by, ctx.protector.add(comp, scope=ctx.table_scope(), kind="compare",

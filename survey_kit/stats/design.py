@@ -248,6 +248,17 @@ def mark_domain(data: pd.DataFrame, full: pd.DataFrame, mask: np.ndarray) -> pd.
     return data
 
 
+def design_arguments(codebook: Codebook | None) -> dict[str, object]:
+    """The codebook's ``design:`` block as the keyword arguments of the statistics functions, for a
+    call that cannot pass the codebook itself (its columns are derived: a gap, a sum)."""
+    block = getattr(codebook, "design", None)
+    if block is None:
+        return {}
+    keys = ("weight", "strata", "cluster", "fpc", "lonely_psu", "repweights", "rep_type", "rho",
+            "scale", "rscales", "mse")
+    return {k: getattr(block, k) for k in keys if getattr(block, k, None) is not None}
+
+
 def domain_of(df: pd.DataFrame) -> _DomainOf | None:
     """The domain marked on ``df`` by :meth:`Survey.filter`, when ``df`` still is exactly its
     rows (a frame sliced or re-indexed afterwards is a new design)."""
