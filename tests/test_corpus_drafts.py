@@ -73,6 +73,24 @@ OSMI_INTERFERES = ("If you have a mental health disorder, how often do you feel 
 OSMI_INTERFERES_NOT = ("If you have a mental health disorder, how often do you feel that it interferes with your work "
                        "<strong>when <em>NOT</em> being treated effectively (i.e., when you are experiencing "
                        "symptoms)?</strong>")
+LIME_SOURCES = "À quelle(s) source(s) avez-vous eu recours pour vous informer sur le week-end Caves Ouvertes?"
+#: Typeform's boxes (osmi_2017.csv columns 50-62, 63-75 and 76-88: three checkbox questions with the
+#: same 13 options, one column each, holding the option's text when ticked)
+OSMI_OPTIONS = ("Anxiety Disorder (Generalized, Social, Phobia, etc)", "Mood Disorder (Depression, Bipolar Disorder, etc)",
+                "Psychotic Disorder (Schizophrenia, Schizoaffective, etc)", "Eating Disorder (Anorexia, Bulimia, etc)",
+                "Attention Deficit Hyperactivity Disorder",
+                "Personality Disorder (Borderline, Antisocial, Paranoid, etc)", "Obsessive-Compulsive Disorder",
+                "Post-traumatic Stress Disorder", "Stress Response Syndromes", "Dissociative Disorder",
+                "Substance Use Disorder", "Addictive Disorder", "Other")
+#: per question: boxes ticked per option (the "Other" box: cells with written-in text) and rows with any
+#: box ticked, counted in the file with the csv module
+OSMI_TICKED = (((0,) * 13, 0),
+               ((97, 88, 0, 2, 29, 14, 17, 14, 13, 4, 8, 7, 3), 142),
+               ((202, 232, 10, 19, 72, 16, 29, 58, 10, 6, 17, 11, 10), 313))
+#: limesurvey_fr: "Oui" per box and rows not "N/A", counted with openpyxl
+LIME_FR_TICKED = {LIME_SOURCES: ((31, 12, 140, 88), 224),
+                  "Quel(s) jour(s) avez-vous fait des visites?": ((159, 152), 224),
+                  "Vous êtes venu:": ((30, 166, 135, 145), 348)}
 READSX = dict(
     rows=999, lang="no", kept=340 + 85,  # stato_4 = complete, stato_3 = partial; 574 only distributed
     ordered={"fp_01": ("Ikke viktig", "Litt viktig", "Ganske viktig", "Veldig viktig"),
@@ -116,9 +134,11 @@ CORPUS: dict[str, Truth] = {
         ordered={"Globalement, comment jugez-vous l'accueil?": ("Accueil laisse à désirer", "Moyen", "Bien", "Excellent"),
                  "Comment jugez-vous l'offre pour des activités de loisirs}?": (
                      "L'offre devrait être améliorée", "Moyenne", "Bonne", "Excellente")},
-        battery=("Vous êtes venu: [Seul]", "Vous êtes venu: [En famille]", "Vous êtes venu: [Avec des amis]"),
         missing={"Vous êtes:": ("N/A",), "Est-ce que vous avez participé aux journées du patrimoine vaudois?": ("N/A",)},
-        group="Vous êtes:"),
+        group="Vous êtes:",
+        multiple={LIME_SOURCES: ("Journal quotidien", "Radio", "Internet", "Par des collègues et/ou amis"),
+                  "Quel(s) jour(s) avez-vous fait des visites?": ("Samedi", "Dimanche"),
+                  "Vous êtes venu:": ("Seul", "Avec mon conjoint / ma conjointe", "En famille", "Avec des amis")}),
     # Typeform (the OSMI Mental Health in Tech survey 2017, English): "#" id, "Start Date (UTC)",
     # "Submit Date (UTC)", "Network ID"
     "typeform": Truth(
@@ -149,7 +169,9 @@ CORPUS: dict[str, Truth] = {
     "limesurvey": Truth(
         DATA / "corpus/limesurvey/survey_998192_R_data_file.csv", rows=7, id="Response ID",
         not_items=("Date submitted", "Last page", "Start language", "Seed", "Date started", "Date last action",
-                   "Total time")),
+                   "Total time"),
+        multiple={"Which educations have you ever done or seem kind of interesting maybe later, when you have time?": (
+            "Primary School", "Secondary School", "Tertairy School", "Quartiary School")}),
     # Qualtrics, both export styles
     "qualtrics": Truth(DATA / "qualtrics/sample.csv", rows=1, id="ResponseId",
                        not_items=("StartDate", "EndDate", "IPAddress", "RecipientEmail", "Duration (in seconds)")),
@@ -305,6 +327,17 @@ def test_untouched_draft_ingests_and_reports(name: str, tmp_path: Path) -> None:
     frame = pd.read_parquet(parquet)
     for col in truth.not_items:  # never written in clear
         assert col not in frame.columns
+    if name in ("typeform", "limesurvey_fr"):  # one column per box: ticks counted in the file (see the truths)
+        from survey_kit.codebook import load_codebook
+
+        boxes = [it for it in load_codebook(cb).items if it.type == "multiple"]
+        if name == "limesurvey_fr":
+            assert [it.text for it in boxes] == list(LIME_FR_TICKED)
+        truth_ticks = OSMI_TICKED if name == "typeform" else list(LIME_FR_TICKED.values())
+        assert len(boxes) == len(truth_ticks), [it.text for it in boxes]
+        for it, (ticked, answered) in zip(boxes, truth_ticks, strict=True):
+            assert tuple(int(frame[c].sum()) for c in it.columns) == ticked, it.text
+            assert int(frame[it.columns].notna().any(axis=1).sum()) == answered, it.text
     if name == "google_forms_es":  # the boxes ticked, counted in the file with the csv module
         grado, master, doctorado, propios, aula = (frame[f"q1_{k}"].sum() for k in range(1, 6))
         assert (grado, master, doctorado, propios, aula) == (179, 103, 41, 19, 2)
@@ -326,6 +359,21 @@ def test_option_columns_are_one_multiple_item() -> None:
     it = next(i for i in draft.codebook.items if i.text == head)
     assert it.type == "multiple"
     assert list(it.values.values()) == ["morgens", "mittags", "nachmittags", "abends", "nachts"]
+
+
+def test_one_column_per_option_is_one_multiple_item() -> None:
+    """typeform: three checkbox questions written as one column per option (the option's text when
+    ticked), their headers repeated ("Mood Disorder ...", "Mood Disorder ....1"), are three multiple
+    items of the file's 13 options each, not 39 text items; the "Other" column of written-in answers
+    is their last box."""
+    truth, raw, draft = _draft("typeform")
+    boxes = [it for it in draft.codebook.items if it.type == "multiple"]
+    assert len(boxes) == 3
+    for it in boxes:
+        assert [v.casefold() for v in it.values.values()] == [o.casefold() for o in OSMI_OPTIONS]
+    texts = {it.text for it in draft.codebook.items}
+    assert not set(OSMI_OPTIONS) & texts
+    assert any("spørgsmålsteksten" in w for w in draft.warnings)  # the question text is asked for
 
 
 def test_battery_heading_is_the_shared_stem() -> None:

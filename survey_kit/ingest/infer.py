@@ -13,7 +13,11 @@ decides, column by column, what each one is; a draft always comes out. The rules
    the id and its repeats are quarantined as duplicates (noted); participant codes (``S004``) are ids.
    When no column qualifies, the row number (``_source_row``) is the id and the draft says why.
 3. SurveyXact-style option families ``s_11_1, s_11_2 ...`` holding only 0/1 are one ``multiple``
-   item; a Forms column of ``a;b;`` cells is a ``multiple`` item.
+   item; a Forms column of ``a;b;`` cells is a ``multiple`` item; so are consecutive
+   ``Question (option)`` / ``Question [option]`` columns of 0/1 or ticked/not-ticked words
+   (LimeSurvey's Oui/Non, Yes/No, Y/blank; "N/A" when not shown), and Typeform's one column per
+   option headed by the option's text and holding it when ticked (an "Other" column of written-in
+   answers last; the question text is in no header, so a note asks for it).
 4. Answer scales are knowledge (:mod:`survey_kit.codebook.scales`): answers on a known scale in
    Danish, Norwegian, Swedish or English make a ``likert`` item (yes/no a ``single`` item) with
    ``positive`` set to the agreeing end. Text answers are coded ``1..k`` in scale order, the same
@@ -50,6 +54,7 @@ import pandas as pd
 
 from survey_kit.codebook.model import Codebook, CodebookError, Item, parse_codebook
 from survey_kit.ingest import _infer_columns as C
+from survey_kit.ingest._checkbox import option_column_runs
 from survey_kit.ingest._infer_columns import Note
 from survey_kit.ingest._pii_columns import personal_kind
 from survey_kit.ingest.raw import RawExport
@@ -311,6 +316,9 @@ def draft_from_raw(raw: RawExport, *, instrument: str | None = None) -> Draft:
     owner = {c: b for b, cols in fams.items() for c in cols}
     texts = C.text_families(raw, [c for c in columns if c not in owner])
     text_owner = {c: head for head, cols in texts.items() for c in cols}
+    ticks = option_column_runs(frame, [c for c in columns if c not in owner and c not in text_owner],
+                               skip=frozenset(raw.integer_columns))
+    tick_owner = {c: i for i, cols in enumerate(ticks) for c in cols}
     for col in columns:
         if col in owner:
             if col == fams[owner[col]][0]:
@@ -319,6 +327,10 @@ def draft_from_raw(raw: RawExport, *, instrument: str | None = None) -> Draft:
         if col in text_owner:
             if col == texts[text_owner[col]][0]:
                 items.append(C.text_family_item(text_owner[col], texts[text_owner[col]], used))
+            continue
+        if col in tick_owner:
+            if col == ticks[tick_owner[col]][0]:
+                items.append(C.tick_run_item(raw, ticks[tick_owner[col]], used))
             continue
         items.append(C.column_item(raw, col, used))
     if not items:
