@@ -40,6 +40,7 @@ class Truth:
     group: str | None = None  # a column that is a group variable
     lang: str = "en"
     multiple: dict[str, tuple[str, ...]] = field(default_factory=dict)  # checkbox column -> its options
+    numbers: tuple[str, ...] = ()  # columns of amounts (ages, counts): number items, never codes
 
 
 SCREEN = ("Mindre enn 1 time", "1-3 timer", "3-5 timer", "5-8 timer", "Mer enn 8 timer")
@@ -150,7 +151,7 @@ CORPUS: dict[str, Truth] = {
         battery=(OSMI_INTERFERES, OSMI_INTERFERES_NOT),
         missing={OSMI_LEAVE: ("I don't know",), OSMI_ANONYMITY: ("I don't know",),
                  OSMI_INTERFERES: ("Not applicable to me",)},
-        group="How many employees does your company or organization have?"),
+        group="How many employees does your company or organization have?", numbers=("What is your age?",)),
     # SoSci-style CSV export (German and English versions of one study)
     "sosci_de": Truth(
         DATA / "corpus/sosci/survey_german_version.csv", rows=58, id="Teilnehmer", lang="de",
@@ -158,18 +159,23 @@ CORPUS: dict[str, Truth] = {
         ordered={SOSCI_DE: OFT_DE, "Wie oft nutzen Sie Printmedien (unabhängig davon, welche Medien Sie nutzen)?": OFT_DE},
         battery=(SOSCI_DE, "Wie oft nutzen Sie Printmedien (unabhängig davon, welche Medien Sie nutzen)?"),
         missing={"Welchem Geschlecht ordnen Sie sich zu?": ("keine Angabe",)},
-        group="Welchem Geschlecht ordnen Sie sich zu?"),
+        group="Welchem Geschlecht ordnen Sie sich zu?", numbers=("Wie alt sind Sie?",)),
     "sosci_en": Truth(
         DATA / "corpus/sosci/survey_english_version.csv", rows=7, id="Teilnehmer",
         not_items=("Startzeit", "Endzeit", "Quelle"),
-        ordered={SOSCI_EN: OFT_EN, "How often do you use visual media (independent of which media you use)?": OFT_EN},
+        ordered={SOSCI_EN: OFT_EN, "How often do you use visual media (independent of which media you use)?": OFT_EN,
+                 "How much do you like reading on a scale from 1 (not at all) to 10 (very much)? (Punkte von 1 bis 10)":
+                 tuple(map(str, range(1, 11)))},
         battery=(SOSCI_EN, "How often do you use visual media (independent of which media you use)?"),
-        group="To which gender do you assign to?"),
+        group="To which gender do you assign to?",
+        numbers=("How old are you?",)),  # 19, 22, 26, 27, 28, 52 (csv module)
     # LimeSurvey R-data export with full question texts as headers (English and Dutch)
     "limesurvey": Truth(
         DATA / "corpus/limesurvey/survey_998192_R_data_file.csv", rows=7, id="Response ID",
         not_items=("Date submitted", "Last page", "Start language", "Seed", "Date started", "Date last action",
                    "Total time"),
+        numbers=("How old are you?", "How many pets do you have  [cats]", "How many pets do you have  [dogs]",
+                 "How many pets do you have  [fish]"),  # 66, 44, 4; 40 and 28 cats ... (csv module)
         multiple={"Which educations have you ever done or seem kind of interesting maybe later, when you have time?": (
             "Primary School", "Secondary School", "Tertairy School", "Quartiary School")}),
     # Qualtrics, both export styles
@@ -257,6 +263,15 @@ def test_checkbox_questions_are_one_multiple_item(drafted) -> None:
         it = _item(draft.codebook, col)
         assert it.type == "multiple", (name, col, it.type)
         assert list(it.values.values())[:len(options)] == list(options), (name, col, it.values)
+
+
+def test_amounts_are_numbers(drafted) -> None:
+    """Whole numbers spread wider than any answer scale, or answers to "how old / how many", are
+    ``number`` items, not ``single`` items with the ages as labels in first-seen order."""
+    name, truth, raw, draft = drafted
+    for col in truth.numbers:
+        it = _item(draft.codebook, col)
+        assert it.type == "number", (name, col, it.type, it.values)
 
 
 def test_questions_keep_their_own_answers() -> None:

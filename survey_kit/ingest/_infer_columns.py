@@ -48,6 +48,22 @@ _SCALE_WORDS = re.compile(
     re.I,
 )
 _MEASURE = re.compile(r"\b(?:alder|age|antal|number|count|timer|hours|år|years|score|total|beløb|kr)\b", re.I)
+#: A question asking for an amount, in eight languages: its whole-number answers are numbers, not codes.
+_HOW_MUCH = re.compile(
+    r"\b(?:how old|how many|how much time|years old|hvor gammel|hvor mange|hur gammal|hur många|wie alt|wie viele|"
+    r"cuántos|cuántas|qué edad|quel âge|combien|hoe oud|hoeveel|leeftijd|edad|âge|alter|ålder)\b", re.I)
+#: Codes surveys keep for no answer: left out when judging how wide a column's whole numbers spread.
+_NO_ANSWER_CODES = frozenset({97, 98, 99, 997, 998, 999})
+
+
+def _amounts(distinct: list[int], text: str) -> bool:
+    """Whole numbers that are amounts (ages 19, 22, 26, 52; pets 28, 40), not codes of a scale: they
+    spread wider than any answer scale (more than 12 apart, no-answer codes like 99 aside), or the
+    question asks how old / how many."""
+    core = [c for c in distinct if c not in _NO_ANSWER_CODES]
+    if _HOW_MUCH.search(text) and not _RANGE.search(text):
+        return True
+    return len(core) >= 2 and core[-1] - core[0] + 1 > MAX_SINGLE
 _FAMILY = re.compile(r"^(?P<base>.+)_(?P<opt>\d+)$")
 _SIBLING = re.compile(r"^(?P<stem>[A-Za-z][A-Za-z_]*?)_?(?P<n>\d+)$")
 _CODE_OK = CODE_OK = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
@@ -249,6 +265,8 @@ def kind(raw: RawExport, col: Any, s: pd.Series, counts: pd.Series | None) -> di
         return _labelled(labels, declared, codes)
     if codes is not None:
         distinct = sorted(codes)
+        if _amounts(distinct, raw.variable_labels.get(col) or str(col)):
+            return {"type": "number"}
         if 4 <= len(distinct) <= 7 and distinct == list(range(distinct[0], distinct[0] + len(distinct))) \
                 and distinct[0] in (0, 1):
             return {"type": "likert", "values": {c: str(c) for c in distinct},

@@ -28,6 +28,10 @@ decides, column by column, what each one is; a draft always comes out. The rules
    nobody chose in one item included); only when no reading applies do they keep the order they
    first appear in (noted), never frequency order. Don't-know answers ("Ved ikke", "Weiß nicht",
    "No sé", "I am not sure" ...) and negative codes are ``missing``, matched as whole labels.
+   Whole numbers without labels that spread wider than any answer scale (ages 19, 22, 52; more
+   than 12 apart, no-answer codes such as 99 aside), or that answer "how old" / "how many" in
+   eight languages, are ``number`` items; a question that states its scale ("from 1 (not at all)
+   to 10") gets the whole range in numeric order.
 5. ``single`` items that read like background variables (words in eight languages: "køn",
    "kjønn", "kön", "gender", "Geschlecht", "sexo", "afdeling", "department", "age" ...) or whose
    few answers are such groups (Mann/Kvinne, age bands "18-29", "45+") get ``group: true``.
