@@ -405,3 +405,21 @@ def test_battery_heading_is_the_shared_stem() -> None:
     assert headings("sosci_en") == ["How often do you …?"]
     assert "Hvor enig er du i følgende utsagn om deg og fagene på programområdet/programfag du har valgt?" \
         in headings("surveyxact_semicolon")
+
+
+def test_one_battery_is_one_question() -> None:
+    """surveyxact_semicolon: "Hvor enig er du i følgende utsagn …" (up_01 … up_14) is followed by
+    "Hva synes du generelt om matematikkfaget …" (hm_1 … hm_7) and "… om naturfaget …" (hn_1 …
+    hn_7) on the same agreement scale: three questions, three batteries in the default report
+    (counted in the file's structure.csv: 14, 7 and 7 items), not one of 28 items."""
+    from survey_kit.report.spec import default_spec
+
+    cb = _draft("surveyxact_semicolon")[2].codebook
+    batteries = [s.items.codes for s in default_spec(cb).sections
+                 if s.kind == "items" and s.items and s.items.codes and len(s.items.codes) > 1]
+    stems = {code.rsplit("_", 1)[0] for codes in batteries for code in codes}
+    for codes in batteries:
+        assert len({c.rsplit("_", 1)[0] for c in codes}) == 1, codes  # one question per battery
+    by_stem = {codes[0].rsplit("_", 1)[0]: len(codes) for codes in batteries}
+    assert (by_stem["up"], by_stem["hm"], by_stem["hn"]) == (14, 7, 7)
+    assert {"up", "hm", "hn", "fp", "i"} <= stems
