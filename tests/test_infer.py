@@ -176,3 +176,23 @@ def test_end_labels_of_a_spss_scale_fill_the_range(tmp_path):
     cb = infer_codebook(path)
     assert cb["q1"].allowed_codes == [1, 2, 3, 4]
     assert cb["q1"].values[1] == "Helt uenig" and cb["q1"].values[4] == "Helt enig"
+
+
+def test_limesurvey_code_export_y_or_blank_boxes_are_one_multiple_item(tmp_path):
+    """LimeSurvey's code export writes a multiple-choice question as ``q3[SQ001]`` ... columns
+    holding "Y" when ticked and nothing when not: one multiple item; on ingest a blank box beside a
+    tick is 0 (not chosen), a respondent who ticked nothing stays NA (not answered)."""
+    from survey_kit.ingest import ingest
+
+    text = ("id,q1,q3[SQ001],q3[SQ002],q3[SQ003]\n"
+            "1,3,Y,,Y\n2,4,,Y,\n3,2,,,\n4,5,Y,Y,\n5,1,,Y,\n")
+    path = write_text(tmp_path / "limesurvey_codes.csv", text)
+    draft = draft_codebook(path)
+    it = next(i for i in draft.codebook.items if i.type == "multiple")
+    assert list(it.values.values()) == ["SQ001", "SQ002", "SQ003"]
+    ingest(path, draft.codebook, out_dir=tmp_path / "out")
+    frame = pd.read_parquet(next((tmp_path / "out").glob("*.parquet")))
+    boxes = frame[it.columns]
+    assert boxes.sum().tolist() == [2, 3, 1]
+    assert boxes.notna().all(axis=1).tolist() == [True, True, False, True, True]
+    assert boxes.iloc[2].isna().all()
