@@ -196,3 +196,15 @@ def test_limesurvey_code_export_y_or_blank_boxes_are_one_multiple_item(tmp_path)
     assert boxes.sum().tolist() == [2, 3, 1]
     assert boxes.notna().all(axis=1).tolist() == [True, True, False, True, True]
     assert boxes.iloc[2].isna().all()
+
+
+def test_ages_are_numbers_and_unit_codes_stay_groups(tmp_path):
+    """Whole numbers without labels: ages spread wider than any answer scale are a number item; a
+    background variable coded 101, 147, 151 (municipality codes) stays a single group item."""
+    text = ("id;kommune;Hvor gammel er du?;q1\n1;101;19;1\n2;147;22;2\n3;151;26;3\n4;101;52;4\n"
+            "5;147;33;5\n6;151;52;1\n7;101;26;2\n8;147;19;3\n")
+    cb = draft_codebook(write_text(tmp_path / "k.csv", text)).codebook
+    items = {it.label: it for it in cb.items}
+    assert items["Hvor gammel er du?"].type == "number"
+    assert (items["kommune"].type, items["kommune"].group) == ("single", True)
+    assert list(items["kommune"].values) == [101, 147, 151]

@@ -352,6 +352,11 @@ def draft_from_raw(raw: RawExport, *, instrument: str | None = None) -> Draft:
             item.pop("positive", None)
             item["_notes"] = [C.Note("koderne har ingen etiketter: skriv svarteksterne",
                                      "the codes have no labels: write the answer texts")]
+        elif item["type"] == "number" and _unit_codes(item):
+            counts = item["_counts"]  # "kommune" coded 101, 147, 151: codes of groups, not amounts
+            item.update(type="single", group=True, values={int(c): str(c) for c in counts.index})
+            item["_notes"] = [C.Note("koderne har ingen etiketter: skriv svarteksterne",
+                                     "the codes have no labels: write the answer texts")]
     name = instrument or _instrument_id(raw.path)
     platform = f" ({raw.platform})" if raw.platform else ""
     data = {
@@ -551,6 +556,16 @@ def _is_group(item: dict[str, Any], raw: RawExport) -> bool:
             " ".join(answers) + " " + text + " " + str(name), re.I):
         return True  # age bands: "18-29", "30-44", "45+"; "13-15 år"
     return 2 <= len(answers) <= 6 and sum(bool(_GROUP_ANSWERS.match(_ARTICLE.sub("", a.strip()))) for a in answers) >= 2
+
+
+def _unit_codes(item: dict[str, Any]) -> bool:
+    """A background variable (its name says unit, area, sector ...) holding a few whole-number codes
+    without labels that spread wide (101, 147, 151): group codes, not an amount such as an age."""
+    counts = item.get("_counts")
+    name = str(item.get("_column") or item["code"])
+    return counts is not None and 2 <= len(counts) <= C.MAX_SINGLE and int(counts.index.min()) >= 0 \
+        and bool(_BACKGROUND.search(name.replace("_", " "))) and not C._MEASURE.search(name) \
+        and not C._HOW_MUCH.search(name)
 
 
 def _bare_codes(item: dict[str, Any]) -> bool:
