@@ -40,6 +40,7 @@ class Truth:
     group: str | None = None  # a column that is a group variable
     lang: str = "en"
     multiple: dict[str, tuple[str, ...]] = field(default_factory=dict)  # checkbox column -> its options
+    numbers: tuple[str, ...] = ()  # columns of amounts (ages, counts): number items, never codes
 
 
 SCREEN = ("Mindre enn 1 time", "1-3 timer", "3-5 timer", "5-8 timer", "Mer enn 8 timer")
@@ -73,6 +74,24 @@ OSMI_INTERFERES = ("If you have a mental health disorder, how often do you feel 
 OSMI_INTERFERES_NOT = ("If you have a mental health disorder, how often do you feel that it interferes with your work "
                        "<strong>when <em>NOT</em> being treated effectively (i.e., when you are experiencing "
                        "symptoms)?</strong>")
+LIME_SOURCES = "À quelle(s) source(s) avez-vous eu recours pour vous informer sur le week-end Caves Ouvertes?"
+#: Typeform's boxes (osmi_2017.csv columns 50-62, 63-75 and 76-88: three checkbox questions with the
+#: same 13 options, one column each, holding the option's text when ticked)
+OSMI_OPTIONS = ("Anxiety Disorder (Generalized, Social, Phobia, etc)", "Mood Disorder (Depression, Bipolar Disorder, etc)",
+                "Psychotic Disorder (Schizophrenia, Schizoaffective, etc)", "Eating Disorder (Anorexia, Bulimia, etc)",
+                "Attention Deficit Hyperactivity Disorder",
+                "Personality Disorder (Borderline, Antisocial, Paranoid, etc)", "Obsessive-Compulsive Disorder",
+                "Post-traumatic Stress Disorder", "Stress Response Syndromes", "Dissociative Disorder",
+                "Substance Use Disorder", "Addictive Disorder", "Other")
+#: per question: boxes ticked per option (the "Other" box: cells with written-in text) and rows with any
+#: box ticked, counted in the file with the csv module
+OSMI_TICKED = (((0,) * 13, 0),
+               ((97, 88, 0, 2, 29, 14, 17, 14, 13, 4, 8, 7, 3), 142),
+               ((202, 232, 10, 19, 72, 16, 29, 58, 10, 6, 17, 11, 10), 313))
+#: limesurvey_fr: "Oui" per box and rows not "N/A", counted with openpyxl
+LIME_FR_TICKED = {LIME_SOURCES: ((31, 12, 140, 88), 224),
+                  "Quel(s) jour(s) avez-vous fait des visites?": ((159, 152), 224),
+                  "Vous êtes venu:": ((30, 166, 135, 145), 348)}
 READSX = dict(
     rows=999, lang="no", kept=340 + 85,  # stato_4 = complete, stato_3 = partial; 574 only distributed
     ordered={"fp_01": ("Ikke viktig", "Litt viktig", "Ganske viktig", "Veldig viktig"),
@@ -116,9 +135,11 @@ CORPUS: dict[str, Truth] = {
         ordered={"Globalement, comment jugez-vous l'accueil?": ("Accueil laisse à désirer", "Moyen", "Bien", "Excellent"),
                  "Comment jugez-vous l'offre pour des activités de loisirs}?": (
                      "L'offre devrait être améliorée", "Moyenne", "Bonne", "Excellente")},
-        battery=("Vous êtes venu: [Seul]", "Vous êtes venu: [En famille]", "Vous êtes venu: [Avec des amis]"),
         missing={"Vous êtes:": ("N/A",), "Est-ce que vous avez participé aux journées du patrimoine vaudois?": ("N/A",)},
-        group="Vous êtes:"),
+        group="Vous êtes:",
+        multiple={LIME_SOURCES: ("Journal quotidien", "Radio", "Internet", "Par des collègues et/ou amis"),
+                  "Quel(s) jour(s) avez-vous fait des visites?": ("Samedi", "Dimanche"),
+                  "Vous êtes venu:": ("Seul", "Avec mon conjoint / ma conjointe", "En famille", "Avec des amis")}),
     # Typeform (the OSMI Mental Health in Tech survey 2017, English): "#" id, "Start Date (UTC)",
     # "Submit Date (UTC)", "Network ID"
     "typeform": Truth(
@@ -130,7 +151,7 @@ CORPUS: dict[str, Truth] = {
         battery=(OSMI_INTERFERES, OSMI_INTERFERES_NOT),
         missing={OSMI_LEAVE: ("I don't know",), OSMI_ANONYMITY: ("I don't know",),
                  OSMI_INTERFERES: ("Not applicable to me",)},
-        group="How many employees does your company or organization have?"),
+        group="How many employees does your company or organization have?", numbers=("What is your age?",)),
     # SoSci-style CSV export (German and English versions of one study)
     "sosci_de": Truth(
         DATA / "corpus/sosci/survey_german_version.csv", rows=58, id="Teilnehmer", lang="de",
@@ -138,18 +159,25 @@ CORPUS: dict[str, Truth] = {
         ordered={SOSCI_DE: OFT_DE, "Wie oft nutzen Sie Printmedien (unabhängig davon, welche Medien Sie nutzen)?": OFT_DE},
         battery=(SOSCI_DE, "Wie oft nutzen Sie Printmedien (unabhängig davon, welche Medien Sie nutzen)?"),
         missing={"Welchem Geschlecht ordnen Sie sich zu?": ("keine Angabe",)},
-        group="Welchem Geschlecht ordnen Sie sich zu?"),
+        group="Welchem Geschlecht ordnen Sie sich zu?", numbers=("Wie alt sind Sie?",)),
     "sosci_en": Truth(
         DATA / "corpus/sosci/survey_english_version.csv", rows=7, id="Teilnehmer",
         not_items=("Startzeit", "Endzeit", "Quelle"),
-        ordered={SOSCI_EN: OFT_EN, "How often do you use visual media (independent of which media you use)?": OFT_EN},
+        ordered={SOSCI_EN: OFT_EN, "How often do you use visual media (independent of which media you use)?": OFT_EN,
+                 "How much do you like reading on a scale from 1 (not at all) to 10 (very much)? (Punkte von 1 bis 10)":
+                 tuple(map(str, range(1, 11)))},
         battery=(SOSCI_EN, "How often do you use visual media (independent of which media you use)?"),
-        group="To which gender do you assign to?"),
+        group="To which gender do you assign to?",
+        numbers=("How old are you?",)),  # 19, 22, 26, 27, 28, 52 (csv module)
     # LimeSurvey R-data export with full question texts as headers (English and Dutch)
     "limesurvey": Truth(
         DATA / "corpus/limesurvey/survey_998192_R_data_file.csv", rows=7, id="Response ID",
         not_items=("Date submitted", "Last page", "Start language", "Seed", "Date started", "Date last action",
-                   "Total time")),
+                   "Total time"),
+        numbers=("How old are you?", "How many pets do you have  [cats]", "How many pets do you have  [dogs]",
+                 "How many pets do you have  [fish]"),  # 66, 44, 4; 40 and 28 cats ... (csv module)
+        multiple={"Which educations have you ever done or seem kind of interesting maybe later, when you have time?": (
+            "Primary School", "Secondary School", "Tertairy School", "Quartiary School")}),
     # Qualtrics, both export styles
     "qualtrics": Truth(DATA / "qualtrics/sample.csv", rows=1, id="ResponseId",
                        not_items=("StartDate", "EndDate", "IPAddress", "RecipientEmail", "Duration (in seconds)")),
@@ -237,6 +265,15 @@ def test_checkbox_questions_are_one_multiple_item(drafted) -> None:
         assert list(it.values.values())[:len(options)] == list(options), (name, col, it.values)
 
 
+def test_amounts_are_numbers(drafted) -> None:
+    """Whole numbers spread wider than any answer scale, or answers to "how old / how many", are
+    ``number`` items, not ``single`` items with the ages as labels in first-seen order."""
+    name, truth, raw, draft = drafted
+    for col in truth.numbers:
+        it = _item(draft.codebook, col)
+        assert it.type == "number", (name, col, it.type, it.values)
+
+
 def test_questions_keep_their_own_answers() -> None:
     """Yes/no questions with different third answers are not one battery: "Not eligible for
     coverage / NA" (an answer to the benefits question) is no answer to "Do you currently have a
@@ -305,6 +342,17 @@ def test_untouched_draft_ingests_and_reports(name: str, tmp_path: Path) -> None:
     frame = pd.read_parquet(parquet)
     for col in truth.not_items:  # never written in clear
         assert col not in frame.columns
+    if name in ("typeform", "limesurvey_fr"):  # one column per box: ticks counted in the file (see the truths)
+        from survey_kit.codebook import load_codebook
+
+        boxes = [it for it in load_codebook(cb).items if it.type == "multiple"]
+        if name == "limesurvey_fr":
+            assert [it.text for it in boxes] == list(LIME_FR_TICKED)
+        truth_ticks = OSMI_TICKED if name == "typeform" else list(LIME_FR_TICKED.values())
+        assert len(boxes) == len(truth_ticks), [it.text for it in boxes]
+        for it, (ticked, answered) in zip(boxes, truth_ticks, strict=True):
+            assert tuple(int(frame[c].sum()) for c in it.columns) == ticked, it.text
+            assert int(frame[it.columns].notna().any(axis=1).sum()) == answered, it.text
     if name == "google_forms_es":  # the boxes ticked, counted in the file with the csv module
         grado, master, doctorado, propios, aula = (frame[f"q1_{k}"].sum() for k in range(1, 6))
         assert (grado, master, doctorado, propios, aula) == (179, 103, 41, 19, 2)
@@ -328,6 +376,21 @@ def test_option_columns_are_one_multiple_item() -> None:
     assert list(it.values.values()) == ["morgens", "mittags", "nachmittags", "abends", "nachts"]
 
 
+def test_one_column_per_option_is_one_multiple_item() -> None:
+    """typeform: three checkbox questions written as one column per option (the option's text when
+    ticked), their headers repeated ("Mood Disorder ...", "Mood Disorder ....1"), are three multiple
+    items of the file's 13 options each, not 39 text items; the "Other" column of written-in answers
+    is their last box."""
+    truth, raw, draft = _draft("typeform")
+    boxes = [it for it in draft.codebook.items if it.type == "multiple"]
+    assert len(boxes) == 3
+    for it in boxes:
+        assert [v.casefold() for v in it.values.values()] == [o.casefold() for o in OSMI_OPTIONS]
+    texts = {it.text for it in draft.codebook.items}
+    assert not set(OSMI_OPTIONS) & texts
+    assert any("spørgsmålsteksten" in w for w in draft.warnings)  # the question text is asked for
+
+
 def test_battery_heading_is_the_shared_stem() -> None:
     """The default report heads a battery with the part of the question its items share, not with
     the first item's label ("Wie oft nutzen Sie Printmedien…" over ten "Wie oft ...?" items)."""
@@ -342,3 +405,21 @@ def test_battery_heading_is_the_shared_stem() -> None:
     assert headings("sosci_en") == ["How often do you …?"]
     assert "Hvor enig er du i følgende utsagn om deg og fagene på programområdet/programfag du har valgt?" \
         in headings("surveyxact_semicolon")
+
+
+def test_one_battery_is_one_question() -> None:
+    """surveyxact_semicolon: "Hvor enig er du i følgende utsagn …" (up_01 … up_14) is followed by
+    "Hva synes du generelt om matematikkfaget …" (hm_1 … hm_7) and "… om naturfaget …" (hn_1 …
+    hn_7) on the same agreement scale: three questions, three batteries in the default report
+    (counted in the file's structure.csv: 14, 7 and 7 items), not one of 28 items."""
+    from survey_kit.report.spec import default_spec
+
+    cb = _draft("surveyxact_semicolon")[2].codebook
+    batteries = [s.items.codes for s in default_spec(cb).sections
+                 if s.kind == "items" and s.items and s.items.codes and len(s.items.codes) > 1]
+    stems = {code.rsplit("_", 1)[0] for codes in batteries for code in codes}
+    for codes in batteries:
+        assert len({c.rsplit("_", 1)[0] for c in codes}) == 1, codes  # one question per battery
+    by_stem = {codes[0].rsplit("_", 1)[0]: len(codes) for codes in batteries}
+    assert (by_stem["up"], by_stem["hm"], by_stem["hn"]) == (14, 7, 7)
+    assert {"up", "hm", "hn", "fp", "i"} <= stems

@@ -176,3 +176,35 @@ def test_end_labels_of_a_spss_scale_fill_the_range(tmp_path):
     cb = draft_codebook(path).codebook
     assert cb["q1"].allowed_codes == [1, 2, 3, 4]
     assert cb["q1"].values[1] == "Helt uenig" and cb["q1"].values[4] == "Helt enig"
+
+
+def test_limesurvey_code_export_y_or_blank_boxes_are_one_multiple_item(tmp_path):
+    """LimeSurvey's code export writes a multiple-choice question as ``q3[SQ001]`` ... columns
+    holding "Y" when ticked and nothing when not: one multiple item; on ingest a blank box beside a
+    tick is 0 (not chosen), a respondent who ticked nothing stays NA (not answered)."""
+    from survey_kit.ingest import ingest
+
+    text = ("id,q1,q3[SQ001],q3[SQ002],q3[SQ003]\n"
+            "1,3,Y,,Y\n2,4,,Y,\n3,2,,,\n4,5,Y,Y,\n5,1,,Y,\n")
+    path = write_text(tmp_path / "limesurvey_codes.csv", text)
+    draft = draft_codebook(path)
+    it = next(i for i in draft.codebook.items if i.type == "multiple")
+    assert list(it.values.values()) == ["SQ001", "SQ002", "SQ003"]
+    ingest(path, draft.codebook, out_dir=tmp_path / "out")
+    frame = pd.read_parquet(next((tmp_path / "out").glob("*.parquet")))
+    boxes = frame[it.columns]
+    assert boxes.sum().tolist() == [2, 3, 1]
+    assert boxes.notna().all(axis=1).tolist() == [True, True, False, True, True]
+    assert boxes.iloc[2].isna().all()
+
+
+def test_ages_are_numbers_and_unit_codes_stay_groups(tmp_path):
+    """Whole numbers without labels: ages spread wider than any answer scale are a number item; a
+    background variable coded 101, 147, 151 (municipality codes) stays a single group item."""
+    text = ("id;kommune;Hvor gammel er du?;q1\n1;101;19;1\n2;147;22;2\n3;151;26;3\n4;101;52;4\n"
+            "5;147;33;5\n6;151;52;1\n7;101;26;2\n8;147;19;3\n")
+    cb = draft_codebook(write_text(tmp_path / "k.csv", text)).codebook
+    items = {it.label: it for it in cb.items}
+    assert items["Hvor gammel er du?"].type == "number"
+    assert (items["kommune"].type, items["kommune"].group) == ("single", True)
+    assert list(items["kommune"].values) == [101, 147, 151]

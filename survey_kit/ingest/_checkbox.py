@@ -151,3 +151,82 @@ def checkbox_options(cells: Counter) -> dict[str, object] | None:
                 first.setdefault(_norm(text), len(first))
     options.sort(key=lambda o: first[_norm(o)])
     return {"options": options, "other": written > 0}
+
+
+# -- one column per option ------------------------------------------------------------------------
+# Typeform (and SurveyMonkey) write a checkbox question as one column per option, headed by the
+# option's text and holding that text when the box is ticked, else nothing; an "Other" box last holds
+# what was written in. The question text itself is in no header. pandas reads a repeated header as
+# "Option.1", "Option.2" (a second question with the same options).
+MANGLED = re.compile(r"^(?P<base>.*\S)\.(?P<n>\d{1,3})$")
+#: Cell words of a "Question [option]" column (LimeSurvey): ticked, not ticked, not shown.
+TICKED = frozenset({"y", "yes", "ja", "oui", "si", "sí", "x", "valgt", "checked", "selected", "true", "1"})
+UNTICKED = frozenset({"n", "no", "nej", "nei", "nein", "non", "nee", "ikke valgt", "not selected", "false", "0"})
+NOT_SHOWN = frozenset({"n/a", "na", "n.a.", "-"})
+
+
+def header_base(col: object, names: set[str]) -> str:
+    """The header as the file wrote it: pandas' ``".1"`` suffix of a repeated header taken off."""
+    m = MANGLED.match(str(col))
+    return m.group("base") if m and m.group("base") in names else str(col)
+
+
+def _cells(s, header: str) -> list[str] | None:
+    """The distinct non-blank cells of a column when all of them are ``header`` (or none): a look at
+    the first rows, then the whole column for a column that passes it; None for any other column."""
+    if not (s.dtype == "str" or s.dtype == object):
+        return None  # numbers, dates: no option column
+    want = _norm(header)
+    for part in (s.iloc[:5000], s):
+        u = [c for c in part.dropna().drop_duplicates().head(50).astype(str).str.strip() if c]
+        if any(_norm(c) != want for c in u):
+            return None
+        if len(part) == len(s):
+            break
+    return u
+
+
+def option_column_runs(frame, columns: list, skip=frozenset()) -> list[list]:
+    """Runs of consecutive columns that are the boxes of one checkbox question: each holds only its
+    own header text (or nothing), at least two of them ticked, optionally closed by an "Other"
+    column of written-in answers. A run of columns nobody ticked belongs too when its headers
+    repeat those of a run found (the same options asked again, skipped by everyone)."""
+    names = {str(c) for c in columns}
+    kinds: list[str] = []
+    for c in columns:
+        base = header_base(c, names)
+        if _norm(base) in OTHER_LABELS:
+            kinds.append("other")
+            continue
+        cells = None if str(c) in skip else _cells(frame[c], base)
+        kinds.append("" if cells is None else "tick" if cells else "empty")
+    runs: list[list] = []
+    i = 0
+    while i < len(columns):
+        if kinds[i] not in ("tick", "empty"):
+            i += 1
+            continue
+        j = i
+        while j < len(columns) and kinds[j] in ("tick", "empty"):
+            j += 1
+        run = list(range(i, j))
+        if j < len(columns) and kinds[j] == "other":
+            run.append(j)
+            j += 1
+        runs.append(run)
+        i = j
+    found: list[list] = []
+    for run in runs:
+        body = [k for k in run if kinds[k] != "other"]
+        if sum(kinds[k] == "tick" for k in body) >= 2:
+            while kinds[body[-1]] == "empty" and run[-1] == body[-1]:  # no trailing unused free-text column
+                body.pop()
+                run.pop()
+            found.append(run)
+    known = {tuple(_norm(header_base(columns[k], names)) for k in run) for run in found}
+    for run in runs:
+        if run not in found and len(run) >= 2 and all(kinds[k] in ("empty", "other") for k in run) \
+                and tuple(_norm(header_base(columns[k], names)) for k in run) in known:
+            found.append(run)
+    found.sort()
+    return [[columns[k] for k in run] for run in found]

@@ -313,6 +313,58 @@ def _map_codes(series, item, raw_labels, dtype, col, issues, extra_labels=None, 
     return out
 
 
+def _map_option(series: pd.Series, label: str, col: str, issues: _Issues, other: bool = False,
+                ints=_UNPARSED) -> pd.Series:
+    """One box of a multiple-choice question -> 0/1 (``Int8``): 0/1 codes, ticked / not-ticked
+    words ("Valgt", "Oui"/"Non", "Y"), or the option's own text (Typeform writes the option into the
+    cell when ticked). "N/A" (not shown) is NA; so is a blank cell (:func:`fill_unticked` makes it
+    0 where the same question has a tick and no explicit 0). In an "other" box any written-in text
+    is a tick."""
+    values = _integer_strings(series) if ints is _UNPARSED else ints
+    if values is not None:
+        return _map_codes(series, None, None, "Int8", col, issues, None, (0, 1), values)
+    mine = _checkbox._norm(label)
+    words = {**{w: 1 for w in _checkbox.TICKED}, **{w: 0 for w in _checkbox.UNTICKED}}
+
+    def parse(u: object):
+        num = _as_number(u)
+        if num is _BLANK:
+            return _BLANK
+        if isinstance(num, float):
+            return int(num) if num.is_integer() else None
+        text = _checkbox._norm(u)
+        if text == mine:
+            return 1
+        if text in _checkbox.NOT_SHOWN:
+            return _BLANK
+        if text in words:
+            return words[text]
+        return 1 if other and text else None
+
+    d = _Distinct(series, parse)
+    issues.add_bad(d, col, "code")
+    out, big = _int_series(d, "Int8")
+    if big.any():
+        rows = np.flatnonzero(big)
+        issues.add(rows, col, [d.parsed[i] for i in d.codes[rows]], "invalid_code")
+    return out
+
+
+def fill_unticked(frame: pd.DataFrame, columns: list[str]) -> None:
+    """Boxes written as a tick or nothing (Typeform's option text, LimeSurvey's "Y"): where a question
+    has no explicit 0 anywhere, a blank box of a respondent who ticked another box of it is 0
+    (not chosen); a respondent who ticked none keeps NA (not answered). In place."""
+    cols = [c for c in columns if c in frame.columns]
+    if len(cols) < 2:
+        return
+    block = frame[cols]
+    if (block == 0).any().any():
+        return
+    answered = (block == 1).any(axis=1).to_numpy(dtype=bool)
+    for c in cols:
+        frame[c] = frame[c].mask(answered & frame[c].isna().to_numpy(dtype=bool), 0)
+
+
 def _map_cell(series: pd.Series, item: Item, issues: _Issues) -> dict[str, pd.Series]:
     """One ``"a;b;"`` cell per respondent (Microsoft Forms) -> one column per option: 0/1 for a
     multiple item, the option's place in the cell (1 = first) for a ranking item."""

@@ -48,6 +48,22 @@ _SCALE_WORDS = re.compile(
     re.I,
 )
 _MEASURE = re.compile(r"\b(?:alder|age|antal|number|count|timer|hours|år|years|score|total|beløb|kr)\b", re.I)
+#: A question asking for an amount, in eight languages: its whole-number answers are numbers, not codes.
+_HOW_MUCH = re.compile(
+    r"\b(?:how old|how many|how much time|years old|hvor gammel|hvor mange|hur gammal|hur många|wie alt|wie viele|"
+    r"cuántos|cuántas|qué edad|quel âge|combien|hoe oud|hoeveel|leeftijd|edad|âge|alter|ålder)\b", re.I)
+#: Codes surveys keep for no answer: left out when judging how wide a column's whole numbers spread.
+_NO_ANSWER_CODES = frozenset({97, 98, 99, 997, 998, 999})
+
+
+def _amounts(distinct: list[int], text: str) -> bool:
+    """Whole numbers that are amounts (ages 19, 22, 26, 52; pets 28, 40), not codes of a scale: they
+    spread wider than any answer scale (more than 12 apart, no-answer codes like 99 aside), or the
+    question asks how old / how many."""
+    core = [c for c in distinct if c not in _NO_ANSWER_CODES]
+    if _HOW_MUCH.search(text) and not _RANGE.search(text):
+        return True
+    return len(core) >= 2 and core[-1] - core[0] + 1 > MAX_SINGLE
 _FAMILY = re.compile(r"^(?P<base>.+)_(?P<opt>\d+)$")
 _SIBLING = re.compile(r"^(?P<stem>[A-Za-z][A-Za-z_]*?)_?(?P<n>\d+)$")
 _CODE_OK = CODE_OK = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
@@ -72,21 +88,38 @@ def families(raw: RawExport, columns: list) -> dict[str, list]:
 
 
 _OPTION_TAIL = re.compile(r"^(?P<head>.*\S)\s*\((?P<opt>[^()]{1,60})\)\s*$", re.S)
+#: LimeSurvey's "Question [option]" headers (full-text exports of multiple-choice and array questions).
+_BRACKET_TAIL = re.compile(r"^(?P<head>.*\S)\s*\[(?P<opt>[^\[\]]{1,80})\]\s*$", re.S)
+
+
+def _option_tail(col: Any) -> re.Match | None:
+    return _BRACKET_TAIL.match(str(col)) or _OPTION_TAIL.match(str(col))
 
 
 def text_families(raw: RawExport, columns: list) -> dict[str, list]:
-    """Consecutive 0/1 columns headed ``Question (option)`` ("... (Eine Mehrfachauswahl ist möglich.)
-    (morgens)", "(abends)" ...): one multiple-choice question, keyed by its question text."""
+    """Consecutive option columns of one question, headed ``Question (option)`` ("... (Eine
+    Mehrfachauswahl ist möglich.) (morgens)", "(abends)" ...) or ``Question [option]`` (LimeSurvey),
+    each holding 0/1 or ticked / not-ticked words (Oui/Non, Yes/No, Y/blank; "N/A" when not shown):
+    one multiple-choice question, keyed by its question text. A last "[Other]" column of written-in
+    answers belongs to it."""
+    from survey_kit.ingest._checkbox import OTHER_LABELS, _norm
+
     out: dict[str, list] = {}
     run: list = []
     head = None
 
     def flush() -> None:
-        if len(run) >= 2 and head not in out and all(_is_dummy(raw, c) for c in run):
-            out[head] = list(run)
+        body = list(run)
+        other = len(body) >= 3 and _norm(_option_tail(body[-1]).group("opt")) in OTHER_LABELS \
+            and not _is_tick(raw, body[-1])
+        if other:
+            body = body[:-1]  # "[Other]" holding what was written in: the other box
+        if len(body) >= 2 and head not in out and all(_is_tick(raw, c) for c in body) \
+                and (all(_is_dummy(raw, c) for c in body) or any(_ticked_any(raw, c) for c in body)):
+            out[head] = list(run) if other else body
 
     for c in columns:
-        m = _OPTION_TAIL.match(str(c))
+        m = _option_tail(c)
         h = m.group("head") if m else None
         if h is not None and h == head:
             run.append(c)
@@ -97,12 +130,51 @@ def text_families(raw: RawExport, columns: list) -> dict[str, list]:
     return out
 
 
+def _is_tick(raw: RawExport, col: Any) -> bool:
+    """A box of a multiple-choice question: 0/1, or ticked / not-ticked words only."""
+    from survey_kit.ingest._checkbox import NOT_SHOWN, TICKED, UNTICKED
+
+    if _is_dummy(raw, col):
+        return True
+    s = raw.frame[col]
+    if str(col) in raw.integer_columns or not (s.dtype == "str" or s.dtype == object):
+        return False
+    cells = {c.strip().casefold() for c in s.iloc[:5000].dropna().drop_duplicates().head(10).astype(str)} - {""}
+    if not cells <= TICKED | UNTICKED | NOT_SHOWN or len(cells) > 4:
+        return False
+    cells = {c.strip().casefold() for c in s.dropna().drop_duplicates().head(10).astype(str)} - {""}
+    return cells <= TICKED | UNTICKED | NOT_SHOWN
+
+
+def _ticked_any(raw: RawExport, col: Any) -> bool:
+    from survey_kit.ingest._checkbox import TICKED
+
+    s = raw.frame[col].dropna()
+    return bool(len(s)) and bool(s.astype(str).str.strip().str.casefold().isin(TICKED).any())
+
+
 def text_family_item(head: str, cols: list, used: set) -> dict[str, Any]:
     """The ``multiple`` item of a :func:`text_families` group; mapping finds its columns by
     "question text option" headers."""
-    options = {i + 1: _OPTION_TAIL.match(str(c)).group("opt").strip() for i, c in enumerate(cols)}
+    options = {i + 1: _option_tail(c).group("opt").strip() for i, c in enumerate(cols)}
     code = make_code(head, used)
-    return {"code": code, "text": head, "label": short(head), "type": "multiple", "values": options}
+    return {"code": code, "text": head, "label": short(head).rstrip(" :"), "type": "multiple", "values": options}
+
+
+def tick_run_item(raw: RawExport, cols: list, used: set) -> dict[str, Any]:
+    """The ``multiple`` item of one column per option headed by the option's text (Typeform):
+    the question text is in no header, so the text lists the options and a note asks for it."""
+    from survey_kit.ingest._checkbox import header_base
+
+    names = {str(c) for c in raw.frame.columns}
+    options = {i + 1: header_base(c, names) for i, c in enumerate(cols)}
+    text = " / ".join(options.values())
+    code = make_code(text, used)
+    return {"code": code, "text": text, "label": short(text), "type": "multiple", "values": options,
+            "_notes": [Note("afkrydsningsspørgsmål med én kolonne pr. valgmulighed; filen har ikke spørgsmålsteksten: "
+                            "skriv den under text og label",
+                            "checkbox question with one column per option; the file does not hold the question "
+                            "text: write it under text and label")]}
 
 
 def _is_dummy(raw: RawExport, col: Any) -> bool:
@@ -193,6 +265,8 @@ def kind(raw: RawExport, col: Any, s: pd.Series, counts: pd.Series | None) -> di
         return _labelled(labels, declared, codes)
     if codes is not None:
         distinct = sorted(codes)
+        if _amounts(distinct, raw.variable_labels.get(col) or str(col)):
+            return {"type": "number"}
         if 4 <= len(distinct) <= 7 and distinct == list(range(distinct[0], distinct[0] + len(distinct))) \
                 and distinct[0] in (0, 1):
             return {"type": "likert", "values": {c: str(c) for c in distinct},

@@ -13,7 +13,11 @@ decides, column by column, what each one is; a draft always comes out. The rules
    the id and its repeats are quarantined as duplicates (noted); participant codes (``S004``) are ids.
    When no column qualifies, the row number (``_source_row``) is the id and the draft says why.
 3. SurveyXact-style option families ``s_11_1, s_11_2 ...`` holding only 0/1 are one ``multiple``
-   item; a Forms column of ``a;b;`` cells is a ``multiple`` item.
+   item; a Forms column of ``a;b;`` cells is a ``multiple`` item; so are consecutive
+   ``Question (option)`` / ``Question [option]`` columns of 0/1 or ticked/not-ticked words
+   (LimeSurvey's Oui/Non, Yes/No, Y/blank; "N/A" when not shown), and Typeform's one column per
+   option headed by the option's text and holding it when ticked (an "Other" column of written-in
+   answers last; the question text is in no header, so a note asks for it).
 4. Answer scales are knowledge (:mod:`survey_kit.codebook.scales`): answers on a known scale in
    Danish, Norwegian, Swedish or English make a ``likert`` item (yes/no a ``single`` item) with
    ``positive`` set to the agreeing end. Text answers are coded ``1..k`` in scale order, the same
@@ -24,6 +28,10 @@ decides, column by column, what each one is; a draft always comes out. The rules
    nobody chose in one item included); only when no reading applies do they keep the order they
    first appear in (noted), never frequency order. Don't-know answers ("Ved ikke", "Weiß nicht",
    "No sé", "I am not sure" ...) and negative codes are ``missing``, matched as whole labels.
+   Whole numbers without labels that spread wider than any answer scale (ages 19, 22, 52; more
+   than 12 apart, no-answer codes such as 99 aside), or that answer "how old" / "how many" in
+   eight languages, are ``number`` items; a question that states its scale ("from 1 (not at all)
+   to 10") gets the whole range in numeric order.
 5. ``single`` items that read like background variables (words in eight languages: "køn",
    "kjønn", "kön", "gender", "Geschlecht", "sexo", "afdeling", "department", "age" ...) or whose
    few answers are such groups (Mann/Kvinne, age bands "18-29", "45+") get ``group: true``.
@@ -50,6 +58,7 @@ import pandas as pd
 
 from survey_kit.codebook.model import Codebook, CodebookError, Item, parse_codebook
 from survey_kit.ingest import _infer_columns as C
+from survey_kit.ingest._checkbox import option_column_runs
 from survey_kit.ingest._infer_columns import Note
 from survey_kit.ingest._pii_columns import personal_kind
 from survey_kit.ingest.raw import RawExport
@@ -311,6 +320,9 @@ def draft_from_raw(raw: RawExport, *, instrument: str | None = None) -> Draft:
     owner = {c: b for b, cols in fams.items() for c in cols}
     texts = C.text_families(raw, [c for c in columns if c not in owner])
     text_owner = {c: head for head, cols in texts.items() for c in cols}
+    ticks = option_column_runs(frame, [c for c in columns if c not in owner and c not in text_owner],
+                               skip=frozenset(raw.integer_columns))
+    tick_owner = {c: i for i, cols in enumerate(ticks) for c in cols}
     for col in columns:
         if col in owner:
             if col == fams[owner[col]][0]:
@@ -319,6 +331,10 @@ def draft_from_raw(raw: RawExport, *, instrument: str | None = None) -> Draft:
         if col in text_owner:
             if col == texts[text_owner[col]][0]:
                 items.append(C.text_family_item(text_owner[col], texts[text_owner[col]], used))
+            continue
+        if col in tick_owner:
+            if col == ticks[tick_owner[col]][0]:
+                items.append(C.tick_run_item(raw, ticks[tick_owner[col]], used))
             continue
         items.append(C.column_item(raw, col, used))
     if not items:
@@ -334,6 +350,11 @@ def draft_from_raw(raw: RawExport, *, instrument: str | None = None) -> Draft:
         elif item["type"] == "likert" and _bare_codes(item) and _BACKGROUND.search(str(item.get("_column", "")).replace("_", " ")):
             item.update(type="single", group=True)  # "sektor" coded 1-4 without labels: a background variable
             item.pop("positive", None)
+            item["_notes"] = [C.Note("koderne har ingen etiketter: skriv svarteksterne",
+                                     "the codes have no labels: write the answer texts")]
+        elif item["type"] == "number" and _unit_codes(item):
+            counts = item["_counts"]  # "kommune" coded 101, 147, 151: codes of groups, not amounts
+            item.update(type="single", group=True, values={int(c): str(c) for c in counts.index})
             item["_notes"] = [C.Note("koderne har ingen etiketter: skriv svarteksterne",
                                      "the codes have no labels: write the answer texts")]
     name = instrument or _instrument_id(raw.path)
@@ -535,6 +556,16 @@ def _is_group(item: dict[str, Any], raw: RawExport) -> bool:
             " ".join(answers) + " " + text + " " + str(name), re.I):
         return True  # age bands: "18-29", "30-44", "45+"; "13-15 år"
     return 2 <= len(answers) <= 6 and sum(bool(_GROUP_ANSWERS.match(_ARTICLE.sub("", a.strip()))) for a in answers) >= 2
+
+
+def _unit_codes(item: dict[str, Any]) -> bool:
+    """A background variable (its name says unit, area, sector ...) holding a few whole-number codes
+    without labels that spread wide (101, 147, 151): group codes, not an amount such as an age."""
+    counts = item.get("_counts")
+    name = str(item.get("_column") or item["code"])
+    return counts is not None and 2 <= len(counts) <= C.MAX_SINGLE and int(counts.index.min()) >= 0 \
+        and bool(_BACKGROUND.search(name.replace("_", " "))) and not C._MEASURE.search(name) \
+        and not C._HOW_MUCH.search(name)
 
 
 def _bare_codes(item: dict[str, Any]) -> bool:

@@ -23,6 +23,7 @@ import pandas as pd
 from survey_kit.codebook import Codebook, Item
 from survey_kit.codebook.conventions import COMPLETE, DATE_DTYPE, SOURCE_ROW, code_dtype
 from survey_kit.errors import DataError
+from survey_kit.ingest._checkbox import OTHER_LABELS, header_base
 from survey_kit.ingest._convert import (
     _UNPARSED,
     _integer_strings,
@@ -30,7 +31,9 @@ from survey_kit.ingest._convert import (
     _map_cell,
     _map_codes,
     _map_id,
+    _map_option,
     _map_plain,
+    fill_unticked,
     integer_values,
     normalise_text,
 )
@@ -104,9 +107,24 @@ def _targets(codebook: Codebook) -> tuple[dict[str, Target], dict[str, Target]]:
     return exact, fuzzy
 
 
+def _option_headers(codebook: Codebook) -> dict[str, list[Target]]:
+    """Option columns headed by the option's text alone (Typeform): normalised option label -> the
+    option targets of the multiple items that hold it, in codebook order."""
+    bare: dict[str, list[Target]] = {}
+    for item in codebook.items:
+        if item.type == "multiple":
+            for col, label in zip(item.columns, item.values.values(), strict=True):
+                bare.setdefault(normalise_text(label), []).append(Target("option", col, item))
+    return bare
+
+
 def match_columns(raw: RawExport, codebook: Codebook) -> tuple[dict[str, Target], list[str], list[str]]:
-    """Match source columns to targets: ``(matched, unknown, duplicates)``."""
+    """Match source columns to targets: ``(matched, unknown, duplicates)``. A column headed by an
+    option's text alone ("Mood Disorder", pandas' "Mood Disorder.1" for its repeat) is the next
+    free box of that option, in codebook order (Typeform's one column per option)."""
     exact, fuzzy = _targets(codebook)
+    bare = _option_headers(codebook)
+    names = {str(c) for c in raw.frame.columns}
     matched: dict[str, Target] = {}
     taken: set[str] = set()
     unknown: list[str] = []
@@ -128,6 +146,12 @@ def match_columns(raw: RawExport, codebook: Codebook) -> tuple[dict[str, Target]
             continue
         matched[col] = target
         taken.add(target.column)
+    for col in list(unknown) if bare else []:  # after every other match, so a box never takes a column's place
+        free = [t for t in bare.get(normalise_text(header_base(col, names)), []) if t.column not in taken]
+        if free:
+            matched[col] = free[0]
+            taken.add(free[0].column)
+            unknown.remove(col)
     id_col = codebook.respondent_id.column
     if id_col not in taken:  # Forms' "ID", SurveyXact's short "responde"
         for col in map(str, raw.frame.columns):
@@ -227,6 +251,9 @@ def map_export(raw: RawExport, codebook: Codebook, *, key: bytes | str | None = 
         columns[data_col] = _empty_column(data_col, codebook, n)
     frame = pd.DataFrame(columns, index=pd.RangeIndex(n), copy=False)  # columns made here: no copy
     frame = frame[[c for c in codebook.data_columns]]
+    boxes = {t.item.code: t.item for t in matched.values() if t.kind == "option" and t.item.type == "multiple"}
+    for item in boxes.values():  # ticked or blank: a blank box beside a tick is "not chosen"
+        fill_unticked(frame, item.columns)
     status = raw.status.reset_index(drop=True) if raw.status is not None else pd.Series([pd.NA] * n, dtype=object)
     for col, values in _design_columns(raw, codebook, status).items():
         frame[col] = values
@@ -352,10 +379,8 @@ def _map_target(series, target, codebook, raw, source_col, issues, personal, key
     item = target.item
     if target.kind == "option":
         if item.type == "multiple":
-            opt = int(col.rsplit("_", 1)[1])
-            words = {"ikke valgt": 0, "valgt": 1, "nej": 0, "ja": 1, "x": 1,
-                     normalise_text(item.values[opt]): 1}
-            return _map_codes(series, None, None, "Int8", col, issues, words, (0, 1), ints)
+            label = item.values[int(col.rsplit("_", 1)[1])]
+            return _map_option(series, label, col, issues, normalise_text(label) in OTHER_LABELS, ints)
         return _map_codes(series, None, None, "Int8", col, issues, ints=ints)
     if item.type in ("likert", "single"):
         return _map_codes(series, item, raw_labels, code_dtype(item.allowed_codes), col, issues, ints=ints)

@@ -175,6 +175,15 @@ def name_list() -> dict[str, tuple[str, bool]]:
     return out
 
 
+@lru_cache(maxsize=1)
+def other_words() -> frozenset[str]:
+    """Listed names that are everyday words in another language survey_kit reads ("una", "else",
+    "dina"), from ``data/words_other.txt``: in lower case they are words unless a cue or a surname
+    makes them a name; capitalised they are names as before ("Else sagde det")."""
+    text = resources.files("survey_kit.privacy").joinpath("data/words_other.txt").read_text("utf-8")
+    return frozenset(w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#"))
+
+
 def _lookup(token: str) -> tuple[bool, bool]:
     """(is a known name, is also an ordinary word) for a token, its genitive or hyphenated parts."""
     names = name_list()
@@ -270,7 +279,7 @@ def _lower_case_names(det: str) -> list[tuple[int, int]]:
                 continue
         cued = any(e <= m.start() and _CUE_GAP.fullmatch(det[e : m.start()]) for e in cue_ends)
         if not word and (cued or (kind == "first" and len(m.group()) >= 3
-                                  and m.group() not in _LOWER_WORDS)):
+                                  and m.group() not in _LOWER_WORDS and m.group() not in other_words())):
             out.append((m.start(), m.end()))
     return out
 

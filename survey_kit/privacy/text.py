@@ -24,7 +24,10 @@ NFKC per character), so ``０４０５０６１２３７`` is found like ``04050
   when it is also an ordinary word ("Per", "Bo", "Hans", "Lykke"): there only beside another name.
   Any capitalised word right after a cue ("min leder", "lederen", "kollega(en)", "chefen",
   "hedder", "vores leder", ...) or joined to a name ("Hanne Kjærbøl") is masked too. A full name is
-  one ``[navn]``.
+  one ``[navn]``. In lower case a listed name is masked when it is no ordinary word, neither Danish
+  nor an everyday word of the other languages survey_kit reads (``privacy/data/words_other.txt``:
+  "una", "else", "dina" ...); such words are names in lower case only after a cue or beside a
+  surname ("min leder una", "una nielsen").
 
 :func:`select_comments` then leaves out every comment that still looks personal after masking
 (:func:`looks_personal`), shows equal comments once, drops small groups, and says so in Danish.

@@ -229,14 +229,56 @@ def _noun(codebook: Codebook) -> str:
 
 
 def _batteries(items: list[Item]) -> list[list[Item]]:
-    """Consecutive likert items outside scales with the same answer labels form a battery."""
+    """Consecutive likert items outside scales with the same answer labels and one question form a
+    battery: the same code prefix (``up_01``, ``up_02``; not a bare question number such as ``q5``,
+    ``s_3``) or the same question text before the part that differs ("Hvor enig er du i …? -
+    Jeg …"), or, for texts with no such lead-in, the same first words ("Wie oft nutzen …", "Wie oft
+    lesen …"). Two questions on one answer scale ("Hvor enig …" then "Hva synes du om matematikk …")
+    are two batteries."""
     out: list[list[Item]] = []
     for it in items:
-        if out and tuple(out[-1][-1].values.values()) == tuple(it.values.values()):
+        prev = out[-1][-1] if out else None
+        if prev is not None and tuple(prev.values.values()) == tuple(it.values.values()) and _one_question(prev, it):
             out[-1].append(it)
         else:
             out.append([it])
     return out
+
+
+def _code_prefix(code: str) -> str | None:
+    """A code's stem before its item number ("up_01" -> "up", "b_7_1" -> "b_7", "mast3" -> "mast");
+    None for a bare question number ("q5", "Q12", "s_3": one letter) or a code without a number."""
+    import re
+
+    m = re.match(r"^(?P<stem>.*?[A-Za-z0-9])_?\d+$", code)
+    if m is None:
+        return None
+    stem = m.group("stem")
+    return None if re.fullmatch(r"[A-Za-z]", stem) else stem
+
+
+def _question_stem(text: str) -> str | None:
+    """The question before the part an item adds ("Hvor enig er du i følgende utsagn?  - Jeg er
+    ..." -> "Hvor enig er du i følgende utsagn?"), or None when the text has no such lead-in."""
+    import re
+
+    plain = " ".join(re.sub(r"<[^>]+>", "", text).split())
+    m = re.search(r"\?\s|:\s|\s[-–]\s", plain)
+    return plain[:m.start() + 1].strip(" -–:") if m and m.end() < len(plain) else None
+
+
+def _one_question(a: Item, b: Item) -> bool:
+    """Whether two neighbouring items belong to one question (see :func:`_batteries`)."""
+    pa, pb = _code_prefix(a.code), _code_prefix(b.code)
+    if pa is not None and pa == pb:
+        return True
+    sa, sb = _question_stem(a.text), _question_stem(b.text)
+    if sa is not None or sb is not None:
+        return sa == sb
+    if pa is not None and pb is not None:
+        return False  # two named questions ("hm_1", "hn_1") without a shared lead-in
+    wa, wb = a.text.split(), b.text.split()
+    return len(wa) >= 2 and wa[:2] == wb[:2]
 
 
 def default_spec(codebook: Codebook) -> ReportSpec:
