@@ -54,8 +54,8 @@ def test_a_report_pdf_is_printed_from_a_notebook(tmp_path):
     # a Jupyter kernel runs an asyncio loop in the thread of the cells, where Playwright's sync API
     # refuses to run ("using Playwright Sync API inside the asyncio loop"): the printer prints from
     # a thread of its own there, so the report writer's PDF works in JupyterLab
-    import nbclient
     import nbformat
+    from _nbrun import SlicedClient
 
     html = tmp_path / "r.html"
     html.write_text('<!DOCTYPE html><html lang="da"><head><meta charset="utf-8"><title>Rapport</title>'
@@ -67,7 +67,7 @@ def test_a_report_pdf_is_printed_from_a_notebook(tmp_path):
             "    printer.print_pdf(" + repr(str(html)) + ", " + repr(str(tmp_path / "s.pdf")) + ")\n"
             "print(printer._worker is None and printer._browser is None)\n")
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
-    nbclient.NotebookClient(nb, kernel_name="python3", timeout=120, allow_errors=True,
+    SlicedClient(nb, kernel_name="python3", timeout=120, allow_errors=True,
                             resources={"metadata": {"path": str(tmp_path)}}).execute()
     out = nb.cells[0].outputs
     errors = [o for o in out if o.output_type == "error"]

@@ -441,7 +441,10 @@ def _items(ctx: Context, sec: Section) -> Composer:
                 name = f"{extra[0][:30]}_{what}"
             if what == "freq":
                 freq = ctx.get(tid)
-                if sec.chart in ("likert", None) and all(cb[c].type in ("likert", "single") for c in extra):
+                shown = ~freq["suppressed"].astype(bool) & pd.to_numeric(freq["share"], errors="coerce").notna()
+                if not shown.any():  # every row hidden or unanswered here: no chart of empty rows
+                    pass  # (the table, when the section has one, says "for få svar" per row)
+                elif sec.chart in ("likert", None) and all(cb[c].type in ("likert", "single") for c in extra):
                     title = sec.heading or cb[extra[0]].label
                     if sec.chart != "none":
                         blocks.append(Figure(name, partial(charts.likert_bars, freq, title=title, source=source_line(ctx, freq), size=sec.size), freq, size=sec.size))
