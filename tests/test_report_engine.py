@@ -229,3 +229,21 @@ def test_every_chart_of_the_default_reports_draws_a_row_per_group_of_its_table()
                 assert len(ticks) >= shown["group"].nunique(), (name, fig.name, ticks)
                 checked += 1
     assert checked >= 5
+
+
+def test_an_option_chart_under_its_question_says_what_it_shows(tmp_path):
+    """A multiple-choice question's chart right under the question's heading is captioned by
+    what it shows ("Andel, der har valgt svaret"), not a bare "Andel" (untouched draft of a real
+    Spanish Google Forms export)."""
+    from pathlib import Path
+
+    import survey_kit as sk
+    from survey_kit.ingest.infer import draft_codebook
+
+    path = next((Path(__file__).parent / "data" / "corpus" / "google_forms_es").glob("*.csv"))
+    cb = draft_codebook(path).codebook
+    s = sk.Survey(sk.ingest(path, cb, out_dir=tmp_path, name="d").data, cb)
+    rep = build_report(s)
+    multiple = [b for b in rep.blocks if isinstance(b, Figure) and b.name.endswith("_multiple")]
+    assert multiple
+    assert all(b.title == "Andel, der har valgt svaret" for b in multiple), [b.title for b in multiple]

@@ -224,6 +224,9 @@ def _described(fig: Figure) -> str:
     if name in _WHAT:
         return _WHAT[name]
     stat = fig.data["stat"].iloc[0] if "stat" in fig.data and len(fig.data) else "share"
+    d = fig.data
+    if stat == "share" and {"by", "item"} <= set(d.columns) and len(d) and (d["by"] == d["item"]).all():
+        return "Andel, der har valgt svaret"  # one bar per answer of one question (option shares)
     return "Andel" if stat == "share" else "Gennemsnit"
 
 
@@ -467,7 +470,7 @@ def _items(ctx: Context, sec: Section) -> Composer:
                 comp["group"] = [item_option(cb, c) for c in comp["item"]]
                 comp["group_code"] = comp["item"]  # each option is a row of its own, not a total
                 comp["is_total"] = False
-                comp["item"] = extra[0]
+                comp["item"] = comp["by"] = extra[0]  # the options of one question
                 comp["item_label"] = item.label
                 comp = comp.sort_values("value", ascending=False, na_position="last")
                 if sec.chart != "none":
