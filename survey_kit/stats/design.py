@@ -144,16 +144,6 @@ class Design:
         return self._cache["lonely"]
 
     @property
-    def scale_h(self) -> np.ndarray:
-        """``f_h n_h / (n_h - 1)``; for a stratum with a single PSU by the lonely-PSU option."""
-        return self._lonely_arrays()[0]
-
-    @property
-    def center_h(self) -> np.ndarray:
-        """``1 / n_h`` (centring at the stratum mean); 0 for a lonely PSU ("adjust")."""
-        return self._lonely_arrays()[1]
-
-    @property
     def w2(self) -> np.ndarray:
         if "w2" not in self._cache:
             self._cache["w2"] = self.w * self.w
