@@ -205,23 +205,35 @@ def _group_header(t: pd.DataFrame, codebook: Any) -> str:
     return "Gruppe"
 
 
+def _leads(t: pd.DataFrame, codebook: Any = None) -> tuple[list[dict[str, str]], list[bool], list[bool]]:
+    """Per row of a result table: its leading cells (the question, when there are several or no
+    breakdown; the group under the breakdown's header), whether it is hidden, whether it is the
+    total."""
+    many = t["item"].nunique() > 1
+    has_by = t["by"].notna().any()
+    group_header = _group_header(t, codebook)
+    labels = _blank_repeats(t["item_label"].astype(str).tolist())
+    leads = []
+    for i, (_, r) in enumerate(t.iterrows()):
+        lead: dict[str, str] = {}
+        if many or not has_by:
+            lead["Spørgsmål"] = labels[i] if many else str(r["item_label"])
+        if has_by:
+            lead[group_header] = str(r["group"])
+        leads.append(lead)
+    return leads, _suppressed(t).tolist(), _total(t).tolist()
+
+
 def _compare(t: pd.DataFrame, title: str, codebook: Any = None) -> Presentation:
     t = _drop_empty_groups(t)
     stat = str(t["stat"].iloc[0]) if len(t) else "share"
     share = stat == "share"
     head = STAT_HEADER.get(stat, "Værdi")
-    many = t["item"].nunique() > 1
-    has_by = t["by"].notna().any()
-    group_header = _group_header(t, codebook)
-    supp, total = _suppressed(t).tolist(), _total(t).tolist()
-    labels = _blank_repeats(t["item_label"].astype(str).tolist())
+    leads, supp, total = _leads(t, codebook)
+    many, has_by = t["item"].nunique() > 1, t["by"].notna().any()
     rows = []
     for i, (_, r) in enumerate(t.iterrows()):
-        row: dict[str, str] = {}
-        if many or not has_by:
-            row["Spørgsmål"] = labels[i] if many else str(r["item_label"])
-        if has_by:
-            row[group_header] = str(r["group"])
+        row: dict[str, str] = dict(leads[i])
         if supp[i]:
             row.update({"Antal svar": SUPPRESSED_TEXT, head: SUPPRESSED_TEXT, CI_HEADER: ""})
         else:
@@ -304,18 +316,10 @@ def _waves(t: pd.DataFrame, title: str, codebook: Any = None) -> Presentation:
     one_pair = len(pairs) == 1
     w_from = str(pairs["wave_from"].iloc[0]) if one_pair else "Før"
     w_to = str(pairs["wave_to"].iloc[0]) if one_pair else "Efter"
-    many = t["item"].nunique() > 1
-    has_by = t["by"].notna().any()
-    group_header = _group_header(t, codebook)
-    supp, total = _suppressed(t).tolist(), _total(t).tolist()
-    labels = _blank_repeats(t["item_label"].astype(str).tolist())
+    leads, supp, total = _leads(t, codebook)
     rows = []
     for i, (_, r) in enumerate(t.iterrows()):
-        row: dict[str, str] = {}
-        if many or not has_by:
-            row["Spørgsmål"] = labels[i] if many else str(r["item_label"])
-        if has_by:
-            row[group_header] = str(r["group"])
+        row: dict[str, str] = dict(leads[i])
         if not one_pair:
             row["Målinger"] = f"{r['wave_from']} → {r['wave_to']}"
         if supp[i]:
@@ -363,19 +367,12 @@ def _trend(t: pd.DataFrame, title: str, codebook: Any = None) -> Presentation:
     import numpy as np
 
     share = str(t["stat"].iloc[0]) == "share" if len(t) else True
-    many = t["item"].nunique() > 1
+    leads, supp, total = _leads(t, codebook)
     has_by = t["by"].notna().any()
-    group_header = _group_header(t, codebook)
-    supp, total = _suppressed(t).tolist(), _total(t).tolist()
-    labels = _blank_repeats(t["item_label"].astype(str).tolist())
     per_round = "Odds-forhold pr. måling" if share else "Ændring pr. måling"
     rows = []
     for i, (_, r) in enumerate(t.iterrows()):
-        row: dict[str, str] = {}
-        if many or not has_by:
-            row["Spørgsmål"] = labels[i] if many else str(r["item_label"])
-        if has_by:
-            row[group_header] = str(r["group"])
+        row: dict[str, str] = dict(leads[i])
         row["Målinger"] = str(r["waves"])
         if supp[i]:
             row.update({"Antal svar": SUPPRESSED_TEXT, per_round: SUPPRESSED_TEXT, CI_HEADER: "",
