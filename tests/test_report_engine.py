@@ -247,3 +247,17 @@ def test_an_option_chart_under_its_question_says_what_it_shows(tmp_path):
     multiple = [b for b in rep.blocks if isinstance(b, Figure) and b.name.endswith("_multiple")]
     assert multiple
     assert all(b.title == "Andel, der har valgt svaret" for b in multiple), [b.title for b in multiple]
+
+
+def test_a_share_by_group_says_which_answers_it_counts():
+    """A share broken down by group is captioned with the answers it counts ("Andel, der har
+    svaret helt enig eller delvis enig: ..."), not a bare question title over an axis of %."""
+    s = survey("lederudvikling_2008")
+    rep = build_report(s)
+    figs = [b for b in rep.blocks if isinstance(b, Figure) and "_by_" in b.name
+            and isinstance(b.data, pd.DataFrame) and set(b.data.get("stat", [])) == {"share"}]
+    assert figs
+    for fig in figs:
+        code = fig.data["item"].iloc[0]
+        words = [s.codebook[code].values[c].lower() for c in s.codebook[code].positive]
+        assert fig.title.startswith(f"Andel, der har svaret {' eller '.join(words)}: "), fig.title

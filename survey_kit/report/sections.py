@@ -499,7 +499,9 @@ def _items(ctx: Context, sec: Section) -> Composer:
                 base = sec.heading or cb[codes[0]].label
                 if "fordelt på" in base.lower():  # "fordelt på" once: the question's own label
                     base = cb[codes[0]].label if len(plain) == 1 else base.split(" fordelt på")[0]
-                title = f"{base} fordelt på {by_label.lower()}"
+                title = f"{base} fordelt på {by_label.rstrip(' :').lower()}"
+                if measure == "share":  # which answers the share counts, said where it is shown
+                    title = f"{_measure_caption(cb, plain, measure, sec.positive)}: {title}"
                 if len(plain) > 1 and sec.chart != "none":
                     rng = (0.0, 1.0) if measure == "share" else _scale_range(cb, plain[0])
                     blocks.append(Figure(name, partial(charts.heatmap, comp, title=title, source=source_line(ctx, comp), value_range=rng, size="full"), comp))
